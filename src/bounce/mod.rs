@@ -1,0 +1,1 @@
+//! Bounce messages: parsing (DSN, ARF, non-standard formats), classifying, ingesting.

@@ -1,0 +1,106 @@
+//! The command line: global flags and one file per command, each with a `run`.
+
+mod bounce;
+mod demo;
+mod forget;
+mod import;
+mod send;
+mod serve;
+mod tui;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+
+use crate::config::{Config, Paths};
+use crate::domain::Language;
+use crate::store::Store;
+
+#[derive(Debug, Parser)]
+#[command(name = "guestmail", version, about = "Reservation emails at a glance: sent, opened, bounced")]
+pub struct Cli {
+    /// The SQLite database (default: guestmail.db in the platform data directory).
+    #[arg(long, global = true, env = "GUESTMAIL_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// The config file (default: config.toml in the platform config directory).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// The language of the screen: en, fr or nl (overrides the config).
+    #[arg(long, global = true, value_name = "LANG")]
+    pub lang: Option<Language>,
+    #[command(flatten)]
+    pub tui: tui::TuiArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Fill the database with a realistic week of demo reservations around today.
+    Demo(demo::DemoArgs),
+    /// Add reservations from a CSV file (date,time,name,email,phone,party,language,status).
+    Import(import::ImportArgs),
+    /// Send what is in the outbox once, then exit.
+    Send(send::SendArgs),
+    /// Run headless: keep sending, serve the tracking pixel, take in bounces.
+    Serve(serve::ServeArgs),
+    /// Bounce messages: parse files, or take in a Maildir.
+    #[command(subcommand)]
+    Bounce(bounce::BounceCommand),
+    /// Erase a guest's personal data, keeping only anonymous counts.
+    Forget(forget::ForgetArgs),
+}
+
+/// What every command gets: the resolved paths and the loaded config.
+#[derive(Debug, Clone)]
+pub struct Context {
+    pub paths: Paths,
+    pub config: Config,
+}
+
+impl Context {
+    /// Opens the database with the config's Message-ID domain.
+    pub fn open_store(&self) -> anyhow::Result<Store> {
+        Ok(Store::open(&self.paths.db)
+            .with_context(|| format!("cannot open the database {}", self.paths.db.display()))?
+            .with_message_domain(self.config.sender_domain()))
+    }
+}
+
+impl Cli {
+    pub fn run(self) -> anyhow::Result<ExitCode> {
+        let paths = Paths::resolve(self.db.clone(), self.config.clone());
+        let mut config = Config::load(&paths.config, paths.config_required)?;
+        if let Some(lang) = self.lang {
+            config.language = lang;
+        }
+        let ctx = Context { paths, config };
+        match self.command {
+            None => tui::run(&ctx, &self.tui),
+            Some(Command::Demo(args)) => demo::run(&ctx, &args),
+            Some(Command::Import(args)) => import::run(&ctx, &args),
+            Some(Command::Send(args)) => send::run(&ctx, &args),
+            Some(Command::Serve(args)) => serve::run(&ctx, &args),
+            Some(Command::Bounce(cmd)) => bounce::run(&ctx, cmd),
+            Some(Command::Forget(args)) => forget::run(&ctx, &args),
+        }
+    }
+}
+
+/// Sends tracing output to a daily log file beside the database; the guard flushes on drop.
+pub fn init_logging(ctx: &Context) -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    std::fs::create_dir_all(&ctx.paths.log_dir).ok()?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let _ = std::fs::set_permissions(&ctx.paths.log_dir, std::fs::Permissions::from_mode(0o700));
+    }
+    let appender = tracing_appender::rolling::daily(&ctx.paths.log_dir, "guestmail.log");
+    let (writer, guard) = tracing_appender::non_blocking(appender);
+    let filter = tracing_subscriber::EnvFilter::try_from_env("GUESTMAIL_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt().with_writer(writer).with_ansi(false).with_env_filter(filter).try_init().ok()?;
+    Some(guard)
+}

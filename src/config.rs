@@ -1,0 +1,251 @@
+//! Configuration: an optional TOML file merged over embedded defaults, and the paths of the
+//! database, outbox and log in the platform's directories.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::domain::Language;
+
+/// The defaults, embedded so a fresh machine needs no file; also the documented example.
+pub const DEFAULT_CONFIG: &str = include_str!("../assets/default-config.toml");
+
+/// Everything a venue can set. Unknown keys are an error, so a typo never silently falls back.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The restaurant's name: header, From display name, email text.
+    pub venue_name: String,
+    /// The venue's own address: Reply-To of every email, so guests' replies reach it.
+    pub reply_to: String,
+    /// The transactional sender (From).
+    pub sender: String,
+    /// The venue's language, for staff and for guests without one.
+    pub language: Language,
+    /// The venue's phone number and street address, printed in the emails.
+    pub venue_phone: String,
+    pub venue_address: String,
+    /// `smtp://user@host:587` (STARTTLS), `smtps://host:465` (TLS) or
+    /// `smtp://host:25?tls=none` (plain, loopback only). Absent: the local Maildir outbox.
+    pub smtp_url: Option<String>,
+    /// The SMTP password: the name of an environment variable holding it ...
+    pub smtp_password_env: Option<String>,
+    /// ... or a file readable by its owner only.
+    pub smtp_password_file: Option<PathBuf>,
+    /// Per-message envelope sender (VERP) `bounces+<token>@domain`; false = the sender.
+    pub verp: bool,
+    /// The domain of the VERP address; default: the sender's domain.
+    pub bounce_domain: Option<String>,
+    /// The public address of the tracking endpoint, as written into emails.
+    pub tracking_base_url: String,
+    /// Where the tracking endpoint listens (loopback unless the operator chooses otherwise).
+    pub tracking_listen: String,
+    /// The Maildir bounces are delivered to, watched by `guestmail serve`.
+    pub bounce_maildir: Option<PathBuf>,
+    /// Hours before a confirmed reservation that the reminder goes out.
+    pub reminder_hours: u32,
+    /// An address is blocked when its error count goes above this.
+    pub block_after: u32,
+    /// Days after which the client IP and User-Agent of an open are erased.
+    pub open_retention_days: u32,
+    /// Key overrides: action name -> key, e.g. `resend = "r"`.
+    pub keys: BTreeMap<String, String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read the config file {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("invalid config file {path}: {message}")]
+    Invalid { path: PathBuf, message: String },
+}
+
+/// A partial config as found in a user's file: every key optional.
+fn merge(base: toml::Table, over: toml::Table) -> toml::Table {
+    let mut out = base;
+    for (k, v) in over {
+        match (out.remove(&k), v) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => {
+                out.insert(k, toml::Value::Table(merge(b, o)));
+            }
+            (_, v) => {
+                out.insert(k, v);
+            }
+        }
+    }
+    out
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self::parse(DEFAULT_CONFIG, Path::new("<embedded defaults>"))
+            .unwrap_or_else(|e| unreachable!("the embedded default config is valid: {e}"))
+    }
+}
+
+impl Config {
+    /// Parses a config text over the embedded defaults. Errors name the file, the line and
+    /// the field (toml's own messages carry line, column and key).
+    pub fn parse(text: &str, path: &Path) -> Result<Self, ConfigError> {
+        let invalid = |message: String| ConfigError::Invalid { path: path.to_owned(), message };
+        let defaults: toml::Table = toml::from_str(DEFAULT_CONFIG).map_err(|e| invalid(e.to_string()))?;
+        // Parse the user's text on its own first, so line numbers in errors are theirs.
+        let user: toml::Table = toml::from_str(text).map_err(|e| invalid(e.to_string()))?;
+        let merged = merge(defaults, user.clone());
+        match Config::deserialize(merged) {
+            Ok(c) => Ok(c),
+            Err(e) => {
+                // Re-run on the user's text with a typed view to get a line number for the
+                // offending field where the user wrote it.
+                let located = toml::from_str::<UserView>(text).err().map_or_else(|| e.to_string(), |e| e.to_string());
+                Err(invalid(located))
+            }
+        }
+        .and_then(Config::validate_with(path))
+    }
+
+    fn validate_with(path: &Path) -> impl Fn(Config) -> Result<Config, ConfigError> + '_ {
+        move |c| {
+            let invalid = |message: String| ConfigError::Invalid { path: path.to_owned(), message };
+            for (name, value) in [("reply_to", &c.reply_to), ("sender", &c.sender)] {
+                crate::domain::normalize_email(value).map_err(|e| invalid(format!("field `{name}`: {e}")))?;
+            }
+            if c.venue_name.trim().is_empty() {
+                return Err(invalid("field `venue_name` is empty".into()));
+            }
+            Ok(c)
+        }
+    }
+
+    /// Loads `path`. A missing file is fine when it is only the default location
+    /// (`required == false`): the defaults apply.
+    pub fn load(path: &Path, required: bool) -> Result<Self, ConfigError> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Self::parse(&text, path),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => Ok(Self::default()),
+            Err(source) => Err(ConfigError::Read { path: path.to_owned(), source }),
+        }
+    }
+
+    /// The domain part of the sender address.
+    pub fn sender_domain(&self) -> &str {
+        self.sender.rsplit_once('@').map_or("guestmail.localhost", |(_, d)| d)
+    }
+}
+
+/// The same fields, all optional, to locate errors in a user's file.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct UserView {
+    venue_name: Option<String>,
+    reply_to: Option<String>,
+    sender: Option<String>,
+    language: Option<Language>,
+    venue_phone: Option<String>,
+    venue_address: Option<String>,
+    smtp_url: Option<String>,
+    smtp_password_env: Option<String>,
+    smtp_password_file: Option<PathBuf>,
+    verp: Option<bool>,
+    bounce_domain: Option<String>,
+    tracking_base_url: Option<String>,
+    tracking_listen: Option<String>,
+    bounce_maildir: Option<PathBuf>,
+    reminder_hours: Option<u32>,
+    block_after: Option<u32>,
+    open_retention_days: Option<u32>,
+    keys: Option<BTreeMap<String, String>>,
+}
+
+/// Where guestmail keeps its files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paths {
+    /// The SQLite database.
+    pub db: PathBuf,
+    /// The config file, and whether the user named it (then it must exist).
+    pub config: PathBuf,
+    pub config_required: bool,
+    /// The local Maildir outbox used when no SMTP server is configured.
+    pub outbox: PathBuf,
+    /// Where the log file goes (never the terminal the TUI owns).
+    pub log_dir: PathBuf,
+}
+
+impl Paths {
+    /// Resolves the paths: explicit flags (or `GUESTMAIL_DB`, which clap reads into `db`)
+    /// first, then the platform's data and config directories. The outbox and the log live
+    /// beside the database.
+    pub fn resolve(db: Option<PathBuf>, config: Option<PathBuf>) -> Self {
+        let dirs = directories::ProjectDirs::from("org", "guestmail", "guestmail");
+        let data_dir = dirs.as_ref().map_or_else(|| PathBuf::from(".guestmail"), |d| d.data_dir().to_owned());
+        let config_required = config.is_some();
+        let config = config.unwrap_or_else(|| {
+            dirs.as_ref().map_or_else(|| PathBuf::from("guestmail.toml"), |d| d.config_dir().join("config.toml"))
+        });
+        let db = db.unwrap_or_else(|| data_dir.join("guestmail.db"));
+        let beside = db.parent().map_or_else(|| PathBuf::from("."), Path::to_owned);
+        let beside = if beside.as_os_str().is_empty() { PathBuf::from(".") } else { beside };
+        Paths { outbox: beside.join("outbox"), log_dir: beside.join("log"), db, config, config_required }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_apply_without_a_file() {
+        let c = Config::load(Path::new("/nonexistent/guestmail.toml"), false).expect("defaults");
+        assert_eq!(c.block_after, 12);
+        assert_eq!(c.reminder_hours, 24);
+        assert_eq!(c.smtp_url, None);
+        assert_eq!(c.tracking_listen, "127.0.0.1:8025");
+    }
+
+    #[test]
+    fn a_named_file_must_exist() {
+        let err = Config::load(Path::new("/nonexistent/guestmail.toml"), true).unwrap_err();
+        assert!(err.to_string().contains("/nonexistent/guestmail.toml"), "{err}");
+    }
+
+    #[test]
+    fn a_user_file_overrides_fields_and_keys() {
+        let c = Config::parse(
+            "venue_name = \"Chez Nous\"\nlanguage = \"fr\"\n[keys]\nresend = \"R\"\n",
+            Path::new("c.toml"),
+        )
+        .expect("valid");
+        assert_eq!(c.venue_name, "Chez Nous");
+        assert_eq!(c.language, Language::Fr);
+        assert_eq!(c.keys.get("resend").map(String::as_str), Some("R"));
+        assert_eq!(c.block_after, 12, "untouched fields keep their default");
+    }
+
+    #[test]
+    fn errors_name_the_file_the_line_and_the_field() {
+        let err =
+            Config::parse("venue_name = \"X\"\nblock_aftr = 3\n", Path::new("/etc/gm.toml")).unwrap_err().to_string();
+        assert!(err.contains("/etc/gm.toml"), "{err}");
+        assert!(err.contains("line 2"), "{err}");
+        assert!(err.contains("block_aftr"), "{err}");
+        let err = Config::parse("block_after = \"many\"\n", Path::new("gm.toml")).unwrap_err().to_string();
+        assert!(err.contains("line 1") && err.contains("block_after"), "{err}");
+        let err = Config::parse("language = \"de\"\n", Path::new("gm.toml")).unwrap_err().to_string();
+        assert!(err.contains("line 1") && err.contains("de"), "{err}");
+        let err = Config::parse("reply_to = \"not-an-address\"\n", Path::new("gm.toml")).unwrap_err().to_string();
+        assert!(err.contains("reply_to"), "{err}");
+    }
+
+    #[test]
+    fn paths_follow_the_flags_and_sit_beside_the_database() {
+        let p = Paths::resolve(Some(PathBuf::from("/tmp/x/g.db")), None);
+        assert_eq!(p.db, PathBuf::from("/tmp/x/g.db"));
+        assert_eq!(p.outbox, PathBuf::from("/tmp/x/outbox"));
+        assert!(!p.config_required);
+        let p = Paths::resolve(None, Some(PathBuf::from("c.toml")));
+        assert!(p.config_required);
+        assert!(p.db.ends_with("guestmail.db"));
+    }
+}

@@ -1,0 +1,1 @@
+//! Email: composing from templates, the outbox worker, and the transports (SMTP, Maildir).

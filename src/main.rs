@@ -1,0 +1,43 @@
+//! guestmail: the host stand's view of every reservation email, and the tools to act on it.
+//!
+//! # Architecture
+//!
+//! Threads, not an async runtime: SQLite, lettre's blocking SMTP transport and the small
+//! HTTP endpoint all block, and each thread opens its own SQLite connection (WAL mode).
+//! Imports point one way, from plain types up to the screen:
+//!
+//! ```text
+//! domain      plain types and rules: statuses, email kinds, markers, address checks
+//!   ^
+//! store/      every SQL statement: migrations, reservations, messages, events, addresses,
+//!   ^         outbox claims, opens, bounces
+//! mail/       compose (templates -> MIME), outbox worker, transports (SMTP, Maildir)
+//! tracker/    the tracking-pixel HTTP endpoint and its batched open writer
+//! bounce/     bounce parsing (DSN, ARF, non-standard) and Maildir ingestion
+//! demo, import  demo data and CSV import (through the store)
+//!   ^
+//! app, action, keymap, event, strings   App state; keys -> Action -> update
+//!   ^
+//! ui/         drawing, a pure function of App: one file per pane or popup
+//! tui         the terminal runner: raw mode, event loop, background threads, restore
+//!   ^
+//! cli/        one file per command (clap); main.rs only parses and dispatches
+//! ```
+//!
+//! stdout carries data (JSON lines, summaries); logs go to a file beside the database,
+//! never to the terminal the TUI owns.
+
+use std::process::ExitCode;
+
+use clap::Parser as _;
+
+fn main() -> ExitCode {
+    let cli = guestmail::cli::Cli::parse();
+    match cli.run() {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("guestmail: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

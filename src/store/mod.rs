@@ -1,0 +1,155 @@
+//! The SQLite store: the only module with SQL in it.
+//!
+//! One [`Store`] wraps one connection; every thread (UI, outbox worker, tracker writer) opens
+//! its own. The file runs in WAL mode with a busy timeout so the TUI and a `guestmail serve`
+//! process can share it, `synchronous=FULL` so a commit survives a power cut, and foreign
+//! keys on. Every state change is one transaction, so a crash leaves either the old state or
+//! the new one.
+
+mod addresses;
+mod events;
+mod messages;
+mod migrate;
+mod reservations;
+mod rows;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+
+pub use addresses::AddressError as AddressErrorInput;
+pub use addresses::AddressRecord;
+pub use events::{EventRecord, NewEvent};
+pub use messages::{MessageRecord, NewMessage, new_token};
+pub use migrate::SCHEMA_VERSION;
+pub use reservations::DAY_QUERY;
+
+use crate::domain::{AddressError, TransitionError};
+
+/// Message-ID domain when none is configured.
+pub const DEFAULT_MESSAGE_DOMAIN: &str = "guestmail.localhost";
+
+/// How long a writer waits for another process's transaction before giving up.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("could not prepare the database file {path}: {source}")]
+    File { path: PathBuf, source: std::io::Error },
+    #[error(
+        "the database {path} has schema version {found}, newer than this guestmail ({supported}); update guestmail"
+    )]
+    TooNew { path: PathBuf, found: i64, supported: i64 },
+    #[error("migration {version} failed: {source}")]
+    Migration { version: i64, source: rusqlite::Error },
+    #[error(transparent)]
+    Transition(#[from] TransitionError),
+    #[error(transparent)]
+    Address(#[from] AddressError),
+    #[error("{0} not found")]
+    NotFound(String),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// One connection to the guestmail database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    /// The domain of the Message-IDs this store hands out (the sender's domain).
+    message_domain: String,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed, readable by its owner only) and migrates the database.
+    pub fn open(path: &Path) -> Result<Self> {
+        create_private_file(path)?;
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.set_prepared_statement_cache_capacity(64);
+        let mut store = Store { conn, path: path.to_owned(), message_domain: DEFAULT_MESSAGE_DOMAIN.to_owned() };
+        migrate::run(&mut store.conn, path)?;
+        Ok(store)
+    }
+
+    /// Sets the domain of new Message-IDs (normally the transactional sender's domain).
+    #[must_use]
+    pub fn with_message_domain(mut self, domain: &str) -> Self {
+        domain.clone_into(&mut self.message_domain);
+        self
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// A counter SQLite bumps whenever another connection commits: polling it tells the UI
+    /// that something changed behind its back, at the cost of one cheap pragma.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+
+    /// `PRAGMA integrity_check`: "ok" when the file is sound.
+    pub fn integrity_check(&self) -> Result<String> {
+        Ok(self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+
+    /// The query plan SQLite picks for one of the store's own statements, for tests that
+    /// guard the indexes.
+    pub fn explain(&self, sql: &str) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(3))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Runs `f` in one immediate (write-locking) transaction: all of it commits or none.
+    pub(crate) fn write<T>(&mut self, f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>) -> Result<T> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+}
+
+/// Creates the database file with mode 0600 before SQLite does, so guests' personal data is
+/// never readable by other users; SQLite gives its -wal and -shm files the same mode.
+fn create_private_file(path: &Path) -> Result<()> {
+    let err = |source| StoreError::File { path: path.to_owned(), source };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(err)?;
+    }
+    if path.exists() {
+        return Ok(());
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(err(e)),
+    }
+}
+
+/// Now, as the store keeps times: UTC Unix milliseconds.
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}

@@ -1,0 +1,201 @@
+//! Reservations and guests: creating them, the day list with its markers, status changes.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use rusqlite::{OptionalExtension as _, Transaction, params};
+
+use super::events::{self, NewEvent};
+use super::messages::{self, NewMessage};
+use super::rows::{parsed, parsed_opt, starts_at, starts_at_text};
+use super::{Result, Store, StoreError, addresses, now_ms};
+use crate::domain::{
+    AddressHealth, EventKind, Guest, MessageState, MessageSummary, NewReservation, ReservationRow, ReservationStatus,
+    day_bounds, normalize_email,
+};
+
+/// The day list: each reservation of a time range with its guest, the guest's address health
+/// and, for each marked kind, the latest message of that kind (one index seek each).
+pub const DAY_QUERY: &str = "
+SELECT r.id, r.starts_at, r.party_size, r.status, r.notes, r.confirmed_by_phone_at IS NOT NULL,
+       g.id, g.name, g.email, g.phone, g.language,
+       COALESCE(a.error_count, 0), COALESCE(a.blocked, 0), a.last_error,
+       mp.state, mp.human_open_count, mp.open_count - mp.human_open_count,
+       mc.state, mc.human_open_count, mc.open_count - mc.human_open_count,
+       md.state, md.human_open_count, md.open_count - md.human_open_count
+FROM reservations r
+JOIN guests g ON g.id = r.guest_id
+LEFT JOIN addresses a ON a.email = g.email
+LEFT JOIN messages mp ON mp.id = (SELECT id FROM messages WHERE reservation_id = r.id AND kind = 'pending' ORDER BY id DESC LIMIT 1)
+LEFT JOIN messages mc ON mc.id = (SELECT id FROM messages WHERE reservation_id = r.id AND kind = 'confirmed' ORDER BY id DESC LIMIT 1)
+LEFT JOIN messages md ON md.id = (SELECT id FROM messages WHERE reservation_id = r.id AND kind = 'completed' ORDER BY id DESC LIMIT 1)
+WHERE r.starts_at >= ?1 AND r.starts_at < ?2
+ORDER BY r.starts_at, r.id";
+
+fn row_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<ReservationRow> {
+    let marker = |base: usize| -> rusqlite::Result<crate::domain::Marker> {
+        let state: Option<MessageState> = parsed_opt(row, base)?;
+        Ok(state.map_or(crate::domain::Marker::None, |state| {
+            MessageSummary {
+                state,
+                human_opens: row.get(base + 1).unwrap_or(0),
+                machine_opens: row.get(base + 2).unwrap_or(0),
+            }
+            .marker()
+        }))
+    };
+    Ok(ReservationRow {
+        id: row.get(0)?,
+        starts_at: starts_at(row, 1)?,
+        party_size: row.get(2)?,
+        status: parsed(row, 3)?,
+        notes: row.get(4)?,
+        confirmed_by_phone: row.get(5)?,
+        guest: Guest {
+            id: row.get(6)?,
+            name: row.get(7)?,
+            email: row.get(8)?,
+            phone: row.get(9)?,
+            language: parsed(row, 10)?,
+        },
+        address: AddressHealth { error_count: row.get(11)?, blocked: row.get(12)?, last_error: row.get(13)? },
+        markers: [marker(14)?, marker(17)?, marker(20)?],
+    })
+}
+
+/// Finds the guest with this address, or creates one; a guest found by address gets the
+/// newer name, phone and language.
+pub(crate) fn upsert_guest(tx: &Transaction<'_>, r: &NewReservation, email: &str, now: i64) -> Result<i64> {
+    let existing: Option<i64> = tx
+        .prepare_cached("SELECT id FROM guests WHERE email = ?1 AND forgotten = 0 ORDER BY id LIMIT 1")?
+        .query_row([email], |row| row.get(0))
+        .optional()?;
+    addresses::ensure(tx, email, now)?;
+    if let Some(id) = existing {
+        tx.prepare_cached(
+            "UPDATE guests SET name = ?2, phone = CASE WHEN ?3 = '' THEN phone ELSE ?3 END, language = ?4 WHERE id = ?1",
+        )?
+        .execute(params![id, r.name.trim(), r.phone.trim(), r.language.as_str()])?;
+        return Ok(id);
+    }
+    tx.prepare_cached("INSERT INTO guests (name, email, phone, language, created_at) VALUES (?1, ?2, ?3, ?4, ?5)")?
+        .execute(params![r.name.trim(), email, r.phone.trim(), r.language.as_str(), now])?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// Inserts a reservation and, when `send` is set, queues the email of its status.
+pub(crate) fn create(tx: &Transaction<'_>, r: &NewReservation, send: bool, domain: &str, now: i64) -> Result<i64> {
+    if r.name.trim().is_empty() {
+        return Err(StoreError::Invalid("the guest's name is empty".into()));
+    }
+    if r.party_size == 0 {
+        return Err(StoreError::Invalid("the party size must be at least 1".into()));
+    }
+    let email = normalize_email(&r.email)?;
+    let guest_id = upsert_guest(tx, r, &email, now)?;
+    tx.prepare_cached(
+        "INSERT INTO reservations (guest_id, starts_at, party_size, status, notes, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+    )?
+    .execute(params![guest_id, starts_at_text(r.starts_at), r.party_size, r.status.as_str(), r.notes, now])?;
+    let id = tx.last_insert_rowid();
+    if send && let Some(kind) = r.status.email_on_entry() {
+        let m = NewMessage {
+            reservation_id: Some(id),
+            guest_id,
+            kind,
+            recipient: &email,
+            subject: "",
+            resend_of: None,
+            actor: "staff",
+        };
+        messages::queue(tx, &m, domain, now)?;
+    }
+    Ok(id)
+}
+
+impl Store {
+    /// Creates one reservation (and its guest), queueing the email its status sends.
+    pub fn create_reservation(&mut self, r: &NewReservation) -> Result<i64> {
+        let domain = self.message_domain.clone();
+        self.write(|tx| create(tx, r, true, &domain, now_ms()))
+    }
+
+    /// Creates many reservations in one transaction: all or none. On a bad one, the error
+    /// carries its position (0-based) so the caller can name the line.
+    pub fn create_reservations(&mut self, rs: &[NewReservation], send: bool) -> Result<Vec<i64>, (usize, StoreError)> {
+        let domain = self.message_domain.clone();
+        let tx =
+            self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(|e| (0, e.into()))?;
+        let now = now_ms();
+        let mut ids = Vec::with_capacity(rs.len());
+        for (i, r) in rs.iter().enumerate() {
+            ids.push(create(&tx, r, send, &domain, now).map_err(|e| (i, e))?);
+        }
+        tx.commit().map_err(|e| (rs.len(), e.into()))?;
+        Ok(ids)
+    }
+
+    /// The reservations of one day, by time, with their three markers.
+    pub fn day(&self, day: NaiveDate) -> Result<Vec<ReservationRow>> {
+        let (from, to) = day_bounds(day);
+        self.reservations_between(from, to)
+    }
+
+    pub fn reservations_between(&self, from: NaiveDateTime, to: NaiveDateTime) -> Result<Vec<ReservationRow>> {
+        let mut stmt = self.conn.prepare_cached(DAY_QUERY)?;
+        let rows = stmt.query_map(params![starts_at_text(from), starts_at_text(to)], row_from)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// One reservation as the list shows it.
+    pub fn reservation(&self, id: i64) -> Result<ReservationRow> {
+        let sql = DAY_QUERY.replace("WHERE r.starts_at >= ?1 AND r.starts_at < ?2", "WHERE r.id = ?1");
+        self.conn
+            .prepare_cached(&sql)?
+            .query_row([id], row_from)
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound(format!("reservation {id}")))
+    }
+
+    /// Moves a reservation to a new status if the rules allow it, logging the change and
+    /// queueing the email that status sends, all in one transaction. Returns the queued
+    /// message's id.
+    pub fn set_status(&mut self, id: i64, to: ReservationStatus, actor: &str) -> Result<Option<i64>> {
+        let domain = self.message_domain.clone();
+        self.write(|tx| {
+            let now = now_ms();
+            let (from, guest_id, email): (ReservationStatus, i64, String) = tx
+                .prepare_cached(
+                    "SELECT r.status, g.id, g.email FROM reservations r JOIN guests g ON g.id = r.guest_id WHERE r.id = ?1",
+                )?
+                .query_row([id], |r| Ok((parsed(r, 0)?, r.get(1)?, r.get(2)?)))
+                .optional()?
+                .ok_or_else(|| StoreError::NotFound(format!("reservation {id}")))?;
+            from.transition(to)?;
+            tx.prepare_cached("UPDATE reservations SET status = ?2, updated_at = ?3 WHERE id = ?1")?
+                .execute(params![id, to.as_str(), now])?;
+            let detail = format!("{from} -> {to}");
+            events::append(
+                tx,
+                EventKind::StatusChanged,
+                now,
+                &NewEvent { reservation_id: Some(id), detail: &detail, actor, ..NewEvent::default() },
+            )?;
+            let Some(kind) = to.email_on_entry() else { return Ok(None) };
+            let m = NewMessage {
+                reservation_id: Some(id),
+                guest_id,
+                kind,
+                recipient: &email,
+                subject: "",
+                resend_of: None,
+                actor,
+            };
+            Ok(Some(messages::queue(tx, &m, &domain, now)?.0))
+        })
+    }
+
+    /// How many reservations there are in all (for the demo and the benchmarks).
+    pub fn reservation_count(&self) -> Result<i64> {
+        Ok(self.conn.query_row("SELECT COUNT(*) FROM reservations", [], |r| r.get(0))?)
+    }
+}

@@ -1,0 +1,1 @@
+//! The tracking-pixel HTTP endpoint and its batched writer of opens.
