@@ -4,6 +4,7 @@
 pub mod bounce;
 pub mod cli;
 pub mod config;
+pub mod demo;
 pub mod domain;
 pub mod mail;
 pub mod store;
