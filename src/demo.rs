@@ -66,32 +66,32 @@ pub fn fill(store: &mut Store, opts: &DemoOptions) -> Result<DemoSummary> {
     let mut rng = fastrand::Rng::with_seed(opts.seed);
     let domain = "guestmail.localhost".to_owned();
     let now = chrono::Local::now().naive_local();
-    let w = store.demo_writer()?;
-    // About one guest for every three reservations: regulars come back.
-    let guest_count = (opts.reservations / 3).max(1).min(opts.reservations);
-    let mut guests = Vec::with_capacity(guest_count as usize);
-    for i in 0..guest_count {
-        guests.push(new_guest(&w, &mut rng, i)?);
-    }
-    mark_troubled_addresses(&w, &mut guests)?;
-    let mut summary = DemoSummary { guests: guest_count, days, ..DemoSummary::default() };
-    let mut made = 0;
-    'days: for d in 0..days {
-        let day = first_day + Duration::days(d as i64);
-        for slot in 0..per_day {
-            if made == opts.reservations {
-                break 'days;
-            }
-            made += 1;
-            let (h, m) = pick_time(&mut rng, slot);
-            let starts = day.and_time(NaiveTime::from_hms_opt(h, m, 0).unwrap_or_default());
-            let guest = &guests[rng.usize(..guests.len())];
-            summary.messages += reservation(&w, &mut rng, guest, starts, now, &domain)?;
+    store.demo_bulk(|w| {
+        // About one guest for every three reservations: regulars come back.
+        let guest_count = (opts.reservations / 3).max(1).min(opts.reservations);
+        let mut guests = Vec::with_capacity(guest_count as usize);
+        for i in 0..guest_count {
+            guests.push(new_guest(w, &mut rng, i)?);
         }
-    }
-    summary.reservations = made;
-    w.commit()?;
-    Ok(summary)
+        mark_troubled_addresses(w, &mut guests)?;
+        let mut summary = DemoSummary { guests: guest_count, days, ..DemoSummary::default() };
+        let mut made = 0;
+        'days: for d in 0..days {
+            let day = first_day + Duration::days(d as i64);
+            for slot in 0..per_day {
+                if made == opts.reservations {
+                    break 'days;
+                }
+                made += 1;
+                let (h, m) = pick_time(&mut rng, slot);
+                let starts = day.and_time(NaiveTime::from_hms_opt(h, m, 0).unwrap_or_default());
+                let guest = &guests[rng.usize(..guests.len())];
+                summary.messages += reservation(w, &mut rng, guest, starts, now, &domain)?;
+            }
+        }
+        summary.reservations = made;
+        Ok(summary)
+    })
 }
 
 /// Fills the store only if it has no reservation yet (the `--demo` flag).

@@ -27,15 +27,21 @@ pub struct DemoMessage<'a> {
 }
 
 /// Writes demo rows inside one transaction.
-pub struct DemoWriter<'c> {
-    tx: Transaction<'c>,
+pub struct DemoWriter<'t> {
+    tx: &'t Transaction<'t>,
 }
 
 impl Store {
-    /// Starts a bulk demo write; nothing is visible to others until [`DemoWriter::commit`].
-    pub fn demo_writer(&mut self) -> Result<DemoWriter<'_>> {
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        Ok(DemoWriter { tx })
+    /// Runs a bulk demo write in one transaction: all of it commits or none. A bulk load
+    /// keeps its pages in a large cache and skips the fsyncs (a demo interrupted half-way is
+    /// simply run again); the durable settings are back before this returns.
+    pub fn demo_bulk<T>(&mut self, f: impl FnOnce(&DemoWriter<'_>) -> Result<T>) -> Result<T> {
+        self.conn.pragma_update(None, "synchronous", "OFF")?;
+        self.conn.pragma_update(None, "cache_size", -262_144)?;
+        let out = self.write(|tx| f(&DemoWriter { tx }));
+        self.conn.pragma_update(None, "synchronous", "FULL")?;
+        self.conn.pragma_update(None, "cache_size", -2000)?;
+        out
     }
 }
 
@@ -155,11 +161,6 @@ impl DemoWriter<'_> {
         self.tx
             .prepare_cached("INSERT INTO events (message_id, kind, at, detail, actor) VALUES (?1, ?2, ?3, ?4, 'demo')")?
             .execute(params![message_id, kind.as_str(), at, detail])?;
-        Ok(())
-    }
-
-    pub fn commit(self) -> Result<()> {
-        self.tx.commit()?;
         Ok(())
     }
 }

@@ -1,0 +1,92 @@
+//! The host-stand screen's data path on the 1,000,000-reservation demo database:
+//! the day query (p50/p99) against a plain indexed SQLite query of the same rows.
+//!
+//! `cargo bench --bench day`. The database is built once with `guestmail::demo` at
+//! `target/bench/demo-1m.db` (or `GUESTMAIL_BENCH_DB`); building it takes a few minutes.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use chrono::{Local, NaiveDate};
+use guestmail::demo::{DemoOptions, fill};
+use guestmail::store::{DAY_QUERY, Store};
+
+pub fn bench_db() -> PathBuf {
+    let path = std::env::var_os("GUESTMAIL_BENCH_DB")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench/demo-1m.db"), PathBuf::from);
+    if !path.exists() {
+        eprintln!("building the 1,000,000-reservation demo database at {} ...", path.display());
+        let tmp = path.with_extension("partial");
+        let _ = std::fs::remove_file(&tmp);
+        let mut store = Store::open(&tmp).unwrap();
+        let opts = DemoOptions { reservations: 1_000_000, today: Local::now().date_naive(), seed: 7 };
+        fill(&mut store, &opts).unwrap();
+        drop(store);
+        std::fs::rename(&tmp, &path).unwrap();
+    }
+    path
+}
+
+fn percentiles(mut samples: Vec<Duration>) -> (Duration, Duration) {
+    samples.sort();
+    let at = |p: f64| samples[((samples.len() as f64 - 1.0) * p).round() as usize];
+    (at(0.50), at(0.99))
+}
+
+fn main() {
+    let path = bench_db();
+    let store = Store::open(&path).unwrap();
+    let today = Local::now().date_naive();
+    // Past days, each with about 400 reservations.
+    let days: Vec<NaiveDate> = (1..=200).map(|d| today - chrono::Duration::days(d * 7)).collect();
+    let rows = store.day(days[0]).unwrap().len();
+
+    // The plain indexed query: the same SQL, rows read as raw values, no domain types.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let plain = |day: NaiveDate| {
+        let mut stmt = conn.prepare_cached(DAY_QUERY).unwrap();
+        let from = format!("{day} 00:00");
+        let to = format!("{} 00:00", day.succ_opt().unwrap());
+        let mut rows = stmt.query([from, to]).unwrap();
+        let mut n = 0;
+        while let Some(r) = rows.next().unwrap() {
+            let _: i64 = r.get(0).unwrap();
+            let _: Option<String> = r.get(14).unwrap();
+            n += 1;
+        }
+        n
+    };
+    for d in &days {
+        std::hint::black_box(plain(*d));
+        std::hint::black_box(store.day(*d).unwrap());
+    }
+    let mut plain_t = Vec::new();
+    let mut ours_t = Vec::new();
+    for _ in 0..5 {
+        for d in &days {
+            let t = Instant::now();
+            std::hint::black_box(plain(*d));
+            plain_t.push(t.elapsed());
+            let t = Instant::now();
+            std::hint::black_box(store.day(*d).unwrap());
+            ours_t.push(t.elapsed());
+        }
+    }
+    let (pp50, pp99) = percentiles(plain_t);
+    let (op50, op99) = percentiles(ours_t);
+    println!("day query, {rows} reservations a day, {} days x 5 rounds:", days.len());
+    println!("  plain indexed SQLite query: p50 {pp50:?}  p99 {pp99:?}");
+    println!("  store.day() (guestmail):    p50 {op50:?}  p99 {op99:?}");
+    println!(
+        "  ratio p50 {:.2}x  p99 {:.2}x",
+        op50.as_secs_f64() / pp50.as_secs_f64(),
+        op99.as_secs_f64() / pp99.as_secs_f64()
+    );
+
+    let t = Instant::now();
+    let s = Store::open(&path).unwrap();
+    let first = s.day(today).unwrap();
+    println!("open the store + today's query: {:?} ({} rows)", t.elapsed(), first.len());
+}
