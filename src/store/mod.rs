@@ -8,6 +8,7 @@
 
 mod addresses;
 mod events;
+mod fixture;
 mod messages;
 mod migrate;
 mod reservations;
