@@ -30,7 +30,7 @@ pub(super) fn render(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
     lines.push(Line::from(Span::styled(s.help_legend, theme.heading())));
     lines.push(Line::from(format!("  {}", s.help_markers_order)));
     for m in Marker::ALL {
-        let glyph = if m == Marker::None { "(  )".to_owned() } else { format!(" {} ", theme.marker_glyph(m)) };
+        let glyph = if m == Marker::None { "( )".to_owned() } else { format!(" {} ", theme.marker_glyph(m)) };
         lines.push(Line::from(vec![
             Span::raw("  "),
             Span::styled(glyph, theme.marker(m)),

@@ -18,8 +18,8 @@ pub(super) fn render(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
     let s = app.strings;
     let show_status = area.width >= 55;
     let show_phone = area.width >= 70;
-    let mut widths = vec![Constraint::Length(5), Constraint::Fill(1), Constraint::Length(4)];
-    let mut head = vec![s.col_time, s.col_guest, s.col_party];
+    let mut widths = vec![Constraint::Length(1), Constraint::Length(5), Constraint::Fill(1), Constraint::Length(4)];
+    let mut head = vec!["", s.col_time, s.col_guest, s.col_party];
     if show_status {
         widths.push(Constraint::Length(10));
         head.push(s.col_status);
@@ -58,7 +58,7 @@ pub(super) fn render(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
     let first = app.offset.min(app.visible.len().saturating_sub(1));
     let rows = app.visible.iter().enumerate().skip(first).take(page).map(|(pos, &i)| {
         let r = &app.rows[i];
-        let row = row(app, theme, r, show_status, show_phone);
+        let row = row(app, theme, r, pos == app.selected, show_status, show_phone);
         if pos == app.selected {
             row.style(theme.selected())
         } else if matches!(r.status, ReservationStatus::Cancelled | ReservationStatus::NoShow) {
@@ -70,16 +70,21 @@ pub(super) fn render(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
     Table::new(rows, widths).header(header).column_spacing(1).render(area, buf);
 }
 
-fn row<'a>(app: &App, theme: Theme, r: &'a ReservationRow, show_status: bool, show_phone: bool) -> Row<'a> {
+/// The highlighted row's pointer: the reverse video says it too, this says it without any
+/// styling at all (screen readers, captures, snapshots).
+const POINTER: &str = "▸";
+
+fn row<'a>(app: &App, theme: Theme, r: &'a ReservationRow, selected: bool, status: bool, phone: bool) -> Row<'a> {
     let mut cells = vec![
+        Cell::from(if selected { POINTER } else { " " }),
         Cell::from(r.starts_at.format("%H:%M").to_string()),
         Cell::from(r.guest.name.as_str()),
         Cell::from(Line::from(r.party_size.to_string()).right_aligned()),
     ];
-    if show_status {
+    if status {
         cells.push(Cell::from(app.strings.status(r.status)));
     }
-    if show_phone {
+    if phone {
         cells.push(Cell::from(r.guest.phone.as_str()));
     }
     for m in r.markers {
