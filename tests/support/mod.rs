@@ -42,6 +42,8 @@ impl Pty {
         let mut cmd = CommandBuilder::new(program);
         cmd.args(args);
         cmd.env("TERM", "xterm-256color");
+        // portable-pty starts in $HOME unless told otherwise, and tests point HOME elsewhere.
+        cmd.cwd(std::env::current_dir().expect("current dir"));
         for (k, v) in env {
             cmd.env(k, v);
         }
