@@ -1,17 +1,17 @@
 //! guestmail as a library, so the binary, the integration tests and the benchmarks share it.
 //! The architecture map is the top comment of `src/main.rs`.
 
+pub mod action;
+pub mod app;
 pub mod bounce;
 pub mod cli;
 pub mod config;
 pub mod domain;
-pub mod mail;
-pub mod store;
-pub mod tracker;
-pub mod action;
-pub mod app;
 pub mod event;
 pub mod keymap;
+pub mod mail;
+pub mod store;
 pub mod strings;
+pub mod tracker;
 pub mod tui;
 pub mod ui;

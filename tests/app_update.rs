@@ -1,6 +1,9 @@
 //! The App's state machine without a terminal: keys -> actions -> state, redraw bookkeeping,
 //! loading, filtering and popups.
 
+// Test code: a failed unwrap is a failed test, with its location.
+#![allow(clippy::unwrap_used)]
+
 use chrono::{NaiveDate, NaiveDateTime};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use guestmail::action::Action;

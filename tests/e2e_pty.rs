@@ -2,6 +2,9 @@
 //! terminal sends them, the screen comes back through a vt100 parser, and every wait polls
 //! with a generous timeout (no timing assertions).
 
+// Test code: a failed unwrap is a failed test, with its location.
+#![allow(clippy::unwrap_used)]
+
 mod support;
 
 use std::path::Path;

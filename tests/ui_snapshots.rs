@@ -2,6 +2,9 @@
 //! from a real SQLite fixture (see `support::marker_day`). The date is fixed, so nothing in
 //! them moves from run to run. Review changes with `cargo insta review`.
 
+// Test code: a failed unwrap is a failed test, with its location.
+#![allow(clippy::unwrap_used)]
+
 mod support;
 
 use guestmail::action::Action;
