@@ -58,5 +58,40 @@ fn draw(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, draw);
+/// The same terminal and row count drawn by a bare ratatui `Table` of plain strings (what
+/// ratatui's own table example does), so the figure above can be read against the machine's
+/// load: guestmail's own overhead is the difference.
+fn baseline(c: &mut Criterion) {
+    use ratatui::layout::Constraint;
+    use ratatui::widgets::{Row, Table, TableState};
+    let (width, height) = (140, ROWS + CHROME_ROWS);
+    let data: Vec<[String; 8]> = (0..ROWS)
+        .map(|i| {
+            [
+                format!("{:02}:{:02}", 11 + i / 20, i % 60),
+                format!("Guest Number {i} Lastname"),
+                (i % 8 + 1).to_string(),
+                "confirmed".to_owned(),
+                format!("+32 470 {:02} {:02} {:02}", i % 97, i % 89, i % 83),
+                "●".to_owned(),
+                "○".to_owned(),
+                "✗".to_owned(),
+            ]
+        })
+        .collect();
+    let widths = [5, 0, 4, 10, 17, 4, 4, 4].map(|w| if w == 0 { Constraint::Fill(1) } else { Constraint::Length(w) });
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    let mut state = TableState::default().with_selected(Some(0));
+    c.bench_function("baseline: bare ratatui table, 200 rows", |b| {
+        b.iter(|| {
+            state.select(Some(usize::from(state.selected() == Some(0))));
+            let rows = data.iter().map(|r| Row::new(r.iter().map(String::as_str)));
+            let table =
+                Table::new(rows, widths).header(Row::new(["Time", "Guest", "Pers", "Status", "Phone", "P", "C", "D"]));
+            terminal.draw(|f| f.render_stateful_widget(black_box(table), f.area(), &mut state)).unwrap();
+        });
+    });
+}
+
+criterion_group!(benches, draw, baseline);
 criterion_main!(benches);

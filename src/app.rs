@@ -210,7 +210,7 @@ impl App {
                 self.status = Some(format!("{}: {e}", self.strings.load_failed));
                 true
             }
-            Action::Tick(today) => !std::mem::replace(&mut self.today, today).eq(&today),
+            Action::Tick(today) => std::mem::replace(&mut self.today, today) != today,
         }
     }
 

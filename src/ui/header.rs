@@ -25,7 +25,7 @@ pub(super) fn render(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
     let left = Line::from(vec![
         Span::styled(app.venue.as_str(), theme.title()),
         Span::raw(" · "),
-        Span::styled(date, theme.heading().remove_modifier(ratatui::style::Modifier::UNDERLINED)),
+        Span::styled(date, theme.bold()),
     ]);
     let left_width = left.width() as u16;
     left.render(area, buf);
