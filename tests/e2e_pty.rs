@@ -158,3 +158,18 @@ fn a_bad_key_in_the_config_is_a_clear_error() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("c.toml") && err.contains("'resend'") && err.contains("known actions"), "{err}");
 }
+
+#[test]
+fn demo_fills_an_empty_database_and_opens_on_today() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.db");
+    let home = dir.path().to_str().unwrap();
+    let mut pty = Pty::spawn(BIN, &["--db", db.to_str().unwrap(), "--demo"], &[("HOME", home)], 120, 40);
+    let s = pty.wait_until("today's demo reservations", WAIT, |s| s.contains(" reservations · ") && s.contains('▸'));
+    assert!(s.contains("(today)"), "{s}");
+    assert!(!s.contains(" 0 reservations"), "{s}");
+    pty.send_keys("q");
+    assert!(pty.wait_exit(WAIT).success());
+    let count = Store::open(&db).unwrap().reservation_count().unwrap();
+    assert!(count >= 200, "a demo week was written: {count}");
+}

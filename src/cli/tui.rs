@@ -24,11 +24,15 @@ pub fn run(ctx: &Context, args: &TuiArgs) -> anyhow::Result<ExitCode> {
     let _log = super::init_logging(ctx);
     let today = chrono::Local::now().date_naive();
     if args.demo {
-        let store = ctx.open_store()?;
-        if store.reservation_count()? == 0 {
-            // TODO(demo): call `crate::demo::fill(&mut store, &DemoOptions { .. })` once the
-            // lead's demo module lands on main; until then `--demo` opens the empty database.
-            tracing::warn!("--demo: demo data is not available in this build yet");
+        // Fills only an empty database, so `--demo` is safe to leave in a habit or a script.
+        let mut store = ctx.open_store()?;
+        if let Some(s) = crate::demo::fill_if_empty(&mut store, &crate::demo::DemoOptions::week(today))? {
+            tracing::info!(
+                "--demo: {} reservations, {} emails in {}",
+                s.reservations,
+                s.messages,
+                ctx.paths.db.display()
+            );
         }
     }
     let mut app = App::new(&ctx.config.venue_name, ctx.config.language, keymap, today, args.date.unwrap_or(today));

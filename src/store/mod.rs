@@ -7,6 +7,7 @@
 //! the new one.
 
 mod addresses;
+mod demo;
 mod events;
 mod fixture;
 mod messages;
@@ -21,6 +22,7 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 pub use addresses::AddressError as AddressErrorInput;
 pub use addresses::AddressRecord;
+pub use demo::{DemoMessage, DemoWriter};
 pub use events::{EventRecord, NewEvent};
 pub use messages::{MessageRecord, NewMessage, new_token};
 pub use migrate::SCHEMA_VERSION;

@@ -119,16 +119,21 @@ impl Store {
         self.write(|tx| create(tx, r, true, &domain, now_ms()))
     }
 
-    /// Creates many reservations in one transaction: all or none. On a bad one, the error
-    /// carries its position (0-based) so the caller can name the line.
-    pub fn create_reservations(&mut self, rs: &[NewReservation], send: bool) -> Result<Vec<i64>, (usize, StoreError)> {
+    /// Creates many reservations in one transaction: all or none. `send` says which of them
+    /// get the email of their status. On a bad one, the error carries its position (0-based)
+    /// so the caller can name the line.
+    pub fn create_reservations(
+        &mut self,
+        rs: &[NewReservation],
+        send: impl Fn(&NewReservation) -> bool,
+    ) -> Result<Vec<i64>, (usize, StoreError)> {
         let domain = self.message_domain.clone();
         let tx =
             self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(|e| (0, e.into()))?;
         let now = now_ms();
         let mut ids = Vec::with_capacity(rs.len());
         for (i, r) in rs.iter().enumerate() {
-            ids.push(create(&tx, r, send, &domain, now).map_err(|e| (i, e))?);
+            ids.push(create(&tx, r, send(r), &domain, now).map_err(|e| (i, e))?);
         }
         tx.commit().map_err(|e| (rs.len(), e.into()))?;
         Ok(ids)

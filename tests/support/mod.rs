@@ -183,7 +183,7 @@ pub fn marker_day(path: &Path) -> Store {
     let mut all: Vec<NewReservation> = specs.iter().map(|(n, t, p, s, _)| reservation(n, day(), t, *p, *s)).collect();
     all.push(reservation("Ines Next", next, "12:15", 2, Confirmed));
     all.push(reservation("Jules Later", next, "20:45", 4, Pending));
-    let ids = store.create_reservations(&all, false).expect("create the fixture reservations");
+    let ids = store.create_reservations(&all, |_| false).expect("create the fixture reservations");
     for (spec, id) in specs.iter().zip(&ids) {
         let row = store.reservation(*id).expect("fixture reservation");
         for (kind, msg) in EmailKind::MARKED.iter().zip(spec.4) {
