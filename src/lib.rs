@@ -1,12 +1,19 @@
 //! guestmail as a library, so the binary, the integration tests and the benchmarks share it.
 //! The architecture map is the top comment of `src/main.rs`.
 
+pub mod action;
+pub mod app;
 pub mod bounce;
 pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod domain;
+pub mod event;
 pub mod import;
+pub mod keymap;
 pub mod mail;
 pub mod store;
+pub mod strings;
 pub mod tracker;
+pub mod tui;
+pub mod ui;

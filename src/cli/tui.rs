@@ -2,7 +2,11 @@
 
 use std::process::ExitCode;
 
+use anyhow::Context as _;
+
 use super::Context;
+use crate::app::App;
+use crate::keymap::Keymap;
 
 #[derive(Debug, clap::Args)]
 pub struct TuiArgs {
@@ -14,6 +18,25 @@ pub struct TuiArgs {
     pub date: Option<chrono::NaiveDate>,
 }
 
-pub fn run(_ctx: &Context, _args: &TuiArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("the screen is not available yet")
+pub fn run(ctx: &Context, args: &TuiArgs) -> anyhow::Result<ExitCode> {
+    let keymap = Keymap::with_overrides(&ctx.config.keys)
+        .with_context(|| format!("invalid key in the config file {}", ctx.paths.config.display()))?;
+    let _log = super::init_logging(ctx);
+    let today = chrono::Local::now().date_naive();
+    if args.demo {
+        // Fills only an empty database, so `--demo` is safe to leave in a habit or a script.
+        let mut store = ctx.open_store()?;
+        if let Some(s) = crate::demo::fill_if_empty(&mut store, &crate::demo::DemoOptions::week(today))? {
+            tracing::info!(
+                "--demo: {} reservations, {} emails in {}",
+                s.reservations,
+                s.messages,
+                ctx.paths.db.display()
+            );
+        }
+    }
+    let mut app = App::new(&ctx.config.venue_name, ctx.config.language, keymap, today, args.date.unwrap_or(today));
+    app.no_color = std::env::var_os("NO_COLOR").is_some();
+    crate::tui::run(app, &ctx.paths.db)?;
+    Ok(ExitCode::SUCCESS)
 }

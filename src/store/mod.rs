@@ -9,6 +9,7 @@
 mod addresses;
 mod demo;
 mod events;
+mod fixture;
 mod messages;
 mod migrate;
 mod reservations;

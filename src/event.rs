@@ -1,0 +1,54 @@
+//! What the UI thread waits for: one `std::sync::mpsc` channel of [`Event`]s fed by the
+//! terminal-input thread and the data thread, so the UI never blocks on I/O or SQL.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::Sender;
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use crossterm::event::{self as term, KeyEvent, KeyEventKind};
+
+use crate::domain::ReservationRow;
+
+/// How often the input thread wakes up when nothing is typed (it then sends a tick).
+pub const TICK: Duration = Duration::from_millis(250);
+
+#[derive(Debug)]
+pub enum Event {
+    /// A key press (releases and repeats-as-release are dropped).
+    Key(KeyEvent),
+    /// The terminal's new size in columns and rows.
+    Resize(u16, u16),
+    /// The data thread's answer: the reservations of one day.
+    DayLoaded(NaiveDate, Vec<ReservationRow>),
+    /// The data thread could not answer; the text says why.
+    LoadFailed(String),
+    /// Nothing happened for [`TICK`].
+    Tick,
+}
+
+/// Reads the terminal until `stop` is set or the UI hangs up. Runs on its own thread.
+pub fn read_terminal(tx: &Sender<Event>, stop: &Arc<AtomicBool>) {
+    while !stop.load(Ordering::Relaxed) {
+        let event = match term::poll(TICK) {
+            Ok(true) => match term::read() {
+                Ok(term::Event::Key(k)) if k.kind != KeyEventKind::Release => Event::Key(k),
+                Ok(term::Event::Resize(w, h)) => Event::Resize(w, h),
+                Ok(_) => continue,
+                Err(e) => {
+                    tracing::warn!("terminal read failed: {e}");
+                    return;
+                }
+            },
+            Ok(false) => Event::Tick,
+            Err(e) => {
+                tracing::warn!("terminal poll failed: {e}");
+                return;
+            }
+        };
+        if tx.send(event).is_err() {
+            return;
+        }
+    }
+}

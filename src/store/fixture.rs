@@ -1,0 +1,32 @@
+//! Test fixtures: puts a message straight into a delivery state and open counts, so UI
+//! tests and benchmarks can show every marker before the outbox, tracker and bounce code
+//! reach those states through their own paths. Not for production code.
+
+use rusqlite::params;
+
+use super::{Result, Store, StoreError, now_ms};
+use crate::domain::MessageState;
+
+impl Store {
+    /// Sets one message's state and open counts (`human` opens by a person, `machine`
+    /// fetches by a proxy or scanner). For tests and benchmarks only.
+    #[doc(hidden)]
+    pub fn fixture_set_message(&mut self, id: i64, state: MessageState, human: u32, machine: u32) -> Result<()> {
+        let now = now_ms();
+        let opened = (human + machine > 0).then_some(now);
+        let n = self.write(|tx| {
+            Ok(tx
+                .prepare_cached(
+                    "UPDATE messages SET state = ?2, human_open_count = ?3, open_count = ?3 + ?4,
+                        sent_at = CASE WHEN ?2 IN ('queued', 'sending') THEN NULL ELSE ?5 END,
+                        first_opened_at = ?6, last_opened_at = ?6
+                     WHERE id = ?1",
+                )?
+                .execute(params![id, state.as_str(), human, machine, now, opened])?)
+        })?;
+        if n == 0 {
+            return Err(StoreError::NotFound(format!("message {id}")));
+        }
+        Ok(())
+    }
+}

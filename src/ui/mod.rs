@@ -1,0 +1,54 @@
+//! Drawing: a pure function of `&App`, one file per pane or popup. Nothing here changes
+//! state, so drawing the same `App` twice gives the same screen.
+
+mod confirm;
+mod footer;
+mod header;
+mod help;
+mod reservations;
+pub mod theme;
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Paragraph, Widget, Wrap};
+
+use crate::app::{App, CHROME_ROWS};
+use theme::Theme;
+
+/// Below this size the screen shows one clear sentence instead of a broken layout.
+pub const MIN_WIDTH: u16 = 40;
+pub const MIN_HEIGHT: u16 = CHROME_ROWS + 4;
+
+impl Widget for &App {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let theme = Theme::new(self.no_color);
+        if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+            let [_, middle] = Layout::vertical([Constraint::Percentage(30), Constraint::Min(0)]).areas(area);
+            Paragraph::new(Line::from(self.strings.too_small).style(theme.error()).centered())
+                .wrap(Wrap { trim: true })
+                .render(middle, buf);
+            return;
+        }
+        let [top, list, status, hints] =
+            Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(1), Constraint::Length(1)])
+                .areas(area);
+        header::render(self, theme, top, buf);
+        reservations::render(self, theme, list, buf);
+        footer::render_status(self, theme, status, buf);
+        footer::render_hints(self, theme, hints, buf);
+        if self.help_open {
+            help::render(self, theme, area, buf);
+        }
+        if let Some(c) = &self.confirm {
+            confirm::render(self, c, theme, area, buf);
+        }
+    }
+}
+
+/// A rectangle of at most `width` x `height` centred in `area`.
+pub(crate) fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
+}

@@ -1,0 +1,165 @@
+//! Whole-screen snapshots of the host-stand screen, rendered into ratatui's `TestBackend`
+//! from a real SQLite fixture (see `support::marker_day`). The date is fixed, so nothing in
+//! them moves from run to run. Review changes with `cargo insta review`.
+
+// Test code: a failed unwrap is a failed test, with its location.
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use guestmail::action::Action;
+use guestmail::app::App;
+use guestmail::domain::{Language, Marker};
+use guestmail::keymap::Keymap;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::Color;
+use support::{day, marker_day};
+
+const VENUE: &str = "Le Petit Bistro";
+
+fn app_on(lang: Language, rows_day: chrono::NaiveDate) -> (App, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = marker_day(&dir.path().join("g.db"));
+    let mut app = App::new(VENUE, lang, Keymap::default(), day(), rows_day);
+    app.update(Action::DayLoaded(rows_day, store.day(rows_day).expect("day query")));
+    (app, dir)
+}
+
+fn draw(app: &mut App, width: u16, height: u16) -> Terminal<TestBackend> {
+    app.update(Action::Resize(width, height));
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
+    terminal.draw(|f| f.render_widget(&*app, f.area())).expect("draw");
+    terminal
+}
+
+/// The cell holding the first `glyph` on the row that shows `name`.
+fn marker_cell(t: &Terminal<TestBackend>, name: &str, glyph: &str) -> ratatui::buffer::Cell {
+    let buf = t.backend().buffer();
+    let y = (0..buf.area.height)
+        .find(|&y| (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect::<String>().contains(name))
+        .unwrap_or_else(|| panic!("no row shows {name}"));
+    let x = (40..buf.area.width).find(|&x| buf[(x, y)].symbol() == glyph).unwrap_or_else(|| panic!("no {glyph}"));
+    buf[(x, y)].clone()
+}
+
+#[test]
+fn a_day_with_every_marker_state() {
+    let (mut app, _dir) = app_on(Language::En, day());
+    let t = draw(&mut app, 100, 16);
+    insta::assert_snapshot!("every_marker", t.backend());
+    // Colour backs up the shapes: opened green, sent red, uncertain yellow.
+    assert_eq!(marker_cell(&t, "Amélie Martin", "●").fg, Color::Green, "pending email opened");
+    assert_eq!(marker_cell(&t, "Emma Janssens", "●").fg, Color::Red, "sent, not opened");
+    assert_eq!(marker_cell(&t, "Claire Dubois", "✗").fg, Color::Red);
+    assert_eq!(marker_cell(&t, "David Smith", "?").fg, Color::Yellow);
+    assert_eq!(marker_cell(&t, "Bram Peeters", "◐").fg, Color::Green);
+}
+
+#[test]
+fn no_color_keeps_every_marker_readable_without_colour() {
+    let (mut app, _dir) = app_on(Language::En, day());
+    app.no_color = true;
+    let t = draw(&mut app, 100, 16);
+    insta::assert_snapshot!("every_marker_no_color", t.backend());
+    let buf = t.backend().buffer();
+    for cell in &buf.content {
+        assert_eq!((cell.fg, cell.bg), (Color::Reset, Color::Reset), "a coloured cell: {cell:?}");
+    }
+    // Opened and sent no longer share a glyph once colour cannot tell them apart.
+    marker_cell(&t, "Amélie Martin", "✓");
+    marker_cell(&t, "Amélie Martin", "●");
+}
+
+#[test]
+fn an_empty_day_says_so() {
+    let (mut app, _dir) = app_on(Language::En, day().pred_opt().expect("previous day"));
+    let t = draw(&mut app, 80, 12);
+    insta::assert_snapshot!("empty_day", t.backend());
+}
+
+#[test]
+fn the_filter_narrows_the_list_as_you_type() {
+    let (mut app, _dir) = app_on(Language::En, day());
+    app.update(Action::StartFilter);
+    for c in "ma".chars() {
+        app.update(Action::FilterInput(c));
+    }
+    let t = draw(&mut app, 100, 14);
+    insta::assert_snapshot!("filter_active", t.backend());
+    let text = format!("{}", t.backend());
+    assert!(text.contains("Amélie Martin") && text.contains("Emma Janssens"), "name and email match");
+    assert!(!text.contains("Bram Peeters"));
+}
+
+#[test]
+fn the_help_lists_every_key_and_the_legend() {
+    let (mut app, _dir) = app_on(Language::En, day());
+    app.update(Action::ToggleHelp);
+    let t = draw(&mut app, 100, 34);
+    insta::assert_snapshot!("help_open", t.backend());
+    let text = format!("{}", t.backend());
+    for a in Action::BINDABLE {
+        assert!(text.contains(app.strings.action(&a)), "help misses {a:?}");
+    }
+    for m in Marker::ALL {
+        assert!(text.contains(app.strings.marker(m)), "legend misses {m:?}");
+    }
+}
+
+#[test]
+fn french() {
+    let (mut app, _dir) = app_on(Language::Fr, day());
+    let t = draw(&mut app, 100, 16);
+    insta::assert_snapshot!("french", t.backend());
+    assert!(format!("{}", t.backend()).contains("lundi 23 novembre 2026"));
+    app.update(Action::ToggleHelp);
+    let t = draw(&mut app, 100, 34);
+    insta::assert_snapshot!("french_help", t.backend());
+    assert!(format!("{}", t.backend()).contains("Pas encore ouvert"));
+}
+
+#[test]
+fn a_20x5_terminal_gets_a_clear_message() {
+    let (mut app, _dir) = app_on(Language::En, day());
+    let t = draw(&mut app, 20, 5);
+    insta::assert_snapshot!("tiny_20x5", t.backend());
+    app.update(Action::ToggleHelp);
+    draw(&mut app, 20, 5);
+}
+
+#[test]
+fn a_300x100_terminal_draws_everything() {
+    let (mut app, _dir) = app_on(Language::En, day());
+    let t = draw(&mut app, 300, 100);
+    insta::assert_snapshot!("huge_300x100", t.backend());
+    app.update(Action::ToggleHelp);
+    draw(&mut app, 300, 100);
+}
+
+#[test]
+fn narrow_terminals_drop_columns_not_markers() {
+    let (mut app, _dir) = app_on(Language::En, day());
+    let t = draw(&mut app, 48, 12);
+    insta::assert_snapshot!("narrow_48x12", t.backend());
+}
+
+#[test]
+fn every_size_in_between_draws_without_panicking() {
+    let (mut app, _dir) = app_on(Language::Fr, day());
+    app.update(Action::ToggleHelp);
+    for w in (1..=130).step_by(7) {
+        for h in 1..=40 {
+            draw(&mut app, w, h);
+        }
+    }
+}
+
+#[test]
+fn the_confirm_popup_asks_and_waits() {
+    let (mut app, _dir) = app_on(Language::En, day());
+    app.confirm =
+        Some(guestmail::app::Confirm { question: "Resend the email?".into(), yes: Box::new(Action::SelectLast) });
+    let t = draw(&mut app, 60, 12);
+    insta::assert_snapshot!("confirm", t.backend());
+}
