@@ -1,5 +1,6 @@
 //! The host-stand screen's data path on the 1,000,000-reservation demo database:
-//! the day query (p50/p99) against a plain indexed SQLite query of the same rows.
+//! the day query (p50/p99) against a plain indexed SQLite query of the same rows; switching
+//! to another day (query + draw of a 120x40 frame); opening the store to the first frame.
 //!
 //! `cargo bench --bench day`. The database is built once with `guestmail::demo` at
 //! `target/bench/demo-1m.db` (or `GUESTMAIL_BENCH_DB`); building it takes a few minutes.
@@ -10,8 +11,14 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use chrono::{Local, NaiveDate};
+use guestmail::action::Action;
+use guestmail::app::App;
 use guestmail::demo::{DemoOptions, fill};
+use guestmail::domain::Language;
+use guestmail::keymap::Keymap;
 use guestmail::store::{DAY_QUERY, Store};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
 
 pub fn bench_db() -> PathBuf {
     let path = std::env::var_os("GUESTMAIL_BENCH_DB")
@@ -85,8 +92,27 @@ fn main() {
         op99.as_secs_f64() / pp99.as_secs_f64()
     );
 
+    // Switching day as the screen does it: the query, then one frame drawn.
+    let mut app = App::new("Le Petit Bistro", Language::En, Keymap::default(), today, today);
+    app.update(Action::Resize(120, 40));
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    let mut switch_t = Vec::new();
+    for d in &days {
+        let t = Instant::now();
+        app.update(Action::DayLoaded(*d, store.day(*d).unwrap()));
+        terminal.draw(|f| f.render_widget(&app, f.area())).unwrap();
+        switch_t.push(t.elapsed());
+    }
+    let (s50, s99) = percentiles(switch_t);
+    println!("switch day (query + draw 120x40): p50 {s50:?}  p99 {s99:?}");
+
+    // Opening: the store (schema check), today's query and the first frame.
     let t = Instant::now();
     let s = Store::open(&path).unwrap();
-    let first = s.day(today).unwrap();
-    println!("open the store + today's query: {:?} ({} rows)", t.elapsed(), first.len());
+    let mut app = App::new("Le Petit Bistro", Language::En, Keymap::default(), today, today);
+    app.update(Action::Resize(120, 40));
+    app.update(Action::DayLoaded(today, s.day(today).unwrap()));
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    terminal.draw(|f| f.render_widget(&app, f.area())).unwrap();
+    println!("open the store to the first frame: {:?}", t.elapsed());
 }
