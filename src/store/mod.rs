@@ -10,7 +10,9 @@ mod addresses;
 mod events;
 mod messages;
 mod migrate;
+mod outbox;
 mod reservations;
+mod resend;
 mod rows;
 
 use std::path::{Path, PathBuf};
@@ -23,7 +25,9 @@ pub use addresses::AddressRecord;
 pub use events::{EventRecord, NewEvent};
 pub use messages::{MessageRecord, NewMessage, new_token};
 pub use migrate::SCHEMA_VERSION;
+pub use outbox::{BACKOFF_MINUTES, Claim, Claimed, Delivery, GIVE_UP_AFTER_MS, backoff_ms};
 pub use reservations::DAY_QUERY;
+pub use resend::ResendOutcome;
 
 use crate::domain::{AddressError, TransitionError};
 
