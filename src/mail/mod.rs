@@ -4,3 +4,7 @@ pub mod compose;
 pub mod locale;
 pub mod templates;
 pub mod transport;
+pub mod liveness;
+pub mod worker;
+
+pub use worker::{Event, Report, Summary, Worker, WorkerError};
