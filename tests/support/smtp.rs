@@ -42,6 +42,7 @@ struct Shared {
     arrived: Condvar,
     rules: Mutex<Vec<Rule>>,
     rcpt_seen: Mutex<Vec<String>>,
+    sessions: std::sync::atomic::AtomicUsize,
 }
 
 #[derive(Clone)]
@@ -53,6 +54,11 @@ struct Recorder {
 }
 
 impl Handler for Recorder {
+    fn helo(&mut self, _ip: IpAddr, _domain: &str) -> Response {
+        self.shared.sessions.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        mailin_embedded::response::OK
+    }
+
     fn mail(&mut self, _ip: IpAddr, _domain: &str, from: &str) -> Response {
         self.from = from.to_owned();
         self.to.clear();
@@ -131,6 +137,11 @@ impl TestSmtp {
 
     pub fn count(&self) -> usize {
         self.shared.received.lock().expect("lock").len()
+    }
+
+    /// How many SMTP sessions (EHLO/HELO) the server saw.
+    pub fn sessions(&self) -> usize {
+        self.shared.sessions.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// Every RCPT TO the server saw, accepted or not.
