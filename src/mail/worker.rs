@@ -147,21 +147,20 @@ impl Worker {
     }
 
     /// One attempt at one claimed message.
-    fn attempt(&self, m: &Claimed) -> (Delivery, String) {
+    fn attempt(&self, m: &Claimed) -> Delivery {
         let composed = match self.composer.compose(m) {
             Ok(c) => c,
-            Err(e) => return (Delivery::Invalid { reason: e.to_string() }, String::new()),
+            Err(e) => return Delivery::Invalid { reason: e.to_string() },
         };
-        let delivery = match self.transport.send(&composed) {
-            Ok(reply) => Delivery::Sent { reply, subject: composed.subject.clone() },
+        match self.transport.send(&composed) {
+            Ok(reply) => Delivery::Sent { reply, subject: composed.subject },
             Err(SendError::Transient(error)) => Delivery::Transient { error },
             Err(SendError::Permanent { reply_code, status, text }) => {
                 let class = refusal_class(status.as_deref());
                 Delivery::Permanent { reply_code, status, text, class }
             }
             Err(SendError::Invalid(reason)) => Delivery::Invalid { reason },
-        };
-        (delivery, composed.subject)
+        }
     }
 
     /// Recovers interrupted rows, queues due reminders, then sends everything due now and
@@ -205,7 +204,7 @@ impl Worker {
                 on(Event::Done(report));
             }
             let Some(m) = claim.message else { return Ok(()) };
-            let (delivery, _subject) = self.attempt(&m);
+            let delivery = self.attempt(&m);
             pending = Some((m, delivery));
         }
     }
