@@ -7,6 +7,7 @@
 //! three flushes against that external sink, and with `GUESTMAIL_BENCH_DUMP=dir` it writes
 //! the same 2,000 emails (`N.eml` plus `envelopes.tsv`) for Python's smtplib to push.
 
+use std::fmt::Write as _;
 use std::io::{BufRead as _, BufReader, Write as _};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
@@ -23,7 +24,8 @@ use guestmail::store::{Claimed, Store, new_token};
 const MESSAGES: usize = 2_000;
 
 fn config() -> Config {
-    let text = "venue_name = \"Chez Nous\"\nsender = \"noreply@mail.chez.example\"\nreply_to = \"table@chez.example\"\n";
+    let text =
+        "venue_name = \"Chez Nous\"\nsender = \"noreply@mail.chez.example\"\nreply_to = \"table@chez.example\"\n";
     Config::parse(text, Path::new("bench.toml")).expect("bench config")
 }
 
@@ -44,6 +46,15 @@ fn claimed(i: i64) -> Claimed {
         language: Some(Language::Fr),
         starts_at: Some(at("2026-11-28 19:30")),
         party_size: Some(4),
+    }
+}
+
+/// A temporary folder for the database: under `GUESTMAIL_BENCH_DIR` if set (e.g. /dev/shm,
+/// to separate the disk's fsync cost from the code's own), else the system's temp folder.
+fn bench_dir() -> tempfile::TempDir {
+    match std::env::var_os("GUESTMAIL_BENCH_DIR") {
+        Some(d) => tempfile::tempdir_in(d).expect("tempdir"),
+        None => tempfile::tempdir().expect("tempdir"),
     }
 }
 
@@ -98,7 +109,7 @@ fn serve(stream: TcpStream) -> std::io::Result<()> {
             }
             continue;
         }
-        let verb = line.get(..4).map(|v| v.to_ascii_uppercase()).unwrap_or_default();
+        let verb = line.get(..4).map(<[u8]>::to_ascii_uppercase).unwrap_or_default();
         let reply: &[u8] = match verb.as_slice() {
             b"EHLO" => b"250-sink\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n250 PIPELINING\r\n",
             b"DATA" => {
@@ -128,6 +139,24 @@ fn benches(c: &mut Criterion) {
     let composer = Composer::new(&config).expect("composer");
     let m = claimed(1);
     c.bench_function("compose one email (templates + MIME)", |b| b.iter(|| composer.compose(&m).expect("compose")));
+    // Baseline in the same run: lettre's builder alone on an email of the same shape and size,
+    // so a loaded machine's figures can be read as a ratio.
+    let sample = composer.compose(&m).expect("compose");
+    let parsed = mail_parser::MessageParser::default().parse(&sample.bytes).expect("parse");
+    let (text, html) =
+        (parsed.body_text(0).expect("text").into_owned(), parsed.body_html(0).expect("html").into_owned());
+    c.bench_function("baseline: lettre builder alone, same shape", |b| {
+        b.iter(|| {
+            lettre::Message::builder()
+                .from("Chez Nous <noreply@mail.chez.example>".parse().expect("from"))
+                .reply_to("Chez Nous <table@chez.example>".parse().expect("reply-to"))
+                .to("Zoé Martin <guest1@example.org>".parse().expect("to"))
+                .subject("Votre table chez Chez Nous est confirmée")
+                .multipart(lettre::message::MultiPart::alternative_plain_html(text.clone(), html.clone()))
+                .expect("build")
+                .formatted()
+        });
+    });
 
     let addr = sink();
     let mut group = c.benchmark_group("flush");
@@ -135,7 +164,7 @@ fn benches(c: &mut Criterion) {
     group.bench_function("2000 queued messages, one SMTP connection", |b| {
         b.iter_batched(
             || {
-                let dir = tempfile::tempdir().expect("tempdir");
+                let dir = bench_dir();
                 let db = queued_db(dir.path());
                 (dir, db)
             },
@@ -154,7 +183,7 @@ fn external(target: &str) {
     let addr: std::net::SocketAddr = target.parse().expect("GUESTMAIL_BENCH_SINK=host:port");
     let config = config();
     for run in 1..=3 {
-        let dir = tempfile::tempdir().expect("tempdir");
+        let dir = bench_dir();
         let db = queued_db(dir.path());
         let started = Instant::now();
         let sent = flush_to(addr, &db, &config);
@@ -173,7 +202,7 @@ fn dump(dir: &Path) {
         let name = format!("{i}.eml");
         std::fs::write(dir.join(&name), &e.bytes).expect("write");
         let from = e.envelope.from().map(ToString::to_string).unwrap_or_default();
-        tsv.push_str(&format!("{name}\t{from}\t{}\n", e.envelope.to()[0]));
+        let _ = writeln!(tsv, "{name}\t{from}\t{}", e.envelope.to()[0]);
     }
     std::fs::write(dir.join("envelopes.tsv"), tsv).expect("write tsv");
 }

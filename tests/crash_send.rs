@@ -35,7 +35,7 @@ fn sigkill_during_send_loses_nothing_and_duplicates_nothing_silently() {
     let env = Env::new(Some(&server.url()));
     let config = env.config_file(Some(&server.url()));
     let mut store = env.store();
-    let mut next = 0;
+    let mut next: i64 = 0;
     let mut kills = 0;
     for _ in 0..rounds {
         // Keep work in the outbox so each kill lands mid-flush.
@@ -56,12 +56,15 @@ fn sigkill_during_send_loses_nothing_and_duplicates_nothing_silently() {
     assert!(status.code().is_some_and(|c| c == 0), "the final flush failed: {status}");
 
     assert_eq!(store.integrity_check().expect("check"), "ok");
-    let rows: Vec<_> = (1..=next as i64).map(|id| store.message(id).expect("row")).collect();
+    let rows: Vec<_> = (1..=next).map(|id| store.message(id).expect("row")).collect();
     let mut by_state: HashMap<MessageState, usize> = HashMap::new();
     for m in &rows {
         *by_state.entry(m.state).or_default() += 1;
         assert!(
-            matches!(m.state, MessageState::Sent | MessageState::Uncertain | MessageState::Queued | MessageState::Deferred),
+            matches!(
+                m.state,
+                MessageState::Sent | MessageState::Uncertain | MessageState::Queued | MessageState::Deferred
+            ),
             "message {} ended {}",
             m.id,
             m.state

@@ -59,7 +59,9 @@ fn two_workers_on_one_database_never_send_the_same_row() {
     let mut store = env.store();
     let n = 300;
     for i in 0..n {
-        store.create_reservation(&booking("T", &format!("t{i}@example.org"), Language::En, "2026-11-28 19:30", 2)).expect("c");
+        store
+            .create_reservation(&booking("T", &format!("t{i}@example.org"), Language::En, "2026-11-28 19:30", 2))
+            .expect("c");
     }
     let sent: Vec<u64> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..2).map(|_| s.spawn(|| flush(&mut env.worker()).sent)).collect();
@@ -83,7 +85,8 @@ fn the_maildir_transport_writes_whole_readable_eml_files() {
     let rid = store.create_reservation(&booking("M", "m@example.org", Language::Nl, "2026-11-28 19:30", 3)).expect("c");
     let row = store.messages_for_reservation(rid).expect("m").remove(0);
     assert_eq!(flush(&mut env.worker()).sent, 1);
-    let new: Vec<_> = std::fs::read_dir(env.outbox.join("new")).expect("new/").map(|e| e.expect("entry").path()).collect();
+    let new: Vec<_> =
+        std::fs::read_dir(env.outbox.join("new")).expect("new/").map(|e| e.expect("entry").path()).collect();
     assert_eq!(new.len(), 1);
     assert!(new[0].extension().is_some_and(|e| e == "eml") && new[0].to_string_lossy().contains(&row.token));
     assert_eq!(std::fs::read_dir(env.outbox.join("tmp")).expect("tmp/").count(), 0, "nothing left half-written");

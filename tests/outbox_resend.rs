@@ -72,7 +72,12 @@ fn resend_to_a_blocked_address_sends_nothing_and_keeps_one_suppressed_row() {
     let env = Env::new(Some(&server.url()));
     let rid = confirmed(&env, "x@example.org");
     let mut store = env.store();
-    let err = AddressErrorInput { diagnostic: "550 5.1.1 unknown", class: Some(BounceClass::Hard), actor: "t", ..Default::default() };
+    let err = AddressErrorInput {
+        diagnostic: "550 5.1.1 unknown",
+        class: Some(BounceClass::Hard),
+        actor: "t",
+        ..Default::default()
+    };
     for _ in 0..13 {
         store.record_address_error("x@example.org", &err, 12).expect("error");
     }
@@ -129,7 +134,8 @@ fn reminders_are_queued_once_for_confirmed_reservations_inside_the_window() {
     let past = new("past@example.org", "2026-11-27 19:00", true);
     let mut store = env.store();
     let queued = store.queue_due_reminders(now, 24).expect("reminders");
-    let reminded: Vec<i64> = queued.iter().map(|id| store.message(*id).expect("m").reservation_id.expect("r")).collect();
+    let reminded: Vec<i64> =
+        queued.iter().map(|id| store.message(*id).expect("m").reservation_id.expect("r")).collect();
     assert_eq!(reminded, vec![soon], "only the confirmed one within 24 h (19:30 tomorrow)");
     assert!(!reminded.contains(&later) && !reminded.contains(&pending) && !reminded.contains(&past));
     assert!(store.queue_due_reminders(now, 24).expect("again").is_empty(), "idempotent");

@@ -16,7 +16,9 @@ fn the_received_email_has_our_headers_envelope_both_parts_and_the_pixel() {
     let server = TestSmtp::start();
     let env = Env::new(Some(&server.url()));
     let mut store = env.store();
-    let rid = store.create_reservation(&booking("Zoé Martin", "zoe@example.org", Language::Fr, "2026-11-28 19:30", 4)).expect("create");
+    let rid = store
+        .create_reservation(&booking("Zoé Martin", "zoe@example.org", Language::Fr, "2026-11-28 19:30", 4))
+        .expect("create");
     let row = store.messages_for_reservation(rid).expect("messages").remove(0);
     let summary = flush(&mut env.worker());
     assert_eq!((summary.sent, summary.failed, summary.deferred), (1, 0, 0));
@@ -54,9 +56,21 @@ fn each_language_gets_its_own_words_and_date_format() {
     let env = Env::new(Some(&server.url()));
     let mut store = env.store();
     let cases = [
-        (Language::En, "en@example.org", "Saturday 28 November 2026 at 7:30 pm", "2 guests", "We received your reservation request"),
+        (
+            Language::En,
+            "en@example.org",
+            "Saturday 28 November 2026 at 7:30 pm",
+            "2 guests",
+            "We received your reservation request",
+        ),
         (Language::Fr, "fr@example.org", "samedi 28 novembre 2026 à 19h30", "2 personnes", "Nous avons bien reçu"),
-        (Language::Nl, "nl@example.org", "zaterdag 28 november 2026 om 19:30", "2 personen", "We hebben uw reserveringsaanvraag"),
+        (
+            Language::Nl,
+            "nl@example.org",
+            "zaterdag 28 november 2026 om 19:30",
+            "2 personen",
+            "We hebben uw reserveringsaanvraag",
+        ),
     ];
     for (lang, email, ..) in &cases {
         store.create_reservation(&booking("Guest", email, *lang, "2026-11-28 19:30", 2)).expect("create");
@@ -97,7 +111,9 @@ fn a_4xx_defers_with_backoff_then_a_later_attempt_sends() {
     server.refuse("busy@example.org", 451, "4.3.0 Try again later", Some(1));
     let env = Env::new(Some(&server.url()));
     let mut store = env.store();
-    let rid = store.create_reservation(&booking("B", "busy@example.org", Language::En, "2026-11-28 19:30", 2)).expect("create");
+    let rid = store
+        .create_reservation(&booking("B", "busy@example.org", Language::En, "2026-11-28 19:30", 2))
+        .expect("create");
     let id = store.messages_for_reservation(rid).expect("m")[0].id;
     let t0 = guestmail::store::now_ms();
     let s = flush(&mut env.worker().with_clock(move || t0));
@@ -113,7 +129,10 @@ fn a_4xx_defers_with_backoff_then_a_later_attempt_sends() {
     assert_eq!(s.sent, 1);
     assert_eq!(store.message(id).expect("row").attempts, 2);
     assert_eq!(server.count(), 1);
-    assert!(store.address("busy@example.org").expect("addr").is_none_or(|a| a.error_count == 0), "a 4xx is not an error");
+    assert!(
+        store.address("busy@example.org").expect("addr").is_none_or(|a| a.error_count == 0),
+        "a 4xx is not an error"
+    );
 }
 
 #[test]
@@ -122,7 +141,9 @@ fn a_5xx_at_rcpt_fails_and_counts_one_error_on_the_address() {
     server.refuse("nobody@example.org", 550, "5.1.1 <nobody@example.org>: user unknown", None);
     let env = Env::new(Some(&server.url()));
     let mut store = env.store();
-    let rid = store.create_reservation(&booking("N", "nobody@example.org", Language::En, "2026-11-28 19:30", 2)).expect("create");
+    let rid = store
+        .create_reservation(&booking("N", "nobody@example.org", Language::En, "2026-11-28 19:30", 2))
+        .expect("create");
     store.create_reservation(&booking("Ok", "ok@example.org", Language::En, "2026-11-28 20:00", 2)).expect("create");
     let id = store.messages_for_reservation(rid).expect("m")[0].id;
     let s = flush(&mut env.worker());
@@ -143,7 +164,9 @@ fn the_server_down_defers_and_loses_nothing() {
     let env = Env::new(Some(&format!("smtp://127.0.0.1:{}?tls=none", dead_port())));
     let mut store = env.store();
     for i in 0..3 {
-        store.create_reservation(&booking("D", &format!("d{i}@example.org"), Language::En, "2026-11-28 19:30", 2)).expect("c");
+        store
+            .create_reservation(&booking("D", &format!("d{i}@example.org"), Language::En, "2026-11-28 19:30", 2))
+            .expect("c");
     }
     let s = flush(&mut env.worker());
     assert_eq!((s.sent, s.deferred, s.failed), (0, 3, 0));
@@ -164,10 +187,16 @@ fn a_blocked_address_is_never_sent_to() {
     let server = TestSmtp::start();
     let env = Env::new(Some(&server.url()));
     let mut store = env.store();
-    let rid = store.create_reservation(&booking("B", "blocked@example.org", Language::En, "2026-11-28 19:30", 2)).expect("c");
+    let rid =
+        store.create_reservation(&booking("B", "blocked@example.org", Language::En, "2026-11-28 19:30", 2)).expect("c");
     let id = store.messages_for_reservation(rid).expect("m")[0].id;
     // Blocked after it was queued: the worker must check again at claim time.
-    let err = AddressErrorInput { diagnostic: "spam complaint", class: Some(guestmail::domain::BounceClass::Complaint), actor: "test", ..Default::default() };
+    let err = AddressErrorInput {
+        diagnostic: "spam complaint",
+        class: Some(guestmail::domain::BounceClass::Complaint),
+        actor: "test",
+        ..Default::default()
+    };
     store.record_address_error("blocked@example.org", &err, 12).expect("block");
     let s = flush(&mut env.worker());
     assert_eq!((s.sent, s.suppressed), (0, 1));

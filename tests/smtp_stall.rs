@@ -1,5 +1,5 @@
 //! Regression guard for the Nagle/delayed-ACK stall (lettre 0.11.23 sends the body and the
-//! final `.` in two writes without TCP_NODELAY: ~44 ms per message). 200 messages over one
+//! final `.` in two writes without `TCP_NODELAY`: ~44 ms per message). 200 messages over one
 //! pooled connection must reach the loopback server in well under 2 s; with the stall they
 //! take about 9 s. The bound is loose on purpose: only a stall breaks it.
 

@@ -5,6 +5,7 @@
 //! run (a permanent refusal, or 24 h of retries), so a cron job or script notices; 1 when
 //! the run itself could not happen (database, config, SMTP settings).
 
+use std::fmt::Write as _;
 use std::io::IsTerminal as _;
 use std::process::ExitCode;
 
@@ -30,7 +31,8 @@ pub fn run(ctx: &Context, args: &SendArgs) -> anyhow::Result<ExitCode> {
     let mut worker = Worker::open(&ctx.config, &ctx.paths.db, &ctx.paths.outbox)
         .with_context(|| format!("cannot start sending from {}", ctx.paths.db.display()))?;
     let tty = std::io::stderr().is_terminal() && !args.quiet;
-    let bar = if tty { ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()) } else { ProgressBar::hidden() };
+    let bar =
+        if tty { ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()) } else { ProgressBar::hidden() };
     bar.set_style(
         ProgressStyle::with_template("{spinner} sending {pos}/{len} [{bar:30}] {per_sec} {wide_msg}")
             .unwrap_or_else(|_| ProgressStyle::default_bar())
@@ -50,7 +52,7 @@ pub fn run(ctx: &Context, args: &SendArgs) -> anyhow::Result<ExitCode> {
             bar.inc(1);
             bar.set_message(format!("{} {}", report.state, report.kind));
             let notable = !matches!(report.state, MessageState::Sent);
-            if !tty && !args.quiet && (notable || done % 100 == 0) {
+            if !tty && !args.quiet && (notable || done.is_multiple_of(100)) {
                 eprintln!("{done}: message {} {} {}: {}", report.message, report.kind, report.state, report.detail);
             }
         }
@@ -64,15 +66,13 @@ pub fn run(ctx: &Context, args: &SendArgs) -> anyhow::Result<ExitCode> {
 
 /// The one-line summary printed on stdout.
 pub fn render(s: &Summary) -> String {
-    let mut line = format!(
-        "sent {}, deferred {}, failed {}, suppressed {}",
-        s.sent, s.deferred, s.failed, s.suppressed
-    );
+    let mut line =
+        format!("sent {}, deferred {}, failed {}, suppressed {}", s.sent, s.deferred, s.failed, s.suppressed);
     if s.uncertain > 0 {
-        line.push_str(&format!(", uncertain {} (interrupted earlier: check and resend)", s.uncertain));
+        let _ = write!(line, ", uncertain {} (interrupted earlier: check and resend)", s.uncertain);
     }
     if s.reminders_queued > 0 {
-        line.push_str(&format!(", reminders queued {}", s.reminders_queued));
+        let _ = write!(line, ", reminders queued {}", s.reminders_queued);
     }
     line
 }

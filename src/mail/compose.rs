@@ -83,9 +83,8 @@ impl Composer {
     pub fn new(config: &Config) -> Result<Self, ComposeError> {
         let sender = address("sender", &config.sender)?;
         let venue = header_safe(&config.venue_name);
-        let verp_domain = config
-            .verp
-            .then(|| config.bounce_domain.clone().unwrap_or_else(|| config.sender_domain().to_owned()));
+        let verp_domain =
+            config.verp.then(|| config.bounce_domain.clone().unwrap_or_else(|| config.sender_domain().to_owned()));
         Ok(Composer {
             from: Mailbox::new(Some(venue.clone()), sender.clone()),
             reply_to: Mailbox::new(Some(venue.clone()), address("reply_to", &config.reply_to)?),

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 /// The folder of worker lock files for a database.
 pub fn lock_dir(db: &Path) -> PathBuf {
-    let mut name = db.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    let mut name = db.file_name().map(std::ffi::OsStr::to_os_string).unwrap_or_default();
     name.push("-workers");
     db.with_file_name(name)
 }

@@ -219,7 +219,11 @@ fn compile_language(sources: &[(&'static str, &'static str); 7]) -> LanguageTemp
         .iter()
         .map(|(txt, html)| {
             let (subject, text) = split_subject(txt);
-            KindTemplates { subject: Template::compile(subject), text: Template::compile(text), html: Template::compile(html) }
+            KindTemplates {
+                subject: Template::compile(subject),
+                text: Template::compile(text),
+                html: Template::compile(html),
+            }
         })
         .collect();
     LanguageTemplates {

@@ -20,7 +20,7 @@ use crate::store::{Claimed, Delivery, Store, StoreError, now_ms};
 /// How often a running worker looks for newly due messages.
 pub const POLL: Duration = Duration::from_millis(500);
 /// How often it queues due reminders and flags rows of workers that died meanwhile.
-pub const HOUSEKEEPING: Duration = Duration::from_secs(60);
+pub const HOUSEKEEPING: Duration = Duration::from_mins(1);
 
 #[derive(Debug, thiserror::Error)]
 pub enum WorkerError {
@@ -104,7 +104,8 @@ impl Worker {
     pub fn with_transport(config: &Config, db: &Path, transport: Transport) -> Result<Self, WorkerError> {
         let store = Store::open(db)?.with_message_domain(config.sender_domain());
         let lock_dir = liveness::lock_dir(db);
-        let lock = WorkerLock::acquire(&lock_dir).map_err(|source| WorkerError::Lock { dir: lock_dir.clone(), source })?;
+        let lock =
+            WorkerLock::acquire(&lock_dir).map_err(|source| WorkerError::Lock { dir: lock_dir.clone(), source })?;
         Ok(Self {
             store,
             transport,
@@ -175,7 +176,12 @@ impl Worker {
         Ok(summary)
     }
 
-    fn flush(&mut self, stop: Option<&AtomicBool>, on: &mut dyn FnMut(Event), summary: &mut Summary) -> Result<(), WorkerError> {
+    fn flush(
+        &mut self,
+        stop: Option<&AtomicBool>,
+        on: &mut dyn FnMut(Event),
+        summary: &mut Summary,
+    ) -> Result<(), WorkerError> {
         on(Event::Started { due: self.store.due_count((self.clock)())?.max(0) as u64 });
         let mut pending: Option<(Claimed, Delivery)> = None;
         loop {
@@ -194,13 +200,25 @@ impl Worker {
             if let (Some(state), Some((m, d))) = (state, pending.take()) {
                 count(summary, state);
                 tracing::info!(message = m.id, kind = %m.kind, %state, attempt = m.attempts, "delivery recorded");
-                on(Event::Done(Report { message: m.id, kind: m.kind, recipient: m.recipient, state, detail: detail(&d) }));
+                on(Event::Done(Report {
+                    message: m.id,
+                    kind: m.kind,
+                    recipient: m.recipient,
+                    state,
+                    detail: detail(&d),
+                }));
             }
             for id in claim.suppressed {
                 summary.suppressed += 1;
                 let m = self.store.message(id)?;
                 let detail = m.last_error.unwrap_or_else(|| "address blocked".to_owned());
-                let report = Report { message: id, kind: m.kind, recipient: m.recipient, state: MessageState::Suppressed, detail };
+                let report = Report {
+                    message: id,
+                    kind: m.kind,
+                    recipient: m.recipient,
+                    state: MessageState::Suppressed,
+                    detail,
+                };
                 on(Event::Done(report));
             }
             let Some(m) = claim.message else { return Ok(()) };
@@ -213,6 +231,8 @@ impl Worker {
     /// due messages, queueing reminders and re-checking for dead workers' rows every minute.
     /// A database error is logged and retried after a pause, so the thread survives a busy
     /// or briefly unavailable file.
+    /// It takes the `Arc` itself so a thread can own it: `spawn(move || w.run_until(stop))`.
+    #[allow(clippy::needless_pass_by_value)]
     pub fn run_until(self, stop: Arc<AtomicBool>) -> Result<(), WorkerError> {
         self.run_until_with(&stop, |_| {})
     }
@@ -269,7 +289,11 @@ fn detail(d: &Delivery) -> String {
         Delivery::Sent { reply, .. } => reply.clone(),
         Delivery::Transient { error } => error.clone(),
         Delivery::Permanent { reply_code, status, text, .. } => {
-            [reply_code.as_deref(), status.as_deref(), Some(text.as_str())].into_iter().flatten().collect::<Vec<_>>().join(" ")
+            [reply_code.as_deref(), status.as_deref(), Some(text.as_str())]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ")
         }
         Delivery::Invalid { reason } => reason.clone(),
     }

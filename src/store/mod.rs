@@ -11,8 +11,8 @@ mod events;
 mod messages;
 mod migrate;
 mod outbox;
-mod reservations;
 mod resend;
+mod reservations;
 mod rows;
 
 use std::path::{Path, PathBuf};
@@ -26,8 +26,8 @@ pub use events::{EventRecord, NewEvent};
 pub use messages::{MessageRecord, NewMessage, new_token};
 pub use migrate::SCHEMA_VERSION;
 pub use outbox::{BACKOFF_MINUTES, Claim, Claimed, Delivery, GIVE_UP_AFTER_MS, backoff_ms};
-pub use reservations::DAY_QUERY;
 pub use resend::ResendOutcome;
+pub use reservations::DAY_QUERY;
 
 use crate::domain::{AddressError, TransitionError};
 

@@ -80,8 +80,7 @@ fn details(tx: &Transaction<'_>, id: i64) -> Result<Claimed> {
             created_at: r.get(6)?,
             guest_name: r.get(7)?,
             language: parsed_opt(r, 8)?,
-            starts_at: starts_at
-                .and_then(|s| NaiveDateTime::parse_from_str(&s, super::rows::STARTS_AT_FORMAT).ok()),
+            starts_at: starts_at.and_then(|s| NaiveDateTime::parse_from_str(&s, super::rows::STARTS_AT_FORMAT).ok()),
             party_size: r.get(10)?,
         })
     })?)
@@ -106,8 +105,10 @@ pub(crate) fn claim(tx: &Transaction<'_>, worker: &str, now: i64) -> Result<Clai
             out.message = Some(details(tx, id)?);
             return Ok(out);
         }
-        tx.prepare_cached("UPDATE messages SET state = 'suppressed', claimed_by = NULL, attempts = attempts - 1 WHERE id = ?1")?
-            .execute([id])?;
+        tx.prepare_cached(
+            "UPDATE messages SET state = 'suppressed', claimed_by = NULL, attempts = attempts - 1 WHERE id = ?1",
+        )?
+        .execute([id])?;
         let detail = match addresses::fetch(tx, &recipient)? {
             Some(a) => format!("not sent: address blocked after {} errors", a.error_count),
             None => "not sent: address blocked".to_owned(),

@@ -66,7 +66,9 @@ fn resend(
         .optional()?
         .ok_or_else(|| StoreError::NotFound(format!("reservation {reservation_id}")))?;
     if status != ReservationStatus::Confirmed {
-        return Err(StoreError::Invalid(format!("the reservation is {status}: only a confirmed one has a confirmation")));
+        return Err(StoreError::Invalid(format!(
+            "the reservation is {status}: only a confirmed one has a confirmation"
+        )));
     }
     let previous = latest_confirmation(tx, reservation_id)?;
     addresses::ensure(tx, &email, now)?;
@@ -100,7 +102,13 @@ fn resend(
 /// Queues the reminder of every confirmed reservation starting within `hours` from `now_local`
 /// that has none yet. Safe to run from several workers: the check and the insert share one
 /// transaction.
-fn queue_reminders(tx: &Transaction<'_>, now_local: NaiveDateTime, hours: u32, domain: &str, now: i64) -> Result<Vec<i64>> {
+fn queue_reminders(
+    tx: &Transaction<'_>,
+    now_local: NaiveDateTime,
+    hours: u32,
+    domain: &str,
+    now: i64,
+) -> Result<Vec<i64>> {
     let until = now_local + chrono::Duration::hours(i64::from(hours));
     let due: Vec<(i64, i64, String)> = {
         let mut stmt = tx.prepare_cached(

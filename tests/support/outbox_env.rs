@@ -1,6 +1,7 @@
 //! A temporary guestmail setup for outbox tests: a real database file, a config, workers.
 #![allow(dead_code)]
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDateTime;
@@ -29,7 +30,7 @@ pub fn config_text(smtp_url: Option<&str>) -> String {
          tracking_base_url = \"{TRACKING}/\"\nvenue_phone = \"+32 2 555 00 00\"\nvenue_address = \"Rue Haute 1, Bruxelles\"\n"
     );
     if let Some(url) = smtp_url {
-        text.push_str(&format!("smtp_url = \"{url}\"\n"));
+        let _ = writeln!(text, "smtp_url = \"{url}\"");
     }
     text
 }

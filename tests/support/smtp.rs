@@ -60,7 +60,7 @@ impl Handler for Recorder {
     }
 
     fn mail(&mut self, _ip: IpAddr, _domain: &str, from: &str) -> Response {
-        self.from = from.to_owned();
+        from.clone_into(&mut self.from);
         self.to.clear();
         mailin_embedded::response::OK
     }
@@ -89,7 +89,8 @@ impl Handler for Recorder {
     }
 
     fn data_end(&mut self) -> Response {
-        let r = Received { mail_from: self.from.clone(), rcpt_to: self.to.clone(), data: std::mem::take(&mut self.data) };
+        let r =
+            Received { mail_from: self.from.clone(), rcpt_to: self.to.clone(), data: std::mem::take(&mut self.data) };
         self.shared.received.lock().expect("lock").push(r);
         self.shared.arrived.notify_all();
         mailin_embedded::response::OK

@@ -15,7 +15,7 @@ use lettre::transport::smtp::client::TlsParameters;
 use crate::config::Config;
 
 /// How long one SMTP command may take before the attempt counts as a (temporary) failure.
-pub const COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
+pub const COMMAND_TIMEOUT: Duration = Duration::from_mins(1);
 
 #[derive(Debug, thiserror::Error)]
 pub enum TransportError {
@@ -83,7 +83,8 @@ impl SmtpSettings {
         let host = parsed.host_str().filter(|h| !h.is_empty()).ok_or_else(|| bad("no host"))?.to_owned();
         let host = host.trim_start_matches('[').trim_end_matches(']').to_owned();
         let tls_mode = parsed.query_pairs().find(|(k, _)| k == "tls").map(|(_, v)| v.into_owned());
-        let tls = || TlsParameters::new(host.clone()).map_err(|source| TransportError::Tls { host: host.clone(), source });
+        let tls =
+            || TlsParameters::new(host.clone()).map_err(|source| TransportError::Tls { host: host.clone(), source });
         let (security, default_port) = match (parsed.scheme(), tls_mode.as_deref()) {
             ("smtp", None | Some("required" | "starttls")) => (Security::StartTls(tls()?), 587),
             ("smtp", Some("none")) => (Security::Plain, 25),
@@ -106,13 +107,7 @@ impl SmtpSettings {
                 return Err(TransportError::Password("a password is configured but smtp_url names no user".into()));
             }
         };
-        Ok(Self {
-            host,
-            port: parsed.port().unwrap_or(default_port),
-            security,
-            credentials,
-            timeout: COMMAND_TIMEOUT,
-        })
+        Ok(Self { host, port: parsed.port().unwrap_or(default_port), security, credentials, timeout: COMMAND_TIMEOUT })
     }
 }
 

@@ -26,7 +26,7 @@ use super::{Security, SendError, SmtpSettings};
 
 /// Idle connections kept open, and for how long.
 const MAX_IDLE: usize = 4;
-const IDLE_FOR: Duration = Duration::from_secs(60);
+const IDLE_FOR: Duration = Duration::from_mins(1);
 /// An idle connection older than this is checked with NOOP before use.
 const CHECK_AFTER: Duration = Duration::from_secs(10);
 
@@ -165,7 +165,9 @@ impl SmtpSender {
 
     fn give_back(&self, mut conn: SmtpConnection) {
         match self.idle.lock() {
-            Ok(mut idle) if idle.len() < MAX_IDLE && !conn.has_broken() => idle.push(Idle { conn, since: Instant::now() }),
+            Ok(mut idle) if idle.len() < MAX_IDLE && !conn.has_broken() => {
+                idle.push(Idle { conn, since: Instant::now() });
+            }
             _ => conn.abort(),
         }
     }
@@ -194,7 +196,11 @@ impl SmtpSender {
         self.finish(conn, result)
     }
 
-    fn finish(&self, mut conn: SmtpConnection, result: Result<String, (Stage, SmtpError)>) -> Result<String, SendError> {
+    fn finish(
+        &self,
+        mut conn: SmtpConnection,
+        result: Result<String, (Stage, SmtpError)>,
+    ) -> Result<String, SendError> {
         match result {
             Ok(reply) => {
                 self.give_back(conn);
@@ -216,7 +222,8 @@ impl SmtpSender {
 fn transact(conn: &mut SmtpConnection, envelope: &Envelope, message: &[u8]) -> Result<String, (Stage, SmtpError)> {
     let mut params = Vec::new();
     let info = conn.server_info();
-    let non_ascii = envelope.from().into_iter().chain(envelope.to()).any(|a: &Address| !AsRef::<str>::as_ref(a).is_ascii());
+    let non_ascii =
+        envelope.from().into_iter().chain(envelope.to()).any(|a: &Address| !AsRef::<str>::as_ref(a).is_ascii());
     if non_ascii && info.supports_feature(Extension::SmtpUtfEight) {
         params.push(MailParameter::SmtpUtfEight);
     }
