@@ -43,6 +43,22 @@ echo "== building the benchmark (release) =="
 cargo bench --bench send --no-run --quiet 2>/dev/null || cargo bench --bench send --no-run
 echo "== guestmail: flush 2,000 queued messages to aiosmtpd on 127.0.0.1:$port =="
 GUESTMAIL_BENCH_SINK="127.0.0.1:$port" cargo bench --quiet --bench send
+if [ -d /dev/shm ]; then
+    # The same on tmpfs: what the code costs without the disk's fsync (synchronous=FULL
+    # makes every message one fsync'd commit; on a busy shared disk that dominates).
+    echo "== guestmail, database on /dev/shm (no fsync cost) =="
+    GUESTMAIL_BENCH_DIR=/dev/shm GUESTMAIL_BENCH_SINK="127.0.0.1:$port" cargo bench --quiet --bench send
+fi
+echo "== this disk's synchronous=FULL commit rate right now (one-row transactions) =="
+"$py" - <<'PY'
+import sqlite3, time, tempfile, os
+d = tempfile.mkdtemp(); c = sqlite3.connect(os.path.join(d, "p.db"), isolation_level=None)
+c.execute("pragma journal_mode=wal"); c.execute("pragma synchronous=full"); c.execute("create table t(x)")
+t = time.perf_counter()
+for i in range(500):
+    c.execute("begin immediate"); c.execute("insert into t values(?)", (i,)); c.execute("commit")
+print(f"{500 / (time.perf_counter() - t):.0f} commits/s")
+PY
 GUESTMAIL_BENCH_DUMP="$work/eml" cargo bench --quiet --bench send
 
 echo "== Python smtplib: the same 2,000 emails, one connection, same sink =="

@@ -205,3 +205,20 @@ fn a_blocked_address_is_never_sent_to() {
     assert_eq!(server.count(), 0);
     assert!(server.rcpt_seen().is_empty(), "not even a RCPT TO");
 }
+
+#[test]
+fn retries_back_off_and_give_up_as_failed_after_24_hours_without_blaming_the_address() {
+    let minutes: Vec<i64> = (1..=6).map(|a| guestmail::store::backoff_ms(a) / 60_000).collect();
+    assert_eq!(minutes, vec![1, 5, 15, 60, 60, 60]);
+    let env = Env::new(Some(&format!("smtp://127.0.0.1:{}?tls=none", dead_port())));
+    let mut store = env.store();
+    let rid = store.create_reservation(&booking("G", "g@example.org", Language::En, "2026-11-28 19:30", 2)).expect("c");
+    let m = store.messages_for_reservation(rid).expect("m").remove(0);
+    let day_later = m.created_at + guestmail::store::GIVE_UP_AFTER_MS;
+    let s = flush(&mut env.worker().with_clock(move || day_later));
+    assert_eq!((s.deferred, s.failed), (0, 1));
+    let m = store.message(m.id).expect("row");
+    assert_eq!(m.state, MessageState::Failed);
+    assert!(store.last_event(m.id, EventKind::Failed).expect("e").is_some_and(|e| e.detail.contains("gave up")));
+    assert!(store.address("g@example.org").expect("a").is_none_or(|a| a.error_count == 0));
+}

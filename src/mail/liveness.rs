@@ -75,6 +75,17 @@ pub fn is_alive(dir: &Path, id: &str) -> bool {
     }
 }
 
+/// Removes the lock files of workers that are gone (killed before they claimed anything
+/// leave one behind); returns how many.
+pub fn sweep(dir: &Path, me: &str) -> usize {
+    let Ok(entries) = fs::read_dir(dir) else { return 0 };
+    entries
+        .flatten()
+        .filter_map(|e| e.file_name().to_str().and_then(|n| n.strip_suffix(".lock")).map(str::to_owned))
+        .filter(|id| id != me && !is_alive(dir, id))
+        .count()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,6 +100,17 @@ mod tests {
         assert!(!is_alive(dir.path(), &id));
         assert!(!is_alive(dir.path(), "../etc/passwd"));
         assert!(!is_alive(dir.path(), "w-never-existed"));
+    }
+
+    #[test]
+    fn sweeping_removes_only_the_dead_workers_files() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let me = WorkerLock::acquire(dir.path()).expect("lock");
+        let other = WorkerLock::acquire(dir.path()).expect("lock");
+        std::fs::write(dir.path().join("w-1-dead.lock"), "").expect("stale file");
+        assert_eq!(sweep(dir.path(), me.id()), 1);
+        assert!(is_alive(dir.path(), other.id()) && is_alive(dir.path(), me.id()));
+        assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 2);
     }
 
     #[test]

@@ -137,8 +137,10 @@ impl Worker {
     pub fn recover(&mut self) -> Result<Vec<i64>, WorkerError> {
         let dir = self.lock_dir.clone();
         let me = self.id().to_owned();
-        let alive = move |id: &str| id == me || liveness::is_alive(&dir, id);
-        Ok(self.store.recover_interrupted(&alive, "worker")?)
+        let alive = |id: &str| id == me || liveness::is_alive(&dir, id);
+        let recovered = self.store.recover_interrupted(&alive, "worker")?;
+        liveness::sweep(&dir, &me);
+        Ok(recovered)
     }
 
     /// Queues the reminders now due (venue wall-clock time).
