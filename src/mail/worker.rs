@@ -184,7 +184,11 @@ impl Worker {
         on: &mut dyn FnMut(Event),
         summary: &mut Summary,
     ) -> Result<(), WorkerError> {
-        on(Event::Started { due: self.store.due_count((self.clock)())?.max(0) as u64 });
+        let due = self.store.due_count((self.clock)())?.max(0) as u64;
+        // A running worker polls twice a second: only announce flushes with work in them.
+        if due > 0 || stop.is_none() {
+            on(Event::Started { due });
+        }
         let mut pending: Option<(Claimed, Delivery)> = None;
         loop {
             let stopping = stop.is_some_and(|s| s.load(Ordering::Relaxed));
