@@ -102,7 +102,7 @@ pub(crate) fn record_error(
     fetch(tx, email)?.ok_or_else(|| StoreError::NotFound(format!("address {email}")))
 }
 
-fn fetch(conn: &rusqlite::Connection, email: &str) -> Result<Option<AddressRecord>> {
+pub(crate) fn fetch(conn: &rusqlite::Connection, email: &str) -> Result<Option<AddressRecord>> {
     Ok(conn
         .prepare_cached(
             "SELECT email, error_count, blocked, last_error, last_error_status, last_error_code,

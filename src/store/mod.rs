@@ -12,6 +12,8 @@ mod events;
 mod fixture;
 mod messages;
 mod migrate;
+mod outbox;
+mod resend;
 mod reservations;
 mod rows;
 
@@ -26,6 +28,8 @@ pub use demo::{DemoMessage, DemoWriter};
 pub use events::{EventRecord, NewEvent};
 pub use messages::{MessageRecord, NewMessage, new_token};
 pub use migrate::SCHEMA_VERSION;
+pub use outbox::{BACKOFF_MINUTES, Claim, Claimed, Delivery, GIVE_UP_AFTER_MS, backoff_ms};
+pub use resend::ResendOutcome;
 pub use reservations::DAY_QUERY;
 
 use crate::domain::{AddressError, TransitionError};

@@ -1,0 +1,319 @@
+//! The outbox worker: claims due messages, composes, sends, records, one message at a time.
+//!
+//! `flush_once` empties what is due and returns (`guestmail send`); `run_until` keeps going
+//! on its own thread until a stop flag is set (the TUI and `guestmail serve`). Each worker
+//! has its own SQLite connection, its own id, and a liveness lock (see [`super::liveness`]),
+//! so several workers, in one process or many, share one database safely.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use super::compose::{ComposeError, Composer};
+use super::liveness::{self, WorkerLock};
+use super::transport::{SendError, Transport, TransportError};
+use crate::config::Config;
+use crate::domain::{BounceClass, EmailKind, MessageState};
+use crate::store::{Claimed, Delivery, Store, StoreError, now_ms};
+
+/// How often a running worker looks for newly due messages.
+pub const POLL: Duration = Duration::from_millis(500);
+/// How often it queues due reminders and flags rows of workers that died meanwhile.
+pub const HOUSEKEEPING: Duration = Duration::from_mins(1);
+
+#[derive(Debug, thiserror::Error)]
+pub enum WorkerError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Transport(#[from] TransportError),
+    #[error(transparent)]
+    Compose(#[from] ComposeError),
+    #[error("cannot create the worker lock in {dir}: {source}")]
+    Lock { dir: PathBuf, source: std::io::Error },
+}
+
+/// What one flush did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Summary {
+    pub sent: u64,
+    pub deferred: u64,
+    pub failed: u64,
+    pub suppressed: u64,
+    /// Rows a dead worker left in `sending`, now `uncertain`.
+    pub uncertain: u64,
+    pub reminders_queued: u64,
+}
+
+/// What happened to one message, for progress bars and the status line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    pub message: i64,
+    pub kind: EmailKind,
+    pub recipient: String,
+    pub state: MessageState,
+    /// The server's reply, the error, or why it was not sent.
+    pub detail: String,
+}
+
+/// Progress of a flush.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// The flush starts with this many messages due.
+    Started { due: u64 },
+    /// One message moved on.
+    Done(Report),
+}
+
+pub struct Worker {
+    store: Store,
+    transport: Transport,
+    composer: Composer,
+    lock: WorkerLock,
+    lock_dir: PathBuf,
+    block_after: u32,
+    reminder_hours: u32,
+    clock: Box<dyn Fn() -> i64 + Send>,
+}
+
+impl std::fmt::Debug for Worker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Worker").field("id", &self.id()).field("transport", &self.transport).finish_non_exhaustive()
+    }
+}
+
+/// The class of a permanent refusal, from its enhanced status: a bad mailbox or domain is
+/// hard; a full mailbox or a policy/spam refusal is soft (both count one error).
+pub fn refusal_class(status: Option<&str>) -> BounceClass {
+    match status.and_then(|s| s.get(1..)) {
+        Some(rest) if rest.starts_with(".2.") || rest.starts_with(".7.") => BounceClass::Soft,
+        _ => BounceClass::Hard,
+    }
+}
+
+impl Worker {
+    /// A worker on the database `db` with the transport the config asks for (SMTP, or the
+    /// Maildir at `outbox`).
+    pub fn open(config: &Config, db: &Path, outbox: &Path) -> Result<Self, WorkerError> {
+        let transport = Transport::from_config(config, outbox)?;
+        Self::with_transport(config, db, transport)
+    }
+
+    /// A worker with a given transport (shared pools, tests, benchmarks).
+    pub fn with_transport(config: &Config, db: &Path, transport: Transport) -> Result<Self, WorkerError> {
+        let store = Store::open(db)?.with_message_domain(config.sender_domain());
+        let lock_dir = liveness::lock_dir(db);
+        let lock =
+            WorkerLock::acquire(&lock_dir).map_err(|source| WorkerError::Lock { dir: lock_dir.clone(), source })?;
+        Ok(Self {
+            store,
+            transport,
+            composer: Composer::new(config)?,
+            lock,
+            lock_dir,
+            block_after: config.block_after,
+            reminder_hours: config.reminder_hours,
+            clock: Box::new(now_ms),
+        })
+    }
+
+    /// Replaces the clock (UTC Unix ms), so tests can step past a retry delay.
+    #[must_use]
+    pub fn with_clock(mut self, clock: impl Fn() -> i64 + Send + 'static) -> Self {
+        self.clock = Box::new(clock);
+        self
+    }
+
+    pub fn id(&self) -> &str {
+        self.lock.id()
+    }
+
+    pub fn transport(&self) -> &Transport {
+        &self.transport
+    }
+
+    /// Flags as `uncertain` the rows that dead workers left in `sending`.
+    pub fn recover(&mut self) -> Result<Vec<i64>, WorkerError> {
+        let dir = self.lock_dir.clone();
+        let me = self.id().to_owned();
+        let alive = |id: &str| id == me || liveness::is_alive(&dir, id);
+        let recovered = self.store.recover_interrupted(&alive, "worker")?;
+        liveness::sweep(&dir, &me);
+        Ok(recovered)
+    }
+
+    /// Queues the reminders now due (venue wall-clock time).
+    pub fn queue_reminders(&mut self) -> Result<Vec<i64>, WorkerError> {
+        let now_local = chrono::Local::now().naive_local();
+        Ok(self.store.queue_due_reminders(now_local, self.reminder_hours)?)
+    }
+
+    /// One attempt at one claimed message.
+    fn attempt(&self, m: &Claimed) -> Delivery {
+        let composed = match self.composer.compose(m) {
+            Ok(c) => c,
+            Err(e) => return Delivery::Invalid { reason: e.to_string() },
+        };
+        match self.transport.send(&composed) {
+            Ok(reply) => Delivery::Sent { reply, subject: composed.subject },
+            Err(SendError::Transient(error)) => Delivery::Transient { error },
+            Err(SendError::Permanent { reply_code, status, text }) => {
+                let class = refusal_class(status.as_deref());
+                Delivery::Permanent { reply_code, status, text, class }
+            }
+            Err(SendError::Invalid(reason)) => Delivery::Invalid { reason },
+        }
+    }
+
+    /// Recovers interrupted rows, queues due reminders, then sends everything due now and
+    /// returns. Messages deferred on the way wait for a later flush.
+    pub fn flush_once(&mut self, on: &mut dyn FnMut(Event)) -> Result<Summary, WorkerError> {
+        let mut summary = Summary {
+            uncertain: self.recover()?.len() as u64,
+            reminders_queued: self.queue_reminders()?.len() as u64,
+            ..Summary::default()
+        };
+        self.flush(None, on, &mut summary)?;
+        Ok(summary)
+    }
+
+    fn flush(
+        &mut self,
+        stop: Option<&AtomicBool>,
+        on: &mut dyn FnMut(Event),
+        summary: &mut Summary,
+    ) -> Result<(), WorkerError> {
+        let due = self.store.due_count((self.clock)())?.max(0) as u64;
+        // A running worker polls twice a second: only announce flushes with work in them.
+        if due > 0 || stop.is_none() {
+            on(Event::Started { due });
+        }
+        let mut pending: Option<(Claimed, Delivery)> = None;
+        loop {
+            let stopping = stop.is_some_and(|s| s.load(Ordering::Relaxed));
+            let done = pending.as_ref().map(|(m, d)| (m.id, d));
+            let now = (self.clock)();
+            let (state, claim) = if stopping {
+                let state = match done {
+                    Some((id, d)) => Some(self.store.record_delivery(id, self.lock.id(), d, self.block_after, now)?),
+                    None => None,
+                };
+                (state, crate::store::Claim::default())
+            } else {
+                self.store.record_and_claim(done, self.lock.id(), self.block_after, now)?
+            };
+            if let (Some(state), Some((m, d))) = (state, pending.take()) {
+                count(summary, state);
+                tracing::info!(message = m.id, kind = %m.kind, %state, attempt = m.attempts, "delivery recorded");
+                on(Event::Done(Report {
+                    message: m.id,
+                    kind: m.kind,
+                    recipient: m.recipient,
+                    state,
+                    detail: detail(&d),
+                }));
+            }
+            for id in claim.suppressed {
+                summary.suppressed += 1;
+                let m = self.store.message(id)?;
+                let detail = m.last_error.unwrap_or_else(|| "address blocked".to_owned());
+                let report = Report {
+                    message: id,
+                    kind: m.kind,
+                    recipient: m.recipient,
+                    state: MessageState::Suppressed,
+                    detail,
+                };
+                on(Event::Done(report));
+            }
+            let Some(m) = claim.message else { return Ok(()) };
+            let delivery = self.attempt(&m);
+            pending = Some((m, delivery));
+        }
+    }
+
+    /// Keeps sending until `stop` is set: recovers interrupted rows at start, then polls for
+    /// due messages, queueing reminders and re-checking for dead workers' rows every minute.
+    /// A database error is logged and retried after a pause, so the thread survives a busy
+    /// or briefly unavailable file.
+    /// It takes the `Arc` itself so a thread can own it: `spawn(move || w.run_until(stop))`.
+    #[allow(clippy::needless_pass_by_value)]
+    pub fn run_until(self, stop: Arc<AtomicBool>) -> Result<(), WorkerError> {
+        self.run_until_with(&stop, |_| {})
+    }
+
+    /// [`Self::run_until`], reporting each message that moves on (for the status line).
+    pub fn run_until_with(mut self, stop: &AtomicBool, mut on: impl FnMut(Event)) -> Result<(), WorkerError> {
+        let mut last_housekeeping: Option<Instant> = None;
+        while !stop.load(Ordering::Relaxed) {
+            if last_housekeeping.is_none_or(|t| t.elapsed() >= HOUSEKEEPING) {
+                last_housekeeping = Some(Instant::now());
+                if let Err(e) = self.recover().and_then(|_| self.queue_reminders()) {
+                    tracing::warn!("outbox housekeeping failed: {e}");
+                }
+            }
+            let mut summary = Summary::default();
+            let pause = match self.flush(Some(stop), &mut |e| on(e), &mut summary) {
+                Ok(()) => POLL,
+                Err(e) => {
+                    tracing::warn!("outbox flush failed: {e}; retrying shortly");
+                    Duration::from_secs(5)
+                }
+            };
+            sleep_unless(stop, pause);
+        }
+        self.transport.close();
+        Ok(())
+    }
+}
+
+fn sleep_unless(stop: &AtomicBool, total: Duration) {
+    let until = Instant::now() + total;
+    while !stop.load(Ordering::Relaxed) {
+        let left = until.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return;
+        }
+        std::thread::sleep(left.min(Duration::from_millis(100)));
+    }
+}
+
+fn count(summary: &mut Summary, state: MessageState) {
+    match state {
+        MessageState::Sent => summary.sent += 1,
+        MessageState::Deferred => summary.deferred += 1,
+        MessageState::Failed | MessageState::Bounced => summary.failed += 1,
+        MessageState::Suppressed => summary.suppressed += 1,
+        MessageState::Uncertain => summary.uncertain += 1,
+        MessageState::Queued | MessageState::Sending => {}
+    }
+}
+
+fn detail(d: &Delivery) -> String {
+    match d {
+        Delivery::Sent { reply, .. } => reply.clone(),
+        Delivery::Transient { error } => error.clone(),
+        Delivery::Permanent { reply_code, status, text, .. } => {
+            [reply_code.as_deref(), status.as_deref(), Some(text.as_str())]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ")
+        }
+        Delivery::Invalid { reason } => reason.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_are_classed_by_their_enhanced_status() {
+        assert_eq!(refusal_class(Some("5.1.1")), BounceClass::Hard);
+        assert_eq!(refusal_class(Some("5.2.2")), BounceClass::Soft);
+        assert_eq!(refusal_class(Some("5.7.1")), BounceClass::Soft);
+        assert_eq!(refusal_class(None), BounceClass::Hard);
+    }
+}

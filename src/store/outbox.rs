@@ -1,0 +1,295 @@
+//! The outbox side of the messages table: claiming a row to send, recording what the server
+//! said, and finding rows a dead worker left in `sending`.
+//!
+//! Every function here is one IMMEDIATE transaction, so SQLite's single writer lock is what
+//! makes a claim atomic: two workers (threads or processes) can never move the same row from
+//! `queued` to `sending`.
+
+use chrono::NaiveDateTime;
+use rusqlite::{OptionalExtension as _, Transaction, params};
+
+use super::events::{self, NewEvent};
+use super::rows::{parsed, parsed_opt, starts_at_text};
+use super::{Result, Store, addresses};
+use crate::domain::{BounceClass, EmailKind, EventKind, Language, MessageState};
+
+/// Retry delays after a temporary failure, by attempt; the last one repeats.
+pub const BACKOFF_MINUTES: [i64; 4] = [1, 5, 15, 60];
+/// A message still not accepted this long after it was queued is given up as `failed`.
+pub const GIVE_UP_AFTER_MS: i64 = 24 * 3_600_000;
+
+/// A message claimed for sending, with what composing it needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claimed {
+    pub id: i64,
+    pub kind: EmailKind,
+    pub recipient: String,
+    pub message_id: String,
+    pub token: String,
+    /// Attempts so far, this one included.
+    pub attempts: u32,
+    pub created_at: i64,
+    pub guest_name: String,
+    pub language: Option<Language>,
+    pub starts_at: Option<NaiveDateTime>,
+    pub party_size: Option<u32>,
+}
+
+/// What came of one sending attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Delivery {
+    /// The server accepted it; its reply is kept.
+    Sent { reply: String, subject: String },
+    /// A 4xx, a refused connection, a timeout: try again later.
+    Transient { error: String },
+    /// A permanent 5xx refusal of this message: failed, and one error on the address.
+    Permanent { reply_code: Option<String>, status: Option<String>, text: String, class: BounceClass },
+    /// The message cannot be built or sent as is (not the address's fault): failed.
+    Invalid { reason: String },
+}
+
+/// The outcome of one claim: the message to send (if any is due) and the due messages that
+/// were set aside as `suppressed` on the way because their address is blocked.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Claim {
+    pub message: Option<Claimed>,
+    pub suppressed: Vec<i64>,
+}
+
+/// The delay before the next attempt, given the attempts made so far (at least 1).
+pub fn backoff_ms(attempts: u32) -> i64 {
+    let i = (attempts.max(1) as usize - 1).min(BACKOFF_MINUTES.len() - 1);
+    BACKOFF_MINUTES[i] * 60_000
+}
+
+const DETAILS: &str = "SELECT m.id, m.kind, m.recipient, m.message_id, m.token, m.attempts, m.created_at,
+       g.name, g.language, r.starts_at, r.party_size
+FROM messages m JOIN guests g ON g.id = m.guest_id LEFT JOIN reservations r ON r.id = m.reservation_id
+WHERE m.id = ?1";
+
+fn details(tx: &Transaction<'_>, id: i64) -> Result<Claimed> {
+    Ok(tx.prepare_cached(DETAILS)?.query_row([id], |r| {
+        let starts_at: Option<String> = r.get(9)?;
+        Ok(Claimed {
+            id: r.get(0)?,
+            kind: parsed(r, 1)?,
+            recipient: r.get(2)?,
+            message_id: r.get(3)?,
+            token: r.get(4)?,
+            attempts: r.get(5)?,
+            created_at: r.get(6)?,
+            guest_name: r.get(7)?,
+            language: parsed_opt(r, 8)?,
+            starts_at: starts_at.and_then(|s| NaiveDateTime::parse_from_str(&s, super::rows::STARTS_AT_FORMAT).ok()),
+            party_size: r.get(10)?,
+        })
+    })?)
+}
+
+/// Claims the oldest due message for `worker`. A due message to a blocked address is moved
+/// to `suppressed` (with its event) instead, and the search goes on.
+pub(crate) fn claim(tx: &Transaction<'_>, worker: &str, now: i64) -> Result<Claim> {
+    let mut out = Claim::default();
+    loop {
+        let row: Option<(i64, String, Option<i64>)> = tx
+            .prepare_cached(
+                "UPDATE messages SET state = 'sending', claimed_by = ?1, attempts = attempts + 1, last_attempt_at = ?2
+                 WHERE id = (SELECT id FROM messages WHERE state IN ('queued', 'deferred') AND next_attempt_at <= ?2
+                             ORDER BY next_attempt_at, id LIMIT 1)
+                 RETURNING id, recipient, reservation_id",
+            )?
+            .query_row(params![worker, now], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .optional()?;
+        let Some((id, recipient, reservation_id)) = row else { return Ok(out) };
+        if !addresses::is_blocked(tx, &recipient)? {
+            out.message = Some(details(tx, id)?);
+            return Ok(out);
+        }
+        tx.prepare_cached(
+            "UPDATE messages SET state = 'suppressed', claimed_by = NULL, attempts = attempts - 1 WHERE id = ?1",
+        )?
+        .execute([id])?;
+        let detail = match addresses::fetch(tx, &recipient)? {
+            Some(a) => format!("not sent: address blocked after {} errors", a.error_count),
+            None => "not sent: address blocked".to_owned(),
+        };
+        let event = NewEvent {
+            message_id: Some(id),
+            reservation_id,
+            address: Some(&recipient),
+            detail: &detail,
+            actor: worker,
+        };
+        events::append(tx, EventKind::Suppressed, now, &event)?;
+        out.suppressed.push(id);
+    }
+}
+
+/// Records what came of sending message `id`, which `worker` claimed; returns its new state.
+pub(crate) fn record(
+    tx: &Transaction<'_>,
+    id: i64,
+    worker: &str,
+    delivery: &Delivery,
+    block_after: u32,
+    now: i64,
+) -> Result<MessageState> {
+    let (recipient, reservation_id, attempts, created_at): (String, Option<i64>, u32, i64) = tx
+        .prepare_cached("SELECT recipient, reservation_id, attempts, created_at FROM messages WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+    let event = NewEvent { message_id: Some(id), reservation_id, actor: worker, ..NewEvent::default() };
+    // The row is normally still ours in `sending`; if a start-up elsewhere wrongly flagged it
+    // `uncertain`, the definite answer we now hold is better than that guess.
+    let update = |state: MessageState, reply: Option<&str>, error: Option<&str>, next: Option<i64>| {
+        tx.prepare_cached(
+            "UPDATE messages SET state = ?2, server_reply = COALESCE(?3, server_reply), last_error = ?4,
+                    next_attempt_at = ?5, claimed_by = NULL
+             WHERE id = ?1 AND state IN ('sending', 'uncertain')",
+        )?
+        .execute(params![id, state.as_str(), reply, error, next])
+    };
+    let state = match delivery {
+        Delivery::Sent { reply, subject } => {
+            tx.prepare_cached(
+                "UPDATE messages SET state = 'sent', server_reply = ?2, sent_at = ?3, last_error = NULL,
+                        next_attempt_at = NULL, claimed_by = NULL,
+                        subject = CASE WHEN subject = '' THEN ?4 ELSE subject END
+                 WHERE id = ?1 AND state IN ('sending', 'uncertain')",
+            )?
+            .execute(params![id, reply, now, subject])?;
+            events::append(tx, EventKind::Sent, now, &NewEvent { detail: reply, ..event })?;
+            MessageState::Sent
+        }
+        Delivery::Transient { error } if now - created_at >= GIVE_UP_AFTER_MS => {
+            update(MessageState::Failed, None, Some(error), None)?;
+            let detail = format!("gave up after {attempts} attempts in 24 h: {error}");
+            events::append(tx, EventKind::Failed, now, &NewEvent { detail: &detail, ..event })?;
+            MessageState::Failed
+        }
+        Delivery::Transient { error } => {
+            let next = (now + backoff_ms(attempts)).min(created_at + GIVE_UP_AFTER_MS);
+            update(MessageState::Deferred, None, Some(error), Some(next))?;
+            let detail = format!("attempt {attempts}: {error}; next attempt in {} min", (next - now + 59_999) / 60_000);
+            events::append(tx, EventKind::Deferred, now, &NewEvent { detail: &detail, ..event })?;
+            MessageState::Deferred
+        }
+        Delivery::Permanent { reply_code, status, text, class } => {
+            let reply = [reply_code.as_deref(), status.as_deref(), Some(text.as_str())]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ");
+            update(MessageState::Failed, Some(&reply), Some(&reply), None)?;
+            events::append(tx, EventKind::Failed, now, &NewEvent { detail: &reply, ..event.clone() })?;
+            let error = addresses::AddressError {
+                class: Some(*class),
+                status: status.as_deref(),
+                reply_code: reply_code.as_deref(),
+                diagnostic: text,
+                message_id: Some(id),
+                actor: worker,
+            };
+            addresses::record_error(tx, &recipient, &error, block_after, now)?;
+            MessageState::Failed
+        }
+        Delivery::Invalid { reason } => {
+            update(MessageState::Failed, None, Some(reason), None)?;
+            events::append(tx, EventKind::Failed, now, &NewEvent { detail: reason, ..event })?;
+            MessageState::Failed
+        }
+    };
+    Ok(state)
+}
+
+/// Moves the rows that a dead worker left in `sending` to `uncertain`: the server may or may
+/// not have taken them, so they are shown to staff and never re-sent on their own. `alive`
+/// says whether the worker named in `claimed_by` still runs (then its rows are left alone).
+pub(crate) fn recover(tx: &Transaction<'_>, alive: &dyn Fn(&str) -> bool, actor: &str, now: i64) -> Result<Vec<i64>> {
+    let rows: Vec<(i64, Option<i64>, Option<String>)> = {
+        let mut stmt = tx.prepare_cached(
+            "SELECT id, reservation_id, claimed_by FROM messages WHERE state = 'sending' ORDER BY id",
+        )?;
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?
+    };
+    let mut out = Vec::new();
+    for (id, reservation_id, claimed_by) in rows {
+        if claimed_by.as_deref().is_some_and(alive) {
+            continue;
+        }
+        tx.prepare_cached("UPDATE messages SET state = 'uncertain', claimed_by = NULL WHERE id = ?1")?.execute([id])?;
+        let detail = format!(
+            "sending was interrupted (worker {}): the server may or may not have it; check and resend",
+            claimed_by.as_deref().unwrap_or("?")
+        );
+        let event = NewEvent { message_id: Some(id), reservation_id, detail: &detail, actor, ..NewEvent::default() };
+        events::append(tx, EventKind::Uncertain, now, &event)?;
+        out.push(id);
+    }
+    Ok(out)
+}
+
+impl Store {
+    /// Claims the next due message for `worker`; see [`claim`].
+    pub fn claim_next(&mut self, worker: &str, now: i64) -> Result<Claim> {
+        self.write(|tx| claim(tx, worker, now))
+    }
+
+    /// Records the outcome of one attempt; see [`record`].
+    pub fn record_delivery(
+        &mut self,
+        id: i64,
+        worker: &str,
+        delivery: &Delivery,
+        block_after: u32,
+        now: i64,
+    ) -> Result<MessageState> {
+        self.write(|tx| record(tx, id, worker, delivery, block_after, now))
+    }
+
+    /// Records the previous outcome (if any) and claims the next message in ONE transaction:
+    /// one commit per message instead of two, which is what lets a worker keep up with a
+    /// fast SMTP server while `synchronous=FULL` still makes every step durable.
+    pub fn record_and_claim(
+        &mut self,
+        done: Option<(i64, &Delivery)>,
+        worker: &str,
+        block_after: u32,
+        now: i64,
+    ) -> Result<(Option<MessageState>, Claim)> {
+        self.write(|tx| {
+            let state = match done {
+                Some((id, delivery)) => Some(record(tx, id, worker, delivery, block_after, now)?),
+                None => None,
+            };
+            Ok((state, claim(tx, worker, now)?))
+        })
+    }
+
+    /// Flags the rows dead workers left in `sending`; see [`recover`].
+    pub fn recover_interrupted(&mut self, alive: &dyn Fn(&str) -> bool, actor: &str) -> Result<Vec<i64>> {
+        self.write(|tx| recover(tx, alive, actor, super::now_ms()))
+    }
+
+    /// How many messages are due now (the length of a flush's progress bar).
+    pub fn due_count(&self, now: i64) -> Result<i64> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT COUNT(*) FROM messages WHERE state IN ('queued', 'deferred') AND next_attempt_at <= ?1",
+            )?
+            .query_row([now], |r| r.get(0))?)
+    }
+
+    /// When the next queued or deferred message falls due, if any.
+    pub fn next_due_at(&self) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT MIN(next_attempt_at) FROM messages WHERE state IN ('queued', 'deferred')")?
+            .query_row([], |r| r.get(0))?)
+    }
+}
+
+/// The start of a reservation as stored, for queries comparing wall-clock times.
+pub(crate) fn wall_clock(at: NaiveDateTime) -> String {
+    starts_at_text(at)
+}

@@ -1,0 +1,224 @@
+//! The outbox against a real SMTP server on loopback: what arrives, and what happens when
+//! the server refuses, defers, or is not there.
+
+#[path = "support/outbox_env.rs"]
+mod env;
+#[path = "support/smtp.rs"]
+mod smtp;
+
+use env::{Env, REPLY_TO, SENDER, TRACKING, VENUE, booking, flush};
+use guestmail::domain::{EventKind, Language, MessageState};
+use guestmail::store::AddressErrorInput;
+use smtp::{TestSmtp, dead_port};
+
+#[test]
+fn the_received_email_has_our_headers_envelope_both_parts_and_the_pixel() {
+    let server = TestSmtp::start();
+    let env = Env::new(Some(&server.url()));
+    let mut store = env.store();
+    let rid = store
+        .create_reservation(&booking("Zoé Martin", "zoe@example.org", Language::Fr, "2026-11-28 19:30", 4))
+        .expect("create");
+    let row = store.messages_for_reservation(rid).expect("messages").remove(0);
+    let summary = flush(&mut env.worker());
+    assert_eq!((summary.sent, summary.failed, summary.deferred), (1, 0, 0));
+
+    let got = server.received();
+    assert_eq!(got.len(), 1);
+    let r = &got[0];
+    assert_eq!(r.mail_from, format!("bounces+{}@mail.chez.example", row.token), "VERP envelope sender");
+    assert_eq!(r.rcpt_to, vec!["zoe@example.org".to_owned()]);
+    let m = r.parsed();
+    let from = m.from().and_then(|a| a.first()).expect("From");
+    assert_eq!((from.name(), from.address()), (Some(VENUE), Some(SENDER)));
+    assert_eq!(m.reply_to().and_then(|a| a.first()).and_then(|a| a.address()), Some(REPLY_TO));
+    assert_eq!(format!("<{}>", m.message_id().expect("Message-ID")), row.message_id);
+    assert_eq!(m.header("X-Guestmail-Token").and_then(|h| h.as_text()), Some(row.token.as_str()));
+    assert_eq!((m.text_body_count(), m.html_body_count()), (1, 1), "multipart/alternative with both parts");
+    let text = m.body_text(0).expect("text part");
+    let html = m.body_html(0).expect("html part");
+    assert!(text.contains("samedi 28 novembre 2026 à 19h30") && text.contains("4 personnes"), "{text}");
+    assert!(text.contains(REPLY_TO) && text.contains("+32 2 555 00 00"), "{text}");
+    let pixel = format!("<img src=\"{TRACKING}/o/{}.gif\" width=\"1\" height=\"1\" alt=\"\">", row.token);
+    assert!(html.contains(&pixel), "{html}");
+    assert!(!text.contains("/o/"), "the pixel is in the HTML part only");
+
+    let sent = store.message(row.id).expect("row");
+    assert_eq!(sent.state, MessageState::Sent);
+    assert!(sent.server_reply.as_deref().is_some_and(|r| r.starts_with("250")), "{:?}", sent.server_reply);
+    assert_eq!(sent.subject, m.subject().expect("subject"));
+    assert_eq!(store.last_event(row.id, EventKind::Sent).expect("event").map(|e| e.detail), sent.server_reply);
+}
+
+#[test]
+fn each_language_gets_its_own_words_and_date_format() {
+    let server = TestSmtp::start();
+    let env = Env::new(Some(&server.url()));
+    let mut store = env.store();
+    let cases = [
+        (
+            Language::En,
+            "en@example.org",
+            "Saturday 28 November 2026 at 7:30 pm",
+            "2 guests",
+            "We received your reservation request",
+        ),
+        (Language::Fr, "fr@example.org", "samedi 28 novembre 2026 à 19h30", "2 personnes", "Nous avons bien reçu"),
+        (
+            Language::Nl,
+            "nl@example.org",
+            "zaterdag 28 november 2026 om 19:30",
+            "2 personen",
+            "We hebben uw reserveringsaanvraag",
+        ),
+    ];
+    for (lang, email, ..) in &cases {
+        store.create_reservation(&booking("Guest", email, *lang, "2026-11-28 19:30", 2)).expect("create");
+    }
+    assert_eq!(flush(&mut env.worker()).sent, 3);
+    let got = server.received();
+    for (_, email, when, party, subject) in cases {
+        let r = got.iter().find(|r| r.rcpt_to == [email]).expect("received");
+        let m = r.parsed();
+        assert!(m.subject().is_some_and(|s| s.starts_with(subject)), "{email}: {:?}", m.subject());
+        for body in [m.body_text(0).expect("text"), m.body_html(0).expect("html")] {
+            assert!(body.contains(when) && body.contains(party), "{email}: {body}");
+        }
+    }
+}
+
+#[test]
+fn guest_text_is_escaped_in_html_and_cannot_inject_a_header() {
+    let server = TestSmtp::start();
+    let env = Env::new(Some(&server.url()));
+    let mut store = env.store();
+    let name = "Eve <b>\"x\"</b>\r\nBcc: victim@evil.example";
+    store.create_reservation(&booking(name, "eve@example.org", Language::En, "2026-11-28 19:30", 2)).expect("create");
+    assert_eq!(flush(&mut env.worker()).sent, 1);
+    let r = &server.received()[0];
+    assert_eq!(r.rcpt_to, vec!["eve@example.org".to_owned()], "no extra recipient");
+    let raw = String::from_utf8_lossy(&r.data);
+    assert!(!raw.lines().any(|l| l.to_ascii_lowercase().starts_with("bcc:")), "{raw}");
+    let m = r.parsed();
+    assert!(m.bcc().is_none());
+    let html = m.body_html(0).expect("html");
+    assert!(html.contains("Eve &lt;b&gt;&quot;x&quot;&lt;/b&gt;") && !html.contains("<b>\"x\""), "{html}");
+}
+
+#[test]
+fn a_4xx_defers_with_backoff_then_a_later_attempt_sends() {
+    let server = TestSmtp::start();
+    server.refuse("busy@example.org", 451, "4.3.0 Try again later", Some(1));
+    let env = Env::new(Some(&server.url()));
+    let mut store = env.store();
+    let rid = store
+        .create_reservation(&booking("B", "busy@example.org", Language::En, "2026-11-28 19:30", 2))
+        .expect("create");
+    let id = store.messages_for_reservation(rid).expect("m")[0].id;
+    let t0 = guestmail::store::now_ms();
+    let s = flush(&mut env.worker().with_clock(move || t0));
+    assert_eq!((s.sent, s.deferred), (0, 1));
+    let m = store.message(id).expect("row");
+    assert_eq!(m.state, MessageState::Deferred);
+    assert!(m.last_error.as_deref().is_some_and(|e| e.contains("451")), "{:?}", m.last_error);
+    assert_eq!(m.next_attempt_at, Some(t0 + 60_000), "first retry after 1 minute");
+    let almost = t0 + 59_999;
+    assert_eq!(flush(&mut env.worker().with_clock(move || almost)).sent, 0, "nothing is sent before its time");
+    let later = m.next_attempt_at.expect("next") + 1;
+    let s = flush(&mut env.worker().with_clock(move || later));
+    assert_eq!(s.sent, 1);
+    assert_eq!(store.message(id).expect("row").attempts, 2);
+    assert_eq!(server.count(), 1);
+    assert!(
+        store.address("busy@example.org").expect("addr").is_none_or(|a| a.error_count == 0),
+        "a 4xx is not an error"
+    );
+}
+
+#[test]
+fn a_5xx_at_rcpt_fails_and_counts_one_error_on_the_address() {
+    let server = TestSmtp::start();
+    server.refuse("nobody@example.org", 550, "5.1.1 <nobody@example.org>: user unknown", None);
+    let env = Env::new(Some(&server.url()));
+    let mut store = env.store();
+    let rid = store
+        .create_reservation(&booking("N", "nobody@example.org", Language::En, "2026-11-28 19:30", 2))
+        .expect("create");
+    store.create_reservation(&booking("Ok", "ok@example.org", Language::En, "2026-11-28 20:00", 2)).expect("create");
+    let id = store.messages_for_reservation(rid).expect("m")[0].id;
+    let s = flush(&mut env.worker());
+    assert_eq!((s.sent, s.failed), (1, 1), "the refusal does not stop the next message");
+    let m = store.message(id).expect("row");
+    assert_eq!(m.state, MessageState::Failed);
+    let a = store.address("nobody@example.org").expect("a").expect("address");
+    assert_eq!(a.error_count, 1);
+    assert_eq!((a.last_error_code.as_deref(), a.last_error_status.as_deref()), (Some("550"), Some("5.1.1")));
+    assert!(a.last_error.as_deref().is_some_and(|e| e.contains("user unknown")));
+    assert!(store.last_event(id, EventKind::Failed).expect("e").is_some());
+    assert!(store.last_event(id, EventKind::Bounced).expect("e").is_some(), "counted like a bounce");
+    assert_eq!(server.received().iter().filter(|r| r.rcpt_to.contains(&"ok@example.org".to_owned())).count(), 1);
+}
+
+#[test]
+fn the_server_down_defers_and_loses_nothing() {
+    let env = Env::new(Some(&format!("smtp://127.0.0.1:{}?tls=none", dead_port())));
+    let mut store = env.store();
+    for i in 0..3 {
+        store
+            .create_reservation(&booking("D", &format!("d{i}@example.org"), Language::En, "2026-11-28 19:30", 2))
+            .expect("c");
+    }
+    let s = flush(&mut env.worker());
+    assert_eq!((s.sent, s.deferred, s.failed), (0, 3, 0));
+    let counts = store.count_by_state().expect("counts");
+    assert_eq!(counts, vec![(MessageState::Deferred, 3)]);
+    // The server comes back at that address: a later flush sends all three.
+    let server = TestSmtp::start();
+    let mut config = env.config.clone();
+    config.smtp_url = Some(server.url());
+    let later = guestmail::store::now_ms() + 61_000;
+    let mut w = guestmail::mail::Worker::open(&config, &env.db, &env.outbox).expect("w").with_clock(move || later);
+    assert_eq!(flush(&mut w).sent, 3);
+    assert_eq!(server.count(), 3);
+}
+
+#[test]
+fn a_blocked_address_is_never_sent_to() {
+    let server = TestSmtp::start();
+    let env = Env::new(Some(&server.url()));
+    let mut store = env.store();
+    let rid =
+        store.create_reservation(&booking("B", "blocked@example.org", Language::En, "2026-11-28 19:30", 2)).expect("c");
+    let id = store.messages_for_reservation(rid).expect("m")[0].id;
+    // Blocked after it was queued: the worker must check again at claim time.
+    let err = AddressErrorInput {
+        diagnostic: "spam complaint",
+        class: Some(guestmail::domain::BounceClass::Complaint),
+        actor: "test",
+        ..Default::default()
+    };
+    store.record_address_error("blocked@example.org", &err, 12).expect("block");
+    let s = flush(&mut env.worker());
+    assert_eq!((s.sent, s.suppressed), (0, 1));
+    assert_eq!(store.message(id).expect("row").state, MessageState::Suppressed);
+    assert!(store.last_event(id, EventKind::Suppressed).expect("e").is_some());
+    assert_eq!(server.count(), 0);
+    assert!(server.rcpt_seen().is_empty(), "not even a RCPT TO");
+}
+
+#[test]
+fn retries_back_off_and_give_up_as_failed_after_24_hours_without_blaming_the_address() {
+    let minutes: Vec<i64> = (1..=6).map(|a| guestmail::store::backoff_ms(a) / 60_000).collect();
+    assert_eq!(minutes, vec![1, 5, 15, 60, 60, 60]);
+    let env = Env::new(Some(&format!("smtp://127.0.0.1:{}?tls=none", dead_port())));
+    let mut store = env.store();
+    let rid = store.create_reservation(&booking("G", "g@example.org", Language::En, "2026-11-28 19:30", 2)).expect("c");
+    let m = store.messages_for_reservation(rid).expect("m").remove(0);
+    let day_later = m.created_at + guestmail::store::GIVE_UP_AFTER_MS;
+    let s = flush(&mut env.worker().with_clock(move || day_later));
+    assert_eq!((s.deferred, s.failed), (0, 1));
+    let m = store.message(m.id).expect("row");
+    assert_eq!(m.state, MessageState::Failed);
+    assert!(store.last_event(m.id, EventKind::Failed).expect("e").is_some_and(|e| e.detail.contains("gave up")));
+    assert!(store.address("g@example.org").expect("a").is_none_or(|a| a.error_count == 0));
+}

@@ -1,0 +1,87 @@
+//! A temporary guestmail setup for outbox tests: a real database file, a config, workers.
+#![allow(dead_code)]
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDateTime;
+use guestmail::config::Config;
+use guestmail::domain::{Language, NewReservation, ReservationStatus};
+use guestmail::mail::Worker;
+use guestmail::mail::transport::Transport;
+use guestmail::store::Store;
+
+pub const SENDER: &str = "noreply@mail.chez.example";
+pub const REPLY_TO: &str = "table@chez.example";
+pub const VENUE: &str = "Chez Nous";
+pub const TRACKING: &str = "https://t.chez.example";
+
+pub struct Env {
+    pub dir: tempfile::TempDir,
+    pub db: PathBuf,
+    pub outbox: PathBuf,
+    pub config: Config,
+}
+
+/// The config text for a server URL (None: the Maildir outbox).
+pub fn config_text(smtp_url: Option<&str>) -> String {
+    let mut text = format!(
+        "venue_name = \"{VENUE}\"\nsender = \"{SENDER}\"\nreply_to = \"{REPLY_TO}\"\nlanguage = \"en\"\n\
+         tracking_base_url = \"{TRACKING}/\"\nvenue_phone = \"+32 2 555 00 00\"\nvenue_address = \"Rue Haute 1, Bruxelles\"\n"
+    );
+    if let Some(url) = smtp_url {
+        let _ = writeln!(text, "smtp_url = \"{url}\"");
+    }
+    text
+}
+
+impl Env {
+    pub fn new(smtp_url: Option<&str>) -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let config = Config::parse(&config_text(smtp_url), Path::new("test.toml")).expect("valid config");
+        let db = dir.path().join("guestmail.db");
+        let outbox = dir.path().join("outbox");
+        Env { dir, db, outbox, config }
+    }
+
+    pub fn store(&self) -> Store {
+        Store::open(&self.db).expect("open store").with_message_domain(self.config.sender_domain())
+    }
+
+    pub fn worker(&self) -> Worker {
+        Worker::open(&self.config, &self.db, &self.outbox).expect("worker")
+    }
+
+    pub fn worker_with(&self, transport: Transport) -> Worker {
+        Worker::with_transport(&self.config, &self.db, transport).expect("worker")
+    }
+
+    /// Writes the config to a file (for the real binary).
+    pub fn config_file(&self, smtp_url: Option<&str>) -> PathBuf {
+        let path = self.dir.path().join("config.toml");
+        std::fs::write(&path, config_text(smtp_url)).expect("write config");
+        path
+    }
+}
+
+pub fn at(s: &str) -> NaiveDateTime {
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").expect("valid time")
+}
+
+pub fn booking(name: &str, email: &str, language: Language, starts: &str, party: u32) -> NewReservation {
+    NewReservation {
+        name: name.to_owned(),
+        email: email.to_owned(),
+        phone: String::new(),
+        language,
+        starts_at: at(starts),
+        party_size: party,
+        status: ReservationStatus::Pending,
+        notes: String::new(),
+    }
+}
+
+/// Flushes once, ignoring progress.
+pub fn flush(worker: &mut Worker) -> guestmail::mail::Summary {
+    worker.flush_once(&mut |_| {}).expect("flush")
+}
