@@ -75,7 +75,7 @@ fn queued_db(dir: &Path) -> std::path::PathBuf {
             notes: String::new(),
         })
         .collect();
-    store.create_reservations(&rs, true).map_err(|(i, e)| format!("{i}: {e}")).expect("queue");
+    store.create_reservations(&rs, |_| true).map_err(|(i, e)| format!("{i}: {e}")).expect("queue");
     db
 }
 
