@@ -10,6 +10,7 @@ mod addresses;
 mod events;
 mod messages;
 mod migrate;
+mod opens;
 mod reservations;
 mod rows;
 
@@ -23,6 +24,7 @@ pub use addresses::AddressRecord;
 pub use events::{EventRecord, NewEvent};
 pub use messages::{MessageRecord, NewMessage, new_token};
 pub use migrate::SCHEMA_VERSION;
+pub use opens::{OpenFacts, OpenHit, OpenRecord, OpenVerdict, RecordedBatch};
 pub use reservations::DAY_QUERY;
 
 use crate::domain::{AddressError, TransitionError};

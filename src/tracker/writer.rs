@@ -1,0 +1,123 @@
+//! The one thread that writes opens to SQLite, in batches.
+//!
+//! Connection threads never touch the database: they push each hit into a bounded channel
+//! and answer. This thread takes the first waiting hit, lets the batch window run from that
+//! hit's arrival, drains everything queued by then (up to `max_batch`) and stores it all in
+//! one transaction. So a burst costs one commit per window instead of one per hit, and an
+//! open is committed within the window plus one commit of its request.
+//!
+//! It stops when every sender is gone (the accept loop and all connection threads have
+//! finished), after storing what is still queued: a clean shutdown loses nothing. A
+//! SIGKILL loses what is queued or in the open transaction: at most one batch window.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, TryRecvError};
+use std::time::Duration;
+
+use crate::store::{OpenHit, Store, now_ms};
+
+use super::classify::classify;
+
+/// How a batch fails before the writer gives up on it at shutdown (while running it keeps
+/// retrying, because losing opens is worse than holding them in memory).
+const SHUTDOWN_ATTEMPTS: u32 = 20;
+const RETRY_PAUSE: Duration = Duration::from_millis(100);
+
+/// The writer's counters, readable while it runs.
+#[derive(Debug, Default)]
+pub struct WriterStats {
+    pub recorded: AtomicU64,
+    pub unknown: AtomicU64,
+    pub batches: AtomicU64,
+    pub failed_commits: AtomicU64,
+    pub lost: AtomicU64,
+}
+
+/// The counters once the writer has stopped.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WriterReport {
+    /// Opens stored.
+    pub recorded: u64,
+    /// Hits dropped because their token belongs to no message.
+    pub unknown: u64,
+    /// Transactions committed.
+    pub batches: u64,
+    /// Commits that failed and were retried.
+    pub failed_commits: u64,
+    /// Hits given up on at shutdown because the database kept refusing them.
+    pub lost: u64,
+}
+
+impl WriterStats {
+    pub fn report(&self) -> WriterReport {
+        WriterReport {
+            recorded: self.recorded.load(Ordering::Relaxed),
+            unknown: self.unknown.load(Ordering::Relaxed),
+            batches: self.batches.load(Ordering::Relaxed),
+            failed_commits: self.failed_commits.load(Ordering::Relaxed),
+            lost: self.lost.load(Ordering::Relaxed),
+        }
+    }
+}
+
+/// Batch shape: how long the first hit of a batch may wait, and the most hits per commit.
+#[derive(Debug, Clone, Copy)]
+pub struct Batching {
+    pub window: Duration,
+    pub max_batch: usize,
+}
+
+/// Runs the writer until every sender is gone; call it on its own thread.
+pub fn run(mut store: Store, hits: &Receiver<OpenHit>, batching: Batching, stats: &Arc<WriterStats>) {
+    let mut batch: Vec<OpenHit> = Vec::with_capacity(batching.max_batch);
+    let window_ms = i64::try_from(batching.window.as_millis()).unwrap_or(i64::MAX);
+    while let Ok(first) = hits.recv() {
+        // Let the window run from the first hit's arrival, not from now: a hit that waited
+        // through the previous commit is not made to wait a second window.
+        let wait_ms = first.at.saturating_add(window_ms).saturating_sub(now_ms());
+        batch.push(first);
+        if wait_ms > 0 {
+            std::thread::sleep(Duration::from_millis(wait_ms as u64));
+        }
+        let mut disconnected = false;
+        while batch.len() < batching.max_batch {
+            match hits.try_recv() {
+                Ok(hit) => batch.push(hit),
+                Err(TryRecvError::Empty) => break,
+                Err(TryRecvError::Disconnected) => {
+                    disconnected = true;
+                    break;
+                }
+            }
+        }
+        store_batch(&mut store, &mut batch, disconnected, stats);
+    }
+}
+
+/// Stores one batch, retrying on failure; the batch is empty afterwards.
+fn store_batch(store: &mut Store, batch: &mut Vec<OpenHit>, shutting_down: bool, stats: &WriterStats) {
+    let mut attempts = 0;
+    loop {
+        match store.record_opens(batch, |facts| classify(facts)) {
+            Ok(done) => {
+                stats.recorded.fetch_add(done.recorded as u64, Ordering::Relaxed);
+                stats.unknown.fetch_add(done.unknown as u64, Ordering::Relaxed);
+                stats.batches.fetch_add(1, Ordering::Relaxed);
+                break;
+            }
+            Err(e) => {
+                attempts += 1;
+                stats.failed_commits.fetch_add(1, Ordering::Relaxed);
+                tracing::warn!(error = %e, hits = batch.len(), attempts, "could not store opens; retrying");
+                if shutting_down && attempts >= SHUTDOWN_ATTEMPTS {
+                    tracing::error!(hits = batch.len(), "giving up on opens at shutdown");
+                    stats.lost.fetch_add(batch.len() as u64, Ordering::Relaxed);
+                    break;
+                }
+                std::thread::sleep(RETRY_PAUSE);
+            }
+        }
+    }
+    batch.clear();
+}
