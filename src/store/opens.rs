@@ -89,13 +89,12 @@ pub(crate) fn record(
     let mut totals: HashMap<i64, Totals> = HashMap::new();
     let mut out = RecordedBatch::default();
     for hit in hits {
-        let found = match messages.get(hit.token.as_str()) {
-            Some(found) => *found,
-            None => {
-                let found = find.query_row([&hit.token], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
-                messages.insert(&hit.token, found);
-                found
-            }
+        let found = if let Some(found) = messages.get(hit.token.as_str()) {
+            *found
+        } else {
+            let found = find.query_row([&hit.token], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+            messages.insert(&hit.token, found);
+            found
         };
         let Some((message_id, sent_at)) = found else {
             out.unknown += 1;

@@ -6,7 +6,7 @@
 //! gateways. A hit matching a rule is a machine open with the rule's reason; anything else is
 //! a person's browser or mail client. To teach it a new proxy, add one line to [`RULES`].
 //!
-//! Known limit: Apple Mail showing images without Privacy Protection sends the same WebKit
+//! Known limit: Apple Mail showing images without Privacy Protection sends the same `WebKit`
 //! User-Agent as the MPP proxy; only the proxy's address range (or a fetch right after
 //! sending) tells them apart, so an MPP fetch relayed through a partner network is missed.
 

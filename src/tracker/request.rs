@@ -176,7 +176,7 @@ mod tests {
         assert_eq!(parse(b"\x16\x03\x01\x02\x00garbage\r\n\r\n", false), Parsed::Reject(Reply::BadRequest));
         assert_eq!(parse(b"GET /aaaaaaaaaa", true), Parsed::Reject(Reply::UriTooLong));
         assert_eq!(parse(b"GET / HTTP/1.1\r\nX-A: aaaa", true), Parsed::Reject(Reply::HeadersTooLarge));
-        let many: String = (0..40).map(|i| format!("X-{i}: y\r\n")).collect();
+        let many: String = (0..40).map(|i| format!("X-{i}: y\r\n")).collect::<Vec<_>>().concat();
         let raw = format!("GET / HTTP/1.1\r\n{many}\r\n");
         assert_eq!(parse(raw.as_bytes(), false), Parsed::Reject(Reply::HeadersTooLarge));
     }

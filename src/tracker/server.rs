@@ -8,7 +8,7 @@
 //! idle client cannot hold a thread for long.
 
 use std::io::{ErrorKind, Read as _, Write as _};
-use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
+use std::net::{IpAddr, Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::SyncSender;
@@ -22,6 +22,9 @@ use super::response::{self, HttpDate, Reply};
 
 /// How often a waiting connection looks at the stop flag.
 const STOP_POLL: Duration = Duration::from_millis(200);
+/// How long, and how much, to read from a client after answering it with a close.
+const LINGER: Duration = Duration::from_secs(1);
+const LINGER_BYTES: usize = 256 * 1024;
 /// Stack of a connection thread: it holds a small buffer and no recursion.
 const CONNECTION_STACK: usize = 128 * 1024;
 
@@ -84,7 +87,9 @@ fn serve(stream: TcpStream, shared: &Shared, hits: &SyncSender<OpenHit>) {
     loop {
         match request::parse(&conn.buf[..conn.filled], conn.filled == conn.buf.len()) {
             Parsed::Reject(reply) => {
-                conn.answer(reply, false, false);
+                if conn.answer(reply, false, false) {
+                    conn.linger();
+                }
                 return;
             }
             Parsed::Request(head) => {
@@ -109,7 +114,11 @@ fn serve(stream: TcpStream, shared: &Shared, hits: &SyncSender<OpenHit>) {
                 };
                 let len = head.len;
                 let keep_alive = keep_alive && reply != Reply::Unavailable;
-                if !conn.answer(reply, head_only, keep_alive) || !keep_alive {
+                if !conn.answer(reply, head_only, keep_alive) {
+                    return;
+                }
+                if !keep_alive {
+                    conn.linger();
                     return;
                 }
                 conn.consume(len);
@@ -117,7 +126,9 @@ fn serve(stream: TcpStream, shared: &Shared, hits: &SyncSender<OpenHit>) {
             }
             Parsed::Partial => {
                 if conn.filled > 0 && waiting_since.elapsed() > shared.options.head_timeout {
-                    conn.answer(Reply::Timeout, false, false);
+                    if conn.answer(Reply::Timeout, false, false) {
+                        conn.linger();
+                    }
                     return;
                 }
                 match conn.stream.read(&mut conn.buf[conn.filled..]) {
@@ -168,6 +179,23 @@ impl Connection {
         self.out.clear();
         response::write(&mut self.out, reply, head_only, keep_alive, &mut self.date);
         self.stream.write_all(&self.out).is_ok()
+    }
+
+    /// Closes after an answer without losing it: closing a socket with unread input makes
+    /// the kernel send a reset, which can destroy the answer before the client reads it. So
+    /// send our FIN first and read (and drop) what the client still sends, briefly.
+    fn linger(&mut self) {
+        let _ = self.stream.shutdown(Shutdown::Write);
+        let deadline = Instant::now() + LINGER;
+        let mut drained = 0;
+        while drained < LINGER_BYTES && Instant::now() < deadline {
+            match self.stream.read(&mut self.buf) {
+                Ok(0) => return,
+                Ok(n) => drained += n,
+                Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut | ErrorKind::Interrupted) => {}
+                Err(_) => return,
+            }
+        }
     }
 
     /// Drops a handled head, keeping any pipelined bytes after it.

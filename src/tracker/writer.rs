@@ -99,7 +99,7 @@ pub fn run(mut store: Store, hits: &Receiver<OpenHit>, batching: Batching, stats
 fn store_batch(store: &mut Store, batch: &mut Vec<OpenHit>, shutting_down: bool, stats: &WriterStats) {
     let mut attempts = 0;
     loop {
-        match store.record_opens(batch, |facts| classify(facts)) {
+        match store.record_opens(batch, classify) {
             Ok(done) => {
                 stats.recorded.fetch_add(done.recorded as u64, Ordering::Relaxed);
                 stats.unknown.fetch_add(done.unknown as u64, Ordering::Relaxed);
