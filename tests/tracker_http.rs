@@ -195,7 +195,7 @@ fn a_burst_of_10000_requests_records_10000_opens() {
         t.join().expect("client thread");
     }
     let report = tracker.shutdown().expect("clean shutdown");
-    assert_eq!((report.recorded, report.lost), (10_000, 0));
+    assert_eq!((report.queued, report.recorded, report.lost), (10_000, 10_000, 0));
     assert!(report.batches < 10_000, "hits are committed in batches ({} commits)", report.batches);
     let store = w.store();
     assert_eq!(store.open_total().expect("total"), 10_000);
@@ -235,8 +235,11 @@ fn a_shutdown_in_the_middle_of_a_burst_loses_no_answered_open() {
         t.join().expect("client thread");
     }
     let answered = answered.load(Ordering::SeqCst);
-    assert_eq!(report.recorded, answered, "every 200 answer was stored, and nothing else");
-    assert_eq!(w.store().open_total().expect("total") as u64, answered);
+    // A request queued just before its client saw the shutdown may be stored without its
+    // answer being read; every answered one must be stored.
+    assert!(report.recorded >= answered, "{} stored, {answered} answered", report.recorded);
+    assert_eq!((report.recorded, report.lost), (report.queued, 0), "everything queued was stored");
+    assert_eq!(w.store().open_total().expect("total") as u64, report.recorded);
 }
 
 #[test]

@@ -103,7 +103,12 @@ impl Tracker {
             .name("tracker-writer".into())
             .spawn(move || writer::run(store, &rx, batching, &writer_stats))
             .map_err(TrackerError::Thread)?;
-        let shared = Arc::new(server::Shared { options, stop: Arc::clone(&stop), active: AtomicUsize::new(0) });
+        let shared = Arc::new(server::Shared {
+            options,
+            stop: Arc::clone(&stop),
+            active: AtomicUsize::new(0),
+            stats: Arc::clone(&stats),
+        });
         let accept = std::thread::Builder::new()
             .name("tracker-accept".into())
             .spawn(move || server::accept_loop(&listener, &shared, &tx))

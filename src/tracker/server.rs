@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use crate::store::{OpenHit, now_ms};
 
-use super::TrackerOptions;
+use super::{TrackerOptions, WriterStats};
 use super::request::{self, Method, Parsed, Route};
 use super::response::{self, HttpDate, Reply};
 
@@ -33,6 +33,7 @@ pub struct Shared {
     pub options: TrackerOptions,
     pub stop: Arc<AtomicBool>,
     pub active: AtomicUsize,
+    pub stats: Arc<WriterStats>,
 }
 
 /// Accepts until the stop flag is set (the caller then connects once to wake it).
@@ -109,7 +110,12 @@ fn serve(stream: TcpStream, shared: &Shared, hits: &SyncSender<OpenHit>) {
                             user_agent: head.user_agent.map(str::to_owned),
                         };
                         // Answer only once the hit is queued: a 200 means it will be stored.
-                        if hits.send(hit).is_ok() { Reply::Pixel } else { Reply::Unavailable }
+                        if hits.send(hit).is_ok() {
+                            shared.stats.queued.fetch_add(1, Ordering::Relaxed);
+                            Reply::Pixel
+                        } else {
+                            Reply::Unavailable
+                        }
                     }
                 };
                 let len = head.len;

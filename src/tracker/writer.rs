@@ -27,6 +27,8 @@ const RETRY_PAUSE: Duration = Duration::from_millis(100);
 /// The writer's counters, readable while it runs.
 #[derive(Debug, Default)]
 pub struct WriterStats {
+    /// Hits handed to the writer (counted by the connection threads).
+    pub queued: AtomicU64,
     pub recorded: AtomicU64,
     pub unknown: AtomicU64,
     pub batches: AtomicU64,
@@ -37,6 +39,8 @@ pub struct WriterStats {
 /// The counters once the writer has stopped.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct WriterReport {
+    /// Hits handed to the writer; after shutdown, `recorded + unknown + lost`.
+    pub queued: u64,
     /// Opens stored.
     pub recorded: u64,
     /// Hits dropped because their token belongs to no message.
@@ -52,6 +56,7 @@ pub struct WriterReport {
 impl WriterStats {
     pub fn report(&self) -> WriterReport {
         WriterReport {
+            queued: self.queued.load(Ordering::Relaxed),
             recorded: self.recorded.load(Ordering::Relaxed),
             unknown: self.unknown.load(Ordering::Relaxed),
             batches: self.batches.load(Ordering::Relaxed),
