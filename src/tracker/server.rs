@@ -16,9 +16,9 @@ use std::time::{Duration, Instant};
 
 use crate::store::{OpenHit, now_ms};
 
-use super::{TrackerOptions, WriterStats};
 use super::request::{self, Method, Parsed, Route};
 use super::response::{self, HttpDate, Reply};
+use super::{TrackerOptions, WriterStats};
 
 /// How often a waiting connection looks at the stop flag.
 const STOP_POLL: Duration = Duration::from_millis(200);
@@ -100,8 +100,10 @@ fn serve(stream: TcpStream, shared: &Shared, hits: &SyncSender<OpenHit>) {
                 let reply = match (head.method, head.route) {
                     (Method::Other, _) => Reply::MethodNotAllowed,
                     (_, Route::Other) => Reply::NotFound,
-                    (_, Route::Pixel(None)) => Reply::Pixel,
-                    (_, Route::Pixel(Some(token))) => {
+                    // A HEAD shows no image to anyone (link checkers send them): answer alike,
+                    // record nothing.
+                    (Method::Head, Route::Pixel(_)) | (_, Route::Pixel(None)) => Reply::Pixel,
+                    (Method::Get, Route::Pixel(Some(token))) => {
                         let ip = client_ip(peer, head.forwarded_for, shared.options.trust_forwarded);
                         let hit = OpenHit {
                             token: token.to_owned(),
