@@ -287,3 +287,24 @@ fn a_taken_port_is_a_clear_error() {
     assert!(err.to_string().contains(&first.local_addr().to_string()), "{err}");
     let _ = Store::open(&w.db).expect("the database is untouched");
 }
+
+#[test]
+fn the_endpoint_erases_old_open_details_when_it_starts() {
+    let w = World::new(1);
+    let mut store = w.store();
+    let old = OpenHit {
+        token: w.tokens[0].clone(),
+        at: now_ms() - 40 * 86_400_000,
+        ip: Some("81.246.12.7".parse().expect("ip")),
+        user_agent: Some(FIREFOX.into()),
+    };
+    store.record_opens(&[old], classify).expect("an old open");
+    let options = TrackerOptions { retention: guestmail::tracker::retention_days(30), ..TrackerOptions::default() };
+    let tracker = w.start(options);
+    assert_eq!(Client::connect(tracker.local_addr()).get(&pixel(&w.tokens[0]), Some(FIREFOX)).status, 200);
+    tracker.shutdown().expect("clean shutdown");
+    let opens = store.opens_for_message(w.ids[0]).expect("opens");
+    assert_eq!(opens.len(), 2);
+    assert_eq!(opens[0].user_agent.as_deref(), Some(FIREFOX), "today's open keeps its details");
+    assert_eq!((opens[1].ip.as_deref(), opens[1].user_agent.as_deref()), (None, None));
+}

@@ -29,8 +29,11 @@ pub fn run(ctx: &Context, args: &TrackerArgs) -> anyhow::Result<ExitCode> {
         signal_hook::flag::register(signal, Arc::clone(&stop)).context("cannot install the signal handler")?;
     }
     let listen = args.listen.as_deref().unwrap_or(&ctx.config.tracking_listen);
-    let options =
-        TrackerOptions { batch_window: Duration::from_millis(args.batch_window_ms), ..TrackerOptions::default() };
+    let options = TrackerOptions {
+        batch_window: Duration::from_millis(args.batch_window_ms),
+        retention: tracker::retention_days(ctx.config.open_retention_days),
+        ..TrackerOptions::default()
+    };
     let report = tracker::run_until(listen, &ctx.paths.db, options, &stop, |addr| {
         eprintln!("guestmail: tracking endpoint listening on http://{addr}");
     })?;

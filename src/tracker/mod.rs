@@ -25,6 +25,11 @@ use crate::store::{Store, StoreError};
 
 pub use writer::{WriterReport, WriterStats};
 
+/// The retention of open details from the config's `open_retention_days` (0 keeps them).
+pub fn retention_days(days: u32) -> Option<Duration> {
+    (days > 0).then(|| Duration::from_secs(u64::from(days) * 86_400))
+}
+
 /// Tuning of the endpoint; the defaults suit a venue and the benchmark alike.
 #[derive(Debug, Clone, Copy)]
 pub struct TrackerOptions {
@@ -47,6 +52,9 @@ pub struct TrackerOptions {
     /// Take the client address from `X-Forwarded-For`/`X-Real-IP` when the peer is on
     /// loopback (the operator's reverse proxy).
     pub trust_forwarded: bool,
+    /// Erase the client IP and User-Agent of opens older than this (at start, then hourly);
+    /// `None` keeps them. Set it from the config's `open_retention_days`.
+    pub retention: Option<Duration>,
 }
 
 impl Default for TrackerOptions {
@@ -61,6 +69,7 @@ impl Default for TrackerOptions {
             write_timeout: Duration::from_secs(10),
             max_connections: 1024,
             trust_forwarded: true,
+            retention: None,
         }
     }
 }
@@ -97,11 +106,15 @@ impl Tracker {
         let stop = Arc::new(AtomicBool::new(false));
         let stats = Arc::new(WriterStats::default());
         let (tx, rx) = std::sync::mpsc::sync_channel(options.queue);
-        let batching = writer::Batching { window: options.batch_window, max_batch: options.max_batch.max(1) };
+        let config = writer::WriterConfig {
+            window: options.batch_window,
+            max_batch: options.max_batch.max(1),
+            retention: options.retention,
+        };
         let writer_stats = Arc::clone(&stats);
         let writer = std::thread::Builder::new()
             .name("tracker-writer".into())
-            .spawn(move || writer::run(store, &rx, batching, &writer_stats))
+            .spawn(move || writer::run(store, &rx, config, &writer_stats))
             .map_err(TrackerError::Thread)?;
         let shared = Arc::new(server::Shared {
             options,

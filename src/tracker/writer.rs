@@ -12,8 +12,8 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{Receiver, TryRecvError};
-use std::time::Duration;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, TryRecvError};
+use std::time::{Duration, Instant};
 
 use crate::store::{OpenHit, Store, now_ms};
 
@@ -66,18 +66,39 @@ impl WriterStats {
     }
 }
 
-/// Batch shape: how long the first hit of a batch may wait, and the most hits per commit.
+/// How the writer works: how long the first hit of a batch may wait, the most hits per
+/// commit, and how long an open keeps its client IP and User-Agent (`None`: forever).
 #[derive(Debug, Clone, Copy)]
-pub struct Batching {
+pub struct WriterConfig {
     pub window: Duration,
     pub max_batch: usize,
+    pub retention: Option<Duration>,
 }
 
+/// How often the retention purge runs while the writer is up.
+const PURGE_EVERY: Duration = Duration::from_hours(1);
+
 /// Runs the writer until every sender is gone; call it on its own thread.
-pub fn run(mut store: Store, hits: &Receiver<OpenHit>, batching: Batching, stats: &Arc<WriterStats>) {
-    let mut batch: Vec<OpenHit> = Vec::with_capacity(batching.max_batch);
-    let window_ms = i64::try_from(batching.window.as_millis()).unwrap_or(i64::MAX);
-    while let Ok(first) = hits.recv() {
+pub fn run(mut store: Store, hits: &Receiver<OpenHit>, config: WriterConfig, stats: &Arc<WriterStats>) {
+    let mut batch: Vec<OpenHit> = Vec::with_capacity(config.max_batch);
+    let window_ms = i64::try_from(config.window.as_millis()).unwrap_or(i64::MAX);
+    let mut next_purge = Instant::now();
+    loop {
+        let next = match config.retention {
+            None => hits.recv().map_err(|_| RecvTimeoutError::Disconnected),
+            Some(keep) => {
+                if Instant::now() >= next_purge {
+                    purge(&mut store, keep);
+                    next_purge = Instant::now() + PURGE_EVERY;
+                }
+                hits.recv_timeout(next_purge.saturating_duration_since(Instant::now()))
+            }
+        };
+        let first = match next {
+            Ok(hit) => hit,
+            Err(RecvTimeoutError::Timeout) => continue,
+            Err(RecvTimeoutError::Disconnected) => break,
+        };
         // Let the window run from the first hit's arrival, not from now: a hit that waited
         // through the previous commit is not made to wait a second window.
         let wait_ms = first.at.saturating_add(window_ms).saturating_sub(now_ms());
@@ -86,7 +107,7 @@ pub fn run(mut store: Store, hits: &Receiver<OpenHit>, batching: Batching, stats
             std::thread::sleep(Duration::from_millis(wait_ms as u64));
         }
         let mut disconnected = false;
-        while batch.len() < batching.max_batch {
+        while batch.len() < config.max_batch {
             match hits.try_recv() {
                 Ok(hit) => batch.push(hit),
                 Err(TryRecvError::Empty) => break,
@@ -97,6 +118,16 @@ pub fn run(mut store: Store, hits: &Receiver<OpenHit>, batching: Batching, stats
             }
         }
         store_batch(&mut store, &mut batch, disconnected, stats);
+    }
+}
+
+/// Erases the IP and User-Agent of opens older than `keep` (the venue's privacy retention).
+fn purge(store: &mut Store, keep: Duration) {
+    let keep_ms = i64::try_from(keep.as_millis()).unwrap_or(i64::MAX);
+    match store.erase_open_details_before(now_ms().saturating_sub(keep_ms)) {
+        Ok(0) => {}
+        Ok(erased) => tracing::info!(erased, "erased the IP and User-Agent of old opens"),
+        Err(e) => tracing::warn!(error = %e, "could not erase old open details"),
     }
 }
 
