@@ -9,6 +9,7 @@
 //! until a shared stop flag is set: the TUI process and `guestmail serve`).
 
 pub mod classify;
+pub mod conn;
 pub mod request;
 pub mod response;
 pub mod server;
@@ -49,6 +50,8 @@ pub struct TrackerOptions {
     pub write_timeout: Duration,
     /// Connections served at once; more are closed at once.
     pub max_connections: usize,
+    /// Event-loop threads serving connections (0: one per core).
+    pub workers: usize,
     /// Take the client address from `X-Forwarded-For`/`X-Real-IP` when the peer is on
     /// loopback (the operator's reverse proxy).
     pub trust_forwarded: bool,
@@ -68,6 +71,7 @@ impl Default for TrackerOptions {
             head_timeout: Duration::from_secs(10),
             write_timeout: Duration::from_secs(10),
             max_connections: 1024,
+            workers: 0,
             trust_forwarded: true,
             retention: None,
         }
@@ -92,6 +96,7 @@ pub struct Tracker {
     stop: Arc<AtomicBool>,
     stats: Arc<WriterStats>,
     accept: Option<JoinHandle<()>>,
+    workers: Vec<JoinHandle<()>>,
     writer: Option<JoinHandle<()>>,
 }
 
@@ -122,12 +127,32 @@ impl Tracker {
             active: AtomicUsize::new(0),
             stats: Arc::clone(&stats),
         });
+        let count = if options.workers == 0 {
+            std::thread::available_parallelism().map_or(2, std::num::NonZero::get)
+        } else {
+            options.workers
+        };
+        let mut handles = Vec::with_capacity(count);
+        let mut workers = Vec::with_capacity(count);
+        for i in 0..count {
+            let (poll, handle, incoming) = server::new_worker().map_err(TrackerError::Thread)?;
+            let (shared, hits) = (Arc::clone(&shared), tx.clone());
+            workers.push(
+                std::thread::Builder::new()
+                    .name(format!("tracker-{i}"))
+                    .spawn(move || server::worker_loop(poll, &incoming, &shared, &hits))
+                    .map_err(TrackerError::Thread)?,
+            );
+            handles.push(handle);
+        }
+        // Only the workers hold senders now: the writer ends after the last one.
+        drop(tx);
         let accept = std::thread::Builder::new()
             .name("tracker-accept".into())
-            .spawn(move || server::accept_loop(&listener, &shared, &tx))
+            .spawn(move || server::accept_loop(&listener, &shared, &handles))
             .map_err(TrackerError::Thread)?;
-        tracing::info!(%addr, "tracking endpoint listening");
-        Ok(Tracker { addr, stop, stats, accept: Some(accept), writer: Some(writer) })
+        tracing::info!(%addr, workers = count, "tracking endpoint listening");
+        Ok(Tracker { addr, stop, stats, accept: Some(accept), workers, writer: Some(writer) })
     }
 
     /// The address actually bound (the real port when asked for port 0).
@@ -156,8 +181,13 @@ impl Tracker {
                 result = Err(TrackerError::Panicked("accept"));
             }
         }
-        // Every connection thread holds a sender: the writer ends after the last one, with
-        // everything they queued stored.
+        for worker in self.workers.drain(..) {
+            if worker.join().is_err() {
+                result = Err(TrackerError::Panicked("worker"));
+            }
+        }
+        // Every worker held a sender: the writer ends after the last one, with everything
+        // they queued stored.
         if let Some(writer) = self.writer.take()
             && writer.join().is_err()
         {
