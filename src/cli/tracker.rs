@@ -20,6 +20,9 @@ pub struct TrackerArgs {
     /// How long the first open of a batch waits for others before the commit.
     #[arg(long, value_name = "MS", default_value_t = 5)]
     pub batch_window_ms: u64,
+    /// Event-loop threads serving connections (0: two per core).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub workers: usize,
 }
 
 pub fn run(ctx: &Context, args: &TrackerArgs) -> anyhow::Result<ExitCode> {
@@ -32,6 +35,7 @@ pub fn run(ctx: &Context, args: &TrackerArgs) -> anyhow::Result<ExitCode> {
     let options = TrackerOptions {
         batch_window: Duration::from_millis(args.batch_window_ms),
         retention: tracker::retention_days(ctx.config.open_retention_days),
+        workers: args.workers,
         ..TrackerOptions::default()
     };
     let report = tracker::run_until(listen, &ctx.paths.db, options, &stop, |addr| {

@@ -1,6 +1,6 @@
 //! The accept loop and the worker threads that serve connections.
 //!
-//! A small pool, not a thread per connection: one worker per core, each an event loop over
+//! A small pool, not a thread per connection: two workers per core, each an event loop over
 //! its own connections (`mio`, i.e. epoll). Under load a worker answers every ready
 //! connection per wake-up, so a request costs a `read` and a `write` and no context switch;
 //! with 64 keep-alive clients on two cores that is what keeps CPU per request near nginx's.
