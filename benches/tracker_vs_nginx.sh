@@ -143,14 +143,15 @@ run_guestmail_round() {
     local ok=$((total - non2xx)) us
     us=$(awk -v t=$((after - before)) -v n="$total" -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", t / hz * 1e6 / n }')
     read -r opens open_count _human < <("$DBTOOL" count "$db")
-    local queued
+    local queued delay
     queued=$(sed -n 's/.*"queued":\([0-9]*\).*/\1/p' "$WORK/gm.out")
+    delay=$(sed -n 's/.*"max_delay_ms":\([0-9]*\).*/\1/p' "$WORK/gm.out")
     printf "guestmail round %d: %9.0f req/s  p99 %7.2f ms  %6s us CPU/req  (%s answers 200; store: %s opens, %s queued, open_count %s)\n" \
         "$round" "$rps" "$p99" "$us" "$ok" "$opens" "$queued" "$open_count"
     local verdict="OK"
     if [ "$opens" != "$queued" ] || [ "$open_count" != "$opens" ]; then verdict="LOST OPENS"; fi
     if [ "$opens" -lt "$ok" ] || [ "$opens" -gt $((ok + CONNS)) ]; then verdict="MISMATCH"; fi
-    echo "          store check: opens == queued == open_count, and 200s <= opens <= 200s + $CONNS: $verdict (opens - 200s = $((opens - ok)))"
+    echo "          store check: opens == queued == open_count, and 200s <= opens <= 200s + $CONNS: $verdict (opens - 200s = $((opens - ok))); longest request-to-commit: $delay ms"
     echo "guestmail $rps $p99 $us" >>"$RESULTS"
 }
 

@@ -49,6 +49,7 @@ pub fn run(ctx: &Context, args: &TrackerArgs) -> anyhow::Result<ExitCode> {
         "batches": report.batches,
         "failed_commits": report.failed_commits,
         "lost": report.lost,
+        "max_delay_ms": report.max_delay_ms,
     });
     writeln!(std::io::stdout(), "{line}")?;
     Ok(if report.lost == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })

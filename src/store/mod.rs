@@ -108,6 +108,22 @@ impl Store {
         Ok(self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
     }
 
+    /// Stops this connection from checkpointing the WAL at commit time (`0`), or sets how
+    /// many WAL pages trigger it. A busy writer turns it off so a checkpoint (which writes
+    /// and syncs the database file) never sits in its commit path; [`Store::checkpoint`] on
+    /// another connection does the work instead.
+    pub fn set_auto_checkpoint(&self, pages: u32) -> Result<()> {
+        self.conn.pragma_update(None, "wal_autocheckpoint", pages)?;
+        Ok(())
+    }
+
+    /// A passive WAL checkpoint: copies what it can into the database file without waiting
+    /// for readers or writers.
+    pub fn checkpoint(&self) -> Result<()> {
+        self.conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+
     /// `PRAGMA integrity_check`: "ok" when the file is sound.
     pub fn integrity_check(&self) -> Result<String> {
         Ok(self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?)

@@ -11,7 +11,7 @@
 //! SIGKILL loses what is queued or in the open transaction: at most one batch window.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, TryRecvError};
 use std::time::{Duration, Instant};
 
@@ -34,6 +34,8 @@ pub struct WriterStats {
     pub batches: AtomicU64,
     pub failed_commits: AtomicU64,
     pub lost: AtomicU64,
+    /// The longest time from a hit's request to its commit, in ms.
+    pub max_delay_ms: AtomicU64,
 }
 
 /// The counters once the writer has stopped.
@@ -51,6 +53,9 @@ pub struct WriterReport {
     pub failed_commits: u64,
     /// Hits given up on at shutdown because the database kept refusing them.
     pub lost: u64,
+    /// The longest time from a hit's request to its commit, in ms: what a SIGKILL could
+    /// have lost at worst (answered, not yet committed).
+    pub max_delay_ms: u64,
 }
 
 impl WriterStats {
@@ -62,6 +67,7 @@ impl WriterStats {
             batches: self.batches.load(Ordering::Relaxed),
             failed_commits: self.failed_commits.load(Ordering::Relaxed),
             lost: self.lost.load(Ordering::Relaxed),
+            max_delay_ms: self.max_delay_ms.load(Ordering::Relaxed),
         }
     }
 }
@@ -80,6 +86,34 @@ const PURGE_EVERY: Duration = Duration::from_hours(1);
 
 /// Runs the writer until every sender is gone; call it on its own thread.
 pub fn run(mut store: Store, hits: &Receiver<OpenHit>, config: WriterConfig, stats: &Arc<WriterStats>) {
+    // Checkpoints run on their own thread (see `checkpoint_loop`), not inside our commits.
+    let done = Arc::new(AtomicBool::new(false));
+    let checkpointer = match Store::open(store.path()) {
+        Ok(other) => {
+            let done = Arc::clone(&done);
+            let spawned = std::thread::Builder::new()
+                .name("tracker-checkpoint".into())
+                .spawn(move || checkpoint_loop(&other, &done));
+            spawned.map_err(|e| tracing::warn!(error = %e, "no checkpoint thread; the writer checkpoints")).ok()
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "no checkpoint connection; the writer checkpoints");
+            None
+        }
+    };
+    if checkpointer.is_some()
+        && let Err(e) = store.set_auto_checkpoint(0)
+    {
+        tracing::warn!(error = %e, "could not move WAL checkpoints off the open writer");
+    }
+    write_batches(&mut store, hits, config, stats);
+    done.store(true, Ordering::SeqCst);
+    if let Some(handle) = checkpointer {
+        let _ = handle.join();
+    }
+}
+
+fn write_batches(store: &mut Store, hits: &Receiver<OpenHit>, config: WriterConfig, stats: &WriterStats) {
     let mut batch: Vec<OpenHit> = Vec::with_capacity(config.max_batch);
     let window_ms = i64::try_from(config.window.as_millis()).unwrap_or(i64::MAX);
     let mut next_purge = Instant::now();
@@ -88,7 +122,7 @@ pub fn run(mut store: Store, hits: &Receiver<OpenHit>, config: WriterConfig, sta
             None => hits.recv().map_err(|_| RecvTimeoutError::Disconnected),
             Some(keep) => {
                 if Instant::now() >= next_purge {
-                    purge(&mut store, keep);
+                    purge(store, keep);
                     next_purge = Instant::now() + PURGE_EVERY;
                 }
                 hits.recv_timeout(next_purge.saturating_duration_since(Instant::now()))
@@ -117,7 +151,30 @@ pub fn run(mut store: Store, hits: &Receiver<OpenHit>, config: WriterConfig, sta
                 }
             }
         }
-        store_batch(&mut store, &mut batch, disconnected, stats);
+        store_batch(store, &mut batch, disconnected, stats);
+    }
+}
+
+/// How often the checkpoint thread copies the WAL into the database file.
+pub const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
+
+/// Checkpoints the WAL until `done` is set, then once more. On its own connection, so the
+/// writer's commits only ever append to the WAL and sync it: under a burst a checkpoint
+/// (writing and syncing the database file) took hundreds of milliseconds and would have
+/// held every queued open that long.
+pub fn checkpoint_loop(store: &Store, done: &AtomicBool) {
+    loop {
+        let finished = done.load(Ordering::SeqCst);
+        if let Err(e) = store.checkpoint() {
+            tracing::warn!(error = %e, "WAL checkpoint failed");
+        }
+        if finished {
+            return;
+        }
+        let until = Instant::now() + CHECKPOINT_EVERY;
+        while Instant::now() < until && !done.load(Ordering::SeqCst) {
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 }
 
@@ -140,6 +197,9 @@ fn store_batch(store: &mut Store, batch: &mut Vec<OpenHit>, shutting_down: bool,
                 stats.recorded.fetch_add(done.recorded as u64, Ordering::Relaxed);
                 stats.unknown.fetch_add(done.unknown as u64, Ordering::Relaxed);
                 stats.batches.fetch_add(1, Ordering::Relaxed);
+                // Hits arrive in order: the first is the oldest of the batch.
+                let delay = batch.first().map_or(0, |oldest| now_ms().saturating_sub(oldest.at));
+                stats.max_delay_ms.fetch_max(delay.max(0) as u64, Ordering::Relaxed);
                 break;
             }
             Err(e) => {
