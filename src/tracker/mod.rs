@@ -64,8 +64,12 @@ impl Default for TrackerOptions {
     fn default() -> Self {
         TrackerOptions {
             batch_window: Duration::from_millis(5),
-            max_batch: 8192,
-            queue: 65_536,
+            // The queue is kept short on purpose: when the writer falls behind (a machine
+            // busy with other work starves its one thread), workers wait for room instead of
+            // answering ahead of the database, so an answered open still reaches the disk
+            // within about 100 ms and a SIGKILL loses no more than that.
+            max_batch: 2048,
+            queue: 2048,
             max_head: 8192,
             idle_timeout: Duration::from_secs(15),
             head_timeout: Duration::from_secs(10),

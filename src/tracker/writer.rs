@@ -22,6 +22,8 @@ use super::classify::classify;
 /// How a batch fails before the writer gives up on it at shutdown (while running it keeps
 /// retrying, because losing opens is worse than holding them in memory).
 const SHUTDOWN_ATTEMPTS: u32 = 20;
+/// An open committed later than this after its request is logged (the aim is 100 ms).
+const SLOW_MS: i64 = 100;
 const RETRY_PAUSE: Duration = Duration::from_millis(100);
 
 /// The writer's counters, readable while it runs.
@@ -192,6 +194,7 @@ fn purge(store: &mut Store, keep: Duration) {
 fn store_batch(store: &mut Store, batch: &mut Vec<OpenHit>, shutting_down: bool, stats: &WriterStats) {
     let mut attempts = 0;
     loop {
+        let started = Instant::now();
         match store.record_opens(batch, classify) {
             Ok(done) => {
                 stats.recorded.fetch_add(done.recorded as u64, Ordering::Relaxed);
@@ -200,6 +203,10 @@ fn store_batch(store: &mut Store, batch: &mut Vec<OpenHit>, shutting_down: bool,
                 // Hits arrive in order: the first is the oldest of the batch.
                 let delay = batch.first().map_or(0, |oldest| now_ms().saturating_sub(oldest.at));
                 stats.max_delay_ms.fetch_max(delay.max(0) as u64, Ordering::Relaxed);
+                if delay > SLOW_MS {
+                    let took_ms = started.elapsed().as_millis();
+                    tracing::warn!(hits = batch.len(), delay, took_ms, "opens committed late");
+                }
                 break;
             }
             Err(e) => {
