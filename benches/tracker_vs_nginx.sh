@@ -130,7 +130,7 @@ run_nginx_round() {
 run_guestmail_round() {
     local round=$1 db="$WORK/gm-$1.db" token before after
     token=$("$DBTOOL" seed "$db")
-    "$GM" --db "$db" tracker --listen "127.0.0.1:$GM_PORT" --workers "${GM_WORKERS:-0}" >"$WORK/gm.out" 2>"$WORK/gm.err" &
+    "$GM" --db "$db" tracker --listen "127.0.0.1:$GM_PORT" --workers "${GM_WORKERS:-0}" ${GM_QUEUE:+--queue "$GM_QUEUE"} >"$WORK/gm.out" 2>"$WORK/gm.err" &
     GM_PID=$!
     wait_port "$GM_PORT"
     before=$(cpu_ticks "$GM_PID")

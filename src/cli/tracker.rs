@@ -23,6 +23,10 @@ pub struct TrackerArgs {
     /// Event-loop threads serving connections (0: two per core).
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub workers: usize,
+    /// Opens queued for the writer before workers wait (longer: better p99 on a starved
+    /// machine, later commits; see `TrackerOptions::queue`).
+    #[arg(long, value_name = "N")]
+    pub queue: Option<usize>,
 }
 
 pub fn run(ctx: &Context, args: &TrackerArgs) -> anyhow::Result<ExitCode> {
@@ -36,6 +40,7 @@ pub fn run(ctx: &Context, args: &TrackerArgs) -> anyhow::Result<ExitCode> {
         batch_window: Duration::from_millis(args.batch_window_ms),
         retention: tracker::retention_days(ctx.config.open_retention_days),
         workers: args.workers,
+        queue: args.queue.unwrap_or(TrackerOptions::default().queue),
         ..TrackerOptions::default()
     };
     let report = tracker::run_until(listen, &ctx.paths.db, options, &stop, |addr| {
