@@ -308,3 +308,15 @@ fn the_endpoint_erases_old_open_details_when_it_starts() {
     assert_eq!(opens[0].user_agent.as_deref(), Some(FIREFOX), "today's open keeps its details");
     assert_eq!((opens[1].ip.as_deref(), opens[1].user_agent.as_deref()), (None, None));
 }
+
+#[test]
+fn pipelined_requests_are_all_answered_in_order() {
+    let w = World::new(1);
+    let tracker = w.start(TrackerOptions::default());
+    let mut client = Client::connect(tracker.local_addr());
+    let get = format!("GET {} HTTP/1.1\r\nUser-Agent: {FIREFOX}\r\n\r\n", pixel(&w.tokens[0]));
+    client.stream.write_all(format!("{get}GET /nothing HTTP/1.1\r\n\r\n{get}").as_bytes()).expect("send");
+    let statuses: Vec<u16> = (0..3).map(|_| client.read_answer(false).expect("an answer").status).collect();
+    assert_eq!(statuses, [200, 404, 200]);
+    assert_eq!(tracker.shutdown().expect("clean shutdown").recorded, 2);
+}
