@@ -1,0 +1,56 @@
+//! Delivery status notifications (RFC 3464): a message/delivery-status part with one field
+//! group per recipient. Some servers paste the same fields into a plain-text body; those are
+//! read the same way.
+
+use super::mime::Doc;
+use super::{FailedRecipient, classify, fields, scan, text};
+
+pub(crate) fn parse(doc: &Doc) -> Option<Vec<FailedRecipient>> {
+    let report = doc
+        .part("message/delivery-status")
+        .or_else(|| doc.part("message/global-delivery-status"))
+        .map(|p| p.text.clone())
+        .or_else(|| {
+            let body = doc.body_text();
+            let explanation = scan::split_original(&body).0;
+            explanation.to_ascii_lowercase().contains("final-recipient:").then(|| explanation.to_owned())
+        })?;
+    let human = doc.body_text();
+    let (explanation, _) = scan::split_original(&human);
+    let mut out: Vec<FailedRecipient> = Vec::new();
+    for group in fields::groups(&report) {
+        let Some(recipient) = ["final-recipient", "original-recipient", "x-actual-recipient"]
+            .iter()
+            .find_map(|f| group.get(f).and_then(fields::address_value))
+        else {
+            continue;
+        };
+        if out.iter().any(|r| r.recipient == recipient) {
+            continue;
+        }
+        let action = group.get("action").map(|a| a.trim().to_ascii_lowercase());
+        let mut diagnostic = group.get("diagnostic-code").map(|d| scan::collapse(fields::typed_text(d))).unwrap_or_default();
+        if diagnostic.is_empty() || scan::find_status(&diagnostic).is_none() && scan::find_reply_code(&diagnostic).is_none() {
+            let from_text = text::diagnostic_for(explanation, &recipient);
+            if !from_text.is_empty() && (diagnostic.is_empty() || scan::find_reply_code(&from_text).is_some()) {
+                diagnostic = from_text;
+            }
+        }
+        let status = pick_status(group.get("status").and_then(scan::find_status), &diagnostic);
+        let reply_code = scan::find_reply_code(&diagnostic);
+        let class = classify(action.as_deref(), status.as_deref(), reply_code.as_deref(), &diagnostic);
+        out.push(FailedRecipient { recipient, status, reply_code, diagnostic, action, class });
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// The DSN's `Status:` unless it is a generic `x.0.0` and the diagnostic names a more precise
+/// code of the same kind (many servers put `5.0.0` in the field and the real code in the text).
+fn pick_status(field: Option<String>, diagnostic: &str) -> Option<String> {
+    let precise = scan::find_status(diagnostic);
+    match (field, precise) {
+        (Some(f), Some(p)) if f.ends_with(".0.0") && f[..1] == p[..1] && !p.ends_with(".0.0") => Some(p),
+        (Some(f), _) => Some(f),
+        (None, p) => p,
+    }
+}

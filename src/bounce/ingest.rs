@@ -1,0 +1,1 @@
+//! Maildir ingestion (filled below).
