@@ -7,6 +7,7 @@
 //! the new one.
 
 mod addresses;
+mod bounces;
 mod events;
 mod messages;
 mod migrate;
@@ -20,6 +21,7 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 pub use addresses::AddressError as AddressErrorInput;
 pub use addresses::AddressRecord;
+pub use bounces::{BounceLinks, BounceOutcome, BounceRecord, NewBounce, RECIPIENT_MATCH_WINDOW_MS};
 pub use events::{EventRecord, NewEvent};
 pub use messages::{MessageRecord, NewMessage, new_token};
 pub use migrate::SCHEMA_VERSION;
