@@ -18,40 +18,48 @@ pub enum Reason {
     TooBig,
     Suspended,
     Expired,
+    Temporary,
     Other,
 }
 
-/// (words, reason): the first rule with a word found in the diagnostic wins.
+/// (words, reason): the first rule with a word found in the diagnostic wins. Precise phrases
+/// come first; vague ones ("not found", "timeout") last.
 const RULES: &[(&[&str], Reason)] = &[
     (
-        &["quota", "mailbox full", "mailbox is full", "mailbox was full", "full mailbox", "mailbox has exceeded", "insufficient storage", "out of storage", "storage limit", "mailfolder is full", "too much mail", "exceeded storage", "size limit of the mailbox"],
+        &["quota", "mailbox full", "mailbox is full", "mailbox was full", "full mailbox", "mailbox has exceeded", "insufficient storage", "out of storage", "storage limit", "mailfolder is full", "too much mail", "exceeded storage", "size limit of the mailbox", "disk space"],
         Reason::MailboxFull,
     ),
     (&["message size", "too big", "too large", "message length exceeds", "exceeds the maximum size"], Reason::TooBig),
+    (
+        &["sender address rejected", "sender rejected", "domain of sender", "sender domain", "sender verify", "after mail from", "mail from command", "envelope sender", "sender is not", "sender not"],
+        Reason::Blocked,
+    ),
+    (&["not found, try again", "try again later", "temporary failure", "temporarily", "only a temporary"], Reason::Temporary),
+    (&["has moved", "moved permanently", "no longer valid", "no longer available", "address changed"], Reason::HasMoved),
+    (&["null mx", "doesn't receive email", "does not receive email", "does not accept mail", "not accept any mail", "doesn't accept mail", "accepts no mail"], Reason::NotAccept),
+    (
+        &["user unknown", "unknown user", "no such user", "user not found", "unknown recipient", "recipient unknown", "no such recipient", "invalid recipient", "recipient not found", "does not exist", "doesn't exist", "couldn't be found", "could not be found", "no mailbox", "mailbox not found", "no such mailbox", "not a valid mailbox", "invalid mailbox", "mailbox unavailable", "mailbox does not", "account does not", "no such account", "unknown address", "address unknown", "bad destination", "unknown local part", "unknown mailbox", "not our customer", "user doesn't", "user does not", "nosuchuser", "unknown or illegal", "mailbox unknown", "unknown account", "addressee unknown", "user invalid", "invalid user", "no such person", "not recognized", "not recognised"],
+        Reason::UserUnknown,
+    ),
+    (
+        &["host not found", "host unknown", "unknown host", "domain not found", "no such domain", "unknown domain", "domain name not found", "name or service not known", "nxdomain", "no mx", "mx record", "unrouteable", "unroutable", "host or domain name not found", "hostname lookup", "domain is not reachable"],
+        Reason::HostUnknown,
+    ),
     (&["spam", "junk mail", "unsolicited", "bulk mail", "virus", "malware", "phish", "content rejected", "message content"], Reason::Spam),
     (
         &["suspend", "disabled", "inactive", "deactivated", "account has been locked", "account is locked", "not active", "expired account", "account expired", "frozen"],
         Reason::Suspended,
     ),
     (
-        &["blacklist", "blocklist", "block list", "black list", "blocked", "spamhaus", "reputation", "rbl", "listed at", "listed in", "dnsbl", "refused to talk", "access denied", "not allowed to send", "rate limit", "too many connections", "too many messages", "ptr record", "reverse dns", "rdns", "reverse lookup", "does not resolve", "not authorized", "unauthenticated", "authentication", "spf", "dkim", "dmarc", "relay access denied", "relaying denied", "unable to relay", "not permitted to relay", "relay not permitted"],
+        &["blacklist", "blocklist", "block list", "black list", "blocked", "spamhaus", "reputation", "rbl", "listed at", "listed in", "dnsbl", "refused", "access denied", "not allowed to send", "rate limit", "too many", "ptr record", "reverse dns", "rdns", "reverse lookup", "does not resolve", "not authorized", "unauthenticated", "authentication", "spf", "dkim", "dmarc", "relay access denied", "relaying denied", "unable to relay", "not permitted to relay", "relay not permitted"],
         Reason::Blocked,
     ),
-    (&["policy", "prohibited", "not permitted", "security", "tls", "encryption"], Reason::Policy),
+    (&["policy", "prohibited", "not permitted", "permission", "security", "tls", "encryption"], Reason::Policy),
     (
-        &["retry timeout", "retry time", "expired", "timed out", "time out", "timeout", "too long", "giving up", "gave up", "could not be delivered for", "delivery time", "undeliverable for", "has not been delivered"],
+        &["retry timeout", "retry time", "expired", "timed out", "time out", "timeout", "too long", "could not be delivered for", "delivery time", "undeliverable for", "has not been delivered", "connection refused", "network error", "dns error", "name server"],
         Reason::Expired,
     ),
-    (&["has moved", "moved permanently", "no longer valid", "no longer available", "address changed"], Reason::HasMoved),
-    (&["null mx", "does not accept mail", "not accept any mail", "doesn't accept mail", "accepts no mail"], Reason::NotAccept),
-    (
-        &["host not found", "host unknown", "unknown host", "domain not found", "no such domain", "unknown domain", "domain does not exist", "domain name not found", "name or service not known", "nxdomain", "no mx", "mx record", "dns error", "name server", "unrouteable", "unroutable", "no route to host", "host or domain name not found", "hostname lookup"],
-        Reason::HostUnknown,
-    ),
-    (
-        &["user unknown", "unknown user", "no such user", "user not found", "unknown recipient", "recipient unknown", "no such recipient", "invalid recipient", "recipient not found", "does not exist", "doesn't exist", "no mailbox", "mailbox not found", "no such mailbox", "not a valid mailbox", "invalid mailbox", "mailbox unavailable", "mailbox does not", "account does not", "no such account", "unknown address", "address unknown", "bad destination", "invalid address", "unknown local part", "unknown mailbox", "not our customer", "address rejected", "user doesn't", "user does not", "no user", "nosuchuser", "not listed", "unknown or illegal", "recipient address rejected", "not found", "undeliverable address", "mailbox unknown", "unknown account", "no account", "addressee unknown", "user invalid", "is not a valid", "recipient rejected", "invalid user"],
-        Reason::UserUnknown,
-    ),
+    (&["not found", "not exist", "invalid address", "not listed", "no user", "is not a valid", "undeliverable address", "no account"], Reason::UserUnknown),
 ];
 
 /// The reason a report gives: its words first, then its status code.
@@ -74,8 +82,43 @@ pub fn reason(status: Option<&str>, diagnostic: &str) -> Reason {
     }
 }
 
+/// Whether the refusal came at the DATA stage of the SMTP dialogue: Postfix's "(in reply to
+/// end of DATA command)", Exim's "after end of data", or a Sendmail transcript where the
+/// last command sent before the error was DATA.
+pub(crate) fn after_data(text: &str) -> bool {
+    let text = text.to_ascii_lowercase();
+    if ["end of data", "reply to data", "after data"].iter().any(|w| text.contains(w)) {
+        return true;
+    }
+    // The command answered by the first error reply of the transcript. With pipelining,
+    // Sendmail shows `>>> DATA` then the RCPT reply then DATA's own reply: two replies in a
+    // row mean the first one answered an earlier command.
+    let lines: Vec<&str> = text.lines().map(str::trim_start).filter(|l| l.starts_with(">>> ") || l.starts_with("<<< ")).collect();
+    let mut last_command = "";
+    for (i, line) in lines.iter().enumerate() {
+        if let Some(command) = line.strip_prefix(">>> ") {
+            last_command = command.trim_start();
+        } else if line.starts_with("<<< 4") || line.starts_with("<<< 5") {
+            let pipelined = lines.get(i + 1).is_some_and(|next| next.starts_with("<<< "));
+            return last_command.starts_with("data") && !pipelined;
+        }
+    }
+    false
+}
+
 /// The class of one recipient of a report.
 pub fn classify(action: Option<&str>, status: Option<&str>, reply_code: Option<&str>, diagnostic: &str) -> BounceClass {
+    classify_at(action, status, reply_code, diagnostic, after_data(diagnostic))
+}
+
+/// [`classify`], knowing from the report's transcript whether the refusal came after DATA.
+pub(crate) fn classify_at(
+    action: Option<&str>,
+    status: Option<&str>,
+    reply_code: Option<&str>,
+    diagnostic: &str,
+    data_stage: bool,
+) -> BounceClass {
     let action = action.unwrap_or_default().to_ascii_lowercase();
     if ["delivered", "relayed", "expanded"].iter().any(|a| action.starts_with(a)) || status.is_some_and(|s| s.starts_with("2.")) {
         return BounceClass::Delivered;
@@ -83,9 +126,14 @@ pub fn classify(action: Option<&str>, status: Option<&str>, reply_code: Option<&
     if action.starts_with("delayed") {
         return BounceClass::Delayed;
     }
-    let temporary = status.map_or_else(|| reply_code.is_some_and(|c| c.starts_with('4')), |s| s.starts_with('4'));
+    let _ = reply_code;
     match reason(status, diagnostic) {
-        Reason::UserUnknown | Reason::HostUnknown | Reason::HasMoved | Reason::NotAccept if !temporary => BounceClass::Hard,
+        // "Unknown user" after the message text was sent is a content filter speaking: the
+        // server accepted the address at RCPT TO.
+        Reason::UserUnknown if data_stage => BounceClass::Soft,
+        // A DNS failure reported as temporary may heal; an unknown user rarely does.
+        Reason::HostUnknown | Reason::NotAccept if status.is_some_and(|s| s.starts_with('4')) => BounceClass::Soft,
+        Reason::UserUnknown | Reason::HostUnknown | Reason::HasMoved | Reason::NotAccept => BounceClass::Hard,
         _ => BounceClass::Soft,
     }
 }

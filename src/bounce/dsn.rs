@@ -3,7 +3,8 @@
 //! read the same way.
 
 use super::mime::Doc;
-use super::{FailedRecipient, classify, fields, scan, text};
+use super::classify::{after_data, classify_at};
+use super::{FailedRecipient, fields, scan, text};
 
 pub(crate) fn parse(doc: &Doc) -> Option<Vec<FailedRecipient>> {
     let report = doc
@@ -17,11 +18,15 @@ pub(crate) fn parse(doc: &Doc) -> Option<Vec<FailedRecipient>> {
         })?;
     let human = doc.body_text();
     let (explanation, _) = scan::split_original(&human);
+    let groups = fields::groups(&report);
+    let all: Vec<String> = groups.iter().filter_map(|g| g.get("final-recipient").and_then(fields::address_value)).collect();
     let mut out: Vec<FailedRecipient> = Vec::new();
-    for group in fields::groups(&report) {
-        let Some(recipient) = ["final-recipient", "original-recipient", "x-actual-recipient"]
+    for group in groups {
+        const FIELDS: [&str; 3] = ["final-recipient", "original-recipient", "x-actual-recipient"];
+        let Some(recipient) = FIELDS
             .iter()
-            .find_map(|f| group.get(f).and_then(fields::address_value))
+            .find_map(|f| group.get(f).and_then(fields::strict_address))
+            .or_else(|| FIELDS.iter().find_map(|f| group.get(f).and_then(fields::address_value)))
         else {
             continue;
         };
@@ -30,15 +35,16 @@ pub(crate) fn parse(doc: &Doc) -> Option<Vec<FailedRecipient>> {
         }
         let action = group.get("action").map(|a| a.trim().to_ascii_lowercase());
         let mut diagnostic = group.get("diagnostic-code").map(|d| scan::collapse(fields::typed_text(d))).unwrap_or_default();
+        let from_text = text::diagnostic_for(explanation, &recipient, &all);
+        let data_stage = after_data(&diagnostic) || after_data(&from_text);
         if diagnostic.is_empty() || scan::find_status(&diagnostic).is_none() && scan::find_reply_code(&diagnostic).is_none() {
-            let from_text = text::diagnostic_for(explanation, &recipient);
             if !from_text.is_empty() && (diagnostic.is_empty() || scan::find_reply_code(&from_text).is_some()) {
                 diagnostic = from_text;
             }
         }
         let status = pick_status(group.get("status").and_then(scan::find_status), &diagnostic);
         let reply_code = scan::find_reply_code(&diagnostic);
-        let class = classify(action.as_deref(), status.as_deref(), reply_code.as_deref(), &diagnostic);
+                let class = classify_at(action.as_deref(), status.as_deref(), reply_code.as_deref(), &diagnostic, data_stage);
         out.push(FailedRecipient { recipient, status, reply_code, diagnostic, action, class });
     }
     (!out.is_empty()).then_some(out)
@@ -47,7 +53,7 @@ pub(crate) fn parse(doc: &Doc) -> Option<Vec<FailedRecipient>> {
 /// The DSN's `Status:` unless it is a generic `x.0.0` and the diagnostic names a more precise
 /// code of the same kind (many servers put `5.0.0` in the field and the real code in the text).
 fn pick_status(field: Option<String>, diagnostic: &str) -> Option<String> {
-    let precise = scan::find_status(diagnostic);
+    let precise = scan::remote_status(diagnostic);
     match (field, precise) {
         (Some(f), Some(p)) if f.ends_with(".0.0") && f[..1] == p[..1] && !p.ends_with(".0.0") => Some(p),
         (Some(f), _) => Some(f),

@@ -77,6 +77,10 @@ fn by_reason(reason: Reason, class: BounceClass) -> (Pair, Pair) {
             ("The guest's mail server could not be reached for days", "try again later or call"),
             ("Le serveur du client est resté injoignable", "réessayer plus tard ou appeler"),
         ),
+        Reason::Temporary => (
+            ("The guest's mail server failed temporarily", "try again later or call"),
+            ("Le serveur du client a eu une panne temporaire", "réessayer plus tard ou appeler"),
+        ),
         Reason::Other if class == BounceClass::Hard => (
             ("The address was refused for good", "check the address with the guest"),
             ("L'adresse a été refusée définitivement", "vérifier l'adresse avec le client"),

@@ -47,10 +47,18 @@ pub(crate) fn groups(text: &str) -> Vec<Group> {
     out
 }
 
-/// The address of a `type; address` field (`rfc822; <a@b.c>`), lower case.
+/// A well-formed address in a `type; address` field (`rfc822; <a@b.c>`), lower case.
+pub(crate) fn strict_address(value: &str) -> Option<String> {
+    let raw = value.split_once(';').map_or(value, |(_, a)| a);
+    super::scan::emails(raw.trim()).into_iter().next()
+}
+
+/// The address of a `type; address` field, accepting odd forms (no dot in the domain, a
+/// source route `@relay:user@host`) when nothing better is there.
 pub(crate) fn address_value(value: &str) -> Option<String> {
     let raw = value.split_once(';').map_or(value, |(_, a)| a);
     let raw = raw.trim().trim_matches(['<', '>', '"', ' ']);
+    let raw = if raw.starts_with('@') { raw.rsplit_once(':').map_or(raw, |(_, a)| a) } else { raw };
     super::scan::emails(raw).into_iter().next().or_else(|| {
         let bare = raw.to_ascii_lowercase();
         (bare.contains('@') && !bare.contains(char::is_whitespace)).then_some(bare)

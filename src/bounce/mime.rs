@@ -7,14 +7,14 @@ use super::scan;
 
 /// One leaf part: its lower-case `type/subtype` and its decoded content as text.
 #[derive(Debug)]
-pub(crate) struct Part {
+pub struct Part {
     pub ctype: String,
     pub text: String,
 }
 
 /// A parsed message, reduced to what the bounce parsers read.
 #[derive(Debug)]
-pub(crate) struct Doc {
+pub struct Doc {
     /// Top-level headers: lower-case name, unfolded value.
     pub headers: Vec<(String, String)>,
     pub subject: String,
@@ -26,6 +26,21 @@ const RETURNED: &[&str] = &["message/rfc822", "message/global", "text/rfc822-hea
 
 impl Doc {
     pub fn parse(raw: &[u8]) -> Option<Doc> {
+        let doc = Self::parse_once(raw)?;
+        // A multipart message whose declared boundary never occurs (edited or broken by a
+        // relay) comes out as one part; retry with the boundary the body actually uses.
+        if doc.parts.len() == 1
+            && doc.parts[0].ctype.starts_with("multipart/")
+            && let Some(fixed) = repair_boundary(raw, &doc.parts[0].text)
+            && let Some(repaired) = Self::parse_once(&fixed)
+            && repaired.parts.len() > 1
+        {
+            return Some(repaired);
+        }
+        Some(doc)
+    }
+
+    fn parse_once(raw: &[u8]) -> Option<Doc> {
         let message = MessageParser::default().parse(raw)?;
         let headers = message
             .headers_raw()
@@ -67,7 +82,7 @@ impl Doc {
             if RETURNED.contains(&part.ctype.as_str()) {
                 break;
             }
-            if part.ctype.starts_with("text/") || part.ctype.is_empty() {
+            if part.ctype.starts_with("text/") || part.ctype.starts_with("multipart/") || part.ctype.is_empty() {
                 out.push_str(&part.text);
                 out.push('\n');
             }
@@ -107,6 +122,33 @@ impl Doc {
             .flat_map(|(_, v)| scan::emails(v))
             .collect()
     }
+}
+
+/// The raw message with its `boundary=` parameter replaced by the delimiter the body uses:
+/// the first `--token` line followed by a `Content-Type:` line.
+fn repair_boundary(raw: &[u8], body: &str) -> Option<Vec<u8>> {
+    let lines: Vec<&str> = body.lines().collect();
+    let boundary = lines.iter().enumerate().find_map(|(i, line)| {
+        let token = line.trim_end().strip_prefix("--")?;
+        let plausible = !token.is_empty() && !token.contains(char::is_whitespace) && !token.ends_with("--");
+        let has_headers = lines[i + 1..].iter().take(4).any(|l| l.to_ascii_lowercase().starts_with("content-"));
+        (plausible && has_headers).then_some(token)
+    })?;
+    let find = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).position(|w| w == needle);
+    let lower = raw.to_ascii_lowercase();
+    let header_end = find(&lower, b"\n\n").or_else(|| find(&lower, b"\r\n\r\n"))?;
+    let at = find(&lower[..header_end], b"boundary=")? + b"boundary=".len();
+    let rest = &raw[at..];
+    let quoted = rest.first() == Some(&b'"');
+    let len = if quoted {
+        1 + rest[1..].iter().position(|&b| b == b'"')? + 1
+    } else {
+        rest.iter().position(|&b| b == b';' || b.is_ascii_whitespace()).unwrap_or(rest.len())
+    };
+    let mut fixed = raw[..at].to_vec();
+    fixed.extend_from_slice(format!("\"{boundary}\"").as_bytes());
+    fixed.extend_from_slice(&rest[len..]);
+    Some(fixed)
 }
 
 /// The value of the first `name:` line in free text (continuation lines joined).

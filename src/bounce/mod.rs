@@ -13,7 +13,7 @@ mod dsn;
 mod explain;
 mod fields;
 pub mod ingest;
-mod mime;
+pub mod mime;
 mod scan;
 mod ses;
 mod text;

@@ -30,6 +30,14 @@ pub(crate) fn email_spans(text: &str) -> Vec<(usize, usize, String)> {
         while start < at && bytes[start] == b'.' {
             start += 1;
         }
+        // A quoted local part: "first..last"@domain.
+        if start == at && at > 1 && bytes[at - 1] == b'"'
+            && let Some(open) = bytes[..at - 1].iter().rposition(|&b| b == b'"')
+            && at - open < 66
+            && !bytes[open..at].iter().any(|b| b.is_ascii_whitespace() || *b == b'<')
+        {
+            start = open;
+        }
         while end > at + 1 && matches!(bytes[end - 1], b'.' | b'-') {
             end -= 1;
         }
@@ -84,10 +92,27 @@ pub(crate) fn statuses(text: &str) -> impl Iterator<Item = String> + '_ {
     })
 }
 
-/// The first SMTP reply code (`[245]dd` standing alone, as servers write it) in `text`.
+/// The first SMTP reply code (`[45]dd` standing alone, as servers write it) in `text`.
 pub(crate) fn find_reply_code(text: &str) -> Option<String> {
+    reply_codes(text).next().map(|(_, code)| code)
+}
+
+/// The status code the remote server gave: the one right after an SMTP reply code
+/// (`550 5.1.1`, `550-'5.7.1`), else the first one in the text.
+pub(crate) fn remote_status(text: &str) -> Option<String> {
+    reply_codes(text)
+        .find_map(|(at, _)| {
+            let rest = text.get(at + 3..)?.trim_start_matches([' ', '-', '\'', '"', ':', '(', '#']);
+            let status = find_status(rest.get(..rest.len().min(12))?)?;
+            rest.starts_with(&status).then_some(status)
+        })
+        .or_else(|| find_status(text))
+}
+
+/// Every SMTP reply code in `text` with its byte offset.
+fn reply_codes(text: &str) -> impl Iterator<Item = (usize, String)> + '_ {
     let bytes = text.as_bytes();
-    (0..bytes.len().saturating_sub(2)).find_map(|i| {
+    (0..bytes.len().saturating_sub(2)).filter_map(move |i| {
         let code = &bytes[i..i + 3];
         if !matches!(code[0], b'4' | b'5') || !code[1].is_ascii_digit() || !code[2].is_ascii_digit() {
             return None;
@@ -106,7 +131,7 @@ pub(crate) fn find_reply_code(text: &str) -> Option<String> {
         if after == b'-' && !bytes.get(i + 4).is_some_and(|b| b.is_ascii_digit() || *b == b' ' || b.is_ascii_alphabetic()) {
             return None;
         }
-        Some(String::from_utf8_lossy(code).into_owned())
+        Some((i, String::from_utf8_lossy(code).into_owned()))
     })
 }
 
@@ -168,6 +193,7 @@ mod tests {
         assert_eq!(find_reply_code("at 12:34:56 in 2550"), None);
         assert_eq!(emails("<Foo.Bar@Example.COM>: host said"), vec!["foo.bar@example.com"]);
         assert!(emails("no address @ here.").is_empty());
+        assert_eq!(emails("<\"a..b\"@example.org>"), vec!["\"a..b\"@example.org"]);
     }
 
     #[test]

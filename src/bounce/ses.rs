@@ -1,5 +1,7 @@
 //! Amazon SES notifications forwarded as mail: a JSON body with a `notificationType` (or
-//! `eventType`) of Bounce, Complaint or Delivery.
+//! `eventType`) of Bounce, Complaint or Delivery. SNS sometimes wraps long lines inside the
+//! JSON, so each field is read on its own with a streaming reader that stops after one value
+//! instead of requiring the whole body to be valid JSON.
 
 use serde_json::Value;
 
@@ -7,56 +9,70 @@ use super::mime::Doc;
 use super::{FailedRecipient, classify, scan};
 use crate::domain::BounceClass;
 
+/// The first JSON value after `"name":` in `text`.
+fn field(text: &str, name: &str) -> Option<Value> {
+    let key = format!("\"{name}\"");
+    let at = text.find(&key)? + key.len();
+    let rest = text[at..].trim_start().strip_prefix(':')?;
+    serde_json::Deserializer::from_str(rest).into_iter::<Value>().next()?.ok()
+}
+
+fn text(v: &Value, k: &str) -> Option<String> {
+    v.get(k).and_then(Value::as_str).map(str::to_owned)
+}
+
 pub(crate) fn parse(doc: &Doc) -> Option<Vec<FailedRecipient>> {
-    let body = doc.body_text();
-    let json: Value = serde_json::from_str(body.get(body.find('{')?..=body.rfind('}')?)?).ok()?;
-    // SNS wraps the notification as a string in `Message`.
-    let json = match json.get("Message").and_then(Value::as_str) {
-        Some(inner) => serde_json::from_str(inner).ok()?,
-        None => json,
-    };
-    let kind = json.get("notificationType").or_else(|| json.get("eventType")).and_then(Value::as_str)?;
-    let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
-    let out: Vec<FailedRecipient> = match kind {
-        "Bounce" => {
-            let bounce = json.get("bounce")?;
-            bounce
-                .get("bouncedRecipients")?
+    // Undo the line wrapping mail gateways apply to the one long JSON line.
+    let mut body = doc.body_text().replace("!\n ", "").replace("\n ", "");
+    if body.contains("\\\"notificationType\\\"") {
+        // An SNS envelope: the notification is a JSON string in its `Message` field.
+        body = field(&body, "Message")?.as_str()?.to_owned();
+    }
+    if !body.contains("\"notificationType\"") && !body.contains("\"eventType\"") {
+        return None;
+    }
+    let kind = field(&body, "notificationType").or_else(|| field(&body, "eventType"))?;
+    let out: Vec<FailedRecipient> = match kind.as_str()? {
+        "Bounce" => field(&body, "bouncedRecipients")?
+            .as_array()?
+            .iter()
+            .filter_map(|r| {
+                let recipient = text(r, "emailAddress")?.to_ascii_lowercase();
+                let diagnostic = text(r, "diagnosticCode").unwrap_or_default();
+                let status = text(r, "status").or_else(|| scan::find_status(&diagnostic));
+                let reply_code = scan::find_reply_code(&diagnostic);
+                let action = text(r, "action").unwrap_or_else(|| "failed".to_owned());
+                let class = classify(Some(&action), status.as_deref(), reply_code.as_deref(), &diagnostic);
+                Some(FailedRecipient { recipient, status, reply_code, diagnostic, action: Some(action), class })
+            })
+            .collect(),
+        "Complaint" => {
+            let feedback = field(&body, "complaintFeedbackType").and_then(|v| v.as_str().map(str::to_owned));
+            let diagnostic = format!("complaint: {}", feedback.as_deref().unwrap_or("abuse"));
+            field(&body, "complainedRecipients")?
                 .as_array()?
                 .iter()
-                .filter_map(|r| {
-                    let recipient = text(r, "emailAddress")?.to_ascii_lowercase();
-                    let diagnostic = text(r, "diagnosticCode").unwrap_or_default();
-                    let status = text(r, "status").or_else(|| scan::find_status(&diagnostic));
-                    let reply_code = scan::find_reply_code(&diagnostic);
-                    let action = text(r, "action").unwrap_or_else(|| "failed".to_owned());
-                    let class = classify(Some(&action), status.as_deref(), reply_code.as_deref(), &diagnostic);
-                    Some(FailedRecipient { recipient, status, reply_code, diagnostic, action: Some(action), class })
-                })
-                .collect()
-        }
-        "Complaint" => {
-            let complaint = json.get("complaint")?;
-            let feedback = text(complaint, "complaintFeedbackType").unwrap_or_else(|| "abuse".to_owned());
-            recipients(complaint.get("complainedRecipients")?, |r| text(r, "emailAddress"))
+                .filter_map(|r| text(r, "emailAddress"))
                 .map(|recipient| FailedRecipient {
-                    recipient,
+                    recipient: recipient.to_ascii_lowercase(),
                     status: None,
                     reply_code: None,
-                    diagnostic: format!("complaint: {feedback}"),
+                    diagnostic: diagnostic.clone(),
                     action: None,
                     class: BounceClass::Complaint,
                 })
                 .collect()
         }
         "Delivery" => {
-            let delivery = json.get("delivery")?;
-            let diagnostic = text(delivery, "smtpResponse").unwrap_or_default();
-            recipients(delivery.get("recipients")?, |r| r.as_str().map(str::to_owned))
+            let diagnostic = field(&body, "smtpResponse").and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+            field(&body, "recipients")?
+                .as_array()?
+                .iter()
+                .filter_map(|r| r.as_str())
                 .map(|recipient| FailedRecipient {
-                    recipient,
+                    recipient: recipient.to_ascii_lowercase(),
                     status: scan::find_status(&diagnostic),
-                    reply_code: scan::find_reply_code(&diagnostic),
+                    reply_code: None,
                     diagnostic: diagnostic.clone(),
                     action: Some("delivered".to_owned()),
                     class: BounceClass::Delivered,
@@ -66,8 +82,4 @@ pub(crate) fn parse(doc: &Doc) -> Option<Vec<FailedRecipient>> {
         _ => return None,
     };
     (!out.is_empty()).then_some(out)
-}
-
-fn recipients<'a>(list: &'a Value, get: impl Fn(&Value) -> Option<String> + 'a) -> impl Iterator<Item = String> + 'a {
-    list.as_array().into_iter().flatten().filter_map(move |r| get(r).map(|a| a.to_ascii_lowercase()))
 }

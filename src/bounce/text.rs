@@ -4,11 +4,12 @@
 //! names, which lines carry SMTP codes), never tied to one server's exact sentences.
 
 use super::mime::{Doc, header_in_text};
-use super::{FailedRecipient, classify, scan};
+use super::classify::{after_data, classify_at};
+use super::{FailedRecipient, scan};
 
 /// Local parts of the senders of delivery reports.
 const DAEMONS: &[&str] =
-    &["mailer-daemon", "postmaster", "mail-daemon", "mailerdaemon", "maildaemon", "bounce", "bounces", "mdaemon", "double-bounce", "nobody"];
+    &["mailer-daemon", "postmaster", "post_master", "mail-daemon", "mailerdaemon", "maildaemon", "bounce", "bounces", "mdaemon", "double-bounce", "nobody"];
 
 /// Subject words of delivery reports, in lower case.
 const SUBJECTS: &[&str] = &[
@@ -76,16 +77,18 @@ pub(crate) fn parse(doc: &Doc) -> Option<Vec<FailedRecipient>> {
         recipients = header_in_text(&returned, "to").map(|to| scan::emails(&to)).unwrap_or_default();
         recipients.truncate(1);
     }
+    let all = recipients.clone();
     let out: Vec<FailedRecipient> = recipients
         .into_iter()
         .map(|recipient| {
-            let mut diagnostic = diagnostic_for(explanation, &recipient);
+            let mut diagnostic = diagnostic_for(explanation, &recipient, &all);
             if diagnostic.is_empty() {
                 diagnostic = coded_lines(explanation).unwrap_or_else(|| truncate(scan::collapse(explanation)));
             }
-            let status = scan::find_status(&diagnostic).or_else(|| scan::find_status(explanation));
+            let status = scan::remote_status(&diagnostic).or_else(|| scan::remote_status(explanation));
             let reply_code = scan::find_reply_code(&diagnostic).or_else(|| scan::find_reply_code(explanation));
-            let class = classify(Some(action), status.as_deref(), reply_code.as_deref(), &diagnostic);
+            let data_stage = after_data(&diagnostic);
+            let class = classify_at(Some(action), status.as_deref(), reply_code.as_deref(), &diagnostic, data_stage);
             FailedRecipient { recipient, status, reply_code, diagnostic, action: Some(action.to_owned()), class }
         })
         .collect();
@@ -102,8 +105,39 @@ fn looks_like_bounce(doc: &Doc) -> bool {
         || from.contains("mailer-daemon")
         || from.contains("postmaster");
     let subject = doc.subject.to_ascii_lowercase();
-    daemon_sender || SUBJECTS.iter().any(|s| subject.contains(s))
+    if daemon_sender || SUBJECTS.iter().any(|s| subject.contains(s)) {
+        return true;
+    }
+    // A report from an unusual sender: a null return path or a returned original, and the
+    // words of a failed delivery.
+    let null_sender = doc.header("return-path").is_some_and(|r| r.trim() == "<>");
+    if !null_sender && doc.returned_part().is_none() {
+        return false;
+    }
+    let body = doc.body_text().to_ascii_lowercase();
+    FAILURE_WORDS.iter().any(|w| body.contains(w))
 }
+
+/// Words of a failed delivery in the body of a report.
+const FAILURE_WORDS: &[&str] = &[
+    "could not be delivered",
+    "couldn't be delivered",
+    "was not delivered",
+    "wasn't delivered",
+    "undeliverable",
+    "delivery failed",
+    "delivery has failed",
+    "failed to deliver",
+    "unable to deliver",
+    "permanent error",
+    "permanent failure",
+    "user unknown",
+    "no such user",
+    "mailbox is full",
+    "mailbox full",
+    "invalid user",
+    "invalid address",
+];
 
 /// The addresses the explanation names, minus the report's own parties and the sender.
 fn candidates(doc: &Doc, explanation: &str, original: &str) -> Vec<String> {
@@ -134,9 +168,16 @@ fn candidates(doc: &Doc, explanation: &str, original: &str) -> Vec<String> {
 
 /// The remote server's words about `recipient`: the paragraph naming it, or failing that the
 /// first lines of the explanation that carry an SMTP code.
-pub(crate) fn diagnostic_for(explanation: &str, recipient: &str) -> String {
+pub(crate) fn diagnostic_for(explanation: &str, recipient: &str, others: &[String]) -> String {
     let lines: Vec<&str> = explanation.lines().collect();
-    let Some(start) = lines.iter().position(|l| l.to_ascii_lowercase().contains(recipient)) else {
+    // Skip quotes of the original's header ("To: guest@..."): the server's words are elsewhere.
+    let mentions = |l: &&str| l.to_ascii_lowercase().contains(recipient);
+    let quoted_header = |l: &&str| ["to:", "cc:", "rcpt to:"].iter().any(|h| l.trim_start().to_ascii_lowercase().starts_with(h));
+    let Some(start) = lines
+        .iter()
+        .position(|l| mentions(&l) && !quoted_header(&l))
+        .or_else(|| lines.iter().position(|l| mentions(&l)))
+    else {
         return String::new();
     };
     let mut paragraph = Vec::new();
@@ -144,7 +185,7 @@ pub(crate) fn diagnostic_for(explanation: &str, recipient: &str) -> String {
         if line.trim().is_empty() && i > 0 && paragraph.len() > 1 {
             break;
         }
-        if i > 0 && starts_with_other_address(line, recipient) {
+        if i > 0 && (starts_with_other_address(line, recipient) || mentions_other(line, recipient, others)) {
             break;
         }
         if !line.trim().is_empty() {
@@ -162,6 +203,12 @@ pub(crate) fn diagnostic_for(explanation: &str, recipient: &str) -> String {
         Some(coded) => truncate(format!("{text} {coded}")),
         None => truncate(text),
     }
+}
+
+/// Whether the line names another recipient of the same report (and not this one).
+fn mentions_other(line: &str, recipient: &str, others: &[String]) -> bool {
+    let lower = line.to_ascii_lowercase();
+    !lower.contains(recipient) && others.iter().any(|o| o != recipient && lower.contains(o.as_str()))
 }
 
 fn starts_with_other_address(line: &str, recipient: &str) -> bool {
