@@ -19,6 +19,7 @@ pub enum Reason {
     Suspended,
     Expired,
     Temporary,
+    Filtered,
     Other,
 }
 
@@ -36,9 +37,9 @@ const RULES: &[(&[&str], Reason)] = &[
     ),
     (&["not found, try again", "try again later", "temporary failure", "temporarily", "only a temporary"], Reason::Temporary),
     (&["has moved", "moved permanently", "no longer valid", "no longer available", "address changed"], Reason::HasMoved),
-    (&["null mx", "doesn't receive email", "does not receive email", "does not accept mail", "not accept any mail", "doesn't accept mail", "accepts no mail"], Reason::NotAccept),
+    (&["null mx", "not accepting network messages", "doesn't receive email", "does not receive email", "does not accept mail", "not accept any mail", "doesn't accept mail", "accepts no mail"], Reason::NotAccept),
     (
-        &["user unknown", "unknown user", "no such user", "user not found", "unknown recipient", "recipient unknown", "no such recipient", "invalid recipient", "recipient not found", "does not exist", "doesn't exist", "couldn't be found", "could not be found", "no mailbox", "mailbox not found", "no such mailbox", "not a valid mailbox", "invalid mailbox", "mailbox unavailable", "mailbox does not", "account does not", "no such account", "unknown address", "address unknown", "bad destination", "unknown local part", "unknown mailbox", "not our customer", "user doesn't", "user does not", "nosuchuser", "unknown or illegal", "mailbox unknown", "unknown account", "addressee unknown", "user invalid", "invalid user", "no such person", "not recognized", "not recognised"],
+        &["recipient address rejected: access denied", "user unknown", "unknown user", "no such user", "user not found", "unknown recipient", "recipient unknown", "no such recipient", "invalid recipient", "recipient not found", "does not exist", "doesn't exist", "couldn't be found", "could not be found", "no mailbox", "mailbox not found", "no such mailbox", "not a valid mailbox", "invalid mailbox", "mailbox unavailable", "mailbox does not", "account does not", "no such account", "unknown address", "address unknown", "bad destination", "unknown local part", "unknown mailbox", "not our customer", "user doesn't", "user does not", "nosuchuser", "unknown or illegal", "mailbox unknown", "unknown account", "addressee unknown", "user invalid", "invalid user", "no such person", "not recognized", "not recognised"],
         Reason::UserUnknown,
     ),
     (
@@ -65,6 +66,12 @@ const RULES: &[(&[&str], Reason)] = &[
 /// The reason a report gives: its words first, then its status code.
 pub fn reason(status: Option<&str>, diagnostic: &str) -> Reason {
     let text = diagnostic.to_ascii_lowercase();
+    // "550 : User unknown", the address slot left empty: the answer of a reception filter
+    // (Japanese carriers give it when the guest's settings refuse the sender), not of a
+    // mailbox lookup.
+    if text.contains("550 : user unknown") || text.contains("550: : user unknown") {
+        return Reason::Filtered;
+    }
     if let Some((_, reason)) = RULES.iter().find(|(words, _)| words.iter().any(|w| text.contains(w))) {
         return *reason;
     }
@@ -72,7 +79,7 @@ pub fn reason(status: Option<&str>, diagnostic: &str) -> Reason {
         "5.1.1" | "5.1.0" | "5.1.3" => Reason::UserUnknown,
         "5.1.2" | "5.4.4" | "4.1.2" => Reason::HostUnknown,
         "5.1.6" => Reason::HasMoved,
-        "5.1.10" => Reason::NotAccept,
+        "5.1.10" | "5.3.2" => Reason::NotAccept,
         "5.2.2" | "4.2.2" => Reason::MailboxFull,
         "5.2.1" | "4.2.1" => Reason::Suspended,
         "5.3.4" | "5.2.3" => Reason::TooBig,
@@ -126,8 +133,12 @@ pub(crate) fn classify_at(
     if action.starts_with("delayed") {
         return BounceClass::Delayed;
     }
-    let _ = reply_code;
-    match reason(status, diagnostic) {
+    let reason = match reason(status, diagnostic) {
+        // RFC 7504: 521 and 556 say the host accepts no mail at all.
+        Reason::Other if matches!(reply_code, Some("521" | "556")) => Reason::NotAccept,
+        r => r,
+    };
+    match reason {
         // "Unknown user" after the message text was sent is a content filter speaking: the
         // server accepted the address at RCPT TO.
         Reason::UserUnknown if data_stage => BounceClass::Soft,

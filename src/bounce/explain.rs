@@ -77,6 +77,10 @@ fn by_reason(reason: Reason, class: BounceClass) -> (Pair, Pair) {
             ("The guest's mail server could not be reached for days", "try again later or call"),
             ("Le serveur du client est resté injoignable", "réessayer plus tard ou appeler"),
         ),
+        Reason::Filtered => (
+            ("The guest's mailbox filter refused our email", "call the guest and ask them to allow our address"),
+            ("Le filtre de la boîte du client a refusé notre email", "appeler le client pour qu'il autorise notre adresse"),
+        ),
         Reason::Temporary => (
             ("The guest's mail server failed temporarily", "try again later or call"),
             ("Le serveur du client a eu une panne temporaire", "réessayer plus tard ou appeler"),
