@@ -16,6 +16,8 @@ pub mod ingest;
 pub mod mime;
 mod scan;
 mod ses;
+#[cfg(test)]
+mod tests;
 mod text;
 
 use serde::Serialize;
