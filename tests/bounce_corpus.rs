@@ -92,7 +92,8 @@ fn corpus_agrees_with_the_reference_analyser() {
         let file = row["file"].as_str().expect("file field").to_owned();
         truth.entry(file).or_default().push(row);
     }
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join("emails")).expect("emails/").map(|e| e.expect("entry").path()).collect();
+    let mut files: Vec<PathBuf> =
+        std::fs::read_dir(dir.join("emails")).expect("emails/").map(|e| e.expect("entry").path()).collect();
     files.sort();
     let mut score = Score::default();
     for path in &files {
@@ -112,7 +113,12 @@ fn corpus_agrees_with_the_reference_analyser() {
     println!("  recipients found:   {:.1}% ({}/{})", pct(score.recipients), score.recipients.0, score.recipients.1);
     println!("  status code equal:  {:.1}% ({}/{})", pct(score.statuses), score.statuses.0, score.statuses.1);
     println!("  class (4 groups):   {:.1}% ({}/{})", pct(score.classes), score.classes.0, score.classes.1);
-    println!("  class (6 classes):  {:.1}% ({}/{})", pct(score.exact_classes), score.exact_classes.0, score.exact_classes.1);
+    println!(
+        "  class (6 classes):  {:.1}% ({}/{})",
+        pct(score.exact_classes),
+        score.exact_classes.0,
+        score.exact_classes.1
+    );
     println!("  non-bounces seen:   {}/{}", score.non_bounces.0, score.non_bounces.1);
     assert!(score.panics.is_empty(), "parser panicked on {:?}", score.panics);
     assert!(score.counted_non_errors.is_empty(), "non-errors counted as errors: {:?}", score.counted_non_errors);
@@ -166,7 +172,11 @@ fn score_file(name: &str, rows: &[Value], found: &[FailedRecipient], score: &mut
             if mine.status.as_deref() == Some(status.as_str()) {
                 score.statuses.0 += 1;
             } else {
-                score.disagreements.push(format!("{name}: status {status} != {:?} ({})", mine.status, cut(&mine.diagnostic)));
+                score.disagreements.push(format!(
+                    "{name}: status {status} != {:?} ({})",
+                    mine.status,
+                    cut(&mine.diagnostic)
+                ));
             }
         }
         let class = mine.class.as_str();

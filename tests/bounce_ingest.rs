@@ -41,7 +41,8 @@ fn fixture() -> Fixture {
             notes: String::new(),
         })
         .expect("reservation");
-    let message = store.messages_for_reservation(id).expect("messages").into_iter().next().expect("pending email queued");
+    let message =
+        store.messages_for_reservation(id).expect("messages").into_iter().next().expect("pending email queued");
     Fixture { _dir: dir, db, maildir, store, message }
 }
 
@@ -114,7 +115,8 @@ fn a_bounce_is_tied_by_message_id_or_our_header_without_verp() {
     let mut f = fixture();
     let mid = f.message.message_id.trim_matches(['<', '>']).to_owned();
     let by_mid = dsn("hello@bistro.example", GUEST, "5.1.1", "failed", &format!("Message-ID: <{mid}>\n"));
-    let by_header = dsn("hello@bistro.example", GUEST, "5.1.1", "failed", &format!("X-Guestmail-Token: {}\n", f.message.token));
+    let by_header =
+        dsn("hello@bistro.example", GUEST, "5.1.1", "failed", &format!("X-Guestmail-Token: {}\n", f.message.token));
     deliver(&f.maildir, "1.a.host", &by_mid);
     deliver(&f.maildir, "2.b.host", &by_header);
     let summary = ingest_maildir(&mut f.store, &f.maildir, 12).expect("ingest");
@@ -127,7 +129,8 @@ fn a_bounce_is_tied_by_message_id_or_our_header_without_verp() {
 #[test]
 fn unmatched_bounces_are_kept_and_count_nothing_on_strangers() {
     let mut f = fixture();
-    let stranger = dsn("bounces+0123456789abcdef0123456789abcdef@bistro.example", "nobody@else.example", "5.1.1", "failed", "");
+    let stranger =
+        dsn("bounces+0123456789abcdef0123456789abcdef@bistro.example", "nobody@else.example", "5.1.1", "failed", "");
     deliver(&f.maildir, "1.c.host", &stranger);
     let summary = ingest_maildir(&mut f.store, &f.maildir, 12).expect("ingest");
     assert_eq!((summary.unmatched, summary.errors_counted), (1, 0));
@@ -154,7 +157,8 @@ fn delays_auto_replies_and_ordinary_mail_count_nothing() {
     assert_eq!((summary.messages, summary.bounces, summary.not_bounces, summary.errors_counted), (3, 2, 1, 0));
     assert_eq!(error_count(&f.store), (0, false));
     assert_eq!(f.store.message(f.message.id).expect("message").state, MessageState::Queued);
-    let classes: Vec<String> = f.store.bounces_for_message(f.message.id).expect("bounces").into_iter().map(|b| b.class).collect();
+    let classes: Vec<String> =
+        f.store.bounces_for_message(f.message.id).expect("bounces").into_iter().map(|b| b.class).collect();
     assert_eq!(classes, ["delayed", "autoreply"]);
 }
 

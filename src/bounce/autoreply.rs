@@ -46,7 +46,9 @@ pub(crate) fn is_autoreply(doc: &Doc) -> bool {
         return true;
     }
     let subject = doc.subject.trim().to_lowercase();
-    SUBJECTS.iter().any(|s| subject.starts_with(s) || subject.contains(&format!(" {s}")) || subject.contains(&format!(":{s}")))
+    SUBJECTS
+        .iter()
+        .any(|s| subject.starts_with(s) || subject.contains(&format!(" {s}")) || subject.contains(&format!(":{s}")))
 }
 
 pub(crate) fn parse(doc: &Doc) -> Option<Vec<FailedRecipient>> {

@@ -2,8 +2,8 @@
 //! group per recipient. Some servers paste the same fields into a plain-text body; those are
 //! read the same way.
 
-use super::mime::Doc;
 use super::classify::{after_data, classify_at};
+use super::mime::Doc;
 use super::{FailedRecipient, fields, scan, text};
 
 pub(crate) fn parse(doc: &Doc) -> Option<Vec<FailedRecipient>> {
@@ -19,7 +19,8 @@ pub(crate) fn parse(doc: &Doc) -> Option<Vec<FailedRecipient>> {
     let human = doc.body_text();
     let (explanation, _) = scan::split_original(&human);
     let groups = fields::groups(&report);
-    let all: Vec<String> = groups.iter().filter_map(|g| g.get("final-recipient").and_then(fields::address_value)).collect();
+    let all: Vec<String> =
+        groups.iter().filter_map(|g| g.get("final-recipient").and_then(fields::address_value)).collect();
     let mut out: Vec<FailedRecipient> = Vec::new();
     for group in groups {
         const FIELDS: [&str; 3] = ["final-recipient", "original-recipient", "x-actual-recipient"];
@@ -34,17 +35,21 @@ pub(crate) fn parse(doc: &Doc) -> Option<Vec<FailedRecipient>> {
             continue;
         }
         let action = group.get("action").map(|a| a.trim().to_ascii_lowercase());
-        let mut diagnostic = group.get("diagnostic-code").map(|d| scan::collapse(fields::typed_text(d))).unwrap_or_default();
+        let mut diagnostic =
+            group.get("diagnostic-code").map(|d| scan::collapse(fields::typed_text(d))).unwrap_or_default();
         let from_text = text::diagnostic_for(explanation, &recipient, &all);
         let data_stage = after_data(&diagnostic) || after_data(&from_text);
-        if diagnostic.is_empty() || scan::find_status(&diagnostic).is_none() && scan::find_reply_code(&diagnostic).is_none() {
-            if !from_text.is_empty() && (diagnostic.is_empty() || scan::find_reply_code(&from_text).is_some()) {
-                diagnostic = from_text;
-            }
+        let uninformative = diagnostic.is_empty()
+            || scan::find_status(&diagnostic).is_none() && scan::find_reply_code(&diagnostic).is_none();
+        if uninformative
+            && !from_text.is_empty()
+            && (diagnostic.is_empty() || scan::find_reply_code(&from_text).is_some())
+        {
+            diagnostic = from_text;
         }
         let status = pick_status(group.get("status").and_then(scan::find_status), &diagnostic);
         let reply_code = scan::find_reply_code(&diagnostic);
-                let class = classify_at(action.as_deref(), status.as_deref(), reply_code.as_deref(), &diagnostic, data_stage);
+        let class = classify_at(action.as_deref(), status.as_deref(), reply_code.as_deref(), &diagnostic, data_stage);
         out.push(FailedRecipient { recipient, status, reply_code, diagnostic, action, class });
     }
     (!out.is_empty()).then_some(out)

@@ -31,7 +31,9 @@ fn texts(class: BounceClass, status: Option<&str>, diagnostic: &str) -> (Pair, P
             ("Delivery is delayed; the mail server keeps trying", "nothing to do yet"),
             ("La livraison est retardée ; le serveur réessaie", "rien à faire pour l'instant"),
         ),
-        BounceClass::Delivered => (("The email was delivered", "nothing to do"), ("L'email a été remis", "rien à faire")),
+        BounceClass::Delivered => {
+            (("The email was delivered", "nothing to do"), ("L'email a été remis", "rien à faire"))
+        }
         BounceClass::AutoReply => (
             ("An automatic reply (the guest may be away)", "nothing to do"),
             ("Une réponse automatique (le client est peut-être absent)", "rien à faire"),
@@ -63,7 +65,10 @@ fn by_reason(reason: Reason, class: BounceClass) -> (Pair, Pair) {
         ),
         Reason::Blocked | Reason::Policy => (
             ("The guest's provider refused our mail server", "call the guest; tell the manager if it repeats"),
-            ("Le fournisseur du client a refusé notre serveur", "appeler le client ; prévenir le responsable si cela se répète"),
+            (
+                "Le fournisseur du client a refusé notre serveur",
+                "appeler le client ; prévenir le responsable si cela se répète",
+            ),
         ),
         Reason::TooBig => (
             ("The email was too large for the guest's mailbox", "call the guest"),
@@ -79,7 +84,10 @@ fn by_reason(reason: Reason, class: BounceClass) -> (Pair, Pair) {
         ),
         Reason::Filtered => (
             ("The guest's mailbox filter refused our email", "call the guest and ask them to allow our address"),
-            ("Le filtre de la boîte du client a refusé notre email", "appeler le client pour qu'il autorise notre adresse"),
+            (
+                "Le filtre de la boîte du client a refusé notre email",
+                "appeler le client pour qu'il autorise notre adresse",
+            ),
         ),
         Reason::Temporary => (
             ("The guest's mail server failed temporarily", "try again later or call"),

@@ -107,7 +107,12 @@ pub fn ingest_maildir(store: &mut Store, dir: &Path, block_after: u32) -> Result
     Ok(summary)
 }
 
-fn record(store: &mut Store, key: &str, bounce: Option<&Bounce>, block_after: u32) -> Result<crate::store::BounceOutcome, IngestError> {
+fn record(
+    store: &mut Store,
+    key: &str,
+    bounce: Option<&Bounce>,
+    block_after: u32,
+) -> Result<crate::store::BounceOutcome, IngestError> {
     let empty = Bounce::default();
     let bounce = bounce.unwrap_or(&empty);
     let verp = bounce.verp_token();

@@ -42,10 +42,7 @@ impl Doc {
 
     fn parse_once(raw: &[u8]) -> Option<Doc> {
         let message = MessageParser::default().parse(raw)?;
-        let headers = message
-            .headers_raw()
-            .map(|(name, value)| (name.to_ascii_lowercase(), unfold(value)))
-            .collect();
+        let headers = message.headers_raw().map(|(name, value)| (name.to_ascii_lowercase(), unfold(value))).collect();
         let subject = message.subject().unwrap_or_default().to_owned();
         let mut parts = Vec::new();
         for part in &message.parts {
@@ -116,11 +113,7 @@ impl Doc {
     /// The addresses this report was delivered to: where a VERP token would show.
     pub fn envelope(&self) -> Vec<String> {
         const FIELDS: &[&str] = &["to", "delivered-to", "x-original-to", "envelope-to", "x-envelope-to", "x-rcpt-to"];
-        self.headers
-            .iter()
-            .filter(|(n, _)| FIELDS.contains(&n.as_str()))
-            .flat_map(|(_, v)| scan::emails(v))
-            .collect()
+        self.headers.iter().filter(|(n, _)| FIELDS.contains(&n.as_str())).flat_map(|(_, v)| scan::emails(v)).collect()
     }
 }
 

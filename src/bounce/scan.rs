@@ -31,7 +31,9 @@ pub(crate) fn email_spans(text: &str) -> Vec<(usize, usize, String)> {
             start += 1;
         }
         // A quoted local part: "first..last"@domain.
-        if start == at && at > 1 && bytes[at - 1] == b'"'
+        if start == at
+            && at > 1
+            && bytes[at - 1] == b'"'
             && let Some(open) = bytes[..at - 1].iter().rposition(|&b| b == b'"')
             && at - open < 66
             && !bytes[open..at].iter().any(|b| b.is_ascii_whitespace() || *b == b'<')
@@ -68,7 +70,9 @@ pub(crate) fn find_status(text: &str) -> Option<String> {
 pub(crate) fn statuses(text: &str) -> impl Iterator<Item = String> + '_ {
     let bytes = text.as_bytes();
     (0..bytes.len()).filter_map(move |i| {
-        if !matches!(bytes[i], b'2' | b'4' | b'5') || (i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'.')) {
+        if !matches!(bytes[i], b'2' | b'4' | b'5')
+            || (i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'.'))
+        {
             return None;
         }
         let mut j = i + 1;
@@ -128,7 +132,9 @@ fn reply_codes(text: &str) -> impl Iterator<Item = (usize, String)> + '_ {
         if !matches!(after, b' ' | b'-' | b'\n' | b'\r' | b'\t' | b')' | b']' | b',') {
             return None;
         }
-        if after == b'-' && !bytes.get(i + 4).is_some_and(|b| b.is_ascii_digit() || *b == b' ' || b.is_ascii_alphabetic()) {
+        if after == b'-'
+            && !bytes.get(i + 4).is_some_and(|b| b.is_ascii_digit() || *b == b' ' || b.is_ascii_alphabetic())
+        {
             return None;
         }
         Some((i, String::from_utf8_lossy(code).into_owned()))
@@ -161,12 +167,14 @@ pub(crate) fn split_original(body: &str) -> (&str, &str) {
     let mut header_run = 0;
     for line in body.split_inclusive('\n') {
         let lower = line.trim().to_ascii_lowercase();
-        let marker = (lower.starts_with('-') || lower.starts_with('=') || lower.starts_with('*') || lower.starts_with('_'))
-            && ORIGINAL_MARKERS.iter().any(|m| lower.contains(m));
+        let marker =
+            (lower.starts_with('-') || lower.starts_with('=') || lower.starts_with('*') || lower.starts_with('_'))
+                && ORIGINAL_MARKERS.iter().any(|m| lower.contains(m));
         if marker || lower.starts_with("------ original message") {
             return (&body[..offset], &body[offset..]);
         }
-        let is_header = ["received: ", "return-path: ", "message-id: ", "x-original-to:"].iter().any(|h| lower.starts_with(h));
+        let is_header =
+            ["received: ", "return-path: ", "message-id: ", "x-original-to:"].iter().any(|h| lower.starts_with(h));
         header_run = if is_header { header_run + 1 } else { 0 };
         if header_run == 1 && lower.starts_with("received: ") {
             return (&body[..offset], &body[offset..]);

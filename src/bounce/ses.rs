@@ -26,7 +26,8 @@ pub(crate) fn parse(doc: &Doc) -> Option<Vec<FailedRecipient>> {
     let mut body = doc.body_text().replace("!\n ", "").replace("\n ", "");
     if body.contains("\\\"notificationType\\\"") {
         // An SNS envelope: the notification is a JSON string in its `Message` field.
-        body = field(&body, "Message")?.as_str()?.to_owned();
+        let inner = field(&body, "Message")?;
+        inner.as_str()?.clone_into(&mut body);
     }
     if !body.contains("\"notificationType\"") && !body.contains("\"eventType\"") {
         return None;
@@ -64,7 +65,8 @@ pub(crate) fn parse(doc: &Doc) -> Option<Vec<FailedRecipient>> {
                 .collect()
         }
         "Delivery" => {
-            let diagnostic = field(&body, "smtpResponse").and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+            let diagnostic =
+                field(&body, "smtpResponse").and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
             field(&body, "recipients")?
                 .as_array()?
                 .iter()

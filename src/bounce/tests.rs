@@ -99,14 +99,19 @@ fn an_ordinary_message_is_not_a_bounce() {
 
 #[test]
 fn verp_tokens_are_read_only_from_the_right_shape() {
-    assert_eq!(verp_token("bounces+0123456789ABCDEF0123456789abcdef@x.example").as_deref(), Some("0123456789abcdef0123456789abcdef"));
+    assert_eq!(
+        verp_token("bounces+0123456789ABCDEF0123456789abcdef@x.example").as_deref(),
+        Some("0123456789abcdef0123456789abcdef")
+    );
     assert_eq!(verp_token("bounces+short@x.example"), None);
     assert_eq!(verp_token("hello@x.example"), None);
 }
 
 #[test]
 fn garbage_never_panics() {
-    for raw in [&b""[..], b"\0\0\0", b"Content-Type: multipart/report; boundary=\n\n--", b"From: <>\n\n@@@", &[0xff; 64]] {
+    for raw in
+        [&b""[..], b"\0\0\0", b"Content-Type: multipart/report; boundary=\n\n--", b"From: <>\n\n@@@", &[0xff; 64]]
+    {
         let _ = parse(raw);
     }
 }

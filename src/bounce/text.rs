@@ -3,13 +3,24 @@
 //! structured fields. The rules are generic (who sent it, which addresses the explanation
 //! names, which lines carry SMTP codes), never tied to one server's exact sentences.
 
-use super::mime::{Doc, header_in_text};
 use super::classify::{after_data, classify_at};
+use super::mime::{Doc, header_in_text};
 use super::{FailedRecipient, scan};
 
 /// Local parts of the senders of delivery reports.
-const DAEMONS: &[&str] =
-    &["mailer-daemon", "postmaster", "post_master", "mail-daemon", "mailerdaemon", "maildaemon", "bounce", "bounces", "mdaemon", "double-bounce", "nobody"];
+const DAEMONS: &[&str] = &[
+    "mailer-daemon",
+    "postmaster",
+    "post_master",
+    "mail-daemon",
+    "mailerdaemon",
+    "maildaemon",
+    "bounce",
+    "bounces",
+    "mdaemon",
+    "double-bounce",
+    "nobody",
+];
 
 /// Subject words of delivery reports, in lower case.
 const SUBJECTS: &[&str] = &[
@@ -98,12 +109,11 @@ pub(crate) fn parse(doc: &Doc) -> Option<Vec<FailedRecipient>> {
 /// Sent by a mailer daemon, or titled like a delivery report.
 fn looks_like_bounce(doc: &Doc) -> bool {
     let from = doc.header("from").unwrap_or_default().to_ascii_lowercase();
-    let daemon_sender = scan::emails(&from)
-        .iter()
-        .any(|a| a.split('@').next().is_some_and(|local| DAEMONS.contains(&local)))
-        || from.contains("mail delivery")
-        || from.contains("mailer-daemon")
-        || from.contains("postmaster");
+    let daemon_sender =
+        scan::emails(&from).iter().any(|a| a.split('@').next().is_some_and(|local| DAEMONS.contains(&local)))
+            || from.contains("mail delivery")
+            || from.contains("mailer-daemon")
+            || from.contains("postmaster");
     let subject = doc.subject.to_ascii_lowercase();
     if daemon_sender || SUBJECTS.iter().any(|s| subject.contains(s)) {
         return true;
@@ -152,7 +162,10 @@ fn candidates(doc: &Doc, explanation: &str, original: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for line in explanation.lines() {
         let lower = line.to_ascii_lowercase();
-        if ["mail from", "message-id", "received:", "from:", "reply-to", "sender:", "return-path"].iter().any(|w| lower.contains(w)) {
+        if ["mail from", "message-id", "received:", "from:", "reply-to", "sender:", "return-path"]
+            .iter()
+            .any(|w| lower.contains(w))
+        {
             continue;
         }
         for address in scan::emails(line) {
@@ -172,11 +185,10 @@ pub(crate) fn diagnostic_for(explanation: &str, recipient: &str, others: &[Strin
     let lines: Vec<&str> = explanation.lines().collect();
     // Skip quotes of the original's header ("To: guest@..."): the server's words are elsewhere.
     let mentions = |l: &&str| l.to_ascii_lowercase().contains(recipient);
-    let quoted_header = |l: &&str| ["to:", "cc:", "rcpt to:"].iter().any(|h| l.trim_start().to_ascii_lowercase().starts_with(h));
-    let Some(start) = lines
-        .iter()
-        .position(|l| mentions(&l) && !quoted_header(&l))
-        .or_else(|| lines.iter().position(|l| mentions(&l)))
+    let quoted_header =
+        |l: &&str| ["to:", "cc:", "rcpt to:"].iter().any(|h| l.trim_start().to_ascii_lowercase().starts_with(h));
+    let Some(start) =
+        lines.iter().position(|l| mentions(l) && !quoted_header(l)).or_else(|| lines.iter().position(mentions))
     else {
         return String::new();
     };

@@ -80,10 +80,17 @@ fn bounce_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<BounceRecord> {
 
 /// The message a report is about, and its recipient: VERP token, then our header, then the
 /// original Message-ID, then the latest message to the same recipient within the window.
-fn find_message(tx: &Transaction<'_>, links: &BounceLinks<'_>, recipient: &str, now: i64) -> Result<Option<(i64, String)>> {
+fn find_message(
+    tx: &Transaction<'_>,
+    links: &BounceLinks<'_>,
+    recipient: &str,
+    now: i64,
+) -> Result<Option<(i64, String)>> {
     let by_token = "SELECT id, recipient FROM messages WHERE token = ?1";
     for token in [links.verp_token, links.original_token].into_iter().flatten() {
-        if let Some(found) = tx.prepare_cached(by_token)?.query_row([token], |r| Ok((r.get(0)?, r.get(1)?))).optional()? {
+        if let Some(found) =
+            tx.prepare_cached(by_token)?.query_row([token], |r| Ok((r.get(0)?, r.get(1)?))).optional()?
+        {
             return Ok(Some(found));
         }
     }
@@ -126,7 +133,9 @@ pub(crate) fn record(
     let mut outcome = BounceOutcome::default();
     if let Some(key) = key {
         let inserted = tx
-            .prepare_cached("INSERT INTO processed_mail (key, processed_at) VALUES (?1, ?2) ON CONFLICT (key) DO NOTHING")?
+            .prepare_cached(
+                "INSERT INTO processed_mail (key, processed_at) VALUES (?1, ?2) ON CONFLICT (key) DO NOTHING",
+            )?
             .execute(params![key, now])?;
         if inserted == 0 {
             outcome.already_processed = true;
@@ -164,8 +173,10 @@ pub(crate) fn record(
             None => continue,
         };
         if let Some(id) = message_id {
-            tx.prepare_cached("UPDATE messages SET state = 'bounced', last_error = ?2 WHERE id = ?1 AND state <> 'suppressed'")?
-                .execute(params![id, b.diagnostic])?;
+            tx.prepare_cached(
+                "UPDATE messages SET state = 'bounced', last_error = ?2 WHERE id = ?1 AND state <> 'suppressed'",
+            )?
+            .execute(params![id, b.diagnostic])?;
         }
         let was_blocked = addresses::is_blocked(tx, &address)?;
         let error = AddressError {
@@ -205,7 +216,8 @@ impl Store {
 
     /// Reports that matched no message, newest first: kept for staff to look at.
     pub fn unmatched_bounces(&self) -> Result<Vec<BounceRecord>> {
-        let sql = format!("SELECT {BOUNCE_COLUMNS} FROM bounces WHERE message_id IS NULL ORDER BY received_at DESC, id DESC");
+        let sql =
+            format!("SELECT {BOUNCE_COLUMNS} FROM bounces WHERE message_id IS NULL ORDER BY received_at DESC, id DESC");
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map([], bounce_from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
