@@ -14,6 +14,7 @@ mod explain;
 mod fields;
 pub mod ingest;
 pub mod mime;
+mod rules;
 mod scan;
 mod ses;
 #[cfg(test)]
