@@ -3,10 +3,13 @@
 //! unmatched reports kept, the error counter, the block past the threshold, the reset and the
 //! re-block.
 
-use std::path::{Path, PathBuf};
-
 use chrono::NaiveDate;
-use guestmail::bounce::ingest::ingest_maildir;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use guestmail::bounce::ingest::{ingest_maildir, watch_until};
 use guestmail::config::Config;
 use guestmail::domain::{Language, MessageState, NewReservation, ReservationStatus};
 use guestmail::store::{MessageRecord, Store};
@@ -216,4 +219,24 @@ fn a_directory_that_is_not_a_maildir_is_a_clear_error() {
     let mut f = fixture();
     let err = ingest_maildir(&mut f.store, &f.maildir.join("missing"), 12).expect_err("not a maildir");
     assert!(err.to_string().contains("not a Maildir"), "{err}");
+}
+
+#[test]
+fn the_watcher_takes_in_new_mail_until_stopped() {
+    let f = fixture();
+    let stop = Arc::new(AtomicBool::new(false));
+    let watcher = {
+        let (stop, dir, store) = (Arc::clone(&stop), f.maildir.clone(), Store::open(&f.db).expect("watcher store"));
+        std::thread::spawn(move || watch_until(&stop, store, &dir, 12))
+    };
+    deliver(&f.maildir, "1.w.host", &dsn(&verp(&f.message), GUEST, "5.1.1", "failed", ""));
+    // A loose stall guard, not a timing assertion: the watcher polls every two seconds.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while error_count(&f.store).0 == 0 {
+        assert!(Instant::now() < deadline, "the watcher never took the bounce in");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    stop.store(true, Ordering::Relaxed);
+    watcher.join().expect("the watcher thread ends when stopped");
+    assert_eq!(error_count(&f.store), (1, false));
 }

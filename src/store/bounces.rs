@@ -231,3 +231,86 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{EmailKind, MessageState};
+    use crate::store::NewMessage;
+
+    fn store_with_message(dir: &tempfile::TempDir, state: &str, age_ms: i64) -> (Store, i64) {
+        let mut store = Store::open(&dir.path().join("gm.db")).expect("store");
+        let id = store
+            .write(|tx| {
+                tx.execute("INSERT INTO guests (name, email, created_at) VALUES ('Ada', 'ada@example.org', 0)", [])?;
+                let guest = tx.last_insert_rowid();
+                let m = NewMessage {
+                    reservation_id: None,
+                    guest_id: guest,
+                    kind: EmailKind::Manual,
+                    recipient: "ada@example.org",
+                    subject: "Hello",
+                    resend_of: None,
+                    actor: "test",
+                };
+                let (id, _) = super::super::messages::queue(tx, &m, "bistro.example", now_ms() - age_ms)?;
+                tx.execute("UPDATE messages SET state = ?2 WHERE id = ?1", params![id, state])?;
+                Ok(id)
+            })
+            .expect("message");
+        (store, id)
+    }
+
+    fn hard<'a>(recipient: &'a str) -> NewBounce<'a> {
+        NewBounce {
+            recipient,
+            class: BounceClass::Hard,
+            status: Some("5.1.1"),
+            reply_code: Some("550"),
+            action: Some("failed"),
+            diagnostic: "550 5.1.1 user unknown",
+        }
+    }
+
+    #[test]
+    fn falls_back_to_the_latest_sent_message_to_the_recipient() {
+        let dir = tempfile::tempdir().expect("dir");
+        let (mut store, id) = store_with_message(&dir, "sent", 3_600_000);
+        let out =
+            store.record_bounce(None, "test", &BounceLinks::default(), &[hard("ADA@example.org")], 12).expect("record");
+        assert_eq!((out.matched, out.errors_counted), (1, 1));
+        assert_eq!(store.message(id).expect("message").state, MessageState::Bounced);
+        assert_eq!(store.address("ada@example.org").expect("address").map(|a| a.error_count), Some(1));
+    }
+
+    #[test]
+    fn never_ties_a_bounce_to_a_message_not_sent_or_too_old() {
+        for (state, age) in [("queued", 0), ("sent", RECIPIENT_MATCH_WINDOW_MS + 1000)] {
+            let dir = tempfile::tempdir().expect("dir");
+            let (mut store, id) = store_with_message(&dir, state, age);
+            let out = store
+                .record_bounce(None, "test", &BounceLinks::default(), &[hard("ada@example.org")], 12)
+                .expect("record");
+            assert_eq!(out.matched, 0, "{state}");
+            assert_ne!(store.message(id).expect("message").state, MessageState::Bounced);
+            // The address is known (we queued to it), so the error still counts on it.
+            assert_eq!(out.errors_counted, 1);
+            assert_eq!(store.unmatched_bounces().expect("unmatched").len(), 1);
+        }
+    }
+
+    #[test]
+    fn a_key_is_processed_once() {
+        let dir = tempfile::tempdir().expect("dir");
+        let (mut store, _) = store_with_message(&dir, "sent", 0);
+        let first = store
+            .record_bounce(Some("k1"), "test", &BounceLinks::default(), &[hard("ada@example.org")], 12)
+            .expect("first");
+        let second = store
+            .record_bounce(Some("k1"), "test", &BounceLinks::default(), &[hard("ada@example.org")], 12)
+            .expect("second");
+        assert!(!first.already_processed && second.already_processed);
+        assert!(store.is_processed("k1").expect("processed"));
+        assert_eq!(store.address("ada@example.org").expect("address").map(|a| a.error_count), Some(1));
+    }
+}
