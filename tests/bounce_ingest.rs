@@ -231,7 +231,7 @@ fn the_watcher_takes_in_new_mail_until_stopped() {
     };
     deliver(&f.maildir, "1.w.host", &dsn(&verp(&f.message), GUEST, "5.1.1", "failed", ""));
     // A loose stall guard, not a timing assertion: the watcher polls every two seconds.
-    let deadline = Instant::now() + Duration::from_secs(60);
+    let deadline = Instant::now() + Duration::from_mins(1);
     while error_count(&f.store).0 == 0 {
         assert!(Instant::now() < deadline, "the watcher never took the bounce in");
         std::thread::sleep(Duration::from_millis(50));

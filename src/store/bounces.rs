@@ -261,7 +261,7 @@ mod tests {
         (store, id)
     }
 
-    fn hard<'a>(recipient: &'a str) -> NewBounce<'a> {
+    fn hard(recipient: &str) -> NewBounce<'_> {
         NewBounce {
             recipient,
             class: BounceClass::Hard,
