@@ -95,6 +95,10 @@ fn vacation_auto_reply_is_not_an_error() {
 fn an_ordinary_message_is_not_a_bounce() {
     assert_eq!(parse(fixture!("is-not-bounce-02.eml")), None);
     assert_eq!(parse(b"From: a@b.example\nTo: c@d.example\nSubject: Re: dinner\n\nSee you at 8!\n"), None);
+    let reply =
+        b"From: Ada <ada@b.example>\nTo: hello@bistro.example\nSubject: Re: your table request was rejected?\n\n\
+I wrote to you@bistro.example yesterday, please call me.\n";
+    assert_eq!(parse(reply), None, "a guest's reply is not a bounce, whatever its subject");
 }
 
 #[test]

@@ -114,18 +114,18 @@ fn looks_like_bounce(doc: &Doc) -> bool {
             || from.contains("mail delivery")
             || from.contains("mailer-daemon")
             || from.contains("postmaster");
-    let subject = doc.subject.to_ascii_lowercase();
-    if daemon_sender || SUBJECTS.iter().any(|s| subject.contains(s)) {
+    if daemon_sender {
         return true;
     }
-    // A report from an unusual sender: a null return path or a returned original, and the
-    // words of a failed delivery.
+    // Anyone else (a guest replying "Re: ... rejected") needs more than a subject: a null
+    // return path or a returned original, and the words of a failed delivery.
+    let subject = doc.subject.to_ascii_lowercase();
     let null_sender = doc.header("return-path").is_some_and(|r| r.trim() == "<>");
-    if !null_sender && doc.returned_part().is_none() {
-        return false;
-    }
     let body = doc.body_text().to_ascii_lowercase();
-    FAILURE_WORDS.iter().any(|w| body.contains(w))
+    let failure_words = FAILURE_WORDS.iter().any(|w| body.contains(w));
+    let bounce_subject = SUBJECTS.iter().any(|s| subject.contains(s));
+    (null_sender || doc.returned_part().is_some()) && (failure_words || bounce_subject)
+        || bounce_subject && failure_words
 }
 
 /// Words of a failed delivery in the body of a report.
