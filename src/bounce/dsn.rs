@@ -55,10 +55,15 @@ pub(crate) fn parse(doc: &Doc) -> Option<Vec<FailedRecipient>> {
     (!out.is_empty()).then_some(out)
 }
 
-/// The DSN's `Status:` unless it is a generic `x.0.0` and the diagnostic names a more precise
-/// code of the same kind (many servers put `5.0.0` in the field and the real code in the text).
+/// The remote server's own code (the one after its SMTP reply code in the diagnostic) when
+/// there is one: the `Status:` field is the reporting MTA's summary and often generic
+/// (`5.0.0`) or about the queue (`4.4.7`). Otherwise the field, unless it is a generic
+/// `x.0.0` and the text names a more precise code of the same kind.
 fn pick_status(field: Option<String>, diagnostic: &str) -> Option<String> {
-    let precise = scan::remote_status(diagnostic);
+    if let Some(remote) = scan::status_after_reply(diagnostic) {
+        return Some(remote);
+    }
+    let precise = scan::find_status(diagnostic);
     match (field, precise) {
         (Some(f), Some(p)) if f.ends_with(".0.0") && f[..1] == p[..1] && !p.ends_with(".0.0") => Some(p),
         (Some(f), _) => Some(f),

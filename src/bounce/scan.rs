@@ -104,13 +104,16 @@ pub(crate) fn find_reply_code(text: &str) -> Option<String> {
 /// The status code the remote server gave: the one right after an SMTP reply code
 /// (`550 5.1.1`, `550-'5.7.1`), else the first one in the text.
 pub(crate) fn remote_status(text: &str) -> Option<String> {
-    reply_codes(text)
-        .find_map(|(at, _)| {
-            let rest = text.get(at + 3..)?.trim_start_matches([' ', '-', '\'', '"', ':', '(', '#']);
-            let status = find_status(rest.get(..rest.len().min(12))?)?;
-            rest.starts_with(&status).then_some(status)
-        })
-        .or_else(|| find_status(text))
+    status_after_reply(text).or_else(|| find_status(text))
+}
+
+/// The status code written right after an SMTP reply code, if any.
+pub(crate) fn status_after_reply(text: &str) -> Option<String> {
+    reply_codes(text).find_map(|(at, _)| {
+        let rest = text.get(at + 3..)?.trim_start_matches([' ', '-', '\'', '"', ':', '(', '#']);
+        let status = find_status(rest.get(..rest.len().min(12))?)?;
+        rest.starts_with(&status).then_some(status)
+    })
 }
 
 /// Every SMTP reply code in `text` with its byte offset.
