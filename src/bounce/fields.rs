@@ -61,7 +61,8 @@ pub(crate) fn address_value(value: &str) -> Option<String> {
     let raw = if raw.starts_with('@') { raw.rsplit_once(':').map_or(raw, |(_, a)| a) } else { raw };
     super::scan::emails(raw).into_iter().next().or_else(|| {
         let bare = raw.to_ascii_lowercase();
-        (bare.contains('@') && !bare.contains(char::is_whitespace)).then_some(bare)
+        let plausible = bare.split_once('@').is_some_and(|(local, domain)| !local.is_empty() && !domain.is_empty());
+        (plausible && !bare.contains(char::is_whitespace)).then_some(bare)
     })
 }
 
