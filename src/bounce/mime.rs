@@ -173,19 +173,26 @@ pub(crate) fn unfold(value: &str) -> String {
     value.split(['\r', '\n']).map(str::trim).filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" ")
 }
 
-/// Crude HTML to text: drops tags, decodes the few entities bounces use.
+/// Crude HTML to text: drops tags (block tags become line breaks, so the line-oriented
+/// scanners still see paragraphs), decodes the few entities bounces use.
 fn strip_html(html: &str) -> String {
+    const BLOCKS: &[&str] = &["br", "p", "div", "tr", "li", "table", "h1", "h2", "h3", "pre", "td"];
     let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
+    let mut tag: Option<String> = None;
     for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => {
-                in_tag = false;
-                out.push(' ');
+        match (&mut tag, c) {
+            (None, '<') => tag = Some(String::new()),
+            (Some(name), '>') => {
+                let name = name.trim_start_matches('/').split([' ', '/']).next().unwrap_or("").to_ascii_lowercase();
+                out.push(if BLOCKS.contains(&name.as_str()) { '\n' } else { ' ' });
+                tag = None;
             }
-            _ if !in_tag => out.push(c),
-            _ => {}
+            (Some(name), _) => {
+                if name.len() < 16 {
+                    name.push(c);
+                }
+            }
+            (None, _) => out.push(c),
         }
     }
     out.replace("&nbsp;", " ").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
