@@ -41,7 +41,10 @@ impl Doc {
     }
 
     fn parse_once(raw: &[u8]) -> Option<Doc> {
-        let message = MessageParser::default().parse(raw)?;
+        // mail-parser has a `debug_assert!` that some malformed nested multiparts trip (found
+        // by fuzzing): release builds carry on, debug builds would panic. A bounce that cannot
+        // be parsed is simply not a bounce; it must never take the watcher down.
+        let message = std::panic::catch_unwind(|| MessageParser::default().parse(raw)).ok()??;
         let headers = message.headers_raw().map(|(name, value)| (name.to_ascii_lowercase(), unfold(value))).collect();
         let subject = message.subject().unwrap_or_default().to_owned();
         let mut parts = Vec::new();

@@ -119,3 +119,9 @@ fn garbage_never_panics() {
         let _ = parse(raw);
     }
 }
+
+#[test]
+fn a_malformed_nested_multipart_found_by_fuzzing_does_not_panic() {
+    // A corpus DSN mutated by the fuzzer: its returned message has a broken multipart inside.
+    let _ = parse(fixture!("fuzz-nested-multipart.eml"));
+}
