@@ -7,14 +7,14 @@ use super::scan;
 
 /// One leaf part: its lower-case `type/subtype` and its decoded content as text.
 #[derive(Debug)]
-pub struct Part {
+pub(crate) struct Part {
     pub ctype: String,
     pub text: String,
 }
 
 /// A parsed message, reduced to what the bounce parsers read.
 #[derive(Debug)]
-pub struct Doc {
+pub(crate) struct Doc {
     /// Top-level headers: lower-case name, unfolded value.
     pub headers: Vec<(String, String)>,
     pub subject: String,

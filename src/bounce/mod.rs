@@ -13,7 +13,7 @@ mod dsn;
 mod explain;
 mod fields;
 pub mod ingest;
-pub mod mime;
+mod mime;
 mod rules;
 mod scan;
 mod ses;

@@ -170,7 +170,11 @@ fn candidates(doc: &Doc, explanation: &str, original: &str) -> Vec<String> {
         }
         for address in scan::emails(line) {
             let local = address.split('@').next().unwrap_or_default();
-            if DAEMONS.contains(&local) || excluded.contains(&address) || out.contains(&address) {
+            if DAEMONS.contains(&local)
+                || excluded.contains(&address)
+                || out.contains(&address)
+                || super::verp_token(&address).is_some()
+            {
                 continue;
             }
             out.push(address);
