@@ -1,6 +1,6 @@
 //! `guestmail serve` as an operator runs it: the real daemon sends the outbox to a real SMTP
-//! server, records a real HTTP fetch of the pixel, and on SIGTERM stops cleanly with every
-//! open it answered stored.
+//! server, records a real HTTP fetch of the pixel, takes in a bounce dropped into its Maildir,
+//! and on SIGTERM stops cleanly with every open it answered stored.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -69,4 +69,66 @@ fn serve_sends_tracks_and_stops_cleanly_on_sigterm() {
     let m = env.store().message(message.id).unwrap();
     assert_eq!(m.state, MessageState::Sent);
     assert_eq!(m.open_count, 1, "the answered open was stored before the exit");
+}
+
+/// A standard delivery-status report for `recipient`, addressed to the message's VERP address.
+fn dsn(token: &str, recipient: &str) -> String {
+    format!(
+        "From: Mail Delivery System <MAILER-DAEMON@mx.example.org>\r\n\
+         To: bounces+{token}@guestmail.example\r\n\
+         Subject: Undelivered Mail Returned to Sender\r\n\
+         MIME-Version: 1.0\r\n\
+         Content-Type: multipart/report; report-type=delivery-status; boundary=\"b1\"\r\n\r\n\
+         --b1\r\nContent-Type: text/plain\r\n\r\nYour message could not be delivered.\r\n\
+         --b1\r\nContent-Type: message/delivery-status\r\n\r\n\
+         Reporting-MTA: dns; mx.example.org\r\n\r\n\
+         Final-Recipient: rfc822; {recipient}\r\nAction: failed\r\nStatus: 5.1.1\r\n\
+         Diagnostic-Code: smtp; 550 5.1.1 <{recipient}>: Recipient address rejected: User unknown\r\n\r\n\
+         --b1--\r\n"
+    )
+}
+
+#[test]
+fn serve_takes_in_bounces_from_its_maildir() {
+    let server = TestSmtp::start();
+    let env = Env::new(Some(&server.url()));
+    let maildir = env.db.parent().unwrap().join("bounces");
+    for sub in ["tmp", "new", "cur"] {
+        std::fs::create_dir_all(maildir.join(sub)).unwrap();
+    }
+    let config = env.db.parent().unwrap().join("serve.toml");
+    std::fs::write(
+        &config,
+        format!("{}bounce_maildir = \"{}\"\n", env::config_text(Some(&server.url())), maildir.display()),
+    )
+    .unwrap();
+    let id =
+        env.store().create_reservation(&booking("B", "b@example.org", Language::En, "2026-11-28 19:30", 2)).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_guestmail"))
+        .arg("--db")
+        .arg(&env.db)
+        .arg("--config")
+        .arg(&config)
+        .args(["serve", "--no-tracker"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    assert_eq!(server.wait_for(1, Duration::from_secs(30)), 1);
+    let message = env.store().messages_for_reservation(id).unwrap().remove(0);
+    std::fs::write(maildir.join("tmp/1.bounce"), dsn(&message.token, "b@example.org")).unwrap();
+    std::fs::rename(maildir.join("tmp/1.bounce"), maildir.join("new/1.bounce")).unwrap();
+
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let store = env.store();
+    while store.message(message.id).unwrap().state != MessageState::Bounced && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let pid = child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    assert!(child.wait().unwrap().success());
+    assert_eq!(store.message(message.id).unwrap().state, MessageState::Bounced, "the bounce found its message");
+    let address = store.address("b@example.org").unwrap().unwrap();
+    assert_eq!(address.error_count, 1);
+    assert_eq!(std::fs::read_dir(maildir.join("new")).unwrap().count(), 0, "the bounce was moved out of new/");
 }

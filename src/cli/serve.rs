@@ -12,6 +12,7 @@ use std::time::Duration;
 use anyhow::{Context as _, anyhow};
 
 use super::Context;
+use crate::bounce::ingest::watch_until;
 use crate::mail::Worker;
 use crate::tracker::{self, TrackerOptions};
 
@@ -71,7 +72,21 @@ pub fn run(ctx: &Context, args: &ServeArgs) -> anyhow::Result<ExitCode> {
         ));
     }
 
-    // BOUNCES
+    if let Some(maildir) = ctx.config.bounce_maildir.clone() {
+        let store = ctx.open_store()?;
+        let block_after = ctx.config.block_after;
+        let s = Arc::clone(&stop);
+        eprintln!("guestmail serve: taking in bounces from {}", maildir.display());
+        parts.push((
+            "bounces",
+            std::thread::spawn(move || {
+                watch_until(&s, store, &maildir, block_after);
+                Ok(())
+            }),
+        ));
+    } else {
+        eprintln!("guestmail serve: no bounce_maildir configured, bounces are not taken in");
+    }
 
     // Wait for a signal, or for a part to stop on its own (an error): then stop the rest.
     while !stop.load(Ordering::SeqCst) && parts.iter().all(|(_, h)| !h.is_finished()) {
