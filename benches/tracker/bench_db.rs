@@ -47,7 +47,7 @@ fn seed(db: &Path) -> Result<String> {
         notes: String::new(),
     })?;
     let message = store.messages_for_reservation(id)?.into_iter().next().ok_or("no message queued")?;
-    store.mark_sent_for_tests(message.id, now_ms() - 3_600_000)?;
+    store.fixture_mark_sent(message.id, now_ms() - 3_600_000)?;
     Ok(message.token)
 }
 

@@ -29,4 +29,19 @@ impl Store {
         }
         Ok(())
     }
+
+    /// Marks a message sent at a chosen time (`at`, Unix ms), so tests of the tracker can
+    /// place an open any number of seconds after the send. For tests and benchmarks only.
+    #[doc(hidden)]
+    pub fn fixture_mark_sent(&mut self, id: i64, at: i64) -> Result<()> {
+        let n = self.write(|tx| {
+            Ok(tx
+                .prepare_cached("UPDATE messages SET state = 'sent', sent_at = ?2 WHERE id = ?1")?
+                .execute(params![id, at])?)
+        })?;
+        if n == 0 {
+            return Err(StoreError::NotFound(format!("message {id}")));
+        }
+        Ok(())
+    }
 }

@@ -193,15 +193,4 @@ impl Store {
                 .execute([before])?)
         })
     }
-
-    /// Marks a message sent at `at`, for tests of the tracker only: the real transition
-    /// belongs to the outbox (`store/outbox.rs`), which is not on this branch yet.
-    #[doc(hidden)]
-    pub fn mark_sent_for_tests(&mut self, message_id: i64, at: i64) -> Result<()> {
-        self.write(|tx| {
-            tx.prepare_cached("UPDATE messages SET state = 'sent', sent_at = ?2 WHERE id = ?1")?
-                .execute(params![message_id, at])?;
-            Ok(())
-        })
-    }
 }

@@ -49,7 +49,7 @@ impl World {
             };
             let rid = store.create_reservation(&r).expect("reservation");
             let message = store.messages_for_reservation(rid).expect("messages").remove(0);
-            store.mark_sent_for_tests(message.id, sent_at).expect("sent");
+            store.fixture_mark_sent(message.id, sent_at).expect("sent");
             ids.push(message.id);
             tokens.push(message.token);
         }
