@@ -93,5 +93,26 @@ fn baseline(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, draw, baseline);
+/// The widget alone: rendering the App into a fresh buffer, without the terminal's diff and
+/// flush (what a frame costs guestmail; the rest is the backend's).
+fn render_only(c: &mut Criterion) {
+    use ratatui::buffer::Buffer;
+    use ratatui::layout::Rect;
+    use ratatui::widgets::Widget as _;
+    let day = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    let (width, height) = (140, ROWS + CHROME_ROWS);
+    let mut app = App::new("Le Petit Bistro", Language::En, Keymap::default(), day, day);
+    app.update(Action::Resize(width, height));
+    app.update(Action::DayLoaded(day, rows(day)));
+    let area = Rect::new(0, 0, width, height);
+    let mut buf = Buffer::empty(area);
+    c.bench_function("render 200 rows into a buffer", |b| {
+        b.iter(|| {
+            buf.reset();
+            black_box(&app).render(area, &mut buf);
+        });
+    });
+}
+
+criterion_group!(benches, draw, baseline, render_only);
 criterion_main!(benches);
