@@ -9,7 +9,9 @@ use std::time::Duration;
 use chrono::NaiveDate;
 use crossterm::event::{self as term, KeyEvent, KeyEventKind};
 
+use crate::app::Outcome;
 use crate::domain::ReservationRow;
+use crate::mail::Report;
 
 /// How often the input thread wakes up when nothing is typed (it then sends a tick).
 pub const TICK: Duration = Duration::from_millis(250);
@@ -26,6 +28,19 @@ pub enum Event {
     LoadFailed(String),
     /// Nothing happened for [`TICK`].
     Tick,
+    /// The data thread ran a write the screen asked for.
+    Done(Outcome),
+    /// The outbox worker moved one message on (sent, deferred, refused, blocked).
+    Mail(Report),
+    /// A background service could not start; the text says why.
+    ServiceOff(Service, String),
+}
+
+/// The background services the screen runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Service {
+    /// The outbox worker.
+    Sending,
 }
 
 /// Reads the terminal until `stop` is set or the UI hangs up. Runs on its own thread.

@@ -3,6 +3,7 @@
 
 mod confirm;
 mod footer;
+pub mod form;
 mod header;
 mod help;
 mod reservations;
@@ -39,6 +40,9 @@ impl Widget for &App {
         footer::render_hints(self, theme, hints, buf);
         if self.help_open {
             help::render(self, theme, area, buf);
+        }
+        if let Some(f) = &self.form {
+            form::render(self, f, theme, area, buf);
         }
         if let Some(c) = &self.confirm {
             confirm::render(self, c, theme, area, buf);

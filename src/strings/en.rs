@@ -1,0 +1,137 @@
+//! English.
+
+use super::Strings;
+use crate::domain::{EmailKind, MessageState};
+
+pub static EN: Strings = Strings {
+    weekdays: ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
+    months: [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+    today: "today",
+    loading: "Loading…",
+    col_time: "Time",
+    col_guest: "Guest",
+    col_party: "Pers",
+    col_status: "Status",
+    col_phone: "Phone",
+    col_markers: ["Pend", "Conf", "Done"],
+    empty_day: "No reservations on this day.",
+    no_match: "No reservation matches the filter.",
+    filter_prompt: "Filter",
+    too_small: "Terminal too small: make it at least 40×8",
+    help_title: "Help",
+    help_keys: "Keys",
+    help_legend: "Email markers",
+    help_markers_order: "Three markers per row: the pending, confirmed and completed emails.",
+    help_close: "Esc or ? closes this help",
+    filter_keys: "while filtering: type to narrow, Backspace, Enter keeps, Esc clears",
+    ctrl_c: "quit",
+    confirm_hint: "y / Enter: yes    n / Esc: no",
+    load_failed: "Could not load the day",
+    not_opened_yet: "Not opened yet",
+    last_opened: "Last opened",
+    hints: ["move", "day", "today", "filter", "status", "new", "resend", "email", "help", "quit"],
+    legend_short: ["opened", "machine", "sent", "queued", "failed"],
+    form_new_title: "New reservation",
+    form_email_title: "Guest's email address",
+    form_labels: ["Name", "Email", "Phone", "Party", "Date", "Time", "Language"],
+    form_examples: ["Anna Peeters", "anna@example.org", "+32 470 12 34 56", "2", "2026-11-23", "19:30", "en, fr or nl"],
+    form_hint: "Tab / Shift-Tab: next / previous field    Enter: save    Esc: cancel",
+    field_errors: [
+        "required",
+        "digits, spaces and + - . ( ) only, at least 6 digits",
+        "a number from 1 to 99",
+        "a date like 2026-11-23 or 23/11/2026",
+        "a time like 19:30",
+        "en, fr or nl",
+    ],
+    no_selection: "No reservation selected",
+    not_confirmed: "Only a confirmed reservation has a confirmation to resend",
+    sending_off: "Sending is off",
+    command_failed: "Not saved",
+    address_error: |e| e.to_string(),
+    transition: |from, to| format!("A {from} reservation cannot become {to}"),
+    cancel_question: |name, time| format!("Cancel the reservation of {name} at {time}?"),
+    resend_again: |n, last| {
+        let times = if n == 1 { "once".to_owned() } else { format!("{n} times") };
+        let last = last.map(|l| format!(", last on {l}")).unwrap_or_default();
+        format!("The guest already opened the confirmation ({times}{last}). Send it again?")
+    },
+    resend_to_new: |email| format!("Address changed to {email}. Resend the confirmation to it?"),
+    status_changed: |name, status, queued| {
+        if queued { format!("{name}: {status}, email queued") } else { format!("{name}: {status}") }
+    },
+    created: |name, day| format!("Reservation added for {name} on {day}"),
+    resend_queued: |to| format!("Confirmation queued for {to}"),
+    blocked: |n| match n {
+        Some(n) => format!("Not sent: address blocked after {n} errors"),
+        None => "Not sent: address blocked".to_owned(),
+    },
+    email_changed: |email| format!("Email address changed to {email}"),
+    mail_report: |kind, state, to, detail| {
+        let what = match kind {
+            EmailKind::Pending => "Request email",
+            EmailKind::Confirmed => "Confirmation",
+            EmailKind::Reminder => "Reminder",
+            EmailKind::Cancelled => "Cancellation",
+            EmailKind::Completed => "Thank-you email",
+            EmailKind::Manual => "Email",
+        };
+        match state {
+            MessageState::Sent => format!("{what} sent to {to}"),
+            MessageState::Deferred => format!("{what} to {to} delayed, will retry: {detail}"),
+            MessageState::Suppressed => format!("{what} to {to} not sent: address blocked"),
+            MessageState::Uncertain => format!("{what} to {to} interrupted: check, then resend"),
+            _ => format!("{what} to {to} refused: {detail}"),
+        }
+    },
+    opened_times: |n| if n == 1 { "Opened (once)".to_owned() } else { format!("Opened ({n} times)") },
+    counts: |r, c| {
+        let rs = if r == 1 { "reservation" } else { "reservations" };
+        let cs = if c == 1 { "cover" } else { "covers" };
+        format!("{r} {rs} · {c} {cs}")
+    },
+    matches: |shown, total| format!("{shown} of {total}"),
+    statuses: ["pending", "confirmed", "completed", "cancelled", "no-show"],
+    markers: [
+        "opened",
+        "fetched by a machine only (privacy proxy)",
+        "sent, not opened yet",
+        "queued or being sent",
+        "bounced or failed",
+        "uncertain: check, then resend",
+        "not sent yet",
+    ],
+    actions: [
+        "previous reservation",
+        "next reservation",
+        "page up",
+        "page down",
+        "first reservation",
+        "last reservation",
+        "previous day",
+        "next day",
+        "back to today",
+        "filter by name, email or phone",
+        "confirm the reservation",
+        "mark the meal completed",
+        "cancel the reservation (asks first)",
+        "add a reservation",
+        "resend the confirmation",
+        "correct the guest's email address",
+        "this help",
+        "quit",
+    ],
+};
