@@ -18,8 +18,7 @@ pub(super) fn render(app: &App, confirm: &Confirm, theme: Theme, area: Rect, buf
     let hint = app.strings.confirm_hint.chars().count();
     let width = ((question.max(hint) + 4) as u16).min(MAX_WIDTH).min(area.width);
     let inner = usize::from(width.saturating_sub(4)).max(1);
-    // Word wrapping may need one line more than the plain division.
-    let question_lines = question.div_ceil(inner) + usize::from(question > inner);
+    let question_lines = wrapped_lines(&confirm.question, inner);
     let popup = centered(area, width, question_lines as u16 + 4);
     Clear.render(popup, buf);
     let inside = popup.inner(Margin::new(1, 1));
@@ -31,4 +30,20 @@ pub(super) fn render(app: &App, confirm: &Confirm, theme: Theme, area: Rect, buf
     if hint_area.y > question_area.y {
         hint_line.render(hint_area, buf);
     }
+}
+
+/// How many lines greedy word wrapping at `width` columns takes (as the paragraph wraps).
+fn wrapped_lines(text: &str, width: usize) -> usize {
+    let mut lines = 1;
+    let mut used = 0;
+    for word in text.split_whitespace() {
+        let w = word.chars().count();
+        if used > 0 && used + 1 + w > width {
+            lines += 1 + (w.saturating_sub(1)) / width;
+            used = w % width;
+        } else {
+            used += w + usize::from(used > 0);
+        }
+    }
+    lines
 }

@@ -1,5 +1,5 @@
 //! The form popup: one line per field (label, text with a cursor on the focused one, and the
-//! field's error next to it), then the keys. Used for a new reservation and for the guest's
+//! field's error right under it), then the keys. Used for a new reservation and for the guest's
 //! email address.
 
 use ratatui::buffer::Buffer;
@@ -36,7 +36,7 @@ pub(super) fn render(app: &App, form: &Form, theme: Theme, area: Rect, buf: &mut
         FormKind::EditEmail { .. } => s.form_email_title,
     };
     let label_width = form.fields.iter().map(|(f, _)| s.form_labels[f.index()].chars().count()).max().unwrap_or(0);
-    let mut lines = Vec::with_capacity(form.fields.len() + 2);
+    let mut lines = Vec::with_capacity(form.fields.len() * 2 + 2);
     for (i, ((field, text), error)) in form.fields.iter().zip(&form.errors).enumerate() {
         let focused = i == form.focus;
         let label = format!("{:<label_width$}  ", s.form_labels[field.index()]);
@@ -55,15 +55,17 @@ pub(super) fn render(app: &App, form: &Form, theme: Theme, area: Rect, buf: &mut
             spans.push(Span::styled(shown, if focused { theme.selected() } else { ratatui::style::Style::new() }));
             spans.push(Span::raw(" ".repeat(pad)));
         }
-        if let Some(e) = error {
-            spans.push(Span::styled(format!(" ✗ {}", error_text(s, e)), theme.error()));
-        }
         lines.push(Line::from(spans));
+        // The reason goes right under its field, where the eye already is, whatever its length.
+        if let Some(e) = error {
+            let indent = " ".repeat(label_width + 2);
+            lines.push(Line::from(Span::styled(format!("{indent}✗ {}", error_text(s, e)), theme.error())));
+        }
     }
     lines.push(Line::default());
     lines.push(Line::from(Span::styled(s.form_hint, theme.dim())));
 
-    let width = lines.iter().map(Line::width).max().unwrap_or(0) as u16 + 4;
+    let width = (lines.iter().map(Line::width).max().unwrap_or(0) as u16 + 4).max(label_width as u16 + 30);
     let popup = centered(area, width, lines.len() as u16 + 2);
     Clear.render(popup, buf);
     let block = Block::bordered().title(Line::from(format!(" {title} ")).centered());
