@@ -6,6 +6,7 @@ mod forget;
 mod import;
 mod send;
 mod serve;
+mod tracker;
 mod tui;
 
 use std::path::PathBuf;
@@ -51,6 +52,9 @@ pub enum Command {
     Bounce(bounce::BounceCommand),
     /// Erase a guest's personal data, keeping only anonymous counts.
     Forget(forget::ForgetArgs),
+    /// Run only the tracking-pixel endpoint until SIGTERM (benchmarks, split setups).
+    #[command(hide = true)]
+    Tracker(tracker::TrackerArgs),
 }
 
 /// What every command gets: the resolved paths and the loaded config.
@@ -85,6 +89,7 @@ impl Cli {
             Some(Command::Serve(args)) => serve::run(&ctx, &args),
             Some(Command::Bounce(cmd)) => bounce::run(&ctx, cmd),
             Some(Command::Forget(args)) => forget::run(&ctx, &args),
+            Some(Command::Tracker(args)) => tracker::run(&ctx, &args),
         }
     }
 }

@@ -1,12 +1,97 @@
-//! `guestmail serve`.
+//! `guestmail serve`: the headless daemon for a venue whose host-stand machine is not the
+//! server. It keeps the outbox flowing, serves the tracking pixel, and takes in bounces from
+//! the configured Maildir, each on its own thread, until SIGTERM or Ctrl-C; then every thread
+//! finishes what it holds (the tracker stores every open it answered) before the exit.
 
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use anyhow::{Context as _, anyhow};
 
 use super::Context;
+use crate::mail::Worker;
+use crate::tracker::{self, TrackerOptions};
 
 #[derive(Debug, clap::Args)]
-pub struct ServeArgs {}
+pub struct ServeArgs {
+    /// Where the tracking endpoint listens (default: `tracking_listen` from the config).
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<String>,
+    /// Do not serve the tracking pixel (another process does).
+    #[arg(long)]
+    pub no_tracker: bool,
+}
 
-pub fn run(_ctx: &Context, _args: &ServeArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`guestmail serve` is not available yet")
+/// One named background part of the daemon.
+type Part = (&'static str, JoinHandle<anyhow::Result<()>>);
+
+pub fn run(ctx: &Context, args: &ServeArgs) -> anyhow::Result<ExitCode> {
+    let _log = super::init_logging(ctx);
+    let stop = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
+        signal_hook::flag::register(signal, Arc::clone(&stop)).context("cannot install the signal handler")?;
+    }
+    // Open the store once up front so a bad database is a clear error before any thread starts.
+    drop(ctx.open_store()?);
+    let mut parts: Vec<Part> = Vec::new();
+
+    let worker = Worker::open(&ctx.config, &ctx.paths.db, &ctx.paths.outbox)?;
+    let s = Arc::clone(&stop);
+    parts.push((
+        "outbox",
+        std::thread::spawn(move || {
+            worker
+                .run_until_with(&s, |event| tracing::info!(?event, "outbox"))
+                .map_err(|e| anyhow!("the outbox worker stopped: {e}"))
+        }),
+    ));
+    eprintln!("guestmail serve: sending from the outbox of {}", ctx.paths.db.display());
+
+    if !args.no_tracker {
+        let listen = args.listen.clone().unwrap_or_else(|| ctx.config.tracking_listen.clone());
+        let db = ctx.paths.db.clone();
+        let options = TrackerOptions {
+            retention: tracker::retention_days(ctx.config.open_retention_days),
+            ..TrackerOptions::default()
+        };
+        let s = Arc::clone(&stop);
+        parts.push((
+            "tracker",
+            std::thread::spawn(move || {
+                let report = tracker::run_until(&listen, &db, options, &s, |addr| {
+                    eprintln!("guestmail serve: tracking pixel on http://{addr}/o/<token>.gif");
+                })
+                .map_err(|e| anyhow!("the tracking endpoint stopped: {e}"))?;
+                tracing::info!(?report, "tracker stopped");
+                Ok(())
+            }),
+        ));
+    }
+
+    // BOUNCES
+
+    // Wait for a signal, or for a part to stop on its own (an error): then stop the rest.
+    while !stop.load(Ordering::SeqCst) && parts.iter().all(|(_, h)| !h.is_finished()) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    stop.store(true, Ordering::SeqCst);
+    let mut failed = false;
+    for (name, handle) in parts {
+        match handle.join() {
+            Ok(Ok(())) => tracing::info!(part = name, "stopped"),
+            Ok(Err(e)) => {
+                eprintln!("guestmail serve: {e:#}");
+                failed = true;
+            }
+            Err(_) => {
+                eprintln!("guestmail serve: the {name} thread panicked");
+                failed = true;
+            }
+        }
+    }
+    eprintln!("guestmail serve: stopped");
+    Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }

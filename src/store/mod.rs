@@ -12,6 +12,7 @@ mod events;
 mod fixture;
 mod messages;
 mod migrate;
+mod opens;
 mod outbox;
 mod resend;
 mod reservations;
@@ -28,6 +29,7 @@ pub use demo::{DemoMessage, DemoWriter};
 pub use events::{EventRecord, NewEvent};
 pub use messages::{MessageRecord, NewMessage, new_token};
 pub use migrate::SCHEMA_VERSION;
+pub use opens::{OpenFacts, OpenHit, OpenRecord, OpenVerdict, RecordedBatch};
 pub use outbox::{BACKOFF_MINUTES, Claim, Claimed, Delivery, GIVE_UP_AFTER_MS, backoff_ms};
 pub use resend::ResendOutcome;
 pub use reservations::DAY_QUERY;
@@ -111,6 +113,22 @@ impl Store {
     /// that something changed behind its back, at the cost of one cheap pragma.
     pub fn data_version(&self) -> Result<i64> {
         Ok(self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+
+    /// Stops this connection from checkpointing the WAL at commit time (`0`), or sets how
+    /// many WAL pages trigger it. A busy writer turns it off so a checkpoint (which writes
+    /// and syncs the database file) never sits in its commit path; [`Store::checkpoint`] on
+    /// another connection does the work instead.
+    pub fn set_auto_checkpoint(&self, pages: u32) -> Result<()> {
+        self.conn.pragma_update(None, "wal_autocheckpoint", pages)?;
+        Ok(())
+    }
+
+    /// A passive WAL checkpoint: copies what it can into the database file without waiting
+    /// for readers or writers.
+    pub fn checkpoint(&self) -> Result<()> {
+        self.conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+        Ok(())
     }
 
     /// `PRAGMA integrity_check`: "ok" when the file is sound.

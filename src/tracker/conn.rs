@@ -1,0 +1,248 @@
+//! One client connection as a small state machine driven by readiness events.
+//!
+//! A worker thread owns many of these; each event runs [`Conn::on_event`], which writes what
+//! is pending, answers every whole request in the buffer and reads until the socket has
+//! nothing more. Nothing here blocks: a slow client only keeps its own buffers.
+
+use std::io::{ErrorKind, Read as _, Write as _};
+use std::net::{IpAddr, Shutdown, SocketAddr};
+use std::sync::atomic::Ordering;
+use std::sync::mpsc::SyncSender;
+use std::time::{Duration, Instant};
+
+use mio::net::TcpStream;
+
+use crate::store::{OpenHit, now_ms};
+
+use super::request::{self, Method, Parsed, Route};
+use super::response::{self, HttpDate, Reply};
+use super::server::Shared;
+
+/// How long, and how much, to read from a client after answering it with a close.
+const LINGER: Duration = Duration::from_secs(1);
+const LINGER_BYTES: usize = 256 * 1024;
+
+/// Whether the worker keeps the connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Keep,
+    Close,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    Open,
+    /// Answer what is pending, then close.
+    Closing,
+    /// Our side is shut; drop what the client still sends until it closes or `until`.
+    Draining {
+        until: Instant,
+        drained: usize,
+    },
+}
+
+/// What every connection of a worker shares.
+pub struct Ctx<'a> {
+    pub shared: &'a Shared,
+    pub hits: &'a SyncSender<OpenHit>,
+    pub date: &'a mut HttpDate,
+}
+
+pub struct Conn {
+    pub stream: TcpStream,
+    peer: Option<SocketAddr>,
+    /// Bytes read and not yet handled; its length is the head limit.
+    buf: Vec<u8>,
+    filled: usize,
+    out: Vec<u8>,
+    written: usize,
+    state: State,
+    /// Last time bytes moved either way (idle and write timeouts).
+    last_progress: Instant,
+    /// When the first byte of the request being read arrived (head timeout).
+    head_started: Instant,
+}
+
+impl Conn {
+    pub fn new(stream: TcpStream, max_head: usize) -> Self {
+        let now = Instant::now();
+        Conn {
+            peer: stream.peer_addr().ok(),
+            stream,
+            buf: vec![0; max_head],
+            filled: 0,
+            out: Vec::with_capacity(512),
+            written: 0,
+            state: State::Open,
+            last_progress: now,
+            head_started: now,
+        }
+    }
+
+    /// Runs after a readiness event: write, answer, read, until the socket would block.
+    pub fn on_event(&mut self, ctx: &mut Ctx<'_>) -> Outcome {
+        let mut may_have_more = true;
+        loop {
+            match self.flush() {
+                Ok(true) => {}
+                Ok(false) => return Outcome::Keep,
+                Err(()) => return Outcome::Close,
+            }
+            match self.state {
+                State::Closing => {
+                    let _ = self.stream.shutdown(Shutdown::Write);
+                    self.state = State::Draining { until: Instant::now() + LINGER, drained: 0 };
+                    continue;
+                }
+                State::Draining { until, drained } => return self.drain(until, drained),
+                State::Open => {}
+            }
+            match request::parse(&self.buf[..self.filled], self.filled == self.buf.len()) {
+                Parsed::Reject(reply) => {
+                    self.answer(reply, false, false, ctx.date);
+                    continue;
+                }
+                Parsed::Request(head) => {
+                    let stopping = ctx.shared.stop.load(Ordering::Relaxed);
+                    let keep_alive = head.keep_alive && !head.has_body && !stopping;
+                    let head_only = head.method == Method::Head;
+                    let reply = match (head.method, head.route) {
+                        (Method::Other, _) => Reply::MethodNotAllowed,
+                        (_, Route::Other) => Reply::NotFound,
+                        // A HEAD shows no image to anyone (link checkers send them): answer
+                        // alike, record nothing.
+                        (Method::Head, Route::Pixel(_)) | (_, Route::Pixel(None)) => Reply::Pixel,
+                        (Method::Get, Route::Pixel(Some(token))) => {
+                            let ip = client_ip(self.peer, head.forwarded_for, ctx.shared.options.trust_forwarded);
+                            let hit = OpenHit {
+                                token: token.to_owned(),
+                                at: now_ms(),
+                                ip,
+                                user_agent: head.user_agent.map(str::to_owned),
+                            };
+                            // Answer only once the hit is queued: a 200 means it will be stored.
+                            if ctx.hits.send(hit).is_ok() {
+                                ctx.shared.stats.queued.fetch_add(1, Ordering::Relaxed);
+                                Reply::Pixel
+                            } else {
+                                Reply::Unavailable
+                            }
+                        }
+                    };
+                    let len = head.len;
+                    let keep_alive = keep_alive && reply != Reply::Unavailable;
+                    self.consume(len);
+                    self.answer(reply, head_only, keep_alive, ctx.date);
+                    continue;
+                }
+                Parsed::Partial if !may_have_more => return Outcome::Keep,
+                Parsed::Partial => {}
+            }
+            let room = self.buf.len() - self.filled;
+            match self.stream.read(&mut self.buf[self.filled..]) {
+                Ok(0) => return Outcome::Close,
+                Ok(n) => {
+                    let now = Instant::now();
+                    if self.filled == 0 {
+                        self.head_started = now;
+                    }
+                    self.filled += n;
+                    self.last_progress = now;
+                    // A short read emptied the socket: the next bytes bring a new event.
+                    may_have_more = n == room;
+                }
+                Err(e) if e.kind() == ErrorKind::WouldBlock => return Outcome::Keep,
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(_) => return Outcome::Close,
+            }
+        }
+    }
+
+    /// Timeouts, checked a few times a second: a head that takes too long gets a 408, an
+    /// idle keep-alive connection (or any idle one once stopping) is closed, and so is a
+    /// client that does not read its answer or linger.
+    pub fn on_tick(&mut self, now: Instant, stopping: bool, ctx: &mut Ctx<'_>) -> Outcome {
+        let options = &ctx.shared.options;
+        let pending = self.written < self.out.len();
+        match self.state {
+            State::Draining { until, .. } if now >= until => return Outcome::Close,
+            _ if pending && now.duration_since(self.last_progress) > options.write_timeout => return Outcome::Close,
+            State::Open if self.filled > 0 && now.duration_since(self.head_started) > options.head_timeout => {
+                self.answer(Reply::Timeout, false, false, ctx.date);
+                return self.on_event(ctx);
+            }
+            State::Open
+                if self.filled == 0
+                    && !pending
+                    && (stopping || now.duration_since(self.last_progress) > options.idle_timeout) =>
+            {
+                return Outcome::Close;
+            }
+            _ => {}
+        }
+        Outcome::Keep
+    }
+
+    fn answer(&mut self, reply: Reply, head_only: bool, keep_alive: bool, date: &mut HttpDate) {
+        response::write(&mut self.out, reply, head_only, keep_alive, date);
+        if !keep_alive {
+            self.state = State::Closing;
+        }
+    }
+
+    /// Writes what is pending: `Ok(true)` once all is written, `Ok(false)` if the socket is
+    /// full (a writable event will come), `Err` if the client is gone.
+    fn flush(&mut self) -> Result<bool, ()> {
+        while self.written < self.out.len() {
+            match self.stream.write(&self.out[self.written..]) {
+                Ok(0) => return Err(()),
+                Ok(n) => {
+                    self.written += n;
+                    self.last_progress = Instant::now();
+                }
+                Err(e) if e.kind() == ErrorKind::WouldBlock => return Ok(false),
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(_) => return Err(()),
+            }
+        }
+        self.out.clear();
+        self.written = 0;
+        Ok(true)
+    }
+
+    /// Closing a socket with unread input makes the kernel send a reset, which can destroy
+    /// the answer before the client reads it: so read and drop the rest, briefly.
+    fn drain(&mut self, until: Instant, mut drained: usize) -> Outcome {
+        loop {
+            match self.stream.read(&mut self.buf) {
+                Ok(0) => return Outcome::Close,
+                Ok(n) => {
+                    drained += n;
+                    if drained > LINGER_BYTES {
+                        return Outcome::Close;
+                    }
+                    self.state = State::Draining { until, drained };
+                }
+                Err(e) if e.kind() == ErrorKind::WouldBlock => return Outcome::Keep,
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(_) => return Outcome::Close,
+            }
+        }
+    }
+
+    /// Drops a handled head, keeping any pipelined bytes after it.
+    fn consume(&mut self, len: usize) {
+        self.buf.copy_within(len..self.filled, 0);
+        self.filled -= len;
+        self.head_started = Instant::now();
+    }
+}
+
+/// The address to record: the peer, or the client a loopback reverse proxy forwarded.
+fn client_ip(peer: Option<SocketAddr>, forwarded: Option<IpAddr>, trust_forwarded: bool) -> Option<IpAddr> {
+    let peer = peer.map(|p| p.ip());
+    match (peer, forwarded) {
+        (Some(p), Some(f)) if trust_forwarded && p.is_loopback() => Some(f),
+        _ => peer,
+    }
+}

@@ -1,0 +1,72 @@
+//! `guestmail serve` as an operator runs it: the real daemon sends the outbox to a real SMTP
+//! server, records a real HTTP fetch of the pixel, and on SIGTERM stops cleanly with every
+//! open it answered stored.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "support/outbox_env.rs"]
+mod env;
+#[path = "support/smtp.rs"]
+mod smtp;
+
+use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use env::{Env, booking};
+use guestmail::domain::{Language, MessageState};
+use smtp::TestSmtp;
+
+#[test]
+fn serve_sends_tracks_and_stops_cleanly_on_sigterm() {
+    let server = TestSmtp::start();
+    let env = Env::new(Some(&server.url()));
+    let config = env.config_file(Some(&server.url()));
+    let id =
+        env.store().create_reservation(&booking("A", "a@example.org", Language::Fr, "2026-11-28 19:30", 2)).unwrap();
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_guestmail"))
+        .arg("--db")
+        .arg(&env.db)
+        .arg("--config")
+        .arg(&config)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The daemon says where the pixel is served; read its stderr on a thread.
+    let (tx, rx) = mpsc::channel();
+    let stderr = child.stderr.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut all = String::new();
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Some(rest) = line.split("http://").nth(1) {
+                let _ = tx.send(rest.split('/').next().unwrap_or_default().to_owned());
+            }
+            all.push_str(&line);
+            all.push('\n');
+        }
+        all
+    });
+    let addr = rx.recv_timeout(Duration::from_secs(30)).expect("serve announces the tracking endpoint");
+
+    assert_eq!(server.wait_for(1, Duration::from_secs(30)), 1, "the queued email reaches the SMTP server");
+    let message = env.store().messages_for_reservation(id).unwrap().remove(0);
+    let mut stream = TcpStream::connect(&addr).unwrap();
+    write!(stream, "GET /o/{}.gif HTTP/1.1\r\nHost: x\r\nUser-Agent: Mozilla/5.0 (Windows NT 10.0; Win64; x64) Thunderbird/128.0\r\nConnection: close\r\n\r\n", message.token).unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).unwrap();
+    assert!(answer.starts_with(b"HTTP/1.1 200"), "{}", String::from_utf8_lossy(&answer));
+
+    let pid = child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let status = child.wait().unwrap();
+    let log = reader.join().unwrap();
+    assert!(status.success(), "serve exits cleanly on SIGTERM: {status:?}\n{log}");
+    let m = env.store().message(message.id).unwrap();
+    assert_eq!(m.state, MessageState::Sent);
+    assert_eq!(m.open_count, 1, "the answered open was stored before the exit");
+}

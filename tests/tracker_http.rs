@@ -1,0 +1,322 @@
+//! The tracking endpoint over real TCP, with a real SQLite file: what it answers, what it
+//! records, and that a burst or a shutdown in the middle of one loses no answered open.
+
+mod tracker_support;
+
+use std::io::Write as _;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use guestmail::store::{OpenHit, Store, now_ms};
+use guestmail::tracker::classify::{HUMAN_REASON, classify};
+use guestmail::tracker::response::PIXEL_GIF;
+use guestmail::tracker::{Tracker, TrackerOptions};
+use tracker_support::{Client, FIREFOX, GMAIL, MPP, World, pixel};
+
+#[test]
+fn a_known_token_records_one_open_per_request_with_its_facts() {
+    let w = World::new(1);
+    let tracker = w.start(TrackerOptions::default());
+    let before = now_ms();
+    let mut client = Client::connect(tracker.local_addr());
+    for _ in 0..3 {
+        let r = client.get(&pixel(&w.tokens[0]), Some(FIREFOX));
+        assert_eq!(r.status, 200);
+        assert_eq!(r.header("content-type"), Some("image/gif"));
+        assert_eq!(r.header("cache-control"), Some("no-store"));
+        assert_eq!(r.header("content-length"), Some("43"));
+        assert_eq!(r.body, PIXEL_GIF);
+    }
+    let after = now_ms();
+    let report = tracker.shutdown().expect("clean shutdown");
+    assert_eq!((report.recorded, report.unknown, report.lost), (3, 0, 0));
+
+    let store = w.store();
+    let opens = store.opens_for_message(w.ids[0]).expect("opens");
+    assert_eq!(opens.len(), 3);
+    assert!(opens.windows(2).all(|p| (p[0].at, p[0].id) > (p[1].at, p[1].id)), "newest first");
+    for o in &opens {
+        assert!((before..=after).contains(&o.at), "{o:?}");
+        assert_eq!(o.ip.as_deref(), Some("127.0.0.1"));
+        assert_eq!(o.user_agent.as_deref(), Some(FIREFOX));
+        let expected = (o.at - w.sent_at).div_euclid(1000);
+        assert_eq!(o.seconds_after_send, Some(expected));
+        assert!(expected >= 3600, "sent an hour ago: {o:?}");
+        assert!(!o.machine && o.reason == HUMAN_REASON, "{o:?}");
+    }
+    let m = store.message(w.ids[0]).expect("message");
+    assert_eq!((m.open_count, m.human_open_count), (3, 3));
+    assert_eq!(m.first_opened_at, opens.iter().map(|o| o.at).min());
+    assert_eq!(m.last_opened_at, opens.iter().map(|o| o.at).max());
+}
+
+#[test]
+fn an_open_is_committed_while_the_endpoint_keeps_running() {
+    let w = World::new(1);
+    let tracker = w.start(TrackerOptions::default());
+    assert_eq!(Client::connect(tracker.local_addr()).get(&pixel(&w.tokens[0]), Some(FIREFOX)).status, 200);
+    let store = w.store();
+    // A loose stall guard, not a speed check: the writer must commit without a shutdown.
+    let mut waited = 0;
+    while store.opens_for_message(w.ids[0]).expect("opens").is_empty() {
+        assert!(waited < 200, "the open was never committed while running");
+        std::thread::sleep(Duration::from_millis(50));
+        waited += 1;
+    }
+    drop(tracker);
+}
+
+#[test]
+fn an_unknown_token_gets_the_same_gif_and_records_nothing() {
+    let w = World::new(1);
+    let tracker = w.start(TrackerOptions::default());
+    let mut client = Client::connect(tracker.local_addr());
+    let known = client.get(&pixel(&w.tokens[0]), Some(FIREFOX));
+    for path in [pixel("ffffffffffffffffffffffffffffffff"), pixel("not-a-token"), "/o/x.gif?utm=1".to_owned()] {
+        let r = client.get(&path, Some(FIREFOX));
+        assert_eq!((r.status, &r.body), (200, &known.body), "{path}");
+        assert_eq!(r.header("content-type"), known.header("content-type"));
+    }
+    let report = tracker.shutdown().expect("clean shutdown");
+    assert_eq!((report.recorded, report.unknown), (1, 1), "only token-shaped paths reach the writer");
+    assert_eq!(w.store().open_total().expect("total"), 1);
+}
+
+#[test]
+fn other_paths_methods_and_broken_requests_get_4xx() {
+    let w = World::new(1);
+    let tracker = w.start(TrackerOptions::default());
+    let addr = tracker.local_addr();
+    let token = &w.tokens[0];
+    let mut client = Client::connect(addr);
+    assert_eq!(client.get("/", None).status, 404);
+    assert_eq!(client.get(&format!("/o/{token}.png"), None).status, 404);
+    assert_eq!(client.get(&format!("/x/o/{token}.gif"), None).status, 404);
+    let head = client.request(&format!("HEAD {} HTTP/1.1\r\nHost: t\r\n\r\n", pixel(token)), true);
+    assert_eq!((head.status, head.header("content-length"), head.body.len()), (200, Some("43"), 0));
+    let raw = |text: &[u8]| Client::connect(addr).raw(text);
+    let post = raw(format!("POST {} HTTP/1.1\r\nContent-Length: 2\r\n\r\nhi", pixel(token)).as_bytes());
+    assert_eq!((post.status, post.header("allow")), (405, Some("GET, HEAD")));
+    assert_eq!(raw(b"DELETE / HTTP/1.1\r\n\r\n").status, 405);
+    assert_eq!(raw(b"\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03\r\n\r\n").status, 400);
+    assert_eq!(raw(b"GET /o/\x01\x02.gif HTTP/1.1\r\n\r\n").status, 400);
+    assert_eq!(raw(format!("GET /o/{}.gif HTTP/1.1\r\n\r\n", "a".repeat(20_000)).as_bytes()).status, 414);
+    let big = format!("GET {} HTTP/1.1\r\nX-Junk: {}\r\n\r\n", pixel(token), "b".repeat(20_000));
+    assert_eq!(raw(big.as_bytes()).status, 431);
+    let many: String = (0..100).map(|i| format!("X-{i}: y\r\n")).collect::<Vec<_>>().concat();
+    assert_eq!(raw(format!("GET / HTTP/1.1\r\n{many}\r\n").as_bytes()).status, 431);
+    // None of that recorded anything (a HEAD shows no image), and the endpoint still serves.
+    assert_eq!(client.get(&pixel(token), Some(FIREFOX)).status, 200);
+    let report = tracker.shutdown().expect("clean shutdown");
+    assert_eq!((report.queued, report.recorded), (1, 1), "only the last GET");
+}
+
+#[test]
+fn a_slow_client_gets_408_and_an_idle_one_is_closed() {
+    let w = World::new(1);
+    let options = TrackerOptions {
+        head_timeout: Duration::from_millis(300),
+        idle_timeout: Duration::from_millis(300),
+        ..TrackerOptions::default()
+    };
+    let tracker = w.start(options);
+    let mut slow = Client::connect(tracker.local_addr());
+    slow.stream.write_all(b"GET /o/").expect("write");
+    // Keep trickling bytes from another thread: the head deadline must still cut it off.
+    let mut trickle = slow.stream.try_clone().expect("clone");
+    let trickler = std::thread::spawn(move || {
+        for _ in 0..50 {
+            std::thread::sleep(Duration::from_millis(100));
+            if trickle.write_all(b"a").is_err() {
+                break;
+            }
+        }
+    });
+    let answer = slow.read_answer(false).expect("an answer before the trickle ends");
+    trickler.join().expect("trickler");
+    assert_eq!(answer.status, 408);
+    let mut idle = Client::connect(tracker.local_addr());
+    assert!(idle.closed_by_server(), "an idle keep-alive connection is closed after the idle timeout");
+    drop(tracker);
+}
+
+#[test]
+fn proxy_agents_and_addresses_are_stored_as_machine_opens() {
+    let w = World::new(1);
+    let tracker = w.start(TrackerOptions::default());
+    let mut client = Client::connect(tracker.local_addr());
+    let token = &w.tokens[0];
+    client.get(&pixel(token), Some(MPP));
+    client.get(&pixel(token), Some(GMAIL));
+    // Behind the operator's reverse proxy: the forwarded address is Apple's.
+    let forwarded = format!(
+        "GET {} HTTP/1.1\r\nUser-Agent: {FIREFOX}\r\nX-Forwarded-For: 81.246.12.7, 17.58.63.10\r\n\r\n",
+        pixel(token)
+    );
+    client.request(&forwarded, false);
+    client.get(&pixel(token), Some(FIREFOX));
+    tracker.shutdown().expect("clean shutdown");
+    let store = w.store();
+    let mut opens = store.opens_for_message(w.ids[0]).expect("opens");
+    opens.reverse();
+    let seen: Vec<_> = opens.iter().map(|o| (o.machine, o.reason.as_str(), o.ip.as_deref())).collect();
+    assert_eq!(
+        seen,
+        [
+            (true, "Apple Mail Privacy Protection", Some("127.0.0.1")),
+            (true, "Gmail image proxy", Some("127.0.0.1")),
+            (true, "Apple Mail Privacy Protection", Some("17.58.63.10")),
+            (false, HUMAN_REASON, Some("127.0.0.1")),
+        ]
+    );
+    let m = store.message(w.ids[0]).expect("message");
+    assert_eq!((m.open_count, m.human_open_count), (4, 1));
+}
+
+#[test]
+fn a_burst_of_10000_requests_records_10000_opens() {
+    let w = World::new(4);
+    let tracker = w.start(TrackerOptions::default());
+    let addr = tracker.local_addr();
+    let threads: Vec<_> = (0..8)
+        .map(|t| {
+            let token = w.tokens[t % 4].clone();
+            std::thread::spawn(move || {
+                let mut client = Client::connect(addr);
+                for i in 0..1250 {
+                    let ua = if i % 2 == 0 { FIREFOX } else { GMAIL };
+                    assert_eq!(client.get(&pixel(&token), Some(ua)).status, 200);
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().expect("client thread");
+    }
+    let report = tracker.shutdown().expect("clean shutdown");
+    assert_eq!((report.queued, report.recorded, report.lost), (10_000, 10_000, 0));
+    assert!(report.batches < 10_000, "hits are committed in batches ({} commits)", report.batches);
+    let store = w.store();
+    assert_eq!(store.open_total().expect("total"), 10_000);
+    for id in &w.ids {
+        let m = store.message(*id).expect("message");
+        assert_eq!((m.open_count, m.human_open_count), (2500, 1250), "message {id}");
+        assert_eq!(store.opens_for_message(*id).expect("opens").len(), 2500);
+    }
+}
+
+#[test]
+fn a_shutdown_in_the_middle_of_a_burst_loses_no_answered_open() {
+    let w = World::new(1);
+    let tracker = w.start(TrackerOptions::default());
+    let addr = tracker.local_addr();
+    let answered = Arc::new(AtomicU64::new(0));
+    let threads: Vec<_> = (0..6)
+        .map(|_| {
+            let (token, answered) = (w.tokens[0].clone(), Arc::clone(&answered));
+            std::thread::spawn(move || {
+                // Reconnect whenever the server closes, until it no longer accepts.
+                while let Some(mut client) = Client::try_connect(addr) {
+                    while let Some(r) = client.try_get(&pixel(&token), FIREFOX) {
+                        if r.status == 200 {
+                            answered.fetch_add(1, Ordering::SeqCst);
+                        }
+                    }
+                }
+            })
+        })
+        .collect();
+    while answered.load(Ordering::SeqCst) < 2000 {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let report = tracker.shutdown().expect("clean shutdown");
+    for t in threads {
+        t.join().expect("client thread");
+    }
+    let answered = answered.load(Ordering::SeqCst);
+    // A request queued just before its client saw the shutdown may be stored without its
+    // answer being read; every answered one must be stored.
+    assert!(report.recorded >= answered, "{} stored, {answered} answered", report.recorded);
+    assert_eq!((report.recorded, report.lost), (report.queued, 0), "everything queued was stored");
+    assert_eq!(w.store().open_total().expect("total") as u64, report.recorded);
+}
+
+#[test]
+fn first_opened_is_set_once_and_last_opened_only_moves_forward() {
+    let w = World::new(1);
+    let mut store = w.store();
+    let hit = |at| OpenHit { token: w.tokens[0].clone(), at, ip: None, user_agent: Some(FIREFOX.into()) };
+    let t = w.sent_at + 7_200_000;
+    store.record_opens(&[hit(t)], classify).expect("batch 1");
+    store.record_opens(&[hit(t - 60_000)], classify).expect("an older hit, late");
+    let m = store.message(w.ids[0]).expect("message");
+    assert_eq!((m.first_opened_at, m.last_opened_at, m.open_count), (Some(t), Some(t), 2));
+    store.record_opens(&[hit(t + 5_000), hit(t + 90_000), hit(t + 1_000)], classify).expect("batch 3");
+    let m = store.message(w.ids[0]).expect("message");
+    assert_eq!((m.first_opened_at, m.last_opened_at, m.open_count), (Some(t), Some(t + 90_000), 5));
+}
+
+#[test]
+fn old_open_details_are_erased_and_the_verdicts_kept() {
+    let w = World::new(1);
+    let mut store = w.store();
+    let hit = |at| OpenHit {
+        token: w.tokens[0].clone(),
+        at,
+        ip: Some("17.58.63.10".parse().expect("ip")),
+        user_agent: Some(MPP.into()),
+    };
+    let now = now_ms();
+    store.record_opens(&[hit(now - 40 * 86_400_000), hit(now)], classify).expect("batch");
+    assert_eq!(store.erase_open_details_before(now - 30 * 86_400_000).expect("purge"), 1);
+    assert_eq!(store.erase_open_details_before(now - 30 * 86_400_000).expect("again"), 0);
+    let opens = store.opens_for_message(w.ids[0]).expect("opens");
+    assert_eq!(opens[0].ip.as_deref(), Some("17.58.63.10"));
+    assert_eq!((opens[1].ip.as_deref(), opens[1].user_agent.as_deref()), (None, None));
+    assert!(opens[1].machine && opens[1].reason == "Apple Mail Privacy Protection");
+}
+
+#[test]
+fn a_taken_port_is_a_clear_error() {
+    let w = World::new(0);
+    let first = w.start(TrackerOptions::default());
+    let err = Tracker::start(&first.local_addr().to_string(), &w.db, TrackerOptions::default())
+        .err()
+        .expect("the port is taken");
+    assert!(err.to_string().contains(&first.local_addr().to_string()), "{err}");
+    let _ = Store::open(&w.db).expect("the database is untouched");
+}
+
+#[test]
+fn the_endpoint_erases_old_open_details_when_it_starts() {
+    let w = World::new(1);
+    let mut store = w.store();
+    let old = OpenHit {
+        token: w.tokens[0].clone(),
+        at: now_ms() - 40 * 86_400_000,
+        ip: Some("81.246.12.7".parse().expect("ip")),
+        user_agent: Some(FIREFOX.into()),
+    };
+    store.record_opens(&[old], classify).expect("an old open");
+    let options = TrackerOptions { retention: guestmail::tracker::retention_days(30), ..TrackerOptions::default() };
+    let tracker = w.start(options);
+    assert_eq!(Client::connect(tracker.local_addr()).get(&pixel(&w.tokens[0]), Some(FIREFOX)).status, 200);
+    tracker.shutdown().expect("clean shutdown");
+    let opens = store.opens_for_message(w.ids[0]).expect("opens");
+    assert_eq!(opens.len(), 2);
+    assert_eq!(opens[0].user_agent.as_deref(), Some(FIREFOX), "today's open keeps its details");
+    assert_eq!((opens[1].ip.as_deref(), opens[1].user_agent.as_deref()), (None, None));
+}
+
+#[test]
+fn pipelined_requests_are_all_answered_in_order() {
+    let w = World::new(1);
+    let tracker = w.start(TrackerOptions::default());
+    let mut client = Client::connect(tracker.local_addr());
+    let get = format!("GET {} HTTP/1.1\r\nUser-Agent: {FIREFOX}\r\n\r\n", pixel(&w.tokens[0]));
+    client.stream.write_all(format!("{get}GET /nothing HTTP/1.1\r\n\r\n{get}").as_bytes()).expect("send");
+    let statuses: Vec<u16> = (0..3).map(|_| client.read_answer(false).expect("an answer").status).collect();
+    assert_eq!(statuses, [200, 404, 200]);
+    assert_eq!(tracker.shutdown().expect("clean shutdown").recorded, 2);
+}
