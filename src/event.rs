@@ -41,6 +41,8 @@ pub enum Event {
 pub enum Service {
     /// The outbox worker.
     Sending,
+    /// The tracking-pixel endpoint.
+    Tracking,
 }
 
 /// Reads the terminal until `stop` is set or the UI hangs up. Runs on its own thread.

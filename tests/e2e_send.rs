@@ -37,6 +37,9 @@ fn r_resends_a_bounced_confirmation_and_x_cancels_after_a_yes() {
     let server = TestSmtp::start();
     let env = Env::new(Some(&server.url()));
     let config = env.config_file(Some(&server.url()));
+    // Any free port for the tracking endpoint, so parallel tests never compete for one.
+    let text = std::fs::read_to_string(&config).unwrap() + "tracking_listen = \"127.0.0.1:0\"\n";
+    std::fs::write(&config, text).unwrap();
     let mut store = env.store();
     let mut anna = booking("Anna Peeters", "anna@example.org", Language::En, &format!("{DAY} 19:30"), 2);
     anna.status = ReservationStatus::Confirmed;

@@ -56,6 +56,7 @@ impl App {
             Action::ServiceOff(service, why) => {
                 let what = match service {
                     Service::Sending => self.strings.sending_off,
+                    Service::Tracking => self.strings.tracking_off,
                 };
                 self.notice(Notice::error(format!("{what}: {why}")))
             }

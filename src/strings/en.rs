@@ -59,6 +59,7 @@ pub static EN: Strings = Strings {
     ],
     no_selection: "No reservation selected",
     not_confirmed: "Only a confirmed reservation has a confirmation to resend",
+    tracking_off: "Tracking is off (opens are not recorded)",
     sending_off: "Sending is off",
     command_failed: "Not saved",
     address_error: |e| e.to_string(),

@@ -70,6 +70,7 @@ pub static FR: Strings = Strings {
     ],
     no_selection: "Aucune réservation sélectionnée",
     not_confirmed: "Seule une réservation confirmée a une confirmation à renvoyer",
+    tracking_off: "Suivi des ouvertures désactivé",
     sending_off: "Envoi désactivé",
     command_failed: "Non enregistré",
     address_error: |e| match e {

@@ -54,6 +54,7 @@ pub struct Strings {
     pub no_selection: &'static str,
     pub not_confirmed: &'static str,
     pub sending_off: &'static str,
+    pub tracking_off: &'static str,
     pub command_failed: &'static str,
     address_error: fn(&AddressError) -> String,
     transition: fn(&str, &str) -> String,
