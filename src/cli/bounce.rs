@@ -1,9 +1,14 @@
 //! `guestmail bounce parse|ingest`.
 
-use std::path::PathBuf;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use anyhow::Context as _;
+use serde_json::json;
+
 use super::Context;
+use crate::bounce::{self, ingest};
 
 #[derive(Debug, clap::Subcommand)]
 pub enum BounceCommand {
@@ -13,6 +18,62 @@ pub enum BounceCommand {
     Ingest { maildir: PathBuf },
 }
 
-pub fn run(_ctx: &Context, _cmd: BounceCommand) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`guestmail bounce` is not available yet")
+pub fn run(ctx: &Context, cmd: BounceCommand) -> anyhow::Result<ExitCode> {
+    match cmd {
+        BounceCommand::Parse { files } => parse(&files),
+        BounceCommand::Ingest { maildir } => {
+            let mut store = ctx.open_store()?;
+            let summary = ingest::ingest_maildir(&mut store, &maildir, ctx.config.block_after)
+                .with_context(|| format!("cannot take in the Maildir {}", maildir.display()))?;
+            println!("{summary}");
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// One JSON object per recipient (or `"class": "none"`) on stdout; unreadable files are
+/// reported on stderr and the others still parsed. Fails only when no file could be read.
+fn parse(files: &[PathBuf]) -> anyhow::Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    let mut unreadable = 0;
+    for path in files {
+        let raw = match std::fs::read(path) {
+            Ok(raw) => raw,
+            Err(e) => {
+                eprintln!("guestmail: cannot read {}: {e}", path.display());
+                unreadable += 1;
+                continue;
+            }
+        };
+        for line in lines_for(&basename(path), &raw) {
+            writeln!(out, "{line}")?;
+        }
+    }
+    Ok(if unreadable > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+fn basename(path: &Path) -> String {
+    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+/// The JSON lines for one file.
+pub(crate) fn lines_for(file: &str, raw: &[u8]) -> Vec<serde_json::Value> {
+    match bounce::parse(raw) {
+        None => vec![json!({"file": file, "class": "none"})],
+        Some(b) => b
+            .recipients
+            .iter()
+            .map(|r| {
+                json!({
+                    "file": file,
+                    "recipient": r.recipient,
+                    "status": r.status,
+                    "reply_code": r.reply_code,
+                    "class": r.class.as_str(),
+                    "action": r.action,
+                    "diagnostic": r.diagnostic,
+                })
+            })
+            .collect(),
+    }
 }

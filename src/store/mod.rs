@@ -7,6 +7,7 @@
 //! the new one.
 
 mod addresses;
+mod bounces;
 mod demo;
 mod events;
 mod fixture;
@@ -25,6 +26,7 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 pub use addresses::AddressError as AddressErrorInput;
 pub use addresses::AddressRecord;
+pub use bounces::{BounceLinks, BounceOutcome, BounceRecord, NewBounce, RECIPIENT_MATCH_WINDOW_MS};
 pub use demo::{DemoMessage, DemoWriter};
 pub use events::{EventRecord, NewEvent};
 pub use messages::{MessageRecord, NewMessage, new_token};

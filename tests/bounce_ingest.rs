@@ -1,0 +1,242 @@
+//! Bounce ingestion from a real Maildir in a temp dir into a real SQLite file: each message
+//! taken in once (even after a restart), matching by VERP token, Message-ID and our header,
+//! unmatched reports kept, the error counter, the block past the threshold, the reset and the
+//! re-block.
+
+use chrono::NaiveDate;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use guestmail::bounce::ingest::{ingest_maildir, watch_until};
+use guestmail::config::Config;
+use guestmail::domain::{Language, MessageState, NewReservation, ReservationStatus};
+use guestmail::store::{MessageRecord, Store};
+
+const GUEST: &str = "guest@example.org";
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    db: PathBuf,
+    maildir: PathBuf,
+    store: Store,
+    message: MessageRecord,
+}
+
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("guestmail.db");
+    let maildir = dir.path().join("Maildir");
+    for sub in ["new", "cur", "tmp"] {
+        std::fs::create_dir_all(maildir.join(sub)).expect("maildir");
+    }
+    let mut store = Store::open(&db).expect("store");
+    let id = store
+        .create_reservation(&NewReservation {
+            name: "Ada Guest".into(),
+            email: GUEST.into(),
+            phone: String::new(),
+            language: Language::En,
+            starts_at: NaiveDate::from_ymd_opt(2026, 5, 1).and_then(|d| d.and_hms_opt(19, 30, 0)).expect("date"),
+            party_size: 2,
+            status: ReservationStatus::Pending,
+            notes: String::new(),
+        })
+        .expect("reservation");
+    let message =
+        store.messages_for_reservation(id).expect("messages").into_iter().next().expect("pending email queued");
+    Fixture { _dir: dir, db, maildir, store, message }
+}
+
+/// A standard DSN about `recipient`, delivered to `to`, returning the original's headers.
+fn dsn(to: &str, recipient: &str, status: &str, action: &str, returned_headers: &str) -> String {
+    let words = if status == "5.2.2" { "Mailbox full" } else { "Recipient address rejected: User unknown" };
+    format!(
+        "Return-Path: <>\nFrom: Mail Delivery System <MAILER-DAEMON@mx.example.net>\nTo: {to}\n\
+Subject: Undelivered Mail Returned to Sender\nMIME-Version: 1.0\n\
+Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\n--B\n\
+Content-Type: text/plain\n\nYour message could not be delivered.\n\n--B\n\
+Content-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.net\n\n\
+Final-Recipient: rfc822; {recipient}\nAction: {action}\nStatus: {status}\n\
+Diagnostic-Code: smtp; 550 {status} <{recipient}>: {words}\n\n--B\n\
+Content-Type: text/rfc822-headers\n\n{returned_headers}From: Le Petit Bistro <hello@bistro.example>\nTo: {recipient}\n\
+Subject: Your reservation\n\n--B--\n"
+    )
+}
+
+fn verp(message: &MessageRecord) -> String {
+    format!("bounces+{}@bistro.example", message.token)
+}
+
+fn deliver(maildir: &Path, name: &str, text: &str) {
+    std::fs::write(maildir.join("new").join(name), text).expect("write mail");
+}
+
+fn error_count(store: &Store) -> (u32, bool) {
+    store.address(GUEST).expect("address").map_or((0, false), |a| (a.error_count, a.blocked))
+}
+
+#[test]
+fn each_message_is_taken_in_once_even_after_a_restart() {
+    let mut f = fixture();
+    let bounce = dsn(&verp(&f.message), GUEST, "5.1.1", "failed", "");
+    deliver(&f.maildir, "1700000000.M1P1.host", &bounce);
+    let summary = ingest_maildir(&mut f.store, &f.maildir, 12).expect("ingest");
+    assert_eq!((summary.messages, summary.bounces, summary.matched, summary.errors_counted), (1, 1, 1, 1));
+    assert!(f.maildir.join("cur/1700000000.M1P1.host:2,S").is_file(), "moved to cur/ with the Seen flag");
+    assert!(std::fs::read_dir(f.maildir.join("new")).expect("new/").next().is_none());
+    assert_eq!(f.store.message(f.message.id).expect("message").state, MessageState::Bounced);
+    assert_eq!(f.store.bounces_for_message(f.message.id).expect("bounces").len(), 1);
+
+    // A second pass finds nothing new.
+    let again = ingest_maildir(&mut f.store, &f.maildir, 12).expect("ingest");
+    assert_eq!(again.messages, 0);
+
+    // Restart: a new connection, and the same message back in new/ (a crash before the move).
+    drop(f.store);
+    let mut store = Store::open(&f.db).expect("reopen");
+    deliver(&f.maildir, "1700000000.M1P1.host", &bounce);
+    let after_restart = ingest_maildir(&mut store, &f.maildir, 12).expect("ingest");
+    assert_eq!((after_restart.messages, after_restart.already_processed, after_restart.errors_counted), (1, 1, 0));
+    assert_eq!(error_count(&store), (1, false), "counted once");
+    assert_eq!(store.bounces_for_message(f.message.id).expect("bounces").len(), 1);
+}
+
+#[test]
+fn cur_messages_without_the_seen_flag_are_taken_in() {
+    let mut f = fixture();
+    let bounce = dsn(&verp(&f.message), GUEST, "5.2.2", "failed", "");
+    std::fs::write(f.maildir.join("cur/1700000001.M2P2.host:2,F"), bounce).expect("write");
+    let summary = ingest_maildir(&mut f.store, &f.maildir, 12).expect("ingest");
+    assert_eq!(summary.errors_counted, 1);
+    assert!(f.maildir.join("cur/1700000001.M2P2.host:2,FS").is_file(), "flags kept, Seen added");
+}
+
+#[test]
+fn a_bounce_is_tied_by_message_id_or_our_header_without_verp() {
+    let mut f = fixture();
+    let mid = f.message.message_id.trim_matches(['<', '>']).to_owned();
+    let by_mid = dsn("hello@bistro.example", GUEST, "5.1.1", "failed", &format!("Message-ID: <{mid}>\n"));
+    let by_header =
+        dsn("hello@bistro.example", GUEST, "5.1.1", "failed", &format!("X-Guestmail-Token: {}\n", f.message.token));
+    deliver(&f.maildir, "1.a.host", &by_mid);
+    deliver(&f.maildir, "2.b.host", &by_header);
+    let summary = ingest_maildir(&mut f.store, &f.maildir, 12).expect("ingest");
+    assert_eq!((summary.matched, summary.unmatched), (2, 0));
+    let rows = f.store.bounces_for_message(f.message.id).expect("bounces");
+    assert_eq!(rows.len(), 2);
+    assert!(rows.iter().all(|b| b.class == "hard" && b.status.as_deref() == Some("5.1.1")));
+}
+
+#[test]
+fn unmatched_bounces_are_kept_and_count_nothing_on_strangers() {
+    let mut f = fixture();
+    let stranger =
+        dsn("bounces+0123456789abcdef0123456789abcdef@bistro.example", "nobody@else.example", "5.1.1", "failed", "");
+    deliver(&f.maildir, "1.c.host", &stranger);
+    let summary = ingest_maildir(&mut f.store, &f.maildir, 12).expect("ingest");
+    assert_eq!((summary.unmatched, summary.errors_counted), (1, 0));
+    let unmatched = f.store.unmatched_bounces().expect("unmatched");
+    assert_eq!(unmatched.len(), 1);
+    assert_eq!(unmatched[0].recipient.as_deref(), Some("nobody@else.example"));
+    assert!(unmatched[0].message_id.is_none());
+    assert!(f.store.address("nobody@else.example").expect("address").is_none());
+    assert_eq!(f.store.message(f.message.id).expect("message").state, MessageState::Queued);
+}
+
+#[test]
+fn delays_auto_replies_and_ordinary_mail_count_nothing() {
+    let mut f = fixture();
+    deliver(&f.maildir, "1.d.host", &dsn(&verp(&f.message), GUEST, "4.4.1", "delayed", ""));
+    let vacation = format!(
+        "From: {GUEST}\nTo: {}\nSubject: Out of office\nAuto-Submitted: auto-replied\n\nI am away until Monday.\n",
+        verp(&f.message)
+    );
+    deliver(&f.maildir, "2.e.host", &vacation);
+    let reply = format!("From: {GUEST}\nTo: hello@bistro.example\nSubject: Re: Your reservation\n\nSee you Friday!\n");
+    deliver(&f.maildir, "3.f.host", &reply);
+    let summary = ingest_maildir(&mut f.store, &f.maildir, 12).expect("ingest");
+    assert_eq!((summary.messages, summary.bounces, summary.not_bounces, summary.errors_counted), (3, 2, 1, 0));
+    assert_eq!(error_count(&f.store), (0, false));
+    assert_eq!(f.store.message(f.message.id).expect("message").state, MessageState::Queued);
+    let classes: Vec<String> =
+        f.store.bounces_for_message(f.message.id).expect("bounces").into_iter().map(|b| b.class).collect();
+    assert_eq!(classes, ["delayed", "autoreply"]);
+}
+
+#[test]
+fn the_counter_blocks_past_the_threshold_resets_and_blocks_again() {
+    let mut f = fixture();
+    let block_after = Config::default().block_after;
+    assert_eq!(block_after, 12);
+    let bounce = dsn(&verp(&f.message), GUEST, "5.2.2", "failed", "");
+    let mut n = 0;
+    let mut deliver_and_ingest = |f: &mut Fixture, count: u32| {
+        for _ in 0..count {
+            n += 1;
+            deliver(&f.maildir, &format!("{n}.g.host"), &bounce);
+        }
+        ingest_maildir(&mut f.store, &f.maildir, block_after).expect("ingest")
+    };
+    deliver_and_ingest(&mut f, 12);
+    assert_eq!(error_count(&f.store), (12, false), "12 errors: not yet above the threshold");
+    let summary = deliver_and_ingest(&mut f, 1);
+    assert_eq!(summary.newly_blocked, 1);
+    assert_eq!(error_count(&f.store), (13, true), "13 errors: blocked");
+    let address = f.store.address(GUEST).expect("address").expect("known");
+    assert_eq!(address.last_error_status.as_deref(), Some("5.2.2"));
+    assert_eq!(address.last_error_class.as_deref(), Some("soft"));
+
+    f.store.reset_address(GUEST, "host").expect("reset");
+    assert_eq!(error_count(&f.store), (0, false));
+    deliver_and_ingest(&mut f, 12);
+    assert_eq!(error_count(&f.store), (12, false));
+    deliver_and_ingest(&mut f, 1);
+    assert_eq!(error_count(&f.store), (13, true), "blocked again");
+}
+
+#[test]
+fn a_complaint_blocks_at_once() {
+    let mut f = fixture();
+    let arf = format!(
+        "From: feedback@isp.example\nTo: {}\nSubject: Abuse report\nMIME-Version: 1.0\n\
+Content-Type: multipart/report; report-type=feedback-report; boundary=\"F\"\n\n--F\n\
+Content-Type: text/plain\n\nThis is an email abuse report.\n\n--F\n\
+Content-Type: message/feedback-report\n\nFeedback-Type: abuse\nUser-Agent: FBL/1.0\nVersion: 1\n\
+Original-Rcpt-To: {GUEST}\n\n--F\nContent-Type: message/rfc822\n\nFrom: hello@bistro.example\nTo: {GUEST}\n\
+Subject: Your reservation\n\nHello\n--F--\n",
+        verp(&f.message)
+    );
+    deliver(&f.maildir, "1.h.host", &arf);
+    let summary = ingest_maildir(&mut f.store, &f.maildir, 12).expect("ingest");
+    assert_eq!((summary.errors_counted, summary.newly_blocked), (1, 1));
+    assert_eq!(error_count(&f.store), (1, true));
+}
+
+#[test]
+fn a_directory_that_is_not_a_maildir_is_a_clear_error() {
+    let mut f = fixture();
+    let err = ingest_maildir(&mut f.store, &f.maildir.join("missing"), 12).expect_err("not a maildir");
+    assert!(err.to_string().contains("not a Maildir"), "{err}");
+}
+
+#[test]
+fn the_watcher_takes_in_new_mail_until_stopped() {
+    let f = fixture();
+    let stop = Arc::new(AtomicBool::new(false));
+    let watcher = {
+        let (stop, dir, store) = (Arc::clone(&stop), f.maildir.clone(), Store::open(&f.db).expect("watcher store"));
+        std::thread::spawn(move || watch_until(&stop, store, &dir, 12))
+    };
+    deliver(&f.maildir, "1.w.host", &dsn(&verp(&f.message), GUEST, "5.1.1", "failed", ""));
+    // A loose stall guard, not a timing assertion: the watcher polls every two seconds.
+    let deadline = Instant::now() + Duration::from_mins(1);
+    while error_count(&f.store).0 == 0 {
+        assert!(Instant::now() < deadline, "the watcher never took the bounce in");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    stop.store(true, Ordering::Relaxed);
+    watcher.join().expect("the watcher thread ends when stopped");
+    assert_eq!(error_count(&f.store), (1, false));
+}
