@@ -36,6 +36,10 @@ pub enum Action {
     Resend,
     /// `e`: correct the guest's email address.
     EditEmail,
+    /// `!`: the last error received for the guest's address.
+    ShowLastError,
+    /// `Delete` / `D`: reset the address's error counter, after a yes/no prompt.
+    ResetCounter,
 
     /// A character typed into the filter.
     FilterInput(char),
@@ -63,6 +67,8 @@ pub enum Action {
     FormPrevious,
     FormSubmit,
     FormCancel,
+    /// A left click at terminal cell (column, row).
+    Click(u16, u16),
     /// Hand a write to the data thread (the yes of a prompt, a saved form).
     Run(Command),
     /// The data thread's answer to a [`Command`].
@@ -75,7 +81,7 @@ pub enum Action {
 
 impl Action {
     /// The actions a user can bind to keys, in the order help lists them.
-    pub const BINDABLE: [Action; 18] = [
+    pub const BINDABLE: [Action; 20] = [
         Action::SelectPrevious,
         Action::SelectNext,
         Action::PageUp,
@@ -92,6 +98,8 @@ impl Action {
         Action::NewReservation,
         Action::Resend,
         Action::EditEmail,
+        Action::ShowLastError,
+        Action::ResetCounter,
         Action::ToggleHelp,
         Action::Quit,
     ];
@@ -117,6 +125,8 @@ impl Action {
             Action::NewReservation => "new",
             Action::Resend => "resend",
             Action::EditEmail => "edit_email",
+            Action::ShowLastError => "last_error",
+            Action::ResetCounter => "reset_counter",
             _ => return None,
         })
     }

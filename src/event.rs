@@ -7,7 +7,7 @@ use std::sync::mpsc::Sender;
 use std::time::Duration;
 
 use chrono::NaiveDate;
-use crossterm::event::{self as term, KeyEvent, KeyEventKind};
+use crossterm::event::{self as term, KeyEvent, KeyEventKind, MouseButton, MouseEventKind};
 
 use crate::app::Outcome;
 use crate::domain::ReservationRow;
@@ -26,6 +26,8 @@ pub enum Event {
     DayLoaded(NaiveDate, Vec<ReservationRow>),
     /// The data thread could not answer; the text says why.
     LoadFailed(String),
+    /// A left click at terminal cell (column, row).
+    Click(u16, u16),
     /// Nothing happened for [`TICK`].
     Tick,
     /// The data thread ran a write the screen asked for.
@@ -52,6 +54,9 @@ pub fn read_terminal(tx: &Sender<Event>, stop: &Arc<AtomicBool>) {
             Ok(true) => match term::read() {
                 Ok(term::Event::Key(k)) if k.kind != KeyEventKind::Release => Event::Key(k),
                 Ok(term::Event::Resize(w, h)) => Event::Resize(w, h),
+                Ok(term::Event::Mouse(m)) if m.kind == MouseEventKind::Down(MouseButton::Left) => {
+                    Event::Click(m.column, m.row)
+                }
                 Ok(_) => continue,
                 Err(e) => {
                     tracing::warn!("terminal read failed: {e}");

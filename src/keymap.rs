@@ -157,6 +157,9 @@ impl Default for Keymap {
             (Key::ch('n'), Action::NewReservation),
             (Key::ch('r'), Action::Resend),
             (Key::ch('e'), Action::EditEmail),
+            (Key::ch('!'), Action::ShowLastError),
+            (p(KeyCode::Delete), Action::ResetCounter),
+            (Key::ch('D'), Action::ResetCounter),
             (Key::ch('?'), Action::ToggleHelp),
             (Key::ch('q'), Action::Quit),
         ];

@@ -17,6 +17,7 @@ use std::thread;
 use std::time::Duration;
 
 use chrono::NaiveDate;
+use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 
 use crate::app::App;
 use crate::app::command::{self, Command};
@@ -44,7 +45,16 @@ pub fn run(mut app: App, config: &Config, paths: &crate::config::Paths) -> anyho
     // Open once up front so a bad database is a clear error before the terminal is taken.
     let store = Store::open(&paths.db)?.with_message_domain(config.sender_domain());
     let mut terminal = ratatui::init();
-    let result = event_loop(&mut terminal, &mut app, store, config, paths);
+    // Clicks on the error badges; given back on every way out, panics included.
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture);
+        hook(info);
+    }));
+    let result = crossterm::execute!(std::io::stdout(), EnableMouseCapture)
+        .map_err(anyhow::Error::from)
+        .and_then(|()| event_loop(&mut terminal, &mut app, store, config, paths));
+    let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture);
     ratatui::restore();
     result
 }

@@ -26,7 +26,7 @@ const DAY: &str = "2030-12-05";
 fn config(env: &Env, listen: &str) -> std::path::PathBuf {
     let path = env.config_file(None);
     let mut text = std::fs::read_to_string(&path).unwrap();
-    text.push_str(&format!("tracking_listen = \"{listen}\"\n"));
+    text = text + "tracking_listen = \"" + listen + "\"\n";
     std::fs::write(&path, text).unwrap();
     path
 }
@@ -81,7 +81,7 @@ fn glyph_colour(pty: &Pty, name: &str, glyph: &str) -> Option<vt100::Color> {
     pty.with_screen(|screen| {
         let (rows, cols) = screen.size();
         let row = (0..rows).find(|&r| screen.contents_between(r, 0, r, cols).contains(name))?;
-        (0..cols).filter_map(|c| screen.cell(row, c)).find(|cell| cell.contents() == glyph).map(|c| c.fgcolor())
+        (0..cols).filter_map(|c| screen.cell(row, c)).find(|cell| cell.contents() == glyph).map(vt100::Cell::fgcolor)
     })
 }
 

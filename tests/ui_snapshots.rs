@@ -96,7 +96,7 @@ fn the_filter_narrows_the_list_as_you_type() {
 fn the_help_lists_every_key_and_the_legend() {
     let (mut app, _dir) = app_on(Language::En, day());
     app.update(Action::ToggleHelp);
-    let t = draw(&mut app, 100, 42);
+    let t = draw(&mut app, 100, 46);
     insta::assert_snapshot!("help_open", t.backend());
     let text = format!("{}", t.backend());
     for a in Action::BINDABLE {
@@ -114,7 +114,7 @@ fn french() {
     insta::assert_snapshot!("french", t.backend());
     assert!(format!("{}", t.backend()).contains("lundi 23 novembre 2026"));
     app.update(Action::ToggleHelp);
-    let t = draw(&mut app, 100, 42);
+    let t = draw(&mut app, 100, 46);
     insta::assert_snapshot!("french_help", t.backend());
     assert!(format!("{}", t.backend()).contains("Pas encore ouvert"));
 }

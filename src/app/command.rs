@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 
 use crate::domain::{NewReservation, ReservationStatus, TransitionError};
-use crate::store::{ResendOutcome, Store, StoreError};
+use crate::store::{AddressRecord, ResendOutcome, Store, StoreError};
 
 /// Who the store's event log names for what staff do at the screen.
 pub const ACTOR: &str = "staff";
@@ -21,6 +21,10 @@ pub enum Command {
     Resend { id: i64, force: bool },
     /// `e`: the corrected address (already validated by the form).
     ChangeEmail { reservation_id: i64, guest_id: i64, email: String },
+    /// `!` or a click on the badge: the address's last error, for the popup.
+    LastError { name: String, email: String },
+    /// `Delete`, after a yes: reset the address's error counter (logged with who/when).
+    ResetAddress { email: String },
 }
 
 /// What a [`Command`] did.
@@ -54,6 +58,14 @@ pub enum Outcome {
         email: String,
         confirmed: bool,
     },
+    /// The address's record, for the last-error popup of guest `name`.
+    LastError {
+        name: String,
+        record: AddressRecord,
+    },
+    AddressReset {
+        email: String,
+    },
     /// The rules refused a status change (another screen may have changed it meanwhile).
     Refused(TransitionError),
     /// Anything else that went wrong, in the store's words.
@@ -84,6 +96,13 @@ pub fn execute(store: &mut Store, command: Command) -> Outcome {
                 let confirmed = store.reservation(reservation_id)?.status == ReservationStatus::Confirmed;
                 Ok(Outcome::EmailChanged { reservation_id, email, confirmed })
             })
+        }
+        Command::LastError { name, email } => store.address(&email).and_then(|record| {
+            let record = record.ok_or_else(|| StoreError::NotFound(format!("address {email}")))?;
+            Ok(Outcome::LastError { name, record })
+        }),
+        Command::ResetAddress { email } => {
+            store.reset_address(&email, ACTOR).map(|r| Outcome::AddressReset { email: r.email })
         }
     };
     result.unwrap_or_else(|e| match e {

@@ -17,6 +17,7 @@ impl App {
             Event::DayLoaded(d, rows) => Some(Action::DayLoaded(d, rows)),
             Event::LoadFailed(e) => Some(Action::LoadFailed(e)),
             Event::Tick => Some(Action::Tick(chrono::Local::now().date_naive())),
+            Event::Click(x, y) => Some(Action::Click(x, y)),
             Event::Done(outcome) => Some(Action::Done(outcome)),
             Event::Mail(report) => Some(Action::Mail(report)),
             Event::ServiceOff(service, why) => Some(Action::ServiceOff(service, why)),
@@ -32,6 +33,14 @@ impl App {
             return match key.code {
                 KeyCode::Char('y' | 'Y' | 'o' | 'O') | KeyCode::Enter => Some(Action::ConfirmYes),
                 KeyCode::Char('n' | 'N') | KeyCode::Esc => Some(Action::ConfirmNo),
+                _ => None,
+            };
+        }
+        if self.last_error.is_some() && self.confirm.is_none() {
+            // The popup reads, it does not act: any of these closes it; reset stays available.
+            return match self.keymap.action_for(&key) {
+                Some(a @ (Action::ResetCounter | Action::Quit)) => Some(a),
+                _ if matches!(key.code, KeyCode::Esc | KeyCode::Enter | KeyCode::Char('!')) => Some(Action::Cancel),
                 _ => None,
             };
         }

@@ -5,8 +5,10 @@
 //! ([`App::take_commands`]). Drawing (`crate::ui`) only reads an `&App`.
 
 pub mod command;
+mod errors;
 pub mod form;
 mod keys;
+pub mod layout;
 mod list;
 mod staff;
 
@@ -17,6 +19,7 @@ use crate::domain::{Language, ReservationRow};
 use crate::keymap::Keymap;
 use crate::strings::Strings;
 pub use command::{Command, Outcome};
+pub use errors::LastError;
 pub use form::Form;
 pub use staff::mask_email;
 
@@ -75,6 +78,8 @@ pub struct App {
     pub filter_typing: bool,
     pub help_open: bool,
     pub confirm: Option<Confirm>,
+    /// The last-error popup of a guest's address, when open.
+    pub last_error: Option<LastError>,
     /// The form being filled in, if any (it takes the keys while open).
     pub form: Option<Form>,
     /// One line of news for the user (errors, results of actions).
@@ -106,6 +111,7 @@ impl App {
             help_open: false,
             confirm: None,
             form: None,
+            last_error: None,
             status: None,
             size: (80, 24),
             running: true,
@@ -210,6 +216,9 @@ impl App {
 
     /// Esc: close the help, else clear the filter and stop typing.
     fn cancel(&mut self) -> bool {
+        if self.last_error.take().is_some() {
+            return true;
+        }
         if self.help_open {
             self.help_open = false;
             return true;

@@ -3,6 +3,7 @@
 //! turned into prompts and status-line news. Checks that need no database (a status the
 //! rules forbid, a blocked address) answer at once, without a round trip.
 
+use super::errors::LastError;
 use super::form::{Filled, Form};
 use super::{App, Command, Confirm, Notice, Outcome};
 use crate::action::Action;
@@ -51,6 +52,9 @@ impl App {
                 self.commands.push(command);
                 false
             }
+            Action::ShowLastError => self.show_last_error(),
+            Action::ResetCounter => self.ask_reset(),
+            Action::Click(x, y) => self.click(x, y),
             Action::Done(outcome) => self.outcome(outcome),
             Action::Mail(report) => self.mail_report(&report),
             Action::ServiceOff(service, why) => {
@@ -62,6 +66,10 @@ impl App {
             }
             _ => false,
         }
+    }
+
+    pub(super) fn set_notice(&mut self, notice: Notice) -> bool {
+        self.notice(notice)
     }
 
     fn notice(&mut self, notice: Notice) -> bool {
@@ -160,6 +168,11 @@ impl App {
                 }
                 Notice::info(s.email_changed(&email))
             }
+            Outcome::LastError { name, record } => {
+                self.last_error = Some(LastError::new(name, record, self.language));
+                return true;
+            }
+            Outcome::AddressReset { email } => return self.address_reset(&email),
             Outcome::Refused(e) => Notice::error(s.transition(e.from, e.to)),
             Outcome::Failed(why) => Notice::error(format!("{}: {why}", s.command_failed)),
         };

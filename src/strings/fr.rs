@@ -51,6 +51,8 @@ pub static FR: Strings = Strings {
         "nouvelle",
         "renvoyer",
         "e-mail",
+        "dernière erreur",
+        "remise à zéro",
         "aide",
         "quitter",
     ],
@@ -71,6 +73,21 @@ pub static FR: Strings = Strings {
     no_selection: "Aucune réservation sélectionnée",
     not_confirmed: "Seule une réservation confirmée a une confirmation à renvoyer",
     tracking_off: "Suivi des ouvertures désactivé",
+    blocked_badge: "BLOQUÉ",
+    help_badges: [
+        "des messages d'erreur sont revenus pour cette adresse (! montre le dernier)",
+        "trop d'erreurs : plus rien n'est envoyé avant une remise à zéro (Suppr)",
+    ],
+    no_errors: "Aucune erreur enregistrée pour cette adresse",
+    last_error_title: "Dernière erreur",
+    last_error_labels: ["Adresse", "Erreurs", "Reçue le", "Code", "Le serveur dit", "Ce que ça veut dire", "Que faire"],
+    last_error_close: "Échap ferme    Suppr / D remet le compteur à zéro",
+    reset_question: |email, n| {
+        format!(
+            "Remettre à zéro le compteur d'erreurs de {email} ({n} erreurs) ? Les e-mails lui seront à nouveau envoyés."
+        )
+    },
+    counter_reset: |to| format!("Compteur d'erreurs remis à zéro pour {to} : l'adresse est libre"),
     sending_off: "Envoi désactivé",
     command_failed: "Non enregistré",
     address_error: |e| match e {
@@ -149,6 +166,8 @@ pub static FR: Strings = Strings {
         "ajouter une réservation",
         "renvoyer la confirmation",
         "corriger l'adresse e-mail du client",
+        "la dernière erreur reçue pour l'adresse du client",
+        "remettre à zéro le compteur d'erreurs (demande d'abord)",
         "cette aide",
         "quitter",
     ],

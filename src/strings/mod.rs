@@ -38,8 +38,9 @@ pub struct Strings {
     pub load_failed: &'static str,
     pub not_opened_yet: &'static str,
     pub last_opened: &'static str,
-    /// Footer hint words for: move, day, today, filter, status, new, resend, email, help, quit.
-    pub hints: [&'static str; 10],
+    /// Footer hint words for: move, day, today, filter, status, new, resend, email, last error,
+    /// reset, help, quit.
+    pub hints: [&'static str; 12],
     /// Footer legend words for: opened, machine-opened, sent, queued, failed.
     pub legend_short: [&'static str; 5],
     pub form_new_title: &'static str,
@@ -54,6 +55,17 @@ pub struct Strings {
     pub no_selection: &'static str,
     pub not_confirmed: &'static str,
     pub sending_off: &'static str,
+    /// The badge of an address past the error threshold.
+    pub blocked_badge: &'static str,
+    pub no_errors: &'static str,
+    /// Help legend of the badges: with errors, blocked.
+    pub help_badges: [&'static str; 2],
+    pub last_error_title: &'static str,
+    /// Labels of the popup's lines: address, errors, when, code, server said, meaning, next step.
+    pub last_error_labels: [&'static str; 7],
+    pub last_error_close: &'static str,
+    reset_question: fn(&str, u32) -> String,
+    counter_reset: fn(&str) -> String,
     pub tracking_off: &'static str,
     pub command_failed: &'static str,
     address_error: fn(&AddressError) -> String,
@@ -72,7 +84,7 @@ pub struct Strings {
     matches: fn(usize, usize) -> String,
     statuses: [&'static str; 5],
     markers: [&'static str; 7],
-    actions: [&'static str; 18],
+    actions: [&'static str; 20],
 }
 
 mod en;
@@ -146,6 +158,15 @@ impl Strings {
     /// After an address correction: resend the confirmation to it?
     pub fn resend_to_new(&self, email: &str) -> String {
         (self.resend_to_new)(email)
+    }
+
+    /// "Reset the error counter of anna@example.org (13 errors)? …"
+    pub fn reset_question(&self, email: &str, errors: u32) -> String {
+        (self.reset_question)(email, errors)
+    }
+
+    pub fn counter_reset(&self, masked: &str) -> String {
+        (self.counter_reset)(masked)
     }
 
     /// "Anna: confirmed, email queued".

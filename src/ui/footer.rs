@@ -32,7 +32,7 @@ pub(super) fn render_status(app: &App, theme: Theme, area: Rect, buf: &mut Buffe
 /// Hints in reading order (the ones that do not fit are left out, whole, and shorter ones
 /// after them still get their chance, so help and quit stay on narrow terminals); each is
 /// described by the matching word of `Strings::hints`.
-const HINTS: [&[Action]; 10] = [
+const HINTS: [&[Action]; 12] = [
     &[Action::SelectPrevious, Action::SelectNext],
     &[Action::PreviousDay, Action::NextDay],
     &[Action::Today],
@@ -41,6 +41,8 @@ const HINTS: [&[Action]; 10] = [
     &[Action::NewReservation],
     &[Action::Resend],
     &[Action::EditEmail],
+    &[Action::ShowLastError],
+    &[Action::ResetCounter],
     &[Action::ToggleHelp],
     &[Action::Quit],
 ];

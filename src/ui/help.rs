@@ -37,6 +37,12 @@ pub(super) fn render(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
             Span::raw(format!("  {}", s.marker(m))),
         ]));
     }
+    for (badge, style, text) in [
+        ("⚠3".to_owned(), theme.badge_errors(), s.help_badges[0]),
+        (s.blocked_badge.to_owned(), theme.badge_blocked(), s.help_badges[1]),
+    ] {
+        lines.push(Line::from(vec![Span::raw("  "), Span::styled(badge, style), Span::raw(format!("  {text}"))]));
+    }
     lines.push(Line::default());
     lines.push(Line::from(Span::styled(s.help_close, theme.dim())));
 

@@ -6,6 +6,7 @@ mod footer;
 pub mod form;
 mod header;
 mod help;
+mod last_error;
 mod reservations;
 pub mod theme;
 
@@ -40,6 +41,9 @@ impl Widget for &App {
         footer::render_hints(self, theme, hints, buf);
         if self.help_open {
             help::render(self, theme, area, buf);
+        }
+        if let Some(e) = &self.last_error {
+            last_error::render(self, e, theme, area, buf);
         }
         if let Some(f) = &self.form {
             form::render(self, f, theme, area, buf);
