@@ -163,3 +163,16 @@ fn the_confirm_popup_asks_and_waits() {
     let t = draw(&mut app, 60, 12);
     insta::assert_snapshot!("confirm", t.backend());
 }
+
+#[test]
+fn the_help_fits_a_100x30_terminal_in_two_columns() {
+    let (mut app, _dir) = app_on(Language::En, day());
+    app.update(Action::ToggleHelp);
+    let t = draw(&mut app, 100, 30);
+    insta::assert_snapshot!("help_two_columns", t.backend());
+    let text = format!("{}", t.backend());
+    for a in Action::BINDABLE {
+        assert!(text.contains(app.strings.action(&a)), "help misses {a:?}:\n{text}");
+    }
+    assert!(text.contains(app.strings.help_close), "the whole help is on screen:\n{text}");
+}
