@@ -3,7 +3,10 @@
 
 use chrono::NaiveDate;
 
+use crate::app::command::{Command, Outcome};
 use crate::domain::ReservationRow;
+use crate::event::Service;
+use crate::mail::Report;
 
 /// One intention. The first group can be bound to keys (see [`Action::BINDABLE`]); the rest
 /// come from text input, popups and background threads.
@@ -21,6 +24,22 @@ pub enum Action {
     Today,
     StartFilter,
     ToggleHelp,
+    /// `c`: the selected reservation becomes confirmed (queues the confirmation).
+    Confirm,
+    /// `d`: the meal is over (queues the thank-you).
+    Complete,
+    /// `x`: cancel the reservation, after a yes/no prompt.
+    CancelReservation,
+    /// `n`: the form to add a reservation.
+    NewReservation,
+    /// `r`: resend the confirmation.
+    Resend,
+    /// `e`: correct the guest's email address.
+    EditEmail,
+    /// `!`: the last error received for the guest's address.
+    ShowLastError,
+    /// `Delete` / `D`: reset the address's error counter, after a yes/no prompt.
+    ResetCounter,
 
     /// A character typed into the filter.
     FilterInput(char),
@@ -40,11 +59,29 @@ pub enum Action {
     LoadFailed(String),
     /// Time passed; only changes state when the calendar day rolls over.
     Tick(NaiveDate),
+
+    /// Form editing: a character, Backspace, Tab / Shift-Tab, Enter, Esc.
+    FormInput(char),
+    FormBackspace,
+    FormNext,
+    FormPrevious,
+    FormSubmit,
+    FormCancel,
+    /// A left click at terminal cell (column, row).
+    Click(u16, u16),
+    /// Hand a write to the data thread (the yes of a prompt, a saved form).
+    Run(Command),
+    /// The data thread's answer to a [`Command`].
+    Done(Outcome),
+    /// The outbox worker moved one message on.
+    Mail(Report),
+    /// A background service could not start; the text says why.
+    ServiceOff(Service, String),
 }
 
 impl Action {
     /// The actions a user can bind to keys, in the order help lists them.
-    pub const BINDABLE: [Action; 12] = [
+    pub const BINDABLE: [Action; 20] = [
         Action::SelectPrevious,
         Action::SelectNext,
         Action::PageUp,
@@ -55,6 +92,14 @@ impl Action {
         Action::NextDay,
         Action::Today,
         Action::StartFilter,
+        Action::Confirm,
+        Action::Complete,
+        Action::CancelReservation,
+        Action::NewReservation,
+        Action::Resend,
+        Action::EditEmail,
+        Action::ShowLastError,
+        Action::ResetCounter,
         Action::ToggleHelp,
         Action::Quit,
     ];
@@ -74,6 +119,14 @@ impl Action {
             Action::Today => "today",
             Action::StartFilter => "filter",
             Action::ToggleHelp => "help",
+            Action::Confirm => "confirm",
+            Action::Complete => "complete",
+            Action::CancelReservation => "cancel",
+            Action::NewReservation => "new",
+            Action::Resend => "resend",
+            Action::EditEmail => "edit_email",
+            Action::ShowLastError => "last_error",
+            Action::ResetCounter => "reset_counter",
             _ => return None,
         })
     }
@@ -98,7 +151,8 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), Action::BINDABLE.len());
-        assert_eq!(Action::from_name("resend"), None);
+        assert_eq!(Action::from_name("resend"), Some(Action::Resend));
+        assert_eq!(Action::from_name("launch"), None);
         assert_eq!(Action::FilterBackspace.name(), None);
     }
 }

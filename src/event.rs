@@ -7,9 +7,11 @@ use std::sync::mpsc::Sender;
 use std::time::Duration;
 
 use chrono::NaiveDate;
-use crossterm::event::{self as term, KeyEvent, KeyEventKind};
+use crossterm::event::{self as term, KeyEvent, KeyEventKind, MouseButton, MouseEventKind};
 
+use crate::app::Outcome;
 use crate::domain::ReservationRow;
+use crate::mail::Report;
 
 /// How often the input thread wakes up when nothing is typed (it then sends a tick).
 pub const TICK: Duration = Duration::from_millis(250);
@@ -24,8 +26,25 @@ pub enum Event {
     DayLoaded(NaiveDate, Vec<ReservationRow>),
     /// The data thread could not answer; the text says why.
     LoadFailed(String),
+    /// A left click at terminal cell (column, row).
+    Click(u16, u16),
     /// Nothing happened for [`TICK`].
     Tick,
+    /// The data thread ran a write the screen asked for.
+    Done(Outcome),
+    /// The outbox worker moved one message on (sent, deferred, refused, blocked).
+    Mail(Report),
+    /// A background service could not start; the text says why.
+    ServiceOff(Service, String),
+}
+
+/// The background services the screen runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Service {
+    /// The outbox worker.
+    Sending,
+    /// The tracking-pixel endpoint.
+    Tracking,
 }
 
 /// Reads the terminal until `stop` is set or the UI hangs up. Runs on its own thread.
@@ -35,6 +54,9 @@ pub fn read_terminal(tx: &Sender<Event>, stop: &Arc<AtomicBool>) {
             Ok(true) => match term::read() {
                 Ok(term::Event::Key(k)) if k.kind != KeyEventKind::Release => Event::Key(k),
                 Ok(term::Event::Resize(w, h)) => Event::Resize(w, h),
+                Ok(term::Event::Mouse(m)) if m.kind == MouseEventKind::Down(MouseButton::Left) => {
+                    Event::Click(m.column, m.row)
+                }
                 Ok(_) => continue,
                 Err(e) => {
                     tracing::warn!("terminal read failed: {e}");

@@ -151,6 +151,15 @@ impl Default for Keymap {
             (Key::ch('l'), Action::NextDay),
             (Key::ch('t'), Action::Today),
             (Key::ch('/'), Action::StartFilter),
+            (Key::ch('c'), Action::Confirm),
+            (Key::ch('d'), Action::Complete),
+            (Key::ch('x'), Action::CancelReservation),
+            (Key::ch('n'), Action::NewReservation),
+            (Key::ch('r'), Action::Resend),
+            (Key::ch('e'), Action::EditEmail),
+            (Key::ch('!'), Action::ShowLastError),
+            (p(KeyCode::Delete), Action::ResetCounter),
+            (Key::ch('D'), Action::ResetCounter),
             (Key::ch('?'), Action::ToggleHelp),
             (Key::ch('q'), Action::Quit),
         ];
@@ -248,18 +257,18 @@ mod tests {
 
     #[test]
     fn an_override_replaces_the_keys_of_that_action_only() {
-        let map = Keymap::with_overrides(&overrides(&[("down", "n, Down"), ("quit", "ctrl-q")])).unwrap();
-        assert_eq!(map.action_for(&Key::ch('n')), Some(Action::SelectNext));
+        let map = Keymap::with_overrides(&overrides(&[("down", "m, Down"), ("quit", "ctrl-q")])).unwrap();
+        assert_eq!(map.action_for(&Key::ch('m')), Some(Action::SelectNext));
         assert_eq!(map.action_for(&Key::ch('j')), None, "the old key is gone");
         assert_eq!(map.action_for(&Key { ctrl: true, ..Key::ch('q') }), Some(Action::Quit));
         assert_eq!(map.action_for(&Key::ch('k')), Some(Action::SelectPrevious));
-        assert_eq!(map.label(&Action::SelectNext), "n/↓");
+        assert_eq!(map.label(&Action::SelectNext), "m/↓");
     }
 
     #[test]
     fn bad_overrides_name_the_action_and_the_key() {
-        let err = Keymap::with_overrides(&overrides(&[("resend", "r")])).unwrap_err().to_string();
-        assert!(err.contains("'resend'") && err.contains("next_day"), "{err}");
+        let err = Keymap::with_overrides(&overrides(&[("launch", "r")])).unwrap_err().to_string();
+        assert!(err.contains("'launch'") && err.contains("next_day"), "{err}");
         let err = Keymap::with_overrides(&overrides(&[("down", "Dwn")])).unwrap_err().to_string();
         assert!(err.contains("down") && err.contains("\"Dwn\""), "{err}");
         let err = Keymap::with_overrides(&overrides(&[("down", "k")])).unwrap_err();

@@ -3,10 +3,13 @@
 //! event -> action -> update -> draw (only when something changed) until the user quits.
 //!
 //! The data thread owns its own [`Store`] connection: the UI thread never runs SQL. It
-//! answers "load day D" requests and polls `PRAGMA data_version` about four times a second,
-//! reloading the day on screen when another process or thread has committed.
+//! answers "load day D" requests, runs the writes the screen asks for ([`Command`]), and
+//! polls `PRAGMA data_version` about four times a second, reloading the day on screen when
+//! another process or thread (the outbox worker, the tracker) has committed.
+//!
+//! Background services run on their own threads with their own connections and stop when
+//! the shared stop flag is set on quit: the outbox worker (see [`services`]).
 
-use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
@@ -14,42 +17,78 @@ use std::thread;
 use std::time::Duration;
 
 use chrono::NaiveDate;
+use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 
 use crate::app::App;
+use crate::app::command::{self, Command};
+use crate::config::Config;
 use crate::event::{self, Event};
 use crate::store::Store;
+
+pub mod services;
+
+/// What the UI asks of the data thread.
+#[derive(Debug)]
+pub enum Request {
+    /// Load (and keep watching) this day.
+    Load(NaiveDate),
+    /// Run this write, answer with its outcome, then reload the day.
+    Run(Command),
+}
 
 /// How often the data thread checks whether another connection committed.
 pub const DATA_POLL: Duration = Duration::from_millis(250);
 
 /// Runs the screen until the user quits. The terminal is restored on every path out,
 /// including errors and panics.
-pub fn run(mut app: App, db: &Path) -> anyhow::Result<()> {
+pub fn run(mut app: App, config: &Config, paths: &crate::config::Paths) -> anyhow::Result<()> {
     // Open once up front so a bad database is a clear error before the terminal is taken.
-    let store = Store::open(db)?;
+    let store = Store::open(&paths.db)?.with_message_domain(config.sender_domain());
     let mut terminal = ratatui::init();
-    let result = event_loop(&mut terminal, &mut app, store);
+    // Clicks on the error badges; given back on every way out, panics included.
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture);
+        hook(info);
+    }));
+    let result = crossterm::execute!(std::io::stdout(), EnableMouseCapture)
+        .map_err(anyhow::Error::from)
+        .and_then(|()| event_loop(&mut terminal, &mut app, store, config, paths));
+    let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture);
     ratatui::restore();
     result
 }
 
-fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App, store: Store) -> anyhow::Result<()> {
+fn event_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    app: &mut App,
+    store: Store,
+    config: &Config,
+    paths: &crate::config::Paths,
+) -> anyhow::Result<()> {
     let (tx, rx) = mpsc::channel::<Event>();
-    let (load_tx, load_rx) = mpsc::channel::<NaiveDate>();
+    let (load_tx, load_rx) = mpsc::channel::<Request>();
     let stop = Arc::new(AtomicBool::new(false));
     let input = {
         let (tx, stop) = (tx.clone(), Arc::clone(&stop));
         thread::Builder::new().name("input".into()).spawn(move || event::read_terminal(&tx, &stop))?
     };
-    let data = thread::Builder::new().name("data".into()).spawn(move || serve_days(&store, &load_rx, &tx))?;
+    let background = services::start(config, paths, &tx, &stop);
+    let data = thread::Builder::new().name("data".into()).spawn(move || {
+        let mut store = store;
+        serve_days(&mut store, &load_rx, &tx);
+    })?;
 
     let size = terminal.size()?;
     app.update(crate::action::Action::Resize(size.width, size.height));
     let result = (|| -> anyhow::Result<()> {
         loop {
+            // A closed channel means the data thread died; its error is already on screen.
+            for command in app.take_commands() {
+                let _ = load_tx.send(Request::Run(command));
+            }
             if let Some(day) = app.take_load_request() {
-                // A closed channel means the data thread died; its error is already on screen.
-                let _ = load_tx.send(day);
+                let _ = load_tx.send(Request::Load(day));
             }
             if !app.running {
                 return Ok(());
@@ -68,20 +107,30 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App, store: Sto
     drop(rx);
     let _ = data.join();
     let _ = input.join();
+    background.join();
     result
 }
 
-/// The data thread: answers day requests and reloads the current day when the database
-/// changed. Ends when the UI drops its request sender or its event receiver.
-pub fn serve_days(store: &Store, requests: &Receiver<NaiveDate>, events: &Sender<Event>) {
+/// The data thread: answers day requests, runs writes, and reloads the current day when the
+/// database changed. Ends when the UI drops its request sender or its event receiver.
+pub fn serve_days(store: &mut Store, requests: &Receiver<Request>, events: &Sender<Event>) {
     let mut current: Option<NaiveDate> = None;
     let mut version = store.data_version().ok();
     loop {
         let reload = match requests.recv_timeout(DATA_POLL) {
-            Ok(day) => {
-                // Skip days the user already scrolled past: only the newest request counts.
-                let day = requests.try_iter().last().unwrap_or(day);
-                current = Some(day);
+            Ok(first) => {
+                // Writes run in order; of the day requests only the newest counts (skip days
+                // the user already scrolled past).
+                for request in std::iter::once(first).chain(requests.try_iter()) {
+                    match request {
+                        Request::Load(day) => current = Some(day),
+                        Request::Run(c) => {
+                            if events.send(Event::Done(command::execute(store, c))).is_err() {
+                                return;
+                            }
+                        }
+                    }
+                }
                 true
             }
             Err(RecvTimeoutError::Timeout) => {

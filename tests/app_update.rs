@@ -196,11 +196,11 @@ fn the_confirm_popup_applies_its_action_only_on_yes() {
 
 #[test]
 fn a_rebound_key_works_and_the_old_one_does_not() {
-    let keys = [("down".to_owned(), "n".to_owned())].into_iter().collect();
+    let keys = [("down".to_owned(), "m".to_owned())].into_iter().collect();
     let mut app = App::new("Bistro", Language::En, Keymap::with_overrides(&keys).unwrap(), day(), day());
     app.update(Action::DayLoaded(day(), vec![row(1, "A", ""), row(2, "B", "")]));
     key(&mut app, KeyCode::Char('j'));
     assert_eq!(selected(&app), 1);
-    key(&mut app, KeyCode::Char('n'));
+    key(&mut app, KeyCode::Char('m'));
     assert_eq!(selected(&app), 2);
 }

@@ -96,7 +96,7 @@ fn the_filter_narrows_the_list_as_you_type() {
 fn the_help_lists_every_key_and_the_legend() {
     let (mut app, _dir) = app_on(Language::En, day());
     app.update(Action::ToggleHelp);
-    let t = draw(&mut app, 100, 34);
+    let t = draw(&mut app, 100, 46);
     insta::assert_snapshot!("help_open", t.backend());
     let text = format!("{}", t.backend());
     for a in Action::BINDABLE {
@@ -114,7 +114,7 @@ fn french() {
     insta::assert_snapshot!("french", t.backend());
     assert!(format!("{}", t.backend()).contains("lundi 23 novembre 2026"));
     app.update(Action::ToggleHelp);
-    let t = draw(&mut app, 100, 34);
+    let t = draw(&mut app, 100, 46);
     insta::assert_snapshot!("french_help", t.backend());
     assert!(format!("{}", t.backend()).contains("Pas encore ouvert"));
 }
@@ -162,4 +162,17 @@ fn the_confirm_popup_asks_and_waits() {
         Some(guestmail::app::Confirm { question: "Resend the email?".into(), yes: Box::new(Action::SelectLast) });
     let t = draw(&mut app, 60, 12);
     insta::assert_snapshot!("confirm", t.backend());
+}
+
+#[test]
+fn the_help_fits_a_100x30_terminal_in_two_columns() {
+    let (mut app, _dir) = app_on(Language::En, day());
+    app.update(Action::ToggleHelp);
+    let t = draw(&mut app, 100, 30);
+    insta::assert_snapshot!("help_two_columns", t.backend());
+    let text = format!("{}", t.backend());
+    for a in Action::BINDABLE {
+        assert!(text.contains(app.strings.action(&a)), "help misses {a:?}:\n{text}");
+    }
+    assert!(text.contains(app.strings.help_close), "the whole help is on screen:\n{text}");
 }

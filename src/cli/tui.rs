@@ -37,6 +37,6 @@ pub fn run(ctx: &Context, args: &TuiArgs) -> anyhow::Result<ExitCode> {
     }
     let mut app = App::new(&ctx.config.venue_name, ctx.config.language, keymap, today, args.date.unwrap_or(today));
     app.no_color = std::env::var_os("NO_COLOR").is_some();
-    crate::tui::run(app, &ctx.paths.db)?;
+    crate::tui::run(app, &ctx.config, &ctx.paths)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -21,47 +21,67 @@ pub(super) fn render_status(app: &App, theme: Theme, area: Rect, buf: &mut Buffe
             Span::styled(format!("  {}", s.matches(app.visible.len(), app.rows.len())), theme.dim()),
         ])
     } else if let Some(status) = &app.status {
-        Line::from(Span::styled(status.as_str(), theme.error()))
+        let style = if status.error { theme.error() } else { theme.bold() };
+        Line::from(Span::styled(status.text.as_str(), style))
     } else {
         Line::default()
     };
     line.render(area, buf);
 }
 
-/// Hints in priority order (the ones that do not fit are left out, whole); each is
+/// Hints in reading order (the ones that do not fit are left out, whole, and shorter ones
+/// after them still get their chance, so help and quit stay on narrow terminals); each is
 /// described by the matching word of `Strings::hints`.
-const HINTS: [&[Action]; 6] = [
+const HINTS: [&[Action]; 12] = [
     &[Action::SelectPrevious, Action::SelectNext],
     &[Action::PreviousDay, Action::NextDay],
     &[Action::Today],
     &[Action::StartFilter],
+    &[Action::Confirm, Action::Complete, Action::CancelReservation],
+    &[Action::NewReservation],
+    &[Action::Resend],
+    &[Action::EditEmail],
+    &[Action::ShowLastError],
+    &[Action::ResetCounter],
     &[Action::ToggleHelp],
     &[Action::Quit],
 ];
 
 pub(super) fn render_hints(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
     let s = app.strings;
-    let mut spans: Vec<Span<'_>> = Vec::new();
-    let mut width = 0usize;
     let max = usize::from(area.width);
-    for (actions, what) in HINTS.iter().zip(s.hints) {
-        let keys: Vec<String> = actions.iter().map(|a| app.keymap.label(a)).filter(|l| !l.is_empty()).collect();
-        if keys.is_empty() {
+    let pieces: Vec<(String, &str, bool)> = HINTS
+        .iter()
+        .zip(s.hints)
+        .filter_map(|(actions, what)| {
+            let keys: Vec<String> = actions.iter().map(|a| app.keymap.label(a)).filter(|l| !l.is_empty()).collect();
+            let essential = actions.iter().any(|a| matches!(a, Action::ToggleHelp | Action::Quit));
+            (!keys.is_empty()).then(|| (keys.join(" "), what, essential))
+        })
+        .collect();
+    let cost = |(keys, what, _): &(String, &str, bool)| keys.chars().count() + what.chars().count() + 3;
+    // Help and quit are always kept (when they fit at all); the others fill the room left.
+    let mut width: usize = pieces.iter().filter(|p| p.2).map(cost).sum();
+    let mut spans: Vec<Span<'_>> = Vec::new();
+    for piece in &pieces {
+        let w = cost(piece);
+        if !piece.2 {
+            if width + w > max {
+                continue;
+            }
+            width += w;
+        } else if w > max {
             continue;
         }
-        let keys = keys.join(" ");
-        let piece = format!("{keys} {what}  ");
-        let w = piece.chars().count();
-        if width + w > max {
-            break;
-        }
-        width += w;
-        spans.push(Span::styled(keys, theme.key()));
-        spans.push(Span::raw(format!(" {what}  ")));
+        spans.push(Span::styled(piece.0.clone(), theme.key()));
+        spans.push(Span::raw(format!(" {}  ", piece.1)));
     }
     // A short legend when there is room: shapes with their colours.
     let legend: Vec<(Marker, &str)> =
-        [Marker::Opened, Marker::Sent, Marker::Queued, Marker::Failed].into_iter().zip(s.legend_short).collect();
+        [Marker::Opened, Marker::MachineOpened, Marker::Sent, Marker::Queued, Marker::Failed]
+            .into_iter()
+            .zip(s.legend_short)
+            .collect();
     let legend_width: usize = legend.iter().map(|(_, t)| t.chars().count() + 3).sum();
     if width + legend_width <= max {
         spans.push(Span::raw(" ".repeat(max - width - legend_width)));

@@ -16,15 +16,28 @@ pub(super) fn render(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
     let s = app.strings;
     let key_width = Action::BINDABLE.iter().map(|a| app.keymap.label(a).chars().count()).max().unwrap_or(0).max(6);
     let pad = |k: String| format!("  {k:<key_width$}  ");
+    let mut keys: Vec<(String, &str)> = Action::BINDABLE
+        .iter()
+        .map(|a| (app.keymap.label(a), s.action(a)))
+        .filter(|(label, _)| !label.is_empty())
+        .collect();
+    keys.push(("Ctrl-c".into(), s.ctrl_c));
+    // The rest of the help takes about 14 rows; when the keys do not fit under it one per
+    // line, they go in two columns (a 100x30 terminal shows the whole help).
+    let two_columns = usize::from(area.height) < keys.len() + 16;
+    let half = if two_columns { keys.len().div_ceil(2) } else { keys.len() };
+    let desc_width = keys[..half].iter().map(|(_, d)| d.chars().count()).max().unwrap_or(0);
     let mut lines = vec![Line::from(Span::styled(s.help_keys, theme.heading()))];
-    for a in Action::BINDABLE {
-        let label = app.keymap.label(&a);
-        if label.is_empty() {
-            continue;
+    for i in 0..half {
+        let (label, desc) = &keys[i];
+        let mut spans = vec![Span::styled(pad(label.clone()), theme.key()), Span::raw(*desc)];
+        if let Some((label2, desc2)) = keys.get(i + half).filter(|_| two_columns) {
+            spans.push(Span::raw(" ".repeat(desc_width.saturating_sub(desc.chars().count()))));
+            spans.push(Span::styled(pad(label2.clone()), theme.key()));
+            spans.push(Span::raw(*desc2));
         }
-        lines.push(Line::from(vec![Span::styled(pad(label), theme.key()), Span::raw(s.action(&a))]));
+        lines.push(Line::from(spans));
     }
-    lines.push(Line::from(vec![Span::styled(pad("Ctrl-c".into()), theme.key()), Span::raw(s.ctrl_c)]));
     lines.push(Line::from(vec![Span::raw("  "), Span::styled(s.filter_keys, theme.dim())]));
     lines.push(Line::default());
     lines.push(Line::from(Span::styled(s.help_legend, theme.heading())));
@@ -36,6 +49,12 @@ pub(super) fn render(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
             Span::styled(glyph, theme.marker(m)),
             Span::raw(format!("  {}", s.marker(m))),
         ]));
+    }
+    for (badge, style, text) in [
+        ("⚠3".to_owned(), theme.badge_errors(), s.help_badges[0]),
+        (s.blocked_badge.to_owned(), theme.badge_blocked(), s.help_badges[1]),
+    ] {
+        lines.push(Line::from(vec![Span::raw("  "), Span::styled(badge, style), Span::raw(format!("  {text}"))]));
     }
     lines.push(Line::default());
     lines.push(Line::from(Span::styled(s.help_close, theme.dim())));

@@ -3,8 +3,10 @@
 
 mod confirm;
 mod footer;
+pub mod form;
 mod header;
 mod help;
+mod last_error;
 mod reservations;
 pub mod theme;
 
@@ -39,6 +41,12 @@ impl Widget for &App {
         footer::render_hints(self, theme, hints, buf);
         if self.help_open {
             help::render(self, theme, area, buf);
+        }
+        if let Some(e) = &self.last_error {
+            last_error::render(self, e, theme, area, buf);
+        }
+        if let Some(f) = &self.form {
+            form::render(self, f, theme, area, buf);
         }
         if let Some(c) = &self.confirm {
             confirm::render(self, c, theme, area, buf);

@@ -1,5 +1,5 @@
-//! The day's reservations: one row each with time, guest, party size, status, phone and the
-//! three email markers. Columns drop out right-to-left (phone, then status) on narrow
+//! The day's reservations: one row each with time, guest (and the error badge of their
+//! address: `⚠3`, or `BLOCKED`), party size, status, phone and the three email markers. Columns drop out right-to-left (phone, then status) on narrow
 //! terminals; the markers always stay.
 
 use ratatui::buffer::Buffer;
@@ -10,14 +10,13 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, Widget, Wrap};
 use super::theme::Theme;
 use crate::action::Action;
 use crate::app::App;
+use crate::app::layout::{Columns, MARKER_WIDTH, guest_cell};
 use crate::domain::{ReservationRow, ReservationStatus};
-
-const MARKER_WIDTH: u16 = 4;
 
 pub(super) fn render(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
     let s = app.strings;
-    let show_status = area.width >= 55;
-    let show_phone = area.width >= 70;
+    let columns = Columns::for_width(area.width);
+    let (show_status, show_phone) = (columns.status, columns.phone);
     let mut widths = vec![Constraint::Length(1), Constraint::Length(5), Constraint::Fill(1), Constraint::Length(4)];
     let mut head = vec!["", s.col_time, s.col_guest, s.col_party];
     if show_status {
@@ -58,7 +57,7 @@ pub(super) fn render(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
     let first = app.offset.min(app.visible.len().saturating_sub(1));
     let rows = app.visible.iter().enumerate().skip(first).take(page).map(|(pos, &i)| {
         let r = &app.rows[i];
-        let row = row(app, theme, r, pos == app.selected, show_status, show_phone);
+        let row = row(app, theme, r, pos == app.selected, columns);
         if pos == app.selected {
             row.style(theme.selected())
         } else if matches!(r.status, ReservationStatus::Cancelled | ReservationStatus::NoShow) {
@@ -74,17 +73,25 @@ pub(super) fn render(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
 /// styling at all (screen readers, captures, snapshots).
 const POINTER: &str = "▸";
 
-fn row<'a>(app: &App, theme: Theme, r: &'a ReservationRow, selected: bool, status: bool, phone: bool) -> Row<'a> {
+fn row<'a>(app: &App, theme: Theme, r: &'a ReservationRow, selected: bool, columns: Columns) -> Row<'a> {
+    let badge = app.badge(r);
+    let cell = guest_cell(r, badge.as_deref(), columns.guest);
+    let mut guest = vec![Span::raw(cell.name)];
+    if let Some(text) = badge {
+        let style = if r.address.blocked { theme.badge_blocked() } else { theme.badge_errors() };
+        guest.push(Span::raw(" "));
+        guest.push(Span::styled(text, style));
+    }
     let mut cells = vec![
         Cell::from(if selected { POINTER } else { " " }),
         Cell::from(r.starts_at.format("%H:%M").to_string()),
-        Cell::from(r.guest.name.as_str()),
+        Cell::from(Line::from(guest)),
         Cell::from(Line::from(r.party_size.to_string()).right_aligned()),
     ];
-    if status {
+    if columns.status {
         cells.push(Cell::from(app.strings.status(r.status)));
     }
-    if phone {
+    if columns.phone {
         cells.push(Cell::from(r.guest.phone.as_str()));
     }
     for m in r.markers {

@@ -51,6 +51,16 @@ impl Theme {
         self.fg(Color::Red).add_modifier(Modifier::BOLD)
     }
 
+    /// The error count next to a guest's name: the `⚠` glyph says it without colour.
+    pub fn badge_errors(self) -> Style {
+        self.fg(Color::Yellow).add_modifier(Modifier::BOLD)
+    }
+
+    /// `BLOCKED`: reversed, so it stands out in any terminal.
+    pub fn badge_blocked(self) -> Style {
+        self.fg(Color::Red).add_modifier(Modifier::BOLD | Modifier::REVERSED)
+    }
+
     pub fn marker_glyph(self, m: Marker) -> &'static str {
         if !self.color && m == Marker::Opened { OPENED_NO_COLOR } else { m.glyph() }
     }

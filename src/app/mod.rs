@@ -1,15 +1,27 @@
-//! The screen's state and the only place it changes: [`App::action_for`] turns an event
-//! into an [`Action`] according to the mode (list, filter typing, help, confirm popup), and
-//! [`App::update`] applies it. Drawing (`crate::ui`) only reads an `&App`.
+//! The screen's state and the only place it changes: [`App::action_for`] (`keys.rs`) turns
+//! an event into an [`Action`] according to the mode (list, filter typing, help, form,
+//! confirm popup), and [`App::update`] applies it: list moves in `list.rs`, what staff do to
+//! a reservation in `staff.rs`. Writes leave as [`Command`]s for the data thread
+//! ([`App::take_commands`]). Drawing (`crate::ui`) only reads an `&App`.
+
+pub mod command;
+mod errors;
+pub mod form;
+mod keys;
+pub mod layout;
+mod list;
+mod staff;
 
 use chrono::NaiveDate;
-use crossterm::event::{KeyCode, KeyEvent};
 
 use crate::action::Action;
 use crate::domain::{Language, ReservationRow};
-use crate::event::Event;
-use crate::keymap::{Key, Keymap};
+use crate::keymap::Keymap;
 use crate::strings::Strings;
+pub use command::{Command, Outcome};
+pub use errors::LastError;
+pub use form::Form;
+pub use staff::mask_email;
 
 /// Rows taken by everything but the list: header, table head, status line, key hints.
 pub const CHROME_ROWS: u16 = 4;
@@ -21,6 +33,23 @@ pub struct Confirm {
     pub yes: Box<Action>,
 }
 
+/// One line of news for the user: the result of an action, or an error (drawn in red).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub text: String,
+    pub error: bool,
+}
+
+impl Notice {
+    pub fn info(text: impl Into<String>) -> Self {
+        Notice { text: text.into(), error: false }
+    }
+
+    pub fn error(text: impl Into<String>) -> Self {
+        Notice { text: text.into(), error: true }
+    }
+}
+
 /// Its flags are independent of one another (colour, typing, help, running, redraw), so
 /// they stay plain bools rather than one state machine.
 #[derive(Debug)]
@@ -28,6 +57,8 @@ pub struct Confirm {
 pub struct App {
     pub venue: String,
     pub strings: &'static Strings,
+    /// The venue's language: the default of a new guest's.
+    pub language: Language,
     pub keymap: Keymap,
     /// `NO_COLOR`: draw with modifiers and glyphs only.
     pub no_color: bool,
@@ -47,12 +78,17 @@ pub struct App {
     pub filter_typing: bool,
     pub help_open: bool,
     pub confirm: Option<Confirm>,
+    /// The last-error popup of a guest's address, when open.
+    pub last_error: Option<LastError>,
+    /// The form being filled in, if any (it takes the keys while open).
+    pub form: Option<Form>,
     /// One line of news for the user (errors, results of actions).
-    pub status: Option<String>,
+    pub status: Option<Notice>,
     pub size: (u16, u16),
     pub running: bool,
     needs_redraw: bool,
     load_request: Option<NaiveDate>,
+    commands: Vec<Command>,
 }
 
 impl App {
@@ -60,6 +96,7 @@ impl App {
         App {
             venue: venue.to_owned(),
             strings: Strings::of(language),
+            language,
             keymap,
             no_color: false,
             today,
@@ -73,11 +110,14 @@ impl App {
             filter_typing: false,
             help_open: false,
             confirm: None,
+            form: None,
+            last_error: None,
             status: None,
             size: (80, 24),
             running: true,
             needs_redraw: true,
             load_request: Some(day),
+            commands: Vec::new(),
         }
     }
 
@@ -92,6 +132,11 @@ impl App {
         self.load_request.take()
     }
 
+    /// The writes to hand to the data thread, oldest first.
+    pub fn take_commands(&mut self) -> Vec<Command> {
+        std::mem::take(&mut self.commands)
+    }
+
     pub fn loading(&self) -> bool {
         self.loaded_day != Some(self.day)
     }
@@ -104,52 +149,6 @@ impl App {
     /// How many list rows fit on screen.
     pub fn page_size(&self) -> usize {
         usize::from(self.size.1.saturating_sub(CHROME_ROWS)).max(1)
-    }
-
-    /// Translates an event into an action for the current mode; `None` when it means nothing.
-    pub fn action_for(&self, event: Event) -> Option<Action> {
-        match event {
-            Event::Key(k) => self.action_for_key(&k),
-            Event::Resize(w, h) => Some(Action::Resize(w, h)),
-            Event::DayLoaded(d, rows) => Some(Action::DayLoaded(d, rows)),
-            Event::LoadFailed(e) => Some(Action::LoadFailed(e)),
-            Event::Tick => Some(Action::Tick(chrono::Local::now().date_naive())),
-        }
-    }
-
-    fn action_for_key(&self, event: &KeyEvent) -> Option<Action> {
-        let key = Key::from_event(event);
-        if key.is_ctrl_c() {
-            return Some(Action::Quit);
-        }
-        if self.confirm.is_some() {
-            return match key.code {
-                KeyCode::Char('y' | 'Y' | 'o' | 'O') | KeyCode::Enter => Some(Action::ConfirmYes),
-                KeyCode::Char('n' | 'N') | KeyCode::Esc => Some(Action::ConfirmNo),
-                _ => None,
-            };
-        }
-        if self.help_open {
-            return match self.keymap.action_for(&key) {
-                Some(a @ (Action::ToggleHelp | Action::Quit)) => Some(a),
-                _ if key.code == KeyCode::Esc => Some(Action::Cancel),
-                _ => None,
-            };
-        }
-        if self.filter_typing {
-            match key.code {
-                KeyCode::Esc => return Some(Action::Cancel),
-                KeyCode::Enter => return Some(Action::FilterAccept),
-                KeyCode::Backspace => return Some(Action::FilterBackspace),
-                KeyCode::Char(c) if !key.ctrl && !key.alt => return Some(Action::FilterInput(c)),
-                _ => {}
-            }
-        }
-        match self.keymap.action_for(&key) {
-            Some(a) => Some(a),
-            None if key.code == KeyCode::Esc && !self.filter.is_empty() => Some(Action::Cancel),
-            None => None,
-        }
     }
 
     /// Applies one action. Returns whether the screen changed (and records it for
@@ -207,15 +206,19 @@ impl App {
             }
             Action::DayLoaded(day, rows) => self.loaded(day, rows),
             Action::LoadFailed(e) => {
-                self.status = Some(format!("{}: {e}", self.strings.load_failed));
+                self.status = Some(Notice::error(format!("{}: {e}", self.strings.load_failed)));
                 true
             }
             Action::Tick(today) => std::mem::replace(&mut self.today, today) != today,
+            other => self.staff(other),
         }
     }
 
     /// Esc: close the help, else clear the filter and stop typing.
     fn cancel(&mut self) -> bool {
+        if self.last_error.take().is_some() {
+            return true;
+        }
         if self.help_open {
             self.help_open = false;
             return true;
@@ -227,74 +230,5 @@ impl App {
             self.refilter();
         }
         had
-    }
-
-    fn select(&mut self, position: usize) -> bool {
-        let last = self.visible.len().saturating_sub(1);
-        let before = (self.selected, self.offset);
-        self.selected = position.min(last);
-        self.scroll_into_view();
-        before != (self.selected, self.offset)
-    }
-
-    fn scroll_into_view(&mut self) {
-        let page = self.page_size();
-        if self.selected < self.offset {
-            self.offset = self.selected;
-        } else if self.selected >= self.offset + page {
-            self.offset = self.selected + 1 - page;
-        }
-        // Never leave blank rows at the bottom when the list could fill them.
-        self.offset = self.offset.min(self.visible.len().saturating_sub(page));
-    }
-
-    fn go_to(&mut self, day: NaiveDate) -> bool {
-        if day == self.day {
-            return false;
-        }
-        self.day = day;
-        self.load_request = Some(day);
-        self.status = None;
-        true
-    }
-
-    /// Takes a day's rows. A reload of the same day (another process committed) keeps the
-    /// highlighted reservation where it is; a new day starts at the top.
-    fn loaded(&mut self, day: NaiveDate, rows: Vec<ReservationRow>) -> bool {
-        if day != self.day {
-            return false; // an answer for a day the user already left
-        }
-        if self.loaded_day == Some(day) && self.rows == rows {
-            return false;
-        }
-        let keep = if self.loaded_day == Some(day) { self.selected_row().map(|r| r.id) } else { None };
-        self.loaded_day = Some(day);
-        self.rows = rows;
-        if keep.is_none() {
-            self.selected = 0;
-            self.offset = 0;
-        }
-        self.refilter();
-        if let Some(pos) = keep.and_then(|id| self.visible.iter().position(|&i| self.rows[i].id == id)) {
-            self.select(pos);
-        }
-        true
-    }
-
-    /// Recomputes `visible` from the filter: a case-blind match on name, email or phone
-    /// (phone digits also match when typed without spaces).
-    fn refilter(&mut self) {
-        let needle = self.filter.trim().to_lowercase();
-        let digits: String = needle.chars().filter(char::is_ascii_digit).collect();
-        let matches = |r: &ReservationRow| {
-            needle.is_empty()
-                || r.guest.name.to_lowercase().contains(&needle)
-                || r.guest.email.to_lowercase().contains(&needle)
-                || r.guest.phone.contains(&needle)
-                || (digits.len() == needle.len()
-                    && r.guest.phone.chars().filter(char::is_ascii_digit).collect::<String>().contains(&digits))
-        };
-        self.visible = (0..self.rows.len()).filter(|&i| matches(&self.rows[i])).collect();
-        self.select(self.selected);
     }
 }

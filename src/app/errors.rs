@@ -1,0 +1,123 @@
+//! The error counter of a guest's address at the screen: the badge next to the name, the
+//! last-error popup (opened by a key or a click on the badge), and the reset (after a yes).
+
+use super::layout::{Columns, FIRST_ROW_Y, GUEST_X, guest_cell};
+use super::{App, Command, Confirm, Notice, mask_email};
+use crate::action::Action;
+use crate::bounce::explain;
+use crate::domain::{BounceClass, ReservationRow};
+use crate::store::AddressRecord;
+
+/// What the last-error popup shows, worked out when it opens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LastError {
+    pub name: String,
+    pub email: String,
+    pub error_count: u32,
+    pub blocked: bool,
+    /// When it came, as the screen writes a moment.
+    pub at: Option<String>,
+    pub status: Option<String>,
+    pub reply_code: Option<String>,
+    pub diagnostic: Option<String>,
+    pub explanation: &'static str,
+    pub next_step: &'static str,
+}
+
+impl LastError {
+    /// The popup for `record`, explained in the staff's language.
+    pub fn new(name: String, record: AddressRecord, language: crate::domain::Language) -> Self {
+        let status = record.last_error_status.clone();
+        // Without a stored class, a 5.x.x status is a permanent failure, anything else soft.
+        let class = record.last_error_class.as_deref().and_then(|c| c.parse().ok()).unwrap_or(
+            if status.as_deref().is_some_and(|s| s.starts_with('5')) { BounceClass::Hard } else { BounceClass::Soft },
+        );
+        let diagnostic = record.last_error.clone().unwrap_or_default();
+        let e = explain(class, status.as_deref(), &diagnostic, language.as_str());
+        let at = record
+            .last_error_at
+            .and_then(chrono::DateTime::from_timestamp_millis)
+            .map(|t| t.with_timezone(&chrono::Local).format(crate::strings::DATE_TIME).to_string());
+        LastError {
+            name,
+            email: record.email,
+            error_count: record.error_count,
+            blocked: record.blocked,
+            at,
+            status,
+            reply_code: record.last_error_code,
+            diagnostic: record.last_error,
+            explanation: e.explanation,
+            next_step: e.next_step,
+        }
+    }
+}
+
+impl App {
+    /// The badge next to a guest's name: `BLOCKED` past the threshold, `⚠3` with errors,
+    /// nothing for a clean address.
+    pub fn badge(&self, r: &ReservationRow) -> Option<String> {
+        if r.address.blocked {
+            Some(self.strings.blocked_badge.to_owned())
+        } else if r.address.error_count > 0 {
+            Some(format!("⚠{}", r.address.error_count))
+        } else {
+            None
+        }
+    }
+
+    /// The list position whose badge is drawn at terminal cell (`x`, `y`), if any.
+    pub fn badge_at(&self, x: u16, y: u16) -> Option<usize> {
+        let pos = self.offset + usize::from(y.checked_sub(FIRST_ROW_Y)?);
+        if y >= self.size.1.saturating_sub(2) || self.loading() {
+            return None; // the status and hint lines
+        }
+        let r = self.visible.get(pos).map(|&i| &self.rows[i])?;
+        let columns = Columns::for_width(self.size.0);
+        let (at, width) = guest_cell(r, self.badge(r).as_deref(), columns.guest).badge?;
+        let start = GUEST_X + at;
+        (x >= start && x < start + width).then_some(pos)
+    }
+
+    /// `!` or a click on the badge: asks the data thread for the address's last error.
+    pub(super) fn show_last_error(&mut self) -> bool {
+        let Some(r) = self.selected_row() else {
+            return self.set_notice(Notice::error(self.strings.no_selection));
+        };
+        if r.address.error_count == 0 && !r.address.blocked {
+            return self.set_notice(Notice::info(self.strings.no_errors));
+        }
+        let command = Command::LastError { name: r.guest.name.clone(), email: r.guest.email.clone() };
+        self.commands.push(command);
+        false
+    }
+
+    /// A left click: on a badge, select that row and open its last error.
+    pub(super) fn click(&mut self, x: u16, y: u16) -> bool {
+        if self.form.is_some() || self.confirm.is_some() || self.help_open {
+            return false;
+        }
+        let Some(pos) = self.badge_at(x, y) else { return false };
+        let moved = self.select(pos);
+        self.show_last_error() || moved
+    }
+
+    /// `Delete` / `D`: asks, then resets the counter of the selected guest's address.
+    pub(super) fn ask_reset(&mut self) -> bool {
+        let Some(r) = self.selected_row() else {
+            return self.set_notice(Notice::error(self.strings.no_selection));
+        };
+        if r.address.error_count == 0 && !r.address.blocked {
+            return self.set_notice(Notice::info(self.strings.no_errors));
+        }
+        let question = self.strings.reset_question(&r.guest.email, r.address.error_count);
+        let yes = Box::new(Action::Run(Command::ResetAddress { email: r.guest.email.clone() }));
+        self.confirm = Some(Confirm { question, yes });
+        true
+    }
+
+    pub(super) fn address_reset(&mut self, email: &str) -> bool {
+        self.last_error = None;
+        self.set_notice(Notice::info(self.strings.counter_reset(&mask_email(email))))
+    }
+}

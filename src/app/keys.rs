@@ -1,0 +1,80 @@
+//! Which action an event means in the current mode: a confirm popup, the help, a form,
+//! typing a filter, or the list (the keymap).
+
+use crossterm::event::{KeyCode, KeyEvent};
+
+use super::App;
+use crate::action::Action;
+use crate::event::Event;
+use crate::keymap::Key;
+
+impl App {
+    /// Translates an event into an action for the current mode; `None` when it means nothing.
+    pub fn action_for(&self, event: Event) -> Option<Action> {
+        match event {
+            Event::Key(k) => self.action_for_key(&k),
+            Event::Resize(w, h) => Some(Action::Resize(w, h)),
+            Event::DayLoaded(d, rows) => Some(Action::DayLoaded(d, rows)),
+            Event::LoadFailed(e) => Some(Action::LoadFailed(e)),
+            Event::Tick => Some(Action::Tick(chrono::Local::now().date_naive())),
+            Event::Click(x, y) => Some(Action::Click(x, y)),
+            Event::Done(outcome) => Some(Action::Done(outcome)),
+            Event::Mail(report) => Some(Action::Mail(report)),
+            Event::ServiceOff(service, why) => Some(Action::ServiceOff(service, why)),
+        }
+    }
+
+    fn action_for_key(&self, event: &KeyEvent) -> Option<Action> {
+        let key = Key::from_event(event);
+        if key.is_ctrl_c() {
+            return Some(Action::Quit);
+        }
+        if self.confirm.is_some() {
+            return match key.code {
+                KeyCode::Char('y' | 'Y' | 'o' | 'O') | KeyCode::Enter => Some(Action::ConfirmYes),
+                KeyCode::Char('n' | 'N') | KeyCode::Esc => Some(Action::ConfirmNo),
+                _ => None,
+            };
+        }
+        if self.last_error.is_some() && self.confirm.is_none() {
+            // The popup reads, it does not act: any of these closes it; reset stays available.
+            return match self.keymap.action_for(&key) {
+                Some(a @ (Action::ResetCounter | Action::Quit)) => Some(a),
+                _ if matches!(key.code, KeyCode::Esc | KeyCode::Enter | KeyCode::Char('!')) => Some(Action::Cancel),
+                _ => None,
+            };
+        }
+        if self.form.is_some() {
+            return match key.code {
+                KeyCode::Esc => Some(Action::FormCancel),
+                KeyCode::Enter => Some(Action::FormSubmit),
+                KeyCode::Tab | KeyCode::Down => Some(Action::FormNext),
+                KeyCode::BackTab | KeyCode::Up => Some(Action::FormPrevious),
+                KeyCode::Backspace => Some(Action::FormBackspace),
+                KeyCode::Char(c) if !key.ctrl && !key.alt => Some(Action::FormInput(c)),
+                _ => None,
+            };
+        }
+        if self.help_open {
+            return match self.keymap.action_for(&key) {
+                Some(a @ (Action::ToggleHelp | Action::Quit)) => Some(a),
+                _ if key.code == KeyCode::Esc => Some(Action::Cancel),
+                _ => None,
+            };
+        }
+        if self.filter_typing {
+            match key.code {
+                KeyCode::Esc => return Some(Action::Cancel),
+                KeyCode::Enter => return Some(Action::FilterAccept),
+                KeyCode::Backspace => return Some(Action::FilterBackspace),
+                KeyCode::Char(c) if !key.ctrl && !key.alt => return Some(Action::FilterInput(c)),
+                _ => {}
+            }
+        }
+        match self.keymap.action_for(&key) {
+            Some(a) => Some(a),
+            None if key.code == KeyCode::Esc && !self.filter.is_empty() => Some(Action::Cancel),
+            None => None,
+        }
+    }
+}

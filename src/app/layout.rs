@@ -1,0 +1,74 @@
+//! Where things are on the list, shared by the drawing (`ui::reservations`) and by mouse
+//! clicks (`App::badge_at`), so a click lands on exactly what was drawn there.
+
+use crate::domain::ReservationRow;
+
+/// Display width in terminal columns (wide and combining characters counted right).
+fn text_width(s: &str) -> usize {
+    ratatui::text::Span::raw(s).width()
+}
+
+/// The screen row of the first reservation: the title line, then the table head.
+pub const FIRST_ROW_Y: u16 = 2;
+/// The guest column starts after the pointer (1) and the time (5), each followed by a space.
+pub const GUEST_X: u16 = 8;
+/// Width of each email-marker column.
+pub const MARKER_WIDTH: u16 = 4;
+
+/// The list's columns at one terminal width.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Columns {
+    pub status: bool,
+    pub phone: bool,
+    /// Width of the guest column (name and error badge).
+    pub guest: u16,
+}
+
+impl Columns {
+    /// Columns drop out right-to-left (phone, then status) on narrow terminals.
+    pub fn for_width(width: u16) -> Self {
+        let status = width >= 55;
+        let phone = width >= 70;
+        // pointer, time, party, markers, and the optional columns, each + 1 space.
+        let mut fixed = GUEST_X + 1 + 4 + 3 * (MARKER_WIDTH + 1);
+        if status {
+            fixed += 11;
+        }
+        if phone {
+            fixed += 18;
+        }
+        Columns { status, phone, guest: width.saturating_sub(fixed) }
+    }
+}
+
+/// How a row's guest cell is laid out: the name (shortened with `…` when the badge needs
+/// the room) and where the badge starts, relative to the cell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GuestCell {
+    pub name: String,
+    /// Column offset of the badge in the cell, and its width; `None` without a badge.
+    pub badge: Option<(u16, u16)>,
+}
+
+/// Lays out `row`'s guest cell in `width` columns with the badge text `badge`.
+pub fn guest_cell(row: &ReservationRow, badge: Option<&str>, width: u16) -> GuestCell {
+    let name = row.guest.name.as_str();
+    let Some(badge) = badge else { return GuestCell { name: name.to_owned(), badge: None } };
+    let badge_w = text_width(badge) as u16;
+    let room = usize::from(width.saturating_sub(badge_w + 1));
+    let shown = if text_width(name) <= room {
+        name.to_owned()
+    } else {
+        let mut s = String::new();
+        for c in name.chars() {
+            if text_width(&s) + 2 > room {
+                break;
+            }
+            s.push(c);
+        }
+        s.push('…');
+        s
+    };
+    let at = text_width(&shown) as u16 + 1;
+    GuestCell { name: shown, badge: Some((at, badge_w)) }
+}

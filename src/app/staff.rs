@@ -1,0 +1,213 @@
+//! What staff do to a reservation (confirm, complete, cancel, add, resend, correct the
+//! address) and what comes back: the data thread's outcomes and the outbox worker's reports,
+//! turned into prompts and status-line news. Checks that need no database (a status the
+//! rules forbid, a blocked address) answer at once, without a round trip.
+
+use super::errors::LastError;
+use super::form::{Filled, Form};
+use super::{App, Command, Confirm, Notice, Outcome};
+use crate::action::Action;
+use crate::domain::{MessageState, ReservationRow, ReservationStatus};
+use crate::event::Service;
+use crate::mail::Report;
+
+/// `anna@example.org` -> `a…@example.org`: enough for staff to recognise the guest on a
+/// screen the guests at the stand can also read.
+pub fn mask_email(email: &str) -> String {
+    match email.rsplit_once('@') {
+        Some((local, domain)) => {
+            let first: String = local.chars().take(1).collect();
+            format!("{first}…@{domain}")
+        }
+        None => "…".to_owned(),
+    }
+}
+
+impl App {
+    /// Applies the actions of this file; see [`App::update`].
+    pub(super) fn staff(&mut self, action: Action) -> bool {
+        match action {
+            Action::Confirm => self.change_status(ReservationStatus::Confirmed, false),
+            Action::Complete => self.change_status(ReservationStatus::Completed, false),
+            Action::CancelReservation => self.change_status(ReservationStatus::Cancelled, true),
+            Action::NewReservation => {
+                self.form = Some(Form::new_reservation(self.day, self.language));
+                true
+            }
+            Action::Resend => self.resend(),
+            Action::EditEmail => match self.selected_row() {
+                Some(r) => {
+                    self.form = Some(Form::edit_email(r.id, r.guest.id, &r.guest.email));
+                    true
+                }
+                None => self.notice(Notice::error(self.strings.no_selection)),
+            },
+            Action::FormInput(c) => self.with_form(|f| f.input(c)),
+            Action::FormBackspace => self.with_form(Form::backspace),
+            Action::FormNext => self.with_form(Form::next),
+            Action::FormPrevious => self.with_form(Form::previous),
+            Action::FormCancel => self.form.take().is_some(),
+            Action::FormSubmit => self.submit_form(),
+            Action::Run(command) => {
+                self.commands.push(command);
+                false
+            }
+            Action::ShowLastError => self.show_last_error(),
+            Action::ResetCounter => self.ask_reset(),
+            Action::Click(x, y) => self.click(x, y),
+            Action::Done(outcome) => self.outcome(outcome),
+            Action::Mail(report) => self.mail_report(&report),
+            Action::ServiceOff(service, why) => {
+                let what = match service {
+                    Service::Sending => self.strings.sending_off,
+                    Service::Tracking => self.strings.tracking_off,
+                };
+                self.notice(Notice::error(format!("{what}: {why}")))
+            }
+            _ => false,
+        }
+    }
+
+    pub(super) fn set_notice(&mut self, notice: Notice) -> bool {
+        self.notice(notice)
+    }
+
+    fn notice(&mut self, notice: Notice) -> bool {
+        self.status = Some(notice);
+        true
+    }
+
+    fn with_form(&mut self, f: impl FnOnce(&mut Form)) -> bool {
+        match self.form.as_mut() {
+            Some(form) => {
+                f(form);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// `c`, `d`, `x`. A change the rules forbid is refused here, in the staff's language;
+    /// cancelling asks first.
+    fn change_status(&mut self, to: ReservationStatus, ask: bool) -> bool {
+        let Some(r) = self.selected_row() else {
+            return self.notice(Notice::error(self.strings.no_selection));
+        };
+        if let Err(e) = r.status.transition(to) {
+            return self.notice(Notice::error(self.strings.transition(e.from, e.to)));
+        }
+        let command = Command::SetStatus { id: r.id, to };
+        if ask {
+            let time = r.starts_at.format("%H:%M").to_string();
+            let question = self.strings.cancel_question(&r.guest.name, &time);
+            self.confirm = Some(Confirm { question, yes: Box::new(Action::Run(command)) });
+            true
+        } else {
+            self.commands.push(command);
+            false
+        }
+    }
+
+    /// `r`: a blocked address is refused here (nothing is sent); the store decides the rest
+    /// and may ask back (an opened confirmation).
+    fn resend(&mut self) -> bool {
+        let Some(r) = self.selected_row() else {
+            return self.notice(Notice::error(self.strings.no_selection));
+        };
+        if r.status != ReservationStatus::Confirmed {
+            return self.notice(Notice::error(self.strings.not_confirmed));
+        }
+        if r.address.blocked {
+            return self.notice(Notice::error(self.strings.blocked(Some(r.address.error_count))));
+        }
+        self.commands.push(Command::Resend { id: r.id, force: false });
+        false
+    }
+
+    fn submit_form(&mut self) -> bool {
+        let Some(form) = self.form.as_mut() else { return false };
+        match form.submit() {
+            Some(Filled::Reservation(r)) => {
+                self.form = None;
+                self.commands.push(Command::Create(r));
+            }
+            Some(Filled::Email { reservation_id, guest_id, email }) => {
+                self.form = None;
+                self.commands.push(Command::ChangeEmail { reservation_id, guest_id, email });
+            }
+            None => {}
+        }
+        true
+    }
+
+    fn outcome(&mut self, outcome: Outcome) -> bool {
+        let s = self.strings;
+        let notice = match outcome {
+            Outcome::StatusChanged { name, to, queued } => Notice::info(s.status_changed(&name, to, queued)),
+            Outcome::Created { name, day } => {
+                self.go_to(day);
+                Notice::info(s.created(&name, day))
+            }
+            Outcome::ResendQueued { recipient } => Notice::info(s.resend_queued(&mask_email(&recipient))),
+            Outcome::ResendBlocked { error_count } => Notice::error(s.blocked(Some(error_count))),
+            Outcome::ResendNeedsConfirmation { id, opened, last_opened } => {
+                let last = last_opened
+                    .and_then(chrono::DateTime::from_timestamp_millis)
+                    .map(|t| t.with_timezone(&chrono::Local).format(crate::strings::DATE_TIME).to_string());
+                let question = s.resend_again(opened, last.as_deref());
+                let yes = Box::new(Action::Run(Command::Resend { id, force: true }));
+                self.confirm = Some(Confirm { question, yes });
+                return true;
+            }
+            Outcome::EmailChanged { reservation_id, email, confirmed } => {
+                if confirmed {
+                    // The guest never saw the confirmation sent to the typo: send it again
+                    // without asking a second time about earlier opens.
+                    let yes = Box::new(Action::Run(Command::Resend { id: reservation_id, force: true }));
+                    self.confirm = Some(Confirm { question: s.resend_to_new(&email), yes });
+                }
+                Notice::info(s.email_changed(&email))
+            }
+            Outcome::LastError { name, record } => {
+                self.last_error = Some(LastError::new(name, record, self.language));
+                return true;
+            }
+            Outcome::AddressReset { email } => return self.address_reset(&email),
+            Outcome::Refused(e) => Notice::error(s.transition(e.from, e.to)),
+            Outcome::Failed(why) => Notice::error(format!("{}: {why}", s.command_failed)),
+        };
+        self.notice(notice)
+    }
+
+    /// One message the worker moved on. A blocked address is named with its error count,
+    /// which the list already knows.
+    fn mail_report(&mut self, report: &Report) -> bool {
+        let s = self.strings;
+        let masked = mask_email(&report.recipient);
+        let notice = match report.state {
+            MessageState::Sent => Notice::info(s.mail_report(report.kind, report.state, &masked, &report.detail)),
+            MessageState::Suppressed => {
+                let count = self.guest_row(&report.recipient).map(|r| r.address.error_count);
+                Notice::error(s.blocked(count))
+            }
+            _ => Notice::error(s.mail_report(report.kind, report.state, &masked, &report.detail)),
+        };
+        self.notice(notice)
+    }
+
+    fn guest_row(&self, email: &str) -> Option<&ReservationRow> {
+        self.rows.iter().find(|r| r.guest.email.eq_ignore_ascii_case(email))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mask_email;
+
+    #[test]
+    fn only_the_first_letter_of_the_local_part_shows() {
+        assert_eq!(mask_email("anna.peeters@example.org"), "a…@example.org");
+        assert_eq!(mask_email("é@x.be"), "é…@x.be");
+        assert_eq!(mask_email("nonsense"), "…");
+    }
+}

@@ -1,0 +1,229 @@
+//! Every string a user reads on the screen, in English and French (Dutch falls back to
+//! English until someone translates it). The French uses the product brief's own words.
+
+use chrono::{Datelike as _, NaiveDate};
+
+use crate::action::Action;
+use crate::domain::{AddressError, EmailKind, Language, Marker, MessageState, ReservationStatus};
+
+/// How the screen writes a moment (the brief's "23/11/2026 19:02"), in both languages.
+pub const DATE_TIME: &str = "%d/%m/%Y %H:%M";
+
+/// One language's texts. Plain fields so a missing translation is a compile error.
+#[derive(Debug)]
+pub struct Strings {
+    pub weekdays: [&'static str; 7],
+    pub months: [&'static str; 12],
+    pub today: &'static str,
+    pub loading: &'static str,
+    pub col_time: &'static str,
+    pub col_guest: &'static str,
+    pub col_party: &'static str,
+    pub col_status: &'static str,
+    pub col_phone: &'static str,
+    /// Column heads of the pending, confirmed and completed email markers.
+    pub col_markers: [&'static str; 3],
+    pub empty_day: &'static str,
+    pub no_match: &'static str,
+    pub filter_prompt: &'static str,
+    pub too_small: &'static str,
+    pub help_title: &'static str,
+    pub help_keys: &'static str,
+    pub help_legend: &'static str,
+    pub help_markers_order: &'static str,
+    pub help_close: &'static str,
+    pub filter_keys: &'static str,
+    pub ctrl_c: &'static str,
+    pub confirm_hint: &'static str,
+    pub load_failed: &'static str,
+    pub not_opened_yet: &'static str,
+    pub last_opened: &'static str,
+    /// Footer hint words for: move, day, today, filter, status, new, resend, email, last error,
+    /// reset, help, quit.
+    pub hints: [&'static str; 12],
+    /// Footer legend words for: opened, machine-opened, sent, queued, failed.
+    pub legend_short: [&'static str; 5],
+    pub form_new_title: &'static str,
+    pub form_email_title: &'static str,
+    /// Labels of: name, email, phone, party, date, time, language.
+    pub form_labels: [&'static str; 7],
+    /// What each field expects, shown when it is empty and focused.
+    pub form_examples: [&'static str; 7],
+    pub form_hint: &'static str,
+    /// Field errors: required, phone, party, date, time, language.
+    pub field_errors: [&'static str; 6],
+    pub no_selection: &'static str,
+    pub not_confirmed: &'static str,
+    pub sending_off: &'static str,
+    /// The badge of an address past the error threshold.
+    pub blocked_badge: &'static str,
+    pub no_errors: &'static str,
+    /// Help legend of the badges: with errors, blocked.
+    pub help_badges: [&'static str; 2],
+    pub last_error_title: &'static str,
+    /// Labels of the popup's lines: address, errors, when, code, server said, meaning, next step.
+    pub last_error_labels: [&'static str; 7],
+    pub last_error_close: &'static str,
+    reset_question: fn(&str, u32) -> String,
+    counter_reset: fn(&str) -> String,
+    pub tracking_off: &'static str,
+    pub command_failed: &'static str,
+    address_error: fn(&AddressError) -> String,
+    transition: fn(&str, &str) -> String,
+    cancel_question: fn(&str, &str) -> String,
+    resend_again: fn(u32, Option<&str>) -> String,
+    resend_to_new: fn(&str) -> String,
+    status_changed: fn(&str, &str, bool) -> String,
+    created: fn(&str, &str) -> String,
+    resend_queued: fn(&str) -> String,
+    blocked: fn(Option<u32>) -> String,
+    email_changed: fn(&str) -> String,
+    mail_report: fn(EmailKind, MessageState, &str, &str) -> String,
+    opened_times: fn(u32) -> String,
+    counts: fn(usize, u32) -> String,
+    matches: fn(usize, usize) -> String,
+    statuses: [&'static str; 5],
+    markers: [&'static str; 7],
+    actions: [&'static str; 20],
+}
+
+mod en;
+mod fr;
+
+pub use en::EN;
+pub use fr::FR;
+
+impl Strings {
+    /// The texts of a language; Dutch falls back to English for now.
+    pub fn of(lang: Language) -> &'static Strings {
+        match lang {
+            Language::Fr => &FR,
+            Language::En | Language::Nl => &EN,
+        }
+    }
+
+    /// "Monday 23 November 2026" / "lundi 23 novembre 2026".
+    pub fn date(&self, d: NaiveDate) -> String {
+        let wd = self.weekdays[d.weekday().num_days_from_monday() as usize];
+        let month = self.months[d.month0() as usize];
+        format!("{wd} {} {month} {}", d.day(), d.year())
+    }
+
+    /// "12 reservations · 40 covers".
+    pub fn counts(&self, reservations: usize, covers: u32) -> String {
+        (self.counts)(reservations, covers)
+    }
+
+    /// "3 of 12" for a filter.
+    pub fn matches(&self, shown: usize, total: usize) -> String {
+        (self.matches)(shown, total)
+    }
+
+    /// "Opened (3 times)" / "Ouvert (3 fois)", for the detail and history panes.
+    pub fn opened_times(&self, n: u32) -> String {
+        (self.opened_times)(n)
+    }
+
+    pub fn status(&self, s: ReservationStatus) -> &'static str {
+        let i = ReservationStatus::ALL.iter().position(|x| *x == s).unwrap_or(0);
+        self.statuses[i]
+    }
+
+    /// What a marker means, for the legend.
+    pub fn marker(&self, m: Marker) -> &'static str {
+        let i = Marker::ALL.iter().position(|x| *x == m).unwrap_or(0);
+        self.markers[i]
+    }
+
+    /// Why a typed address was refused.
+    pub fn address_error(&self, e: &AddressError) -> String {
+        (self.address_error)(e)
+    }
+
+    /// "A completed reservation cannot become confirmed".
+    pub fn transition(&self, from: ReservationStatus, to: ReservationStatus) -> String {
+        (self.transition)(self.status(from), self.status(to))
+    }
+
+    /// "Cancel the reservation of Anna at 19:30?"
+    pub fn cancel_question(&self, name: &str, time: &str) -> String {
+        (self.cancel_question)(name, time)
+    }
+
+    /// The guest already opened the confirmation: send it again?
+    pub fn resend_again(&self, opened: u32, last_opened: Option<&str>) -> String {
+        (self.resend_again)(opened, last_opened)
+    }
+
+    /// After an address correction: resend the confirmation to it?
+    pub fn resend_to_new(&self, email: &str) -> String {
+        (self.resend_to_new)(email)
+    }
+
+    /// "Reset the error counter of anna@example.org (13 errors)? …"
+    pub fn reset_question(&self, email: &str, errors: u32) -> String {
+        (self.reset_question)(email, errors)
+    }
+
+    pub fn counter_reset(&self, masked: &str) -> String {
+        (self.counter_reset)(masked)
+    }
+
+    /// "Anna: confirmed, email queued".
+    pub fn status_changed(&self, name: &str, to: ReservationStatus, queued: bool) -> String {
+        (self.status_changed)(name, self.status(to), queued)
+    }
+
+    /// "Reservation added for Anna on Monday 23 November 2026".
+    pub fn created(&self, name: &str, day: NaiveDate) -> String {
+        (self.created)(name, &self.date(day))
+    }
+
+    pub fn resend_queued(&self, masked: &str) -> String {
+        (self.resend_queued)(masked)
+    }
+
+    /// "Not sent: address blocked after 13 errors".
+    pub fn blocked(&self, errors: Option<u32>) -> String {
+        (self.blocked)(errors)
+    }
+
+    pub fn email_changed(&self, email: &str) -> String {
+        (self.email_changed)(email)
+    }
+
+    /// The status line for one message the outbox worker moved on; `masked` is the
+    /// recipient with its local part hidden, `detail` the server's words.
+    pub fn mail_report(&self, kind: EmailKind, state: MessageState, masked: &str, detail: &str) -> String {
+        (self.mail_report)(kind, state, masked, detail)
+    }
+
+    /// What a bindable action does, for the help.
+    pub fn action(&self, a: &Action) -> &'static str {
+        Action::BINDABLE.iter().position(|x| x == a).map_or("", |i| self.actions[i])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_read_naturally_in_both_languages() {
+        let d = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        assert_eq!(EN.date(d), "Monday 23 November 2026");
+        assert_eq!(FR.date(d), "lundi 23 novembre 2026");
+    }
+
+    #[test]
+    fn french_uses_the_brief_words() {
+        assert_eq!(FR.marker(Marker::Sent), "Pas encore ouvert");
+        assert_eq!(FR.opened_times(3), "Ouvert (3 fois)");
+        assert_eq!(FR.last_opened, "Dernière ouverture");
+        assert_eq!(FR.counts(2, 7), "2 réservations · 7 couverts");
+        assert_eq!(EN.counts(1, 1), "1 reservation · 1 cover");
+        assert_eq!(FR.status(ReservationStatus::NoShow), "absent");
+        assert_eq!(EN.action(&Action::Quit), "quit");
+        assert!(std::ptr::eq(Strings::of(Language::Nl), &raw const EN));
+    }
+}

@@ -1,0 +1,87 @@
+//! The background services the screen runs beside itself, each on its own thread with its own
+//! SQLite connection, all stopped by the one stop flag the runner sets on quit:
+//! the outbox worker (sends what is queued) and the tracking-pixel endpoint (records opens;
+//! its shutdown flushes the opens it answered). A service that cannot start, such as the
+//! endpoint on a port another program holds, leaves the screen running and says why on the
+//! status line.
+
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::sync::mpsc::Sender;
+use std::thread::{self, JoinHandle};
+
+use crate::config::{Config, Paths};
+use crate::event::{Event, Service};
+use crate::mail::{self, Worker};
+use crate::tracker::{self, Tracker, TrackerOptions};
+
+/// The running services' threads.
+#[derive(Debug, Default)]
+pub struct Services {
+    threads: Vec<JoinHandle<()>>,
+}
+
+impl Services {
+    /// Waits for every service to finish (after the stop flag was set).
+    pub fn join(self) {
+        for t in self.threads {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Starts the services; failures go to `events` as [`Event::ServiceOff`].
+pub fn start(config: &Config, paths: &Paths, events: &Sender<Event>, stop: &Arc<AtomicBool>) -> Services {
+    let mut services = Services::default();
+    let off = |service, why: String| {
+        tracing::warn!("{service:?} is off: {why}");
+        let _ = events.send(Event::ServiceOff(service, why));
+    };
+    match Worker::open(config, &paths.db, &paths.outbox) {
+        Ok(worker) => {
+            let (tx, stop) = (events.clone(), Arc::clone(stop));
+            let spawned = thread::Builder::new().name("outbox".into()).spawn(move || {
+                let report = |e: mail::Event| {
+                    if let mail::Event::Done(r) = e {
+                        let _ = tx.send(Event::Mail(r));
+                    }
+                };
+                if let Err(e) = worker.run_until_with(&stop, report) {
+                    tracing::warn!("the outbox worker stopped: {e}");
+                }
+            });
+            match spawned {
+                Ok(t) => services.threads.push(t),
+                Err(e) => off(Service::Sending, e.to_string()),
+            }
+        }
+        Err(e) => off(Service::Sending, e.to_string()),
+    }
+    let options = TrackerOptions {
+        retention: tracker::retention_days(config.open_retention_days),
+        // A host stand sees a handful of opens a minute: two threads are plenty.
+        workers: 2,
+        ..TrackerOptions::default()
+    };
+    match Tracker::start(&config.tracking_listen, &paths.db, options) {
+        Ok(endpoint) => {
+            tracing::info!("tracking pixel on http://{}/o/<token>.gif", endpoint.local_addr());
+            let stop = Arc::clone(stop);
+            let spawned = thread::Builder::new().name("tracker".into()).spawn(move || {
+                while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                    thread::sleep(std::time::Duration::from_millis(50));
+                }
+                match endpoint.shutdown() {
+                    Ok(report) => tracing::info!(?report, "tracker stopped"),
+                    Err(e) => tracing::warn!("tracker stopped: {e}"),
+                }
+            });
+            match spawned {
+                Ok(t) => services.threads.push(t),
+                Err(e) => off(Service::Tracking, e.to_string()),
+            }
+        }
+        Err(e) => off(Service::Tracking, e.to_string()),
+    }
+    services
+}

@@ -1,0 +1,47 @@
+//! The last-error popup of a guest's address: when the error came, the remote server's code
+//! and words, and what it means with the next step, in the staff's language.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
+
+use super::centered;
+use super::theme::Theme;
+use crate::app::{App, LastError};
+
+/// Wide enough for a typical diagnostic on two lines, narrow enough to read at a glance.
+const MAX_WIDTH: u16 = 76;
+
+pub(super) fn render(app: &App, e: &LastError, theme: Theme, area: Rect, buf: &mut Buffer) {
+    let s = app.strings;
+    let labels = s.last_error_labels;
+    let label_width = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+    let line = |i: usize, value: Span<'static>| {
+        Line::from(vec![Span::styled(format!("{:<label_width$}  ", labels[i]), theme.bold()), value])
+    };
+    let badge = if e.blocked { s.blocked_badge.to_owned() } else { format!("⚠{}", e.error_count) };
+    let badge_style = if e.blocked { theme.badge_blocked() } else { theme.badge_errors() };
+    let code = [e.reply_code.as_deref(), e.status.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" ");
+    let dash = || "—".to_owned();
+    let lines = vec![
+        line(0, Span::raw(format!("{} ({})", e.email, e.name))),
+        line(1, Span::styled(format!("{badge} ({})", e.error_count), badge_style)),
+        line(2, Span::raw(e.at.clone().unwrap_or_else(dash))),
+        line(3, Span::raw(if code.is_empty() { dash() } else { code })),
+        line(4, Span::styled(e.diagnostic.clone().unwrap_or_else(dash), theme.dim())),
+        line(5, Span::raw(e.explanation)),
+        line(6, Span::styled(e.next_step, theme.key())),
+        Line::default(),
+        Line::from(Span::styled(s.last_error_close, theme.dim())),
+    ];
+    let widest = lines.iter().map(Line::width).max().unwrap_or(0) as u16 + 4;
+    let width = widest.min(MAX_WIDTH).min(area.width);
+    let inner = usize::from(width.saturating_sub(2)).max(1);
+    // Wrapped lines take more rows: count them so nothing is cut.
+    let rows: usize = lines.iter().map(|l| l.width().max(1).div_ceil(inner) + usize::from(l.width() > inner)).sum();
+    let popup = centered(area, width, rows as u16 + 2);
+    Clear.render(popup, buf);
+    let block = Block::bordered().title(Line::from(format!(" {} ", s.last_error_title)).centered());
+    Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).render(popup, buf);
+}

@@ -1,0 +1,210 @@
+//! What staff do to a reservation, through the App's state machine without a terminal:
+//! keys -> actions -> commands for the data thread, prompts, forms, and the status line fed
+//! by outcomes and the outbox worker's reports.
+
+// Test code: a failed unwrap is a failed test, with its location.
+#![allow(clippy::unwrap_used)]
+
+use chrono::{NaiveDate, NaiveDateTime};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use guestmail::action::Action;
+use guestmail::app::{App, Command, Outcome};
+use guestmail::domain::{
+    AddressHealth, EmailKind, Guest, Language, Marker, MessageState, ReservationRow, ReservationStatus,
+};
+use guestmail::event::{Event, Service};
+use guestmail::keymap::Keymap;
+use guestmail::mail::Report;
+
+fn day() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+}
+
+fn row(id: i64, name: &str, status: ReservationStatus) -> ReservationRow {
+    ReservationRow {
+        id,
+        starts_at: NaiveDateTime::parse_from_str(&format!("2026-11-23 19:{:02}", id * 5), "%Y-%m-%d %H:%M").unwrap(),
+        party_size: 2,
+        status,
+        notes: String::new(),
+        confirmed_by_phone: false,
+        guest: Guest {
+            id: id * 10,
+            name: name.into(),
+            email: format!("{}@example.org", name.to_lowercase()),
+            phone: String::new(),
+            language: Language::En,
+        },
+        address: AddressHealth::default(),
+        markers: [Marker::Sent, Marker::None, Marker::None],
+    }
+}
+
+/// Rows: 1 Anna pending, 2 Bram confirmed, 3 Chloé confirmed with a blocked address.
+fn app(lang: Language) -> App {
+    let mut app = App::new("Bistro", lang, Keymap::default(), day(), day());
+    app.update(Action::Resize(100, 20));
+    let mut blocked = row(3, "Chloe", ReservationStatus::Confirmed);
+    blocked.address = AddressHealth { error_count: 13, blocked: true, last_error: Some("550 5.1.1".into()) };
+    let rows = vec![row(1, "Anna", ReservationStatus::Pending), row(2, "Bram", ReservationStatus::Confirmed), blocked];
+    app.update(Action::DayLoaded(day(), rows));
+    app
+}
+
+fn press(app: &mut App, code: KeyCode) {
+    if let Some(a) = app.action_for(Event::Key(KeyEvent::new(code, KeyModifiers::NONE))) {
+        app.update(a);
+    }
+}
+
+fn typed(app: &mut App, text: &str) {
+    for c in text.chars() {
+        press(app, KeyCode::Char(c));
+    }
+}
+
+fn status(app: &App) -> (String, bool) {
+    app.status.as_ref().map(|n| (n.text.clone(), n.error)).unwrap_or_default()
+}
+
+#[test]
+fn c_and_d_hand_status_changes_to_the_data_thread_and_illegal_ones_are_refused_here() {
+    let mut app = app(Language::En);
+    press(&mut app, KeyCode::Char('c'));
+    assert_eq!(app.take_commands(), vec![Command::SetStatus { id: 1, to: ReservationStatus::Confirmed }]);
+    press(&mut app, KeyCode::Char('d'));
+    assert!(app.take_commands().is_empty(), "a pending reservation cannot be completed");
+    assert_eq!(status(&app), ("A pending reservation cannot become completed".into(), true));
+    app.update(Action::Done(Outcome::StatusChanged {
+        name: "Anna".into(),
+        to: ReservationStatus::Confirmed,
+        queued: true,
+    }));
+    assert_eq!(status(&app), ("Anna: confirmed, email queued".into(), false));
+}
+
+#[test]
+fn x_cancels_only_after_yes() {
+    let mut app = app(Language::En);
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Char('x'));
+    assert_eq!(app.confirm.as_ref().unwrap().question, "Cancel the reservation of Bram at 19:10?");
+    assert!(app.take_commands().is_empty());
+    press(&mut app, KeyCode::Char('n'));
+    assert!(app.confirm.is_none() && app.take_commands().is_empty(), "no means nothing is written");
+    press(&mut app, KeyCode::Char('x'));
+    press(&mut app, KeyCode::Char('y'));
+    assert_eq!(app.take_commands(), vec![Command::SetStatus { id: 2, to: ReservationStatus::Cancelled }]);
+}
+
+#[test]
+fn r_refuses_a_blocked_address_and_asks_before_resending_an_opened_confirmation() {
+    let mut app = app(Language::En);
+    press(&mut app, KeyCode::Char('r'));
+    assert_eq!(status(&app).0, "Only a confirmed reservation has a confirmation to resend");
+    press(&mut app, KeyCode::End);
+    press(&mut app, KeyCode::Char('r'));
+    assert_eq!(status(&app), ("Not sent: address blocked after 13 errors".into(), true));
+    assert!(app.take_commands().is_empty(), "nothing is sent to a blocked address");
+
+    press(&mut app, KeyCode::Char('k'));
+    press(&mut app, KeyCode::Char('r'));
+    assert_eq!(app.take_commands(), vec![Command::Resend { id: 2, force: false }]);
+    app.update(Action::Done(Outcome::ResendNeedsConfirmation { id: 2, opened: 3, last_opened: None }));
+    let q = &app.confirm.as_ref().unwrap().question;
+    assert_eq!(q, "The guest already opened the confirmation (3 times). Send it again?");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.take_commands(), vec![Command::Resend { id: 2, force: true }]);
+    app.update(Action::Done(Outcome::ResendQueued { recipient: "bram@example.org".into() }));
+    assert_eq!(status(&app), ("Confirmation queued for b…@example.org".into(), false));
+}
+
+#[test]
+fn the_new_reservation_form_takes_the_keys_checks_each_field_and_saves() {
+    let mut app = app(Language::En);
+    press(&mut app, KeyCode::Char('n'));
+    assert!(app.form.is_some());
+    press(&mut app, KeyCode::Enter);
+    let form = app.form.as_ref().unwrap();
+    assert!(form.errors[0].is_some() && form.errors[1].is_some(), "name and email are required: {form:?}");
+    assert!(app.take_commands().is_empty());
+    typed(&mut app, "Zoé q"); // `q` is text here, not quit
+    assert!(app.running);
+    press(&mut app, KeyCode::Tab);
+    typed(&mut app, "zoe@example");
+    press(&mut app, KeyCode::Tab);
+    let form = app.form.as_ref().unwrap();
+    assert!(form.errors[0].is_none(), "the name is fixed");
+    assert!(form.errors[1].is_some(), "the email is checked on leaving it");
+    press(&mut app, KeyCode::BackTab);
+    typed(&mut app, ".org");
+    for _ in 0..4 {
+        press(&mut app, KeyCode::Tab); // phone, party, date, time
+    }
+    typed(&mut app, "20h15");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.form.is_none(), "saved");
+    let Command::Create(r) = app.take_commands().pop().unwrap() else { panic!("not a create") };
+    assert_eq!((r.name.as_str(), r.email.as_str(), r.party_size), ("Zoé q", "zoe@example.org", 2));
+    assert_eq!(r.starts_at.to_string(), "2026-11-23 20:15:00");
+    assert_eq!((r.language, r.status), (Language::En, ReservationStatus::Pending));
+
+    press(&mut app, KeyCode::Char('n'));
+    press(&mut app, KeyCode::Esc);
+    assert!(app.form.is_none() && app.take_commands().is_empty(), "Esc cancels");
+}
+
+#[test]
+fn e_corrects_the_address_then_offers_to_resend_the_confirmation() {
+    let mut app = app(Language::Fr);
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Char('e'));
+    assert_eq!(app.form.as_ref().unwrap().fields[0].1, "bram@example.org");
+    for _ in 0.."example.org".len() {
+        press(&mut app, KeyCode::Backspace);
+    }
+    typed(&mut app, "gmail");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.form.as_ref().unwrap().errors[0].is_some(), "bram@gmail has no dot: refused");
+    typed(&mut app, ".com");
+    press(&mut app, KeyCode::Enter);
+    let change = Command::ChangeEmail { reservation_id: 2, guest_id: 20, email: "bram@gmail.com".into() };
+    assert_eq!(app.take_commands(), vec![change]);
+    app.update(Action::Done(Outcome::EmailChanged {
+        reservation_id: 2,
+        email: "bram@gmail.com".into(),
+        confirmed: true,
+    }));
+    assert_eq!(status(&app).0, "Adresse e-mail changée en bram@gmail.com");
+    assert_eq!(
+        app.confirm.as_ref().unwrap().question,
+        "Adresse changée en bram@gmail.com. Lui renvoyer la confirmation ?"
+    );
+    press(&mut app, KeyCode::Char('o'));
+    assert_eq!(app.take_commands(), vec![Command::Resend { id: 2, force: true }]);
+}
+
+#[test]
+fn worker_reports_reach_the_status_line_with_the_address_masked() {
+    let mut app = app(Language::En);
+    let report = |state, recipient: &str| Report {
+        message: 7,
+        kind: EmailKind::Confirmed,
+        recipient: recipient.into(),
+        state,
+        detail: "250 OK".into(),
+    };
+    let sent = app.action_for(Event::Mail(report(MessageState::Sent, "anna@example.org"))).unwrap();
+    app.update(sent);
+    assert_eq!(status(&app), ("Confirmation sent to a…@example.org".into(), false));
+    app.update(Action::Mail(report(MessageState::Suppressed, "chloe@example.org")));
+    assert_eq!(status(&app), ("Not sent: address blocked after 13 errors".into(), true));
+    app.update(Action::Mail(Report {
+        detail: "550 5.1.1 no such user".into(),
+        ..report(MessageState::Failed, "x@y.be")
+    }));
+    assert_eq!(status(&app).0, "Confirmation to x…@y.be refused: 550 5.1.1 no such user");
+    let off = app.action_for(Event::ServiceOff(Service::Sending, "smtp_url: bad scheme".into())).unwrap();
+    app.update(off);
+    assert_eq!(status(&app), ("Sending is off: smtp_url: bad scheme".into(), true));
+}

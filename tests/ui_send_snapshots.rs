@@ -1,0 +1,121 @@
+//! Snapshots of what sending adds to the screen: the new-reservation form with a field in
+//! error, the yes/no prompts, and the status line, in English and French. Rendered into
+//! ratatui's `TestBackend` from the real SQLite fixture. Review with `cargo insta review`.
+
+// Test code: a failed unwrap is a failed test, with its location.
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use guestmail::action::Action;
+use guestmail::app::{App, Outcome};
+use guestmail::domain::{EmailKind, Language, MessageState};
+use guestmail::event::Event;
+use guestmail::keymap::Keymap;
+use guestmail::mail::Report;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::Color;
+use support::{day, marker_day};
+
+fn app_on(lang: Language) -> (App, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = marker_day(&dir.path().join("g.db"));
+    let mut app = App::new("Le Petit Bistro", lang, Keymap::default(), day(), day());
+    app.update(Action::DayLoaded(day(), store.day(day()).unwrap()));
+    (app, dir)
+}
+
+fn keys(app: &mut App, codes: &[KeyCode]) {
+    for code in codes {
+        if let Some(a) = app.action_for(Event::Key(KeyEvent::new(*code, KeyModifiers::NONE))) {
+            app.update(a);
+        }
+    }
+}
+
+fn text(app: &mut App, s: &str) {
+    keys(app, &s.chars().map(KeyCode::Char).collect::<Vec<_>>());
+}
+
+fn draw(app: &mut App, width: u16, height: u16) -> Terminal<TestBackend> {
+    app.update(Action::Resize(width, height));
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| f.render_widget(&*app, f.area())).unwrap();
+    terminal
+}
+
+/// Opens the form, types a name and a wrong address, and leaves the address field.
+fn form_with_a_bad_address(lang: Language) -> (App, tempfile::TempDir) {
+    let (mut app, dir) = app_on(lang);
+    keys(&mut app, &[KeyCode::Char('n')]);
+    text(&mut app, "Zoé Lambert");
+    keys(&mut app, &[KeyCode::Tab]);
+    text(&mut app, "zoe.example.org");
+    keys(&mut app, &[KeyCode::Tab]);
+    (app, dir)
+}
+
+#[test]
+fn the_new_reservation_form_names_the_wrong_field() {
+    let (mut app, _dir) = form_with_a_bad_address(Language::En);
+    let t = draw(&mut app, 100, 20);
+    insta::assert_snapshot!("form_new_error_en", t.backend());
+    let screen = format!("{}", t.backend());
+    assert!(screen.contains("✗ 'zoe.example.org' has no @"), "{screen}");
+    let (mut app, _dir) = form_with_a_bad_address(Language::Fr);
+    let t = draw(&mut app, 100, 20);
+    insta::assert_snapshot!("form_new_error_fr", t.backend());
+    assert!(format!("{}", t.backend()).contains("« zoe.example.org » n'a pas de @"));
+}
+
+#[test]
+fn the_email_form_is_one_field() {
+    let (mut app, _dir) = app_on(Language::En);
+    keys(&mut app, &[KeyCode::Char('e'), KeyCode::Backspace, KeyCode::Backspace, KeyCode::Backspace]);
+    keys(&mut app, &[KeyCode::Enter]);
+    let t = draw(&mut app, 80, 14);
+    insta::assert_snapshot!("form_email_error_en", t.backend());
+}
+
+#[test]
+fn the_prompts_ask_in_the_staff_language() {
+    let (mut app, _dir) = app_on(Language::En);
+    keys(&mut app, &[KeyCode::Char('x')]);
+    insta::assert_snapshot!("prompt_cancel_en", draw(&mut app, 80, 14).backend());
+    keys(&mut app, &[KeyCode::Esc]);
+    app.update(Action::Done(Outcome::ResendNeedsConfirmation { id: 1, opened: 3, last_opened: None }));
+    insta::assert_snapshot!("prompt_resend_again_en", draw(&mut app, 80, 14).backend());
+    let (mut app, _dir) = app_on(Language::Fr);
+    keys(&mut app, &[KeyCode::Char('x')]);
+    insta::assert_snapshot!("prompt_cancel_fr", draw(&mut app, 80, 14).backend());
+    keys(&mut app, &[KeyCode::Esc]);
+    app.update(Action::Done(Outcome::ResendNeedsConfirmation { id: 1, opened: 3, last_opened: None }));
+    insta::assert_snapshot!("prompt_resend_again_fr", draw(&mut app, 80, 14).backend());
+}
+
+#[test]
+fn the_status_line_says_what_the_worker_did() {
+    let report = |state| Report {
+        message: 1,
+        kind: EmailKind::Confirmed,
+        recipient: "amelie@example.org".into(),
+        state,
+        detail: "250 2.0.0 queued".into(),
+    };
+    for (lang, name) in [(Language::En, "status_sent_en"), (Language::Fr, "status_sent_fr")] {
+        let (mut app, _dir) = app_on(lang);
+        app.update(Action::Mail(report(MessageState::Sent)));
+        let t = draw(&mut app, 80, 12);
+        insta::assert_snapshot!(name, t.backend());
+    }
+    let (mut app, _dir) = app_on(Language::En);
+    // David's reservation is completed: cancelling it is refused, in words.
+    keys(&mut app, &[KeyCode::Char('j'), KeyCode::Char('j'), KeyCode::Char('j'), KeyCode::Char('x')]);
+    let t = draw(&mut app, 80, 12);
+    insta::assert_snapshot!("status_refused_en", t.backend());
+    let buf = t.backend().buffer();
+    let y = buf.area.height - 2;
+    assert_eq!(buf[(0, y)].fg, Color::Red, "a refusal is drawn as an error");
+}
