@@ -51,6 +51,9 @@ const NOTES: &[&str] = &["", "", "", "", "window table", "birthday", "high chair
 const LUNCH: &[(u32, u32)] = &[(12, 0), (12, 15), (12, 30), (12, 45), (13, 0), (13, 30)];
 const DINNER: &[(u32, u32)] = &[(18, 30), (19, 0), (19, 15), (19, 30), (20, 0), (20, 30), (21, 0), (21, 30)];
 
+/// The guests (by index) whose addresses get errors: the third is the blocked one.
+const TROUBLED_TODAY: [usize; 3] = [5, 22, 3];
+
 struct GuestRef {
     id: i64,
     email: String,
@@ -85,7 +88,12 @@ pub fn fill(store: &mut Store, opts: &DemoOptions) -> Result<DemoSummary> {
                 made += 1;
                 let (h, m) = pick_time(&mut rng, slot);
                 let starts = day.and_time(NaiveTime::from_hms_opt(h, m, 0).unwrap_or_default());
-                let guest = &guests[rng.usize(..guests.len())];
+                // Today opens with the guests whose addresses are in trouble, so a first look at
+                // the demo shows the error badge and the blocked address without scrolling.
+                let guest = match TROUBLED_TODAY.get(slot as usize) {
+                    Some(&i) if day == opts.today && i < guests.len() => &guests[i],
+                    _ => &guests[rng.usize(..guests.len())],
+                };
                 summary.messages += reservation(w, &mut rng, guest, starts, now, &domain)?;
             }
         }
@@ -131,7 +139,7 @@ fn new_guest(w: &DemoWriter<'_>, rng: &mut fastrand::Rng, i: u64) -> Result<Gues
 /// A few addresses with errors, and one blocked past the threshold, as staff would meet them.
 fn mark_troubled_addresses(w: &DemoWriter<'_>, guests: &mut [GuestRef]) -> Result<()> {
     let at = crate::store::now_ms() - 86_400_000;
-    for (n, g) in guests.iter().enumerate().filter(|(n, _)| n % 17 == 5) {
+    for (n, g) in guests.iter().enumerate().filter(|(n, _)| n % 17 == 5 || TROUBLED_TODAY[..2].contains(n)) {
         let count = (n % 4 + 1) as u32;
         w.address_errors(&g.email, count, false, "452 4.2.2 Mailbox full", at)?;
     }
@@ -199,7 +207,12 @@ fn reservation(
             sent_at,
             server_reply: sent_at.map(|_| "250 2.0.0 OK queued"),
             last_error: error,
-            next_attempt_at: (state == MessageState::Deferred).then_some(now_ms + 300_000),
+            // Due at once when queued (the worker picks it up), in five minutes when deferred.
+            next_attempt_at: match state {
+                MessageState::Queued => Some(at),
+                MessageState::Deferred => Some(now_ms + 300_000),
+                _ => None,
+            },
             opens: &opens,
         };
         w.message(&m, domain)?;
