@@ -116,6 +116,11 @@ pub(crate) fn status_after_reply(text: &str) -> Option<String> {
     })
 }
 
+/// The byte offset of the first SMTP reply code in `text`.
+pub(crate) fn first_reply_at(text: &str) -> Option<usize> {
+    reply_codes(text).next().map(|(at, _)| at)
+}
+
 /// Every SMTP reply code in `text` with its byte offset.
 fn reply_codes(text: &str) -> impl Iterator<Item = (usize, String)> + '_ {
     let bytes = text.as_bytes();
@@ -135,8 +140,12 @@ fn reply_codes(text: &str) -> impl Iterator<Item = (usize, String)> + '_ {
         if !matches!(after, b' ' | b'-' | b'\n' | b'\r' | b'\t' | b')' | b']' | b',') {
             return None;
         }
+        // A continuation (`550-5.1.1`, `550-'5.7.1 ...'`), not a number in a range (`550-600`
+        // stays a reply code too, but `450-` at a line's end does not).
         if after == b'-'
-            && !bytes.get(i + 4).is_some_and(|b| b.is_ascii_digit() || *b == b' ' || b.is_ascii_alphabetic())
+            && !bytes
+                .get(i + 4)
+                .is_some_and(|b| b.is_ascii_digit() || b.is_ascii_alphabetic() || matches!(b, b' ' | b'\'' | b'"'))
         {
             return None;
         }
