@@ -211,6 +211,10 @@ mod tests {
         assert_eq!(find_status("IP 192.168.5.1.2 and 1.2.3"), None);
         assert_eq!(find_reply_code("smtp; 550 5.1.1 user").as_deref(), Some("550"));
         assert_eq!(find_reply_code("at 12:34:56 in 2550"), None);
+        assert_eq!(
+            remote_status("5.1.0 - Unknown address error 550-'5.7.1 <a@b.c>... Access denied'").as_deref(),
+            Some("5.7.1")
+        );
         assert_eq!(emails("<Foo.Bar@Example.COM>: host said"), vec!["foo.bar@example.com"]);
         assert!(emails("no address @ here.").is_empty());
         assert_eq!(emails("<\"a..b\"@example.org>"), vec!["\"a..b\"@example.org"]);

@@ -167,6 +167,9 @@ const FAILURE_WORDS: &[&str] = &[
     "invalid address",
 ];
 
+/// Words that introduce the help desk of the reporting site, not a recipient.
+const HELP_WORDS: &[&str] = &["please contact", "further assistance", "for assistance"];
+
 /// The addresses the explanation names, minus the report's own parties and the sender.
 fn candidates(doc: &Doc, explanation: &str, original: &str) -> Vec<String> {
     let mut excluded: Vec<String> = ["from", "to", "return-path", "sender", "reply-to", "cc"]
@@ -177,23 +180,20 @@ fn candidates(doc: &Doc, explanation: &str, original: &str) -> Vec<String> {
     if let Some(from) = doc.original().as_deref().or(Some(original)).and_then(|o| header_in_text(o, "from")) {
         excluded.extend(scan::emails(&from));
     }
+    // The help desk the report names ("please contact <support@...>"), wherever it recurs
+    // (the same sentence is often repeated in another language).
+    for line in explanation.lines() {
+        let lower = line.to_ascii_lowercase();
+        if HELP_WORDS.iter().any(|w| lower.contains(w)) {
+            excluded.extend(scan::emails(line));
+        }
+    }
     let mut out: Vec<String> = Vec::new();
     for line in explanation.lines() {
         let lower = line.to_ascii_lowercase();
-        // The report's own parties, and the help desk it names ("please contact <support@...>").
-        if [
-            "mail from",
-            "message-id",
-            "received:",
-            "from:",
-            "reply-to",
-            "sender:",
-            "return-path",
-            "please contact",
-            "further assistance",
-        ]
-        .iter()
-        .any(|w| lower.contains(w))
+        if ["mail from", "message-id", "received:", "from:", "reply-to", "sender:", "return-path"]
+            .iter()
+            .any(|w| lower.contains(w))
         {
             continue;
         }
