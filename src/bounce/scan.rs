@@ -140,8 +140,8 @@ fn reply_codes(text: &str) -> impl Iterator<Item = (usize, String)> + '_ {
         if !matches!(after, b' ' | b'-' | b'\n' | b'\r' | b'\t' | b')' | b']' | b',') {
             return None;
         }
-        // A continuation (`550-5.1.1`, `550-'5.7.1 ...'`), not a number in a range (`550-600`
-        // stays a reply code too, but `450-` at a line's end does not).
+        // After a dash, a multi-line reply goes on with a digit, a letter, a space or a quote
+        // (`550-5.1.1`, `550-'5.7.1 ...'`); a dash followed by anything else is not a reply.
         if after == b'-'
             && !bytes
                 .get(i + 4)
