@@ -180,12 +180,13 @@ fn candidates(doc: &Doc, explanation: &str, original: &str) -> Vec<String> {
     if let Some(from) = doc.original().as_deref().or(Some(original)).and_then(|o| header_in_text(o, "from")) {
         excluded.extend(scan::emails(&from));
     }
-    // The help desk the report names ("please contact <support@...>"), wherever it recurs
-    // (the same sentence is often repeated in another language).
+    // The help desk the report names ("please contact <support@...>": the addresses after
+    // those words), wherever it recurs (the same sentence is often repeated in another
+    // language).
     for line in explanation.lines() {
         let lower = line.to_ascii_lowercase();
-        if HELP_WORDS.iter().any(|w| lower.contains(w)) {
-            excluded.extend(scan::emails(line));
+        if let Some(at) = HELP_WORDS.iter().filter_map(|w| lower.find(w)).min() {
+            excluded.extend(scan::emails(&lower[at..]));
         }
     }
     let mut out: Vec<String> = Vec::new();
