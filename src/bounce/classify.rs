@@ -3,6 +3,7 @@
 //! words that mean "not the address's fault" win over words that mean "no such address".
 
 use super::rules::RULES;
+use super::scan;
 use crate::domain::BounceClass;
 
 /// Why a message failed, as far as the report tells.
@@ -26,7 +27,7 @@ pub enum Reason {
 
 /// The reason a report gives: its words first, then its status code.
 pub fn reason(status: Option<&str>, diagnostic: &str) -> Reason {
-    let text = diagnostic.to_ascii_lowercase();
+    let text = remote_words(diagnostic).to_ascii_lowercase();
     // "550 : User unknown", the address slot left empty: the answer of a reception filter
     // (Japanese carriers give it when the guest's settings refuse the sender), not of a
     // mailbox lookup.
@@ -73,6 +74,19 @@ pub(crate) fn after_data(text: &str) -> bool {
         }
     }
     false
+}
+
+/// The remote server's own words in a diagnostic that opens with the reporting server's label
+/// of its summary code (`5.1.0 - Unknown address error 550-'5.7.1 ... Access denied'`): the
+/// label names the summary code, the quoted reply says what actually happened.
+fn remote_words(diagnostic: &str) -> &str {
+    let trimmed = diagnostic.trim_start();
+    let labelled =
+        scan::find_status(trimmed).is_some_and(|s| trimmed.starts_with(&s) && trimmed[s.len()..].starts_with(" - "));
+    match scan::first_reply_at(trimmed) {
+        Some(at) if labelled => &trimmed[at..],
+        _ => diagnostic,
+    }
 }
 
 /// The class of one recipient of a report.

@@ -44,6 +44,20 @@ pub(crate) const RULES: &[(&[&str], Reason)] = &[
         &["not found, try again", "try again later", "temporary failure", "temporarily", "only a temporary"],
         Reason::Temporary,
     ),
+    // The receiving host's own delivery program failing (procmail, a pipe): the fault of that
+    // server, whatever it adds ("id: No such user" about its own local account).
+    (
+        &[
+            "couldn't create",
+            "could not create",
+            "can't create",
+            "cannot create",
+            "lock failure",
+            "command died with status",
+            "operating system error",
+        ],
+        Reason::Temporary,
+    ),
     (
         &["has moved", "moved permanently", "no longer valid", "no longer available", "address changed"],
         Reason::HasMoved,
@@ -125,6 +139,8 @@ pub(crate) const RULES: &[(&[&str], Reason)] = &[
             "host or domain name not found",
             "hostname lookup",
             "domain is not reachable",
+            // Exim's unroutable address, as cPanel words it.
+            "account or domain may not exist",
         ],
         Reason::HostUnknown,
     ),

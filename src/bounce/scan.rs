@@ -116,6 +116,11 @@ pub(crate) fn status_after_reply(text: &str) -> Option<String> {
     })
 }
 
+/// The byte offset of the first SMTP reply code in `text`.
+pub(crate) fn first_reply_at(text: &str) -> Option<usize> {
+    reply_codes(text).next().map(|(at, _)| at)
+}
+
 /// Every SMTP reply code in `text` with its byte offset.
 fn reply_codes(text: &str) -> impl Iterator<Item = (usize, String)> + '_ {
     let bytes = text.as_bytes();
@@ -135,8 +140,12 @@ fn reply_codes(text: &str) -> impl Iterator<Item = (usize, String)> + '_ {
         if !matches!(after, b' ' | b'-' | b'\n' | b'\r' | b'\t' | b')' | b']' | b',') {
             return None;
         }
+        // After a dash, a multi-line reply goes on with a digit, a letter, a space or a quote
+        // (`550-5.1.1`, `550-'5.7.1 ...'`); a dash followed by anything else is not a reply.
         if after == b'-'
-            && !bytes.get(i + 4).is_some_and(|b| b.is_ascii_digit() || *b == b' ' || b.is_ascii_alphabetic())
+            && !bytes
+                .get(i + 4)
+                .is_some_and(|b| b.is_ascii_digit() || b.is_ascii_alphabetic() || matches!(b, b' ' | b'\'' | b'"'))
         {
             return None;
         }
@@ -202,6 +211,10 @@ mod tests {
         assert_eq!(find_status("IP 192.168.5.1.2 and 1.2.3"), None);
         assert_eq!(find_reply_code("smtp; 550 5.1.1 user").as_deref(), Some("550"));
         assert_eq!(find_reply_code("at 12:34:56 in 2550"), None);
+        assert_eq!(
+            remote_status("5.1.0 - Unknown address error 550-'5.7.1 <a@b.c>... Access denied'").as_deref(),
+            Some("5.7.1")
+        );
         assert_eq!(emails("<Foo.Bar@Example.COM>: host said"), vec!["foo.bar@example.com"]);
         assert!(emails("no address @ here.").is_empty());
         assert_eq!(emails("<\"a..b\"@example.org>"), vec!["\"a..b\"@example.org"]);

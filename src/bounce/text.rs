@@ -66,6 +66,22 @@ const DELAY_WORDS: &[&str] = &[
     "no action is required on your part",
 ];
 
+/// Words of a report that the server has given up: the message comes back for good, whatever
+/// the last (possibly temporary) reply it got, so the report is a failure, not a delay.
+const GAVE_UP_WORDS: &[&str] = &[
+    "given up",
+    "gave up",
+    "giving up",
+    "not going to try again",
+    "will not be retried",
+    "won't be retried",
+    "no further attempts",
+    "in the queue too long",
+    "after a long failure period",
+    "permanent error",
+    "permanent failure",
+];
+
 pub(crate) fn parse(doc: &Doc) -> Option<Vec<FailedRecipient>> {
     if !looks_like_bounce(doc) {
         return None;
@@ -74,9 +90,11 @@ pub(crate) fn parse(doc: &Doc) -> Option<Vec<FailedRecipient>> {
     let (explanation, original) = scan::split_original(&body);
     let lower_subject = doc.subject.to_ascii_lowercase();
     let lower_text = explanation.to_ascii_lowercase();
-    let delayed = lower_subject.contains("delay")
-        || lower_subject.starts_with("warning")
-        || DELAY_WORDS.iter().any(|w| lower_text.contains(w));
+    let gave_up = GAVE_UP_WORDS.iter().any(|w| lower_text.contains(w));
+    let delayed = !gave_up
+        && (lower_subject.contains("delay")
+            || lower_subject.starts_with("warning")
+            || DELAY_WORDS.iter().any(|w| lower_text.contains(w)));
     let action = if delayed { "delayed" } else { "failed" };
 
     let mut recipients: Vec<String> = doc.header("x-failed-recipients").map(scan::emails).unwrap_or_default();
@@ -149,6 +167,9 @@ const FAILURE_WORDS: &[&str] = &[
     "invalid address",
 ];
 
+/// Words that introduce the help desk of the reporting site, not a recipient.
+const HELP_WORDS: &[&str] = &["please contact", "further assistance", "for assistance"];
+
 /// The addresses the explanation names, minus the report's own parties and the sender.
 fn candidates(doc: &Doc, explanation: &str, original: &str) -> Vec<String> {
     let mut excluded: Vec<String> = ["from", "to", "return-path", "sender", "reply-to", "cc"]
@@ -158,6 +179,15 @@ fn candidates(doc: &Doc, explanation: &str, original: &str) -> Vec<String> {
         .collect();
     if let Some(from) = doc.original().as_deref().or(Some(original)).and_then(|o| header_in_text(o, "from")) {
         excluded.extend(scan::emails(&from));
+    }
+    // The help desk the report names ("please contact <support@...>": the addresses after
+    // those words), wherever it recurs (the same sentence is often repeated in another
+    // language).
+    for line in explanation.lines() {
+        let lower = line.to_ascii_lowercase();
+        if let Some(at) = HELP_WORDS.iter().filter_map(|w| lower.find(w)).min() {
+            excluded.extend(scan::emails(&lower[at..]));
+        }
     }
     let mut out: Vec<String> = Vec::new();
     for line in explanation.lines() {
@@ -196,9 +226,15 @@ pub(crate) fn diagnostic_for(explanation: &str, recipient: &str, others: &[Strin
     else {
         return String::new();
     };
+    // A Sendmail result line (`554 <guest@...>... reason`) is complete: the next line that
+    // opens with a reply code is another recipient's or another host's result.
+    let result_line = scan::find_reply_code(lines[start]).is_some_and(|c| lines[start].trim_start().starts_with(&c));
     let mut paragraph = Vec::new();
     for (i, line) in lines[start..].iter().enumerate() {
         if line.trim().is_empty() && i > 0 && paragraph.len() > 1 {
+            break;
+        }
+        if i > 0 && result_line && opens_with_reply(line) {
             break;
         }
         if i > 0 && (starts_with_other_address(line, recipient) || mentions_other(line, recipient, others)) {
@@ -219,6 +255,13 @@ pub(crate) fn diagnostic_for(explanation: &str, recipient: &str, others: &[Strin
         Some(coded) => truncate(format!("{text} {coded}")),
         None => truncate(text),
     }
+}
+
+/// Whether the line opens with an SMTP reply code and a space (`550 host... Host unknown`), not
+/// a continuation (`550-5.1.1 ...`).
+fn opens_with_reply(line: &str) -> bool {
+    let trimmed = line.trim_start();
+    scan::find_reply_code(trimmed).is_some_and(|c| trimmed.starts_with(&c) && trimmed[3..].starts_with(' '))
 }
 
 /// Whether the line names another recipient of the same report (and not this one).
