@@ -57,7 +57,7 @@ fn a_kill_mid_batch_leaves_at_most_that_batch_uncertain_and_no_duplicate() {
     server.hold_after(BEFORE_HOLD);
 
     let mut child = send(&env, &config).spawn().expect("spawn guestmail send");
-    assert_eq!(server.wait_for(BEFORE_HOLD, Duration::from_secs(60)), BEFORE_HOLD, "the flush never got going");
+    assert_eq!(server.wait_for(BEFORE_HOLD, Duration::from_mins(1)), BEFORE_HOLD, "the flush never got going");
     // The next message now waits unanswered at its final dot: the worker is mid-batch.
     std::thread::sleep(Duration::from_millis(200));
     child.kill().expect("SIGKILL");
@@ -119,7 +119,7 @@ fn a_stop_mid_batch_records_what_was_sent_and_gives_back_the_rest() {
     let stop = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&stop);
     let thread = std::thread::spawn(move || worker.run_until(flag));
-    assert_eq!(server.wait_for(BEFORE_HOLD, Duration::from_secs(60)), BEFORE_HOLD);
+    assert_eq!(server.wait_for(BEFORE_HOLD, Duration::from_mins(1)), BEFORE_HOLD);
     stop.store(true, Ordering::Relaxed);
     server.release_hold();
     thread.join().expect("thread").expect("worker ended cleanly");
