@@ -61,10 +61,7 @@ fn suppress(
     worker: &str,
     now: i64,
 ) -> Result<()> {
-    tx.prepare_cached(
-        "UPDATE messages SET state = 'suppressed', claimed_by = NULL, attempts = attempts - 1 WHERE id = ?1",
-    )?
-    .execute([id])?;
+    tx.prepare_cached("UPDATE messages SET state = 'suppressed', claimed_by = NULL WHERE id = ?1")?.execute([id])?;
     let detail = match addresses::fetch(tx, recipient)? {
         Some(a) => format!("not sent: address blocked after {} errors", a.error_count),
         None => "not sent: address blocked".to_owned(),
