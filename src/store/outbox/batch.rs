@@ -22,8 +22,9 @@ use crate::store::{Result, addresses};
 /// atomic: two workers (threads or processes) never move the same row to `sending`.
 pub(crate) fn claim(tx: &Transaction<'_>, worker: &str, now: i64, limit: usize) -> Result<Claim> {
     let mut out = Claim::default();
-    while out.messages.len() < limit {
-        let want = limit - out.messages.len();
+    let mut claimed = Vec::with_capacity(limit);
+    while claimed.len() < limit {
+        let want = limit - claimed.len();
         let rows: Vec<(i64, String, Option<i64>)> = tx
             .prepare_cached(
                 "SELECT id, recipient, reservation_id FROM messages
@@ -44,12 +45,13 @@ pub(crate) fn claim(tx: &Transaction<'_>, worker: &str, now: i64, limit: usize) 
                  WHERE id = ?1",
             )?
             .execute(params![id, worker, now])?;
-            out.messages.push(details(tx, id)?);
+            claimed.push(id);
         }
         if !full {
             break;
         }
     }
+    out.messages = details(tx, &claimed)?;
     Ok(out)
 }
 
