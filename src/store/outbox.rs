@@ -1,5 +1,5 @@
-//! The outbox side of the messages table: claiming a row to send, recording what the server
-//! said, and finding rows a dead worker left in `sending`.
+//! The outbox side of the messages table: claiming rows to send (in batches, see [`batch`]),
+//! recording what the server said, and finding rows a dead worker left in `sending`.
 //!
 //! Every function here is one IMMEDIATE transaction, so SQLite's single writer lock is what
 //! makes a claim atomic: two workers (threads or processes) can never move the same row from
