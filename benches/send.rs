@@ -4,8 +4,10 @@
 //!
 //! `cargo bench --bench send` runs both with criterion against an in-process sink.
 //! For `benches/smtp_vs_python.sh`: with `GUESTMAIL_BENCH_SINK=host:port` it instead times
-//! three flushes against that external sink, and with `GUESTMAIL_BENCH_DUMP=dir` it writes
-//! the same 2,000 emails (`N.eml` plus `envelopes.tsv`) for Python's smtplib to push.
+//! flushes against that external sink (`GUESTMAIL_BENCH_RUNS`, default 3), and with `GUESTMAIL_BENCH_DUMP=dir` it writes
+//! the same 2,000 emails (`N.eml` plus `envelopes.tsv`) for Python's smtplib to push; with
+//! `GUESTMAIL_BENCH_SERVE=host:port` it only runs the minimal sink there (a sink fast enough
+//! that the clients' own cost shows).
 
 use std::fmt::Write as _;
 use std::io::{BufRead as _, BufReader, Write as _};
@@ -81,7 +83,11 @@ fn queued_db(dir: &Path) -> std::path::PathBuf {
 
 /// A minimal SMTP sink: answers every command at once, one write per reply.
 fn sink() -> std::net::SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    sink_on("127.0.0.1:0")
+}
+
+fn sink_on(bind: &str) -> std::net::SocketAddr {
+    let listener = TcpListener::bind(bind).expect("bind");
     let addr = listener.local_addr().expect("addr");
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
@@ -178,11 +184,13 @@ fn benches(c: &mut Criterion) {
     group.finish();
 }
 
-/// Times three flushes against an external sink (the comparison script's mode).
+/// Times flushes against an external sink (the comparison script's mode): three, or
+/// `GUESTMAIL_BENCH_RUNS`.
 fn external(target: &str) {
     let addr: std::net::SocketAddr = target.parse().expect("GUESTMAIL_BENCH_SINK=host:port");
     let config = config();
-    for run in 1..=3 {
+    let runs: u32 = std::env::var("GUESTMAIL_BENCH_RUNS").ok().and_then(|r| r.parse().ok()).unwrap_or(3);
+    for run in 1..=runs {
         let dir = bench_dir();
         let db = queued_db(dir.path());
         let started = Instant::now();
@@ -208,6 +216,12 @@ fn dump(dir: &Path) {
 }
 
 fn main() {
+    if let Ok(bind) = std::env::var("GUESTMAIL_BENCH_SERVE") {
+        println!("sink ready on {}", sink_on(&bind));
+        loop {
+            std::thread::park();
+        }
+    }
     if let Ok(dir) = std::env::var("GUESTMAIL_BENCH_DUMP") {
         dump(Path::new(&dir));
         return;

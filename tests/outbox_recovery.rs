@@ -22,7 +22,7 @@ fn a_row_left_in_sending_by_a_dead_worker_becomes_uncertain_and_is_not_resent() 
     let rid = store.create_reservation(&booking("U", "u@example.org", Language::En, "2026-11-28 19:30", 2)).expect("c");
     // A worker that claimed the row and died before recording anything (no lock file left).
     let claim = store.claim_next("w-1-deadbeef0000", now_ms()).expect("claim");
-    let id = claim.message.expect("claimed").id;
+    let id = claim.messages[0].id;
     assert_eq!(store.message(id).expect("row").state, MessageState::Sending);
 
     let s = flush(&mut env.worker());
@@ -43,7 +43,7 @@ fn a_live_workers_row_is_left_alone_until_it_dies() {
     let mut store = env.store();
     store.create_reservation(&booking("L", "l@example.org", Language::En, "2026-11-28 19:30", 2)).expect("c");
     let busy = env.worker();
-    let id = store.claim_next(busy.id(), now_ms()).expect("claim").message.expect("claimed").id;
+    let id = store.claim_next(busy.id(), now_ms()).expect("claim").messages[0].id;
     let mut other = env.worker();
     assert!(other.recover().expect("recover").is_empty(), "its owner is alive and may still be sending");
     assert_eq!(store.message(id).expect("row").state, MessageState::Sending);

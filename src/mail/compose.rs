@@ -7,6 +7,8 @@
 //! the per-message VERP address when configured. Guest-supplied text is HTML-escaped in the
 //! HTML part and stripped of control characters wherever it could reach a header.
 
+use std::borrow::Cow;
+
 use lettre::address::Envelope;
 use lettre::message::header::{Header, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
@@ -74,15 +76,21 @@ fn address(what: &'static str, value: &str) -> Result<Address, ComposeError> {
     value.parse().map_err(|source| ComposeError::Address { what, value: value.to_owned(), source })
 }
 
-/// Removes what could break out of a header (CR, LF and other control characters).
-pub fn header_safe(text: &str) -> String {
-    text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>().trim().to_owned()
+/// Removes what could break out of a header (CR, LF and other control characters) and the
+/// surrounding blanks. Borrows when there is nothing to remove (the common case).
+pub fn header_safe(text: &str) -> Cow<'_, str> {
+    let trimmed = text.trim();
+    if trimmed.chars().any(char::is_control) {
+        Cow::Owned(trimmed.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>().trim().to_owned())
+    } else {
+        Cow::Borrowed(trimmed)
+    }
 }
 
 impl Composer {
     pub fn new(config: &Config) -> Result<Self, ComposeError> {
         let sender = address("sender", &config.sender)?;
-        let venue = header_safe(&config.venue_name);
+        let venue = header_safe(&config.venue_name).into_owned();
         let verp_domain =
             config.verp.then(|| config.bounce_domain.clone().unwrap_or_else(|| config.sender_domain().to_owned()));
         Ok(Composer {
@@ -128,9 +136,10 @@ impl Composer {
         };
         let t = templates::kind(m.kind, lang);
         let l = templates::language(lang);
-        let mut subject = String::with_capacity(96);
-        t.subject.render_text(&vars, &mut subject);
-        let subject = header_safe(&subject);
+        let mut raw = String::with_capacity(96);
+        t.subject.render_text(&vars, &mut raw);
+        let clean = matches!(header_safe(&raw), Cow::Borrowed(s) if s.len() == raw.len());
+        let subject = if clean { raw } else { header_safe(&raw).into_owned() };
         vars.subject = &subject;
 
         let mut text = String::with_capacity(1024);
@@ -152,7 +161,7 @@ impl Composer {
         let message = Message::builder()
             .from(self.from.clone())
             .reply_to(self.reply_to.clone())
-            .to(Mailbox::new((!guest.is_empty()).then_some(guest), to))
+            .to(Mailbox::new((!guest.is_empty()).then(|| guest.into_owned()), to))
             .subject(subject.clone())
             .message_id(Some(m.message_id.clone()))
             .header(GuestmailToken(m.token.clone()))

@@ -149,18 +149,22 @@ impl Template {
     }
 }
 
-/// Escapes text for HTML element content and double-quoted attributes.
+/// Escapes text for HTML element content and double-quoted attributes. Runs of safe text
+/// are copied whole (most values need no escaping at all).
 pub fn escape_html(text: &str, out: &mut String) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    let mut rest = text;
+    while let Some(i) = rest.find(['&', '<', '>', '"', '\'']) {
+        out.push_str(&rest[..i]);
+        out.push_str(match rest.as_bytes()[i] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => "&#39;",
+        });
+        rest = &rest[i + 1..];
     }
+    out.push_str(rest);
 }
 
 /// The three templates of one kind in one language.
@@ -286,6 +290,9 @@ mod tests {
         let mut out = String::new();
         t.render_html(&Vars { guest: "<b>Tom & \"Jerry\"</b>", content: "<i>x</i>", ..Vars::default() }, &mut out);
         assert_eq!(out, "<p>&lt;b&gt;Tom &amp; &quot;Jerry&quot;&lt;/b&gt;</p><i>x</i>");
+        let mut out = String::new();
+        escape_html("Zoé's <café> & \"bar\"", &mut out);
+        assert_eq!(out, "Zoé&#39;s &lt;café&gt; &amp; &quot;bar&quot;");
     }
 
     #[test]

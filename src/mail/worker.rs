@@ -1,4 +1,5 @@
-//! The outbox worker: claims due messages, composes, sends, records, one message at a time.
+//! The outbox worker: claims due messages, composes, sends, records (in batches: see
+//! [`flush`]).
 //!
 //! `flush_once` empties what is due and returns (`guestmail send`); `run_until` keeps going
 //! on its own thread until a stop flag is set (the TUI and `guestmail serve`). Each worker
@@ -9,6 +10,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
+
+mod flush;
+
+pub use flush::{BATCH, RECORD_AFTER};
 
 use super::compose::{ComposeError, Composer};
 use super::liveness::{self, WorkerLock};
@@ -75,6 +80,7 @@ pub struct Worker {
     block_after: u32,
     reminder_hours: u32,
     clock: Box<dyn Fn() -> i64 + Send>,
+    inflight: flush::Inflight,
 }
 
 impl std::fmt::Debug for Worker {
@@ -115,6 +121,7 @@ impl Worker {
             block_after: config.block_after,
             reminder_hours: config.reminder_hours,
             clock: Box::new(now_ms),
+            inflight: flush::Inflight::default(),
         })
     }
 
@@ -174,63 +181,11 @@ impl Worker {
             reminders_queued: self.queue_reminders()?.len() as u64,
             ..Summary::default()
         };
-        self.flush(None, on, &mut summary)?;
+        if let Err(e) = self.flush(None, on, &mut summary) {
+            self.settle();
+            return Err(e);
+        }
         Ok(summary)
-    }
-
-    fn flush(
-        &mut self,
-        stop: Option<&AtomicBool>,
-        on: &mut dyn FnMut(Event),
-        summary: &mut Summary,
-    ) -> Result<(), WorkerError> {
-        let due = self.store.due_count((self.clock)())?.max(0) as u64;
-        // A running worker polls twice a second: only announce flushes with work in them.
-        if due > 0 || stop.is_none() {
-            on(Event::Started { due });
-        }
-        let mut pending: Option<(Claimed, Delivery)> = None;
-        loop {
-            let stopping = stop.is_some_and(|s| s.load(Ordering::Relaxed));
-            let done = pending.as_ref().map(|(m, d)| (m.id, d));
-            let now = (self.clock)();
-            let (state, claim) = if stopping {
-                let state = match done {
-                    Some((id, d)) => Some(self.store.record_delivery(id, self.lock.id(), d, self.block_after, now)?),
-                    None => None,
-                };
-                (state, crate::store::Claim::default())
-            } else {
-                self.store.record_and_claim(done, self.lock.id(), self.block_after, now)?
-            };
-            if let (Some(state), Some((m, d))) = (state, pending.take()) {
-                count(summary, state);
-                tracing::info!(message = m.id, kind = %m.kind, %state, attempt = m.attempts, "delivery recorded");
-                on(Event::Done(Report {
-                    message: m.id,
-                    kind: m.kind,
-                    recipient: m.recipient,
-                    state,
-                    detail: detail(&d),
-                }));
-            }
-            for id in claim.suppressed {
-                summary.suppressed += 1;
-                let m = self.store.message(id)?;
-                let detail = m.last_error.unwrap_or_else(|| "address blocked".to_owned());
-                let report = Report {
-                    message: id,
-                    kind: m.kind,
-                    recipient: m.recipient,
-                    state: MessageState::Suppressed,
-                    detail,
-                };
-                on(Event::Done(report));
-            }
-            let Some(m) = claim.message else { return Ok(()) };
-            let delivery = self.attempt(&m);
-            pending = Some((m, delivery));
-        }
     }
 
     /// Keeps sending until `stop` is set: recovers interrupted rows at start, then polls for
@@ -263,6 +218,7 @@ impl Worker {
             };
             sleep_unless(stop, pause);
         }
+        self.settle();
         self.transport.close();
         Ok(())
     }

@@ -43,6 +43,10 @@ struct Shared {
     rules: Mutex<Vec<Rule>>,
     rcpt_seen: Mutex<Vec<String>>,
     sessions: std::sync::atomic::AtomicUsize,
+    /// When set to n, every message after the first n waits at its final `.` (unanswered)
+    /// until the hold is lifted: a sender stuck mid-batch, to be killed there.
+    hold: Mutex<Option<usize>>,
+    unheld: Condvar,
 }
 
 #[derive(Clone)]
@@ -89,6 +93,11 @@ impl Handler for Recorder {
     }
 
     fn data_end(&mut self) -> Response {
+        let mut hold = self.shared.hold.lock().expect("lock");
+        while hold.is_some_and(|n| self.shared.received.lock().expect("lock").len() >= n) {
+            hold = self.shared.unheld.wait(hold).expect("lock");
+        }
+        drop(hold);
         let r =
             Received { mail_from: self.from.clone(), rcpt_to: self.to.clone(), data: std::mem::take(&mut self.data) };
         self.shared.received.lock().expect("lock").push(r);
@@ -130,6 +139,17 @@ impl TestSmtp {
             text: text.to_owned(),
             times,
         });
+    }
+
+    /// Accepts `n` more messages, then holds each further one unanswered at its final `.`
+    /// until [`Self::release_hold`].
+    pub fn hold_after(&self, n: usize) {
+        *self.shared.hold.lock().expect("lock") = Some(self.count() + n);
+    }
+
+    pub fn release_hold(&self) {
+        *self.shared.hold.lock().expect("lock") = None;
+        self.shared.unheld.notify_all();
     }
 
     pub fn received(&self) -> Vec<Received> {

@@ -54,15 +54,14 @@ impl fmt::Debug for SmtpSender {
 struct Payload(String);
 
 impl Payload {
+    /// Copies line by line (whole slices, not characters): this runs on every byte sent.
     fn new(message: &str) -> Self {
         let mut out = String::with_capacity(message.len() + message.len() / 64 + 8);
-        let mut line_start = true;
-        for c in message.chars() {
-            if line_start && c == '.' {
+        for line in message.split_inclusive('\n') {
+            if line.starts_with('.') {
                 out.push('.');
             }
-            out.push(c);
-            line_start = c == '\n';
+            out.push_str(line);
         }
         if !out.ends_with("\r\n") {
             out.push_str("\r\n");

@@ -1,0 +1,138 @@
+//! Group commit under a kill and a stop: a worker claims a batch of rows (`sending` on disk
+//! before any byte leaves) and records their results together. Killed mid-batch it must
+//! leave at most that one batch `sending` (-> `uncertain` at the next start, never re-sent on
+//! its own) and nothing else touched; stopped mid-batch it must record what it sent and give
+//! the untried rows back to the outbox.
+
+#[path = "support/outbox_env.rs"]
+mod env;
+#[path = "support/smtp.rs"]
+mod smtp;
+
+use std::collections::{HashMap, HashSet};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use env::{Env, booking};
+use guestmail::domain::{Language, MessageState};
+use guestmail::mail::worker::BATCH;
+use guestmail::store::{MessageRecord, Store};
+use smtp::TestSmtp;
+
+/// Messages the server takes before it holds the next one unanswered.
+const BEFORE_HOLD: usize = 10;
+
+fn queue(store: &mut Store, n: usize) -> i64 {
+    for i in 0..n {
+        let b = booking("B", &format!("b{i}@example.org"), Language::En, "2026-11-28 19:30", 2);
+        store.create_reservation(&b).expect("create");
+    }
+    n as i64
+}
+
+fn rows(store: &Store, n: i64) -> Vec<MessageRecord> {
+    (1..=n).map(|id| store.message(id).expect("row")).collect()
+}
+
+fn ids_in(rows: &[MessageRecord], state: MessageState) -> HashSet<i64> {
+    rows.iter().filter(|m| m.state == state).map(|m| m.id).collect()
+}
+
+fn send(env: &Env, config: &std::path::Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_guestmail"));
+    cmd.arg("--db").arg(&env.db).arg("--config").arg(config).arg("send").arg("--quiet");
+    cmd.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null());
+    cmd
+}
+
+#[test]
+fn a_kill_mid_batch_leaves_at_most_that_batch_uncertain_and_no_duplicate() {
+    let server = TestSmtp::start();
+    let env = Env::new(Some(&server.url()));
+    let config = env.config_file(Some(&server.url()));
+    let mut store = env.store();
+    let n = queue(&mut store, 3 * BATCH);
+    server.hold_after(BEFORE_HOLD);
+
+    let mut child = send(&env, &config).spawn().expect("spawn guestmail send");
+    assert_eq!(server.wait_for(BEFORE_HOLD, Duration::from_mins(1)), BEFORE_HOLD, "the flush never got going");
+    // The next message now waits unanswered at its final dot: the worker is mid-batch.
+    std::thread::sleep(Duration::from_millis(200));
+    child.kill().expect("SIGKILL");
+    child.wait().expect("reap");
+
+    let after_kill = rows(&store, n);
+    let stranded = ids_in(&after_kill, MessageState::Sending);
+    let recorded = ids_in(&after_kill, MessageState::Sent);
+    assert!(!stranded.is_empty(), "the held message's row must still be `sending`");
+    assert!(
+        stranded.len() + recorded.len() <= BATCH,
+        "{} sending + {} sent: more than one batch",
+        stranded.len(),
+        recorded.len()
+    );
+    assert!(recorded.len() <= BEFORE_HOLD, "only answered messages can be recorded sent");
+    assert_eq!(ids_in(&after_kill, MessageState::Queued).len() as i64, n - (stranded.len() + recorded.len()) as i64);
+
+    server.release_hold();
+    let status = send(&env, &config).status().expect("second run");
+    assert!(status.success(), "the second flush failed: {status}");
+
+    let end = rows(&store, n);
+    assert_eq!(store.integrity_check().expect("check"), "ok");
+    assert_eq!(ids_in(&end, MessageState::Uncertain), stranded, "exactly the stranded batch is uncertain");
+    assert_eq!(ids_in(&end, MessageState::Sent).len() + stranded.len(), n as usize, "every other row was sent");
+    let mut arrivals: HashMap<String, usize> = HashMap::new();
+    for r in server.received() {
+        *arrivals.entry(r.message_id()).or_default() += 1;
+    }
+    assert!(arrivals.values().all(|&c| c == 1), "a message arrived twice");
+    for m in &end {
+        let arrived = arrivals.contains_key(m.message_id.trim_matches(['<', '>']));
+        match m.state {
+            MessageState::Sent => assert!(arrived, "message {} is marked sent but never arrived", m.id),
+            // At most the messages already on the wire before the kill; the rest of the batch
+            // was never sent and is not re-sent on its own.
+            MessageState::Uncertain => assert_eq!(m.attempts, 1, "message {} was claimed again", m.id),
+            other => panic!("message {} ended {other}", m.id),
+        }
+    }
+    let uncertain_arrived = end
+        .iter()
+        .filter(|m| m.state == MessageState::Uncertain)
+        .filter(|m| arrivals.contains_key(m.message_id.trim_matches(['<', '>'])))
+        .count();
+    assert!(uncertain_arrived <= BEFORE_HOLD + 1, "{uncertain_arrived} uncertain rows arrived");
+}
+
+#[test]
+fn a_stop_mid_batch_records_what_was_sent_and_gives_back_the_rest() {
+    let server = TestSmtp::start();
+    let env = Env::new(Some(&server.url()));
+    let mut store = env.store();
+    let n = queue(&mut store, 2 * BATCH);
+    server.hold_after(BEFORE_HOLD);
+
+    let worker = env.worker();
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&stop);
+    let thread = std::thread::spawn(move || worker.run_until(flag));
+    assert_eq!(server.wait_for(BEFORE_HOLD, Duration::from_mins(1)), BEFORE_HOLD);
+    stop.store(true, Ordering::Relaxed);
+    server.release_hold();
+    thread.join().expect("thread").expect("worker ended cleanly");
+
+    let after = rows(&store, n);
+    assert!(ids_in(&after, MessageState::Sending).is_empty(), "nothing left claimed");
+    let sent = ids_in(&after, MessageState::Sent);
+    assert_eq!(sent.len(), server.count(), "every message the server took is recorded sent, no other");
+    let queued: Vec<_> = after.iter().filter(|m| m.state == MessageState::Queued).collect();
+    assert_eq!(queued.len() + sent.len(), n as usize);
+    assert!(queued.iter().all(|m| m.attempts == 0), "given back as never tried");
+
+    assert_eq!(env::flush(&mut env.worker()).sent as usize, queued.len());
+    let ids: HashSet<String> = server.received().iter().map(smtp::Received::message_id).collect();
+    assert_eq!((ids.len(), server.count()), (n as usize, n as usize), "each message arrived once");
+}
