@@ -136,3 +136,32 @@ fn a_stop_mid_batch_records_what_was_sent_and_gives_back_the_rest() {
     let ids: HashSet<String> = server.received().iter().map(smtp::Received::message_id).collect();
     assert_eq!((ids.len(), server.count()), (n as usize, n as usize), "each message arrived once");
 }
+
+#[test]
+fn a_sigterm_mid_batch_records_what_was_sent_and_gives_the_rest_back() {
+    let server = TestSmtp::start();
+    let env = Env::new(Some(&server.url()));
+    let config = env.config_file(Some(&server.url()));
+    let mut store = env.store();
+    let n = queue(&mut store, 2 * BATCH);
+    server.hold_after(BEFORE_HOLD);
+
+    let mut child = send(&env, &config).spawn().expect("spawn guestmail send");
+    assert_eq!(server.wait_for(BEFORE_HOLD, Duration::from_mins(1)), BEFORE_HOLD, "the flush never got going");
+    std::thread::sleep(Duration::from_millis(200));
+    let pid = child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().expect("kill").success());
+    // The held message gets its answer; the worker records it, sees the stop and gives back
+    // the rest of its batch.
+    server.release_hold();
+    let status = child.wait().expect("reap");
+    assert!(status.success(), "a stopped send still exits cleanly: {status:?}");
+
+    let after = rows(&store, n);
+    assert!(ids_in(&after, MessageState::Sending).is_empty(), "nothing stranded in `sending`");
+    assert!(ids_in(&after, MessageState::Uncertain).is_empty(), "nothing left uncertain");
+    let sent = ids_in(&after, MessageState::Sent);
+    assert_eq!(sent.len(), server.count(), "every message the server received is recorded sent, no more");
+    assert!(sent.len() < n as usize, "the stop came before the end");
+    assert_eq!(ids_in(&after, MessageState::Queued).len() + sent.len(), n as usize, "the rest are queued again");
+}

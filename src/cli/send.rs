@@ -57,7 +57,12 @@ pub fn run(ctx: &Context, args: &SendArgs) -> anyhow::Result<ExitCode> {
             }
         }
     };
-    let summary = worker.flush_once(&mut on)?;
+    // Ctrl-C or SIGTERM ends the run cleanly: results recorded, untried rows given back.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
+        signal_hook::flag::register(signal, std::sync::Arc::clone(&stop))?;
+    }
+    let summary = worker.flush_once_until(&stop, &mut on)?;
     bar.finish_and_clear();
     worker.transport().close();
     println!("{}", render(&summary));

@@ -176,12 +176,19 @@ impl Worker {
     /// Recovers interrupted rows, queues due reminders, then sends everything due now and
     /// returns. Messages deferred on the way wait for a later flush.
     pub fn flush_once(&mut self, on: &mut dyn FnMut(Event)) -> Result<Summary, WorkerError> {
+        self.flush_once_until(&AtomicBool::new(false), on)
+    }
+
+    /// Like [`Worker::flush_once`], but stops early when `stop` is set (Ctrl-C, SIGTERM):
+    /// what was sent is recorded and the rows not yet tried go back to the outbox, so an
+    /// interrupted `guestmail send` leaves nothing `uncertain`.
+    pub fn flush_once_until(&mut self, stop: &AtomicBool, on: &mut dyn FnMut(Event)) -> Result<Summary, WorkerError> {
         let mut summary = Summary {
             uncertain: self.recover()?.len() as u64,
             reminders_queued: self.queue_reminders()?.len() as u64,
             ..Summary::default()
         };
-        if let Err(e) = self.flush(None, on, &mut summary) {
+        if let Err(e) = self.flush(stop, true, on, &mut summary) {
             self.settle();
             return Err(e);
         }
@@ -209,7 +216,7 @@ impl Worker {
                 }
             }
             let mut summary = Summary::default();
-            let pause = match self.flush(Some(stop), &mut |e| on(e), &mut summary) {
+            let pause = match self.flush(stop, false, &mut |e| on(e), &mut summary) {
                 Ok(()) => POLL,
                 Err(e) => {
                     tracing::warn!("outbox flush failed: {e}; retrying shortly");

@@ -35,20 +35,22 @@ impl Worker {
     /// Sends everything due now, in batches, until none is left or `stop` is set (then the
     /// results so far are recorded and the untried rows given back). On an error the rows in
     /// hand stay with the worker, so the next flush records or sends them.
+    /// `announce_idle` reports a flush with nothing due too (a one-off `guestmail send`); a
+    /// running worker polls twice a second and only announces flushes with work in them.
     pub(super) fn flush(
         &mut self,
-        stop: Option<&AtomicBool>,
+        stop: &AtomicBool,
+        announce_idle: bool,
         on: &mut dyn FnMut(Event),
         summary: &mut Summary,
     ) -> Result<(), WorkerError> {
         let due = self.store.due_count((self.clock)())?.max(0) as u64;
-        // A running worker polls twice a second: only announce flushes with work in them.
-        if due > 0 || stop.is_none() {
+        if due > 0 || announce_idle {
             on(Event::Started { due });
         }
         let mut last_commit = Instant::now();
         loop {
-            let stopping = stop.is_some_and(|s| s.load(Ordering::Relaxed));
+            let stopping = stop.load(Ordering::Relaxed);
             let batch_over = self.inflight.claimed.is_empty();
             let overdue = !self.inflight.done.is_empty() && last_commit.elapsed() >= RECORD_AFTER;
             if stopping || batch_over || overdue {
