@@ -11,6 +11,7 @@ pub mod domain;
 pub mod event;
 pub mod import;
 pub mod keymap;
+pub mod locale;
 pub mod mail;
 pub mod store;
 pub mod strings;

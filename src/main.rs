@@ -8,6 +8,7 @@
 //!
 //! ```text
 //! domain      plain types and rules: statuses, email kinds, markers, address checks
+//! locale      weekday and month names in en/fr/nl, for the screen and the emails
 //!   ^
 //! store/      every SQL statement: migrations, reservations, messages, events, addresses,
 //!   ^         outbox claims, opens, bounces

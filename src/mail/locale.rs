@@ -1,76 +1,15 @@
 //! Dates, times and party sizes written the way each language writes them in a sentence:
 //! "samedi 28 novembre 2026 à 19h30", "Saturday 28 November 2026 at 7:30 pm",
-//! "zaterdag 28 november 2026 om 19:30". Three languages with fixed names do not justify a
-//! locale database.
+//! "zaterdag 28 november 2026 om 19:30". The names come from [`crate::locale`].
 
 use chrono::{Datelike as _, NaiveDateTime, Timelike as _};
 
 use crate::domain::Language;
 
-const WEEKDAYS: [[&str; 7]; 3] = [
-    ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
-    ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"],
-    ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"],
-];
-
-const MONTHS: [[&str; 12]; 3] = [
-    [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
-    [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ],
-    [
-        "januari",
-        "februari",
-        "maart",
-        "april",
-        "mei",
-        "juni",
-        "juli",
-        "augustus",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ],
-];
-
-const fn index(lang: Language) -> usize {
-    match lang {
-        Language::En => 0,
-        Language::Fr => 1,
-        Language::Nl => 2,
-    }
-}
-
 /// The date and time of a reservation as a phrase in `lang`.
 pub fn date_time(at: NaiveDateTime, lang: Language) -> String {
-    let i = index(lang);
-    let weekday = WEEKDAYS[i][at.weekday().num_days_from_monday() as usize];
-    let month = MONTHS[i][at.month0() as usize];
+    let weekday = crate::locale::weekday(&at, lang);
+    let month = crate::locale::month(&at, lang);
     let (day, year, hour, minute) = (at.day(), at.year(), at.hour(), at.minute());
     match lang {
         Language::En => {

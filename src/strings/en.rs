@@ -1,24 +1,10 @@
 //! English.
 
 use super::Strings;
-use crate::domain::{EmailKind, MessageState};
+use crate::domain::{EmailKind, Language, MessageState};
 
 pub static EN: Strings = Strings {
-    weekdays: ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
-    months: [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
+    language: Language::En,
     today: "today",
     loading: "Loading…",
     col_time: "Time",

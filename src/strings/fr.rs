@@ -1,24 +1,10 @@
 //! Français, with the product brief's own words.
 
 use super::Strings;
-use crate::domain::{AddressError, EmailKind, MessageState};
+use crate::domain::{AddressError, EmailKind, Language, MessageState};
 
 pub static FR: Strings = Strings {
-    weekdays: ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"],
-    months: [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ],
+    language: Language::Fr,
     today: "aujourd'hui",
     loading: "Chargement…",
     col_time: "Heure",

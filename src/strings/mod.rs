@@ -1,7 +1,7 @@
 //! Every string a user reads on the screen, in English and French (Dutch falls back to
 //! English until someone translates it). The French uses the product brief's own words.
 
-use chrono::{Datelike as _, NaiveDate};
+use chrono::NaiveDate;
 
 use crate::action::Action;
 use crate::domain::{AddressError, EmailKind, Language, Marker, MessageState, ReservationStatus};
@@ -12,8 +12,8 @@ pub const DATE_TIME: &str = "%d/%m/%Y %H:%M";
 /// One language's texts. Plain fields so a missing translation is a compile error.
 #[derive(Debug)]
 pub struct Strings {
-    pub weekdays: [&'static str; 7],
-    pub months: [&'static str; 12],
+    /// The language of these texts (dates are written from [`crate::locale`]).
+    pub language: Language,
     pub today: &'static str,
     pub loading: &'static str,
     pub col_time: &'static str,
@@ -104,9 +104,7 @@ impl Strings {
 
     /// "Monday 23 November 2026" / "lundi 23 novembre 2026".
     pub fn date(&self, d: NaiveDate) -> String {
-        let wd = self.weekdays[d.weekday().num_days_from_monday() as usize];
-        let month = self.months[d.month0() as usize];
-        format!("{wd} {} {month} {}", d.day(), d.year())
+        crate::locale::long_date(&d, self.language)
     }
 
     /// "12 reservations · 40 covers".
