@@ -11,18 +11,25 @@
 //! locale      weekday and month names in en/fr/nl, for the screen and the emails
 //!   ^
 //! store/      every SQL statement: migrations, reservations, messages, events, addresses,
-//!   ^         outbox claims, opens, bounces
-//! mail/       compose (templates -> MIME), outbox worker, transports (SMTP, Maildir)
-//! tracker/    the tracking-pixel HTTP endpoint and its batched open writer
-//! bounce/     bounce parsing (DSN, ARF, non-standard) and Maildir ingestion
+//!   ^         outbox claims (group commit), resends, opens, bounces, demo bulk writes
+//! mail/       compose (templates -> MIME), outbox worker + liveness locks, transports
+//!             (SMTP over lettre's connection with one write per command, Maildir)
+//! tracker/    the tracking-pixel HTTP endpoint (mio event loops), batched open writer,
+//!             human-or-machine classifier
+//! bounce/     bounce parsing (DSN, ARF, SES, vendor text), classes, plain-language
+//!             explanations, Maildir ingestion
 //! demo, import  demo data and CSV import (through the store)
 //!   ^
-//! app, action, keymap, event, strings   App state; keys -> Action -> update
+//! app/        App state: keys -> Action -> update; staff commands run on the data thread
+//! action, keymap, event, strings/   the one Action enum, the key list, the event channel,
+//!             every user-facing text in en and fr
 //!   ^
 //! ui/         drawing, a pure function of App: one file per pane or popup
-//! tui         the terminal runner: raw mode, event loop, background threads, restore
+//! tui         the terminal runner: raw mode, event loop, data thread, restore on panic;
+//!             tui/services.rs runs the outbox worker and the tracker in the TUI process
 //!   ^
-//! cli/        one file per command (clap); main.rs only parses and dispatches
+//! cli/        one file per command (clap); main.rs only parses and dispatches.
+//!             `serve` runs worker + tracker + bounce watcher until SIGTERM
 //! ```
 //!
 //! stdout carries data (JSON lines, summaries); logs go to a file beside the database,
