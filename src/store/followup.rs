@@ -122,7 +122,7 @@ impl DeliveryHealth {
     }
 }
 
-/// The health counts: one range on the covering index `messages_health` (migration 005).
+/// The health counts: three ranges on the covering index `messages_by_state_created` (migration 005).
 pub const HEALTH_QUERY: &str = "
 SELECT COUNT(*),
        COALESCE(SUM(state = 'sent' OR human_open_count > 0), 0),
