@@ -145,15 +145,15 @@ fn filters_by_kind_state_dates_and_text_combine() {
 #[test]
 fn a_text_many_guests_share_pages_the_same_way() {
     // More guests match than the guest-by-guest path takes: the time-ordered walk filters.
-    let (_dir, store) = fixture(320);
+    let (_dir, store) = fixture(2_010);
     let f = CommFilter { text: "crowd zz".into(), ..CommFilter::default() };
     let got = all_pages(&store, &f, 50);
-    assert_eq!(got.len(), 320);
+    assert_eq!(got.len(), 2_010);
     assert_newest_first(&got);
     assert!(got.iter().all(|r| r.guest_name == "Crowd Zz"));
     let few = CommFilter { text: "crowd1".into(), ..CommFilter::default() };
-    // crowd1, crowd10..19, crowd100..199: 111 guests, read guest by guest.
+    // crowd1, crowd10..19, crowd100..199, crowd1000..1999: 1,111 guests, read guest by guest.
     let got = all_pages(&store, &few, 50);
-    assert_eq!(got.len(), 111);
+    assert_eq!(got.len(), 1_111);
     assert_newest_first(&got);
 }

@@ -62,7 +62,7 @@ impl CommRow {
 }
 
 /// Up to this many guests matching the text, their emails are read guest by guest.
-const FEW_GUESTS: usize = 300;
+const FEW_GUESTS: usize = 2_000;
 
 const SELECT: &str = "
 SELECT m.id, m.created_at, m.sent_at, m.kind, m.state, m.guest_id, g.name, m.recipient, r.starts_at,
