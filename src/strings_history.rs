@@ -43,6 +43,8 @@ pub struct HistoryStrings {
     /// bounced, failed, suppressed, uncertain.
     pub reasons: [&'static str; 9],
     pub health_none: &'static str,
+    /// ": " in English, " : " in French.
+    pub colon: &'static str,
     opened_times: fn(u32) -> String,
     opened_machine: fn(u32, u32) -> String,
     machine_only: fn(u32) -> String,
@@ -111,6 +113,7 @@ pub static EN: HistoryStrings = HistoryStrings {
         "Uncertain: check, then resend",
     ],
     health_none: "Delivery (30 days): nothing sent yet",
+    colon: ": ",
     opened_times: |n| if n == 1 { "Opened (once)".to_owned() } else { format!("Opened ({n} times)") },
     opened_machine: |n, m| {
         let times = if n == 1 { "once".to_owned() } else { format!("{n} times") };
@@ -182,6 +185,7 @@ pub static FR: HistoryStrings = HistoryStrings {
         "Incertain : vérifier puis renvoyer",
     ],
     health_none: "Délivrabilité (30 jours) : rien d'envoyé",
+    colon: " : ",
     opened_times: |n| format!("Ouvert ({n} fois)"),
     opened_machine: |n, m| format!("Ouvert {n} fois, dont {m} par un proxy de confidentialité"),
     machine_only: |m| format!("Pas encore ouvert (lu {m}× par un proxy de confidentialité)"),

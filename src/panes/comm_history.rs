@@ -168,9 +168,9 @@ impl Widget for CommPane<'_> {
             Constraint::Length(11),
             Constraint::Length(18),
             Constraint::Length(24),
-            Constraint::Length(13),
+            Constraint::Length(15),
             Constraint::Length(11),
-            Constraint::Length(20),
+            Constraint::Length(34),
             Constraint::Fill(1),
         ];
         Table::new(rows, widths).header(header).column_spacing(1).render(list, buf);

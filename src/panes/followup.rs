@@ -87,7 +87,10 @@ impl FollowUpPane<'_> {
             FollowUpReason::Uncertain => r[8].to_owned(),
         };
         match &f.last_error {
-            Some(e) if !e.is_empty() && !matches!(f.reason, FollowUpReason::NotOpened { .. }) => format!("{base} — {e}"),
+            // A suppressed email's error only repeats "address blocked".
+            Some(e) if !e.is_empty() && !matches!(f.reason, FollowUpReason::NotOpened { .. } | FollowUpReason::Suppressed) => {
+                format!("{base} — {e}")
+            }
             _ => base,
         }
     }

@@ -108,14 +108,14 @@ impl HistoryPane<'_> {
         let a = &h.address;
         let style = if a.blocked || a.error_count > 0 { t.error() } else { Style::new() };
         let mut health = vec![
-            Span::raw(format!("{}: ", s.address)),
+            Span::raw(format!("{}{}", s.address, s.colon)),
             Span::styled(s.errors(a.error_count), style),
             Span::raw(" · "),
             Span::styled(if a.blocked { s.blocked } else { s.not_blocked }, style),
         ];
         if let Some(err) = &a.last_error {
             let when = h.last_error_at.map(|at| format!("{} ", self.state.clock.date_time(at))).unwrap_or_default();
-            health.push(Span::raw(format!(" · {}: {when}{err}", s.last_error)));
+            health.push(Span::raw(format!(" · {}{}{when}{err}", s.last_error, s.colon)));
         }
         vec![Line::from(who), Line::from(health)]
     }
@@ -140,9 +140,10 @@ impl HistoryPane<'_> {
         }
         let mut spans = vec![
             Span::raw(format!("{} {when}  ", if selected { POINTER } else { " " })),
-            Span::styled(format!("{:<13}", s.kind(e.kind)), t.bold()),
+            Span::styled(format!("{:<15}", s.kind(e.kind)), t.bold()),
             Span::raw(format!("{booking:<12}")),
-            Span::styled(format!("{state:<24}"), state_style),
+            Span::styled(format!("{state:<34}"), state_style),
+            Span::raw(" "),
             Span::raw(opens),
         ];
         if let Some(original) = e.resend_of {
@@ -154,7 +155,7 @@ impl HistoryPane<'_> {
     fn note_line(&self, n: &TimelineNote, selected: bool) -> Line<'static> {
         let (s, t) = (self.strings, self.theme);
         let style = if n.kind == EventKind::Complaint { t.error() } else { t.dim() };
-        let detail = if n.detail.is_empty() { String::new() } else { format!(": {}", n.detail) };
+        let detail = if n.detail.is_empty() { String::new() } else { format!("{}{}", s.colon, n.detail) };
         let actor = if n.actor.is_empty() { String::new() } else { format!(" ({})", n.actor) };
         Line::from(vec![
             Span::raw(format!("{} {}  ", if selected { POINTER } else { " " }, self.state.clock.short(n.at))),
@@ -169,7 +170,7 @@ impl HistoryPane<'_> {
             .map(|l| {
                 let text = match &l.entry {
                     LogEntry::Event { kind, detail, .. } if detail.is_empty() => s.event(*kind).to_owned(),
-                    LogEntry::Event { kind, detail, .. } => format!("{}: {detail}", s.event(*kind)),
+                    LogEntry::Event { kind, detail, .. } => format!("{}{}{detail}", s.event(*kind), s.colon),
                     LogEntry::Open { ip, user_agent, machine, reason } => {
                         let who = if *machine { s.by_machine } else { s.by_person };
                         let client = match (ip, user_agent) {
@@ -181,7 +182,7 @@ impl HistoryPane<'_> {
                     }
                     LogEntry::Bounce { class, status, reply_code, diagnostic } => {
                         let parts = [Some(class.as_str()), reply_code.as_deref(), status.as_deref(), diagnostic.as_deref()];
-                        format!("{}: {}", s.bounce_report, parts.into_iter().flatten().collect::<Vec<_>>().join(" "))
+                        format!("{}{}{}", s.bounce_report, s.colon, parts.into_iter().flatten().collect::<Vec<_>>().join(" "))
                     }
                 };
                 Line::from(vec![Span::styled(format!("  {}  ", c.time(l.at)), t.dim()), Span::raw(text)])
