@@ -60,9 +60,15 @@ fn main() {
     let page = |f: &CommFilter| store.communication_history(f, 50, None).unwrap().len();
     let filters: Vec<(&str, CommFilter)> = vec![
         ("comm history: first page", CommFilter::default()),
-        ("comm history: kind = reminder (none in demo)", CommFilter { kind: Some(EmailKind::Reminder), ..CommFilter::default() }),
+        (
+            "comm history: kind = reminder (none in demo)",
+            CommFilter { kind: Some(EmailKind::Reminder), ..CommFilter::default() },
+        ),
         ("comm history: kind = cancelled", CommFilter { kind: Some(EmailKind::Cancelled), ..CommFilter::default() }),
-        ("comm history: state = suppressed (3 rows)", CommFilter { state: Some(MessageState::Suppressed), ..CommFilter::default() }),
+        (
+            "comm history: state = suppressed (3 rows)",
+            CommFilter { state: Some(MessageState::Suppressed), ..CommFilter::default() },
+        ),
         ("comm history: state = bounced", CommFilter { state: Some(MessageState::Bounced), ..CommFilter::default() }),
         ("comm history: text 'moreau' (many guests)", CommFilter { text: "moreau".into(), ..CommFilter::default() }),
         ("comm history: text 'moreau12' (few guests)", CommFilter { text: "moreau12".into(), ..CommFilter::default() }),
@@ -74,7 +80,11 @@ fn main() {
     // A deep page: the cursor of the row 10,000 places down.
     let mut after = None;
     for _ in 0..200 {
-        after = store.communication_history(&CommFilter::default(), 50, after).unwrap().last().map(|r| r.cursor());
+        after = store
+            .communication_history(&CommFilter::default(), 50, after)
+            .unwrap()
+            .last()
+            .map(guestmail::store::CommRow::cursor);
     }
     measure("comm history: page 201 (keyset)", &[0; 50], |_| {
         store.communication_history(&CommFilter::default(), 50, after).unwrap().len()

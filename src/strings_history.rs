@@ -155,7 +155,16 @@ pub static FR: HistoryStrings = HistoryStrings {
     followup_advice: "Appeler pour confirmer, vérifier l'adresse, demander de regarder les spams, renvoyer.",
     followup_hints: ["renvoyer", "corriger l'adresse", "confirmé par téléphone", "historique", "fermer"],
     kinds: ["attente", "confirmation", "rappel", "annulation", "après le repas", "manuel"],
-    states: ["en file", "en cours d'envoi", "envoyé", "différé", "échec", "rejeté", "non envoyé (bloquée)", "incertain"],
+    states: [
+        "en file",
+        "en cours d'envoi",
+        "envoyé",
+        "différé",
+        "échec",
+        "rejeté",
+        "non envoyé (bloquée)",
+        "incertain",
+    ],
     events: [
         "mis en file",
         "envoyé",

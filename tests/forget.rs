@@ -72,8 +72,11 @@ fn fixture(db: &Path) {
         user_agent: Some("AnnaPhone/17".into()),
     };
     store.record_opens(&[hit.clone(), hit], verdict).unwrap();
-    let complaint =
-        AddressErrorInput { class: Some(BounceClass::Complaint), diagnostic: "complaint from anna.peeters@example.be", ..Default::default() };
+    let complaint = AddressErrorInput {
+        class: Some(BounceClass::Complaint),
+        diagnostic: "complaint from anna.peeters@example.be",
+        ..Default::default()
+    };
     store.record_address_error(NEW, &complaint, 12).unwrap();
     store.reset_address(NEW, "staff").unwrap();
     store.resend_confirmation(second, true, "staff").unwrap();
@@ -81,7 +84,8 @@ fn fixture(db: &Path) {
     let bob = book(&mut store, "Bob Martin", "bob@example.org", "+32 470 11 22 33", "2026-11-23 20:30", "window");
     let bob_msg = store.latest_message(bob, EmailKind::Confirmed).unwrap().unwrap();
     store.mark_sent_for_tests(bob_msg.id, now_ms()).unwrap();
-    let hit = OpenHit { token: bob_msg.token, at: now_ms(), ip: Some("198.51.100.5".parse().unwrap()), user_agent: None };
+    let hit =
+        OpenHit { token: bob_msg.token, at: now_ms(), ip: Some("198.51.100.5".parse().unwrap()), user_agent: None };
     store.record_opens(&[hit], verdict).unwrap();
 }
 
@@ -105,9 +109,11 @@ fn cells_containing(conn: &rusqlite::Connection, needle: &str) -> Vec<String> {
             .unwrap();
         for c in columns {
             let n: i64 = conn
-                .query_row(&format!("SELECT COUNT(*) FROM {t} WHERE CAST({c} AS TEXT) LIKE ?1"), [format!("%{needle}%")], |r| {
-                    r.get(0)
-                })
+                .query_row(
+                    &format!("SELECT COUNT(*) FROM {t} WHERE CAST({c} AS TEXT) LIKE ?1"),
+                    [format!("%{needle}%")],
+                    |r| r.get(0),
+                )
                 .unwrap();
             if n > 0 {
                 hits.push(format!("{t}.{c} ({n})"));

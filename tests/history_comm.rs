@@ -21,7 +21,11 @@ fn fixture(crowd: usize) -> (tempfile::TempDir, Store) {
         .demo_bulk(|w| {
             let when = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap().and_hms_opt(20, 0, 0).unwrap();
             let mut n = 0_i64;
-            let guests = [("Anna Peeters", "anna@example.be"), ("Bob Smith", "bob@example.org"), ("Chloé Moreau", "chloe_m@example.fr")];
+            let guests = [
+                ("Anna Peeters", "anna@example.be"),
+                ("Bob Smith", "bob@example.org"),
+                ("Chloé Moreau", "chloe_m@example.fr"),
+            ];
             for _ in 0..10 {
                 for (name, email) in guests {
                     let g = w.guest(name, email, "", Language::En, 0)?;
@@ -129,7 +133,12 @@ fn filters_by_kind_state_dates_and_text_combine() {
     check(CommFilter { text: "example.org".into(), ..CommFilter::default() }, &|r| r.recipient == "bob@example.org");
     // `_` is a letter here, not LIKE's any-character wildcard.
     check(CommFilter { text: "e_m@".into(), ..CommFilter::default() }, &|r| r.recipient == "chloe_m@example.fr");
-    assert!(store.communication_history(&CommFilter { text: "e_x".into(), ..CommFilter::default() }, 10, None).unwrap().is_empty());
+    assert!(
+        store
+            .communication_history(&CommFilter { text: "e_x".into(), ..CommFilter::default() }, 10, None)
+            .unwrap()
+            .is_empty()
+    );
     check(
         CommFilter {
             kind: Some(EmailKind::Confirmed),

@@ -7,9 +7,7 @@
 use chrono::NaiveDate;
 use guestmail::demo::{DemoOptions, fill};
 use guestmail::domain::{EmailKind, MessageState};
-use guestmail::store::{
-    CommCursor, CommFilter, FOLLOW_UP_QUERY, GUEST_EMAILS_QUERY, HEALTH_QUERY, Store, comm_query,
-};
+use guestmail::store::{CommCursor, CommFilter, FOLLOW_UP_QUERY, GUEST_EMAILS_QUERY, HEALTH_QUERY, Store, comm_query};
 
 fn store() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
@@ -27,7 +25,10 @@ fn assert_plan(store: &Store, sql: &str, index: &str) {
     for line in &plan {
         let full_scan = line.starts_with("SCAN")
             && !line.contains("INDEX")
-            && (line.contains("messages") || line.contains("reservations") || line.contains(" m") || line.contains(" r"));
+            && (line.contains("messages")
+                || line.contains("reservations")
+                || line.contains(" m")
+                || line.contains(" r"));
         assert!(!full_scan, "full scan: {line}\n{sql}\n{plan:#?}");
         assert!(!line.contains("TEMP B-TREE FOR ORDER BY"), "sorts the whole result: {line}\n{sql}\n{plan:#?}");
     }

@@ -6,13 +6,13 @@
 #![allow(clippy::unwrap_used)]
 
 use chrono::{NaiveDate, NaiveDateTime};
+use guestmail::domain::BounceClass;
 use guestmail::domain::{EmailKind, Language, MessageState, ReservationStatus};
 use guestmail::panes::comm_history::{CommPane, CommState, FilterField};
 use guestmail::panes::followup::{FollowUpPane, FollowUpState};
 use guestmail::panes::health::HealthLine;
 use guestmail::panes::history::{HistoryPane, HistoryState};
 use guestmail::panes::{Clock, first_visible};
-use guestmail::domain::BounceClass;
 use guestmail::store::{AddressErrorInput, CommFilter, DeliveryHealth, DemoMessage, DemoWriter, Store};
 use guestmail::strings::Strings;
 use guestmail::strings_history::HistoryStrings;
@@ -86,18 +86,42 @@ fn fixture(path: &std::path::Path) -> (Store, i64) {
             let past = w.reservation(anna, at("2026-11-20 19:00"), 2, ReservationStatus::Completed, "", 0)?;
             let next = w.reservation(anna, at("2026-11-28 20:00"), 4, ReservationStatus::Confirmed, "", 0)?;
             let opened = &[("2026-11-18 09:00", true), ("2026-11-18 12:30", false), ("2026-11-19 19:02", false)];
-            msg(w, anna, email, past, &Msg { opens: &[("2026-11-15 10:00", false)], ..m(Pending, Sent, "2026-11-15 09:00") });
+            msg(
+                w,
+                anna,
+                email,
+                past,
+                &Msg { opens: &[("2026-11-15 10:00", false)], ..m(Pending, Sent, "2026-11-15 09:00") },
+            );
             msg(w, anna, email, past, &Msg { opens: opened, ..m(Confirmed, Sent, "2026-11-18 08:59") });
             let bounce = Some("550 5.1.1 user unknown");
             msg(w, anna, email, past, &Msg { error: bounce, ..m(Completed, Bounced, "2026-11-21 10:00") });
-            msg(w, anna, email, next, &Msg { opens: &[("2026-11-22 09:00", true)], ..m(Pending, Sent, "2026-11-22 08:59") });
+            msg(
+                w,
+                anna,
+                email,
+                next,
+                &Msg { opens: &[("2026-11-22 09:00", true)], ..m(Pending, Sent, "2026-11-22 08:59") },
+            );
             let refused = Some("554 5.7.1 rejected as spam");
             msg(w, anna, email, next, &Msg { error: refused, ..m(Confirmed, Failed, "2026-11-22 10:00") });
             let later = Some("421 4.7.0 try again later");
-            msg(w, anna, email, next, &Msg { error: later, next: Some("2026-11-23 18:05"), ..m(Confirmed, Deferred, "2026-11-23 17:00") });
+            msg(
+                w,
+                anna,
+                email,
+                next,
+                &Msg { error: later, next: Some("2026-11-23 18:05"), ..m(Confirmed, Deferred, "2026-11-23 17:00") },
+            );
             msg(w, anna, email, next, &m(Reminder, Queued, "2026-11-23 17:10"));
             msg(w, anna, email, next, &m(Manual, Sending, "2026-11-23 17:20"));
-            msg(w, anna, email, next, &Msg { error: Some("interrupted while sending"), ..m(Manual, Uncertain, "2026-11-23 17:30") });
+            msg(
+                w,
+                anna,
+                email,
+                next,
+                &Msg { error: Some("interrupted while sending"), ..m(Manual, Uncertain, "2026-11-23 17:30") },
+            );
             msg(w, anna, email, next, &m(Cancelled, Suppressed, "2026-11-23 17:40"));
             let bob = w.guest("Bob Smith", "bob@example.org", "+44 7700 900123", Language::En, 0)?;
             let r = w.reservation(bob, at("2026-11-23 20:30"), 2, ReservationStatus::Confirmed, "", 0)?;
@@ -106,15 +130,59 @@ fn fixture(path: &std::path::Path) -> (Store, i64) {
             let tonight: [(&str, &str, ReservationStatus, Option<Msg>); 11] = [
                 ("Camille Dubois", "18:30", ReservationStatus::Confirmed, None),
                 ("Léa Moreau", "18:45", ReservationStatus::Confirmed, Some(m(Confirmed, Queued, "2026-11-23 16:00"))),
-                ("Hugo Laurent", "19:00", ReservationStatus::Confirmed, Some(Msg { next: Some("2026-11-23 18:15"), error: later, ..m(Confirmed, Deferred, "2026-11-23 16:00") })),
+                (
+                    "Hugo Laurent",
+                    "19:00",
+                    ReservationStatus::Confirmed,
+                    Some(Msg {
+                        next: Some("2026-11-23 18:15"),
+                        error: later,
+                        ..m(Confirmed, Deferred, "2026-11-23 16:00")
+                    }),
+                ),
                 ("Chloé Girard", "19:15", ReservationStatus::Confirmed, Some(m(Confirmed, Sent, "2026-11-22 16:00"))),
-                ("Louis Fontaine", "19:30", ReservationStatus::Confirmed, Some(Msg { opens: &[("2026-11-22 16:01", true)], ..m(Confirmed, Sent, "2026-11-22 16:00") })),
-                ("Manon Rousseau", "19:45", ReservationStatus::Confirmed, Some(Msg { error: bounce, ..m(Confirmed, Bounced, "2026-11-22 16:00") })),
-                ("Théo Mercier", "20:00", ReservationStatus::Confirmed, Some(Msg { error: refused, ..m(Confirmed, Failed, "2026-11-22 16:00") })),
-                ("Inès Dubois", "20:15", ReservationStatus::Confirmed, Some(Msg { error: Some("address blocked"), ..m(Confirmed, Suppressed, "2026-11-22 16:00") })),
-                ("Jules Lefèvre", "20:30", ReservationStatus::NoShow, Some(m(Confirmed, Uncertain, "2026-11-22 16:00"))),
-                ("Élodie Opened", "20:45", ReservationStatus::Confirmed, Some(Msg { opens: &[("2026-11-22 17:00", false)], ..m(Confirmed, Sent, "2026-11-22 16:00") })),
-                ("Gone Cancelled", "21:00", ReservationStatus::Cancelled, Some(m(Confirmed, Bounced, "2026-11-22 16:00"))),
+                (
+                    "Louis Fontaine",
+                    "19:30",
+                    ReservationStatus::Confirmed,
+                    Some(Msg { opens: &[("2026-11-22 16:01", true)], ..m(Confirmed, Sent, "2026-11-22 16:00") }),
+                ),
+                (
+                    "Manon Rousseau",
+                    "19:45",
+                    ReservationStatus::Confirmed,
+                    Some(Msg { error: bounce, ..m(Confirmed, Bounced, "2026-11-22 16:00") }),
+                ),
+                (
+                    "Théo Mercier",
+                    "20:00",
+                    ReservationStatus::Confirmed,
+                    Some(Msg { error: refused, ..m(Confirmed, Failed, "2026-11-22 16:00") }),
+                ),
+                (
+                    "Inès Dubois",
+                    "20:15",
+                    ReservationStatus::Confirmed,
+                    Some(Msg { error: Some("address blocked"), ..m(Confirmed, Suppressed, "2026-11-22 16:00") }),
+                ),
+                (
+                    "Jules Lefèvre",
+                    "20:30",
+                    ReservationStatus::NoShow,
+                    Some(m(Confirmed, Uncertain, "2026-11-22 16:00")),
+                ),
+                (
+                    "Élodie Opened",
+                    "20:45",
+                    ReservationStatus::Confirmed,
+                    Some(Msg { opens: &[("2026-11-22 17:00", false)], ..m(Confirmed, Sent, "2026-11-22 16:00") }),
+                ),
+                (
+                    "Gone Cancelled",
+                    "21:00",
+                    ReservationStatus::Cancelled,
+                    Some(m(Confirmed, Bounced, "2026-11-22 16:00")),
+                ),
             ];
             for (i, (name, time, status, message)) in tonight.iter().enumerate() {
                 let email = format!("guest{i}@example.fr");
@@ -258,7 +326,10 @@ fn the_delivery_health_line_warns_below_98_percent() {
         insta::assert_snapshot!(name, terminal.backend());
         let warn_row = (0..110).map(|x| terminal.backend().buffer()[(x, 1)].symbol().to_owned()).collect::<String>();
         assert!(warn_row.contains('⚠'));
-        assert_eq!(terminal.backend().buffer()[(warn_row.chars().position(|c| c == '⚠').unwrap() as u16, 1)].fg, ratatui::style::Color::Red);
+        assert_eq!(
+            terminal.backend().buffer()[(warn_row.chars().position(|c| c == '⚠').unwrap() as u16, 1)].fg,
+            ratatui::style::Color::Red
+        );
     }
 }
 

@@ -11,8 +11,8 @@ use std::net::IpAddr;
 
 use guestmail::domain::{BounceClass, EmailKind, EventKind, Language, MessageState, NewReservation, ReservationStatus};
 use guestmail::store::{
-    AddressErrorInput, BounceLinks, DemoMessage, FollowUpReason, LogEntry, NewBounce, OpenHit, OpenVerdict,
-    Store, StoreError, now_ms,
+    AddressErrorInput, BounceLinks, DemoMessage, FollowUpReason, LogEntry, NewBounce, OpenHit, OpenVerdict, Store,
+    StoreError, now_ms,
 };
 use support::{day, marker_day};
 
@@ -105,12 +105,16 @@ fn a_guest_history_spans_reservations_newest_first_with_opens_resends_and_notes(
         guestmail::store::ResendOutcome::Queued(id) => id,
         other => panic!("{other:?}"),
     };
-    let error = AddressErrorInput { class: Some(BounceClass::Complaint), diagnostic: "abuse report", ..Default::default() };
+    let error =
+        AddressErrorInput { class: Some(BounceClass::Complaint), diagnostic: "abuse report", ..Default::default() };
     store.record_address_error("anna@example.be", &error, 12).unwrap();
     store.reset_address("anna@example.be", "staff").unwrap();
 
     let h = store.guest_history(guest, 50, None).unwrap();
-    assert_eq!((h.guest.name.as_str(), h.guest.phone.as_str(), h.guest.language), ("Anna Peeters", "+32 475 12 34 56", Language::Nl));
+    assert_eq!(
+        (h.guest.name.as_str(), h.guest.phone.as_str(), h.guest.language),
+        ("Anna Peeters", "+32 475 12 34 56", Language::Nl)
+    );
     assert_eq!((h.address.error_count, h.address.blocked), (0, false), "reset after the complaint");
     assert_eq!(h.address.last_error.as_deref(), Some("abuse report"));
     let ids: Vec<i64> = h.emails.iter().map(|e| e.id).collect();
@@ -176,7 +180,14 @@ fn an_email_log_merges_events_opens_and_bounce_reports_in_time_order() {
     assert_eq!(shape, ["queued", "open machine=true", "bounced", "report hard 5.1.1"]);
 }
 
-fn demo_message(w: &guestmail::store::DemoWriter<'_>, g: i64, r: i64, state: MessageState, at: i64, opens: &[(i64, bool)]) {
+fn demo_message(
+    w: &guestmail::store::DemoWriter<'_>,
+    g: i64,
+    r: i64,
+    state: MessageState,
+    at: i64,
+    opens: &[(i64, bool)],
+) {
     let m = DemoMessage {
         reservation_id: r,
         guest_id: g,

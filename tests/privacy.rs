@@ -46,8 +46,11 @@ fn the_database_and_its_wal_are_private() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("data").join("g.db");
     let mut store = Store::open(&db).unwrap();
-    guestmail::demo::fill(&mut store, &guestmail::demo::DemoOptions::week(chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()))
-        .unwrap();
+    guestmail::demo::fill(
+        &mut store,
+        &guestmail::demo::DemoOptions::week(chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()),
+    )
+    .unwrap();
     for file in [db.clone(), db.with_extension("db-wal"), db.with_extension("db-shm")] {
         assert_eq!(mode(&file), 0o600, "{}", file.display());
     }

@@ -43,16 +43,7 @@ pub struct CommState {
 impl CommState {
     pub fn new(filter: CommFilter, first_page: Vec<CommRow>, page_size: usize, clock: Clock) -> Self {
         let more = first_page.len() >= page_size;
-        CommState {
-            filter,
-            from_day: None,
-            to_day: None,
-            editing: None,
-            rows: first_page,
-            more,
-            selected: 0,
-            clock,
-        }
+        CommState { filter, from_day: None, to_day: None, editing: None, rows: first_page, more, selected: 0, clock }
     }
 
     /// The cursor for the next page, when there may be one.

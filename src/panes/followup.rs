@@ -88,7 +88,10 @@ impl FollowUpPane<'_> {
         };
         match &f.last_error {
             // A suppressed email's error only repeats "address blocked".
-            Some(e) if !e.is_empty() && !matches!(f.reason, FollowUpReason::NotOpened { .. } | FollowUpReason::Suppressed) => {
+            Some(e)
+                if !e.is_empty()
+                    && !matches!(f.reason, FollowUpReason::NotOpened { .. } | FollowUpReason::Suppressed) =>
+            {
                 format!("{base} — {e}")
             }
             _ => base,

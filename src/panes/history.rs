@@ -98,22 +98,22 @@ pub struct HistoryPane<'a> {
 impl HistoryPane<'_> {
     fn header(&self) -> Vec<Line<'static>> {
         let (s, t, h) = (self.strings, self.theme, &self.state.history);
-        let g = &h.guest;
-        let mut who = vec![Span::styled(g.name.clone(), t.bold())];
+        let guest = &h.guest;
+        let mut who = vec![Span::styled(guest.name.clone(), t.bold())];
         if h.forgotten {
             who.push(Span::styled(format!(" {}", s.forgotten), t.dim()));
         } else {
-            who.push(Span::raw(format!(" · {} · {} · {}", g.email, g.phone, g.language)));
+            who.push(Span::raw(format!(" · {} · {} · {}", guest.email, guest.phone, guest.language)));
         }
-        let a = &h.address;
-        let style = if a.blocked || a.error_count > 0 { t.error() } else { Style::new() };
+        let address = &h.address;
+        let style = if address.blocked || address.error_count > 0 { t.error() } else { Style::new() };
         let mut health = vec![
             Span::raw(format!("{}{}", s.address, s.colon)),
-            Span::styled(s.errors(a.error_count), style),
+            Span::styled(s.errors(address.error_count), style),
             Span::raw(" · "),
-            Span::styled(if a.blocked { s.blocked } else { s.not_blocked }, style),
+            Span::styled(if address.blocked { s.blocked } else { s.not_blocked }, style),
         ];
-        if let Some(err) = &a.last_error {
+        if let Some(err) = &address.last_error {
             let when = h.last_error_at.map(|at| format!("{} ", self.state.clock.date_time(at))).unwrap_or_default();
             health.push(Span::raw(format!(" · {}{}{when}{err}", s.last_error, s.colon)));
         }
@@ -175,14 +175,22 @@ impl HistoryPane<'_> {
                         let who = if *machine { s.by_machine } else { s.by_person };
                         let client = match (ip, user_agent) {
                             (None, None) => s.ip_erased.to_owned(),
-                            (ip, ua) => [ip.as_deref(), ua.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" · "),
+                            (ip, ua) => {
+                                [ip.as_deref(), ua.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" · ")
+                            }
                         };
                         let why = if reason.is_empty() { String::new() } else { format!(" ({reason})") };
                         format!("{} {who}{why} — {client}", s.open)
                     }
                     LogEntry::Bounce { class, status, reply_code, diagnostic } => {
-                        let parts = [Some(class.as_str()), reply_code.as_deref(), status.as_deref(), diagnostic.as_deref()];
-                        format!("{}{}{}", s.bounce_report, s.colon, parts.into_iter().flatten().collect::<Vec<_>>().join(" "))
+                        let parts =
+                            [Some(class.as_str()), reply_code.as_deref(), status.as_deref(), diagnostic.as_deref()];
+                        format!(
+                            "{}{}{}",
+                            s.bounce_report,
+                            s.colon,
+                            parts.into_iter().flatten().collect::<Vec<_>>().join(" ")
+                        )
                     }
                 };
                 Line::from(vec![Span::styled(format!("  {}  ", c.time(l.at)), t.dim()), Span::raw(text)])

@@ -169,9 +169,9 @@ impl Store {
     /// The ids of the guests whose name or address contains `text`, when there are few
     /// enough to read their emails guest by guest; `None` when there are more.
     fn guests_matching(&self, text: &str) -> Result<Option<Vec<i64>>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT id FROM guests WHERE name LIKE ?1 ESCAPE '\\' OR email LIKE ?1 ESCAPE '\\' LIMIT ?2")?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id FROM guests WHERE name LIKE ?1 ESCAPE '\\' OR email LIKE ?1 ESCAPE '\\' LIMIT ?2",
+        )?;
         let ids: Vec<i64> = stmt
             .query_map(rusqlite::params![like_pattern(text), FEW_GUESTS as i64 + 1], |r| r.get(0))?
             .collect::<Result<_, _>>()?;

@@ -24,9 +24,13 @@ pub enum FollowUpReason {
     /// Queued or being sent right now.
     NotSentYet,
     /// The server said "later": the worker tries again at this time.
-    Deferred { next_attempt_at: Option<i64> },
+    Deferred {
+        next_attempt_at: Option<i64>,
+    },
     /// Sent, not opened by a person; `machine_opens` fetches by a proxy or scanner.
-    NotOpened { machine_opens: u32 },
+    NotOpened {
+        machine_opens: u32,
+    },
     Bounced,
     Failed,
     /// Not sent: the address is blocked.

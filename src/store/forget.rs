@@ -151,8 +151,7 @@ fn forget(tx: &Transaction<'_>, email: &str, actor: &str, now: i64) -> Result<Fo
            AND (ip IS NOT NULL OR user_agent IS NOT NULL)",
         [],
     )?;
-    report.reservations =
-        tx.execute("UPDATE reservations SET notes = '' WHERE guest_id IN forget_guests", [])?;
+    report.reservations = tx.execute("UPDATE reservations SET notes = '' WHERE guest_id IN forget_guests", [])?;
     tx.execute(
         "UPDATE guests SET name = ?1, email = 'forgotten-' || id, phone = '', forgotten = 1
          WHERE id IN forget_guests",

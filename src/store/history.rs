@@ -222,4 +222,3 @@ impl Store {
         Ok(lines.into_iter().map(|(at, _, _, entry)| LogLine { at, entry }).collect())
     }
 }
-

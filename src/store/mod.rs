@@ -30,8 +30,8 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 pub use addresses::AddressError as AddressErrorInput;
 pub use addresses::AddressRecord;
-pub use comm::{CommCursor, CommFilter, CommRow, comm_query};
 pub use bounces::{BounceLinks, BounceOutcome, BounceRecord, NewBounce, RECIPIENT_MATCH_WINDOW_MS};
+pub use comm::{CommCursor, CommFilter, CommRow, comm_query};
 pub use demo::{DemoMessage, DemoWriter};
 pub use events::{EventRecord, NewEvent};
 pub use followup::{
