@@ -7,7 +7,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use guestmail::domain::BounceClass;
-use guestmail::domain::{EmailKind, Language, MessageState, ReservationStatus};
+use guestmail::domain::{EmailKind, EventKind, Language, MessageState, ReservationStatus};
 use guestmail::panes::comm_history::{CommPane, CommState, FilterField};
 use guestmail::panes::followup::{FollowUpPane, FollowUpState};
 use guestmail::panes::health::HealthLine;
@@ -226,8 +226,12 @@ fn history_state(store: &mut Store, anna: i64) -> HistoryState {
     .unwrap();
     let mut h = store.guest_history(anna, 50, None).unwrap();
     assert_eq!(h.notes.len(), 3);
-    for (note, time) in h.notes.iter_mut().zip(["2026-11-23 17:50", "2026-11-23 17:52", "2026-11-23 17:55"]) {
-        note.at = ms(time);
+    for note in &mut h.notes {
+        note.at = ms(match note.kind {
+            EventKind::ConfirmedByPhone => "2026-11-23 17:50",
+            EventKind::Complaint => "2026-11-23 17:52",
+            _ => "2026-11-23 17:55",
+        });
     }
     assert!(h.emails.iter().any(|e| e.resend_of.is_some()));
     h.address.error_count = 2; // as before the reset, to show the error colour.

@@ -37,6 +37,8 @@ pub struct HistoryEmail {
 /// Something that happened to the guest's address or reservations rather than to one email.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TimelineNote {
+    /// The event's id: orders notes of the same millisecond.
+    pub id: i64,
     pub at: i64,
     pub kind: EventKind,
     pub reservation_id: Option<i64>,
@@ -161,11 +163,12 @@ impl Store {
                 reservation_id: r.get(2)?,
                 detail: r.get(3)?,
                 actor: r.get(4)?,
+                id: r.get(5)?,
             })
         };
         let mut notes: Vec<TimelineNote> = Vec::new();
         let mut by_address = self.conn.prepare_cached(&format!(
-            "SELECT at, kind, reservation_id, detail, actor FROM events WHERE address = ?1 AND kind IN {NOTE_KINDS}"
+            "SELECT at, kind, reservation_id, detail, actor, id FROM events WHERE address = ?1 AND kind IN {NOTE_KINDS}"
         ))?;
         for a in &addresses {
             for n in by_address.query_map([a], note)? {
@@ -173,14 +176,14 @@ impl Store {
             }
         }
         let mut by_reservation = self.conn.prepare_cached(&format!(
-            "SELECT e.at, e.kind, e.reservation_id, e.detail, e.actor
+            "SELECT e.at, e.kind, e.reservation_id, e.detail, e.actor, e.id
              FROM reservations r JOIN events e ON e.reservation_id = r.id
              WHERE r.guest_id = ?1 AND e.kind IN {NOTE_KINDS}"
         ))?;
         for n in by_reservation.query_map([guest.id], note)? {
             notes.push(n?);
         }
-        notes.sort_by_key(|n| n.at);
+        notes.sort_by_key(|n| (n.at, n.id));
         notes.dedup();
         Ok(notes)
     }
