@@ -121,6 +121,7 @@ string_enum!(
         StatusChanged => "status-changed",
         ConfirmedByPhone => "confirmed-by-phone",
         AddressChanged => "address-changed",
+        Forgotten => "forgotten",
     }
 );
 

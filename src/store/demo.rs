@@ -52,10 +52,12 @@ impl DemoWriter<'_> {
                 "INSERT INTO guests (name, email, phone, language, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
             )?
             .execute(params![name, email, phone, language.as_str(), at])?;
+        // Taken before the address insert, which moves last_insert_rowid when it adds a row.
+        let id = self.tx.last_insert_rowid();
         self.tx
             .prepare_cached("INSERT INTO addresses (email, updated_at) VALUES (?1, ?2) ON CONFLICT (email) DO NOTHING")?
             .execute(params![email, at])?;
-        Ok(self.tx.last_insert_rowid())
+        Ok(id)
     }
 
     /// Sets an address's counter as if `count` errors had come back, the last with `error`.

@@ -8,7 +8,11 @@ use rusqlite::{Connection, TransactionBehavior};
 use super::{Result, StoreError};
 
 /// The migrations, in order; the schema version is the number of migrations applied.
-const MIGRATIONS: &[&str] = &[include_str!("../../assets/migrations/001_initial.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../assets/migrations/001_initial.sql"),
+    // Must stay after 002-004 when those land (they are numbered by the issue that adds them).
+    include_str!("../../assets/migrations/005_history_indexes.sql"),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -8,9 +8,13 @@
 
 mod addresses;
 mod bounces;
+mod comm;
 mod demo;
 mod events;
 mod fixture;
+mod followup;
+mod forget;
+mod history;
 mod messages;
 mod migrate;
 mod opens;
@@ -27,8 +31,14 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 pub use addresses::AddressError as AddressErrorInput;
 pub use addresses::AddressRecord;
 pub use bounces::{BounceLinks, BounceOutcome, BounceRecord, NewBounce, RECIPIENT_MATCH_WINDOW_MS};
+pub use comm::{CommCursor, CommFilter, CommRow, comm_query};
 pub use demo::{DemoMessage, DemoWriter};
 pub use events::{EventRecord, NewEvent};
+pub use followup::{
+    DELIVERY_TARGET, DeliveryHealth, FOLLOW_UP_QUERY, FollowUp, FollowUpReason, HEALTH_QUERY, HEALTH_WINDOW_MS,
+};
+pub use forget::{FORGOTTEN_NAME, ForgetReport, scrub};
+pub use history::{GUEST_EMAILS_QUERY, GuestHistory, HistoryEmail, LogEntry, LogLine, TimelineNote};
 pub use messages::{MessageRecord, NewMessage, new_token};
 pub use migrate::SCHEMA_VERSION;
 pub use opens::{OpenFacts, OpenHit, OpenRecord, OpenVerdict, RecordedBatch};

@@ -1,0 +1,153 @@
+//! Tonight's follow-up list: the guests to call before service, with their phone number and
+//! why (the confirmation bounced, failed, was not sent, or was not opened by a person), and
+//! the brief's advice as the workflow: `r` resends, `e` fixes the address, `v` marks the
+//! reservation confirmed by phone (the row then leaves the list).
+
+use chrono::NaiveDate;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Clear, Row, Table, Widget};
+
+use super::{Clock, POINTER, first_visible, moved};
+use crate::store::{FollowUp, FollowUpReason};
+use crate::strings::Strings;
+use crate::strings_history::HistoryStrings;
+use crate::ui::theme::Theme;
+
+/// What the list shows; the app owns it and reloads it with `Store::follow_up(day)`.
+#[derive(Debug, Clone)]
+pub struct FollowUpState {
+    pub day: NaiveDate,
+    pub rows: Vec<FollowUp>,
+    pub selected: usize,
+    pub clock: Clock,
+}
+
+impl FollowUpState {
+    pub fn new(day: NaiveDate, rows: Vec<FollowUp>, clock: Clock) -> Self {
+        FollowUpState { day, rows, selected: 0, clock }
+    }
+
+    /// New rows for the same day, keeping the selection on the same reservation if it is
+    /// still there (else on the row that took its place).
+    pub fn reload(&mut self, rows: Vec<FollowUp>) {
+        let keep = self.selected().map(|f| f.reservation_id);
+        self.rows = rows;
+        self.selected = keep
+            .and_then(|id| self.rows.iter().position(|f| f.reservation_id == id))
+            .unwrap_or(self.selected)
+            .min(self.rows.len().saturating_sub(1));
+    }
+
+    pub fn selected(&self) -> Option<&FollowUp> {
+        self.rows.get(self.selected)
+    }
+
+    pub fn select_next(&mut self) {
+        self.selected = moved(self.selected, 1, self.rows.len());
+    }
+
+    pub fn select_previous(&mut self) {
+        self.selected = moved(self.selected, -1, self.rows.len());
+    }
+
+    pub fn select(&mut self, index: usize) {
+        self.selected = moved(index, 0, self.rows.len());
+    }
+}
+
+/// The pane. `keys` are the labels of resend, fix address, confirmed by phone, history and
+/// close, from the app's keymap (default `["r", "e", "v", "Enter", "Esc"]`).
+#[derive(Debug, Clone, Copy)]
+pub struct FollowUpPane<'a> {
+    pub state: &'a FollowUpState,
+    pub strings: &'static HistoryStrings,
+    pub day_strings: &'static Strings,
+    pub keys: [&'a str; 5],
+    pub theme: Theme,
+}
+
+impl FollowUpPane<'_> {
+    /// The reason in words, with the detail that helps on the phone.
+    pub fn reason(&self, f: &FollowUp) -> String {
+        let r = &self.strings.reasons;
+        let base = match f.reason {
+            FollowUpReason::NoConfirmation => r[0].to_owned(),
+            FollowUpReason::NotSentYet => r[1].to_owned(),
+            FollowUpReason::Deferred { next_attempt_at: Some(next) } => {
+                format!("{}, {}", r[2], self.strings.next_try(&self.state.clock.short(next)))
+            }
+            FollowUpReason::Deferred { next_attempt_at: None } => r[2].to_owned(),
+            FollowUpReason::NotOpened { machine_opens: 0 } => r[3].to_owned(),
+            FollowUpReason::NotOpened { .. } => r[4].to_owned(),
+            FollowUpReason::Bounced => r[5].to_owned(),
+            FollowUpReason::Failed => r[6].to_owned(),
+            FollowUpReason::Suppressed => r[7].to_owned(),
+            FollowUpReason::Uncertain => r[8].to_owned(),
+        };
+        match &f.last_error {
+            // A suppressed email's error only repeats "address blocked".
+            Some(e)
+                if !e.is_empty()
+                    && !matches!(f.reason, FollowUpReason::NotOpened { .. } | FollowUpReason::Suppressed) =>
+            {
+                format!("{base} — {e}")
+            }
+            _ => base,
+        }
+    }
+}
+
+impl Widget for FollowUpPane<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let (s, t, st) = (self.strings, self.theme, self.state);
+        Clear.render(area, buf);
+        let title = format!(" {} · {} ", s.followup_title, self.day_strings.date(st.day));
+        let block = Block::new().borders(Borders::ALL).title(Span::styled(title, t.title()));
+        let inner = block.inner(area);
+        block.render(area, buf);
+        let [advice, list, hints] =
+            Layout::vertical([Constraint::Length(2), Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+        Line::styled(s.followup_advice, t.dim()).render(advice, buf);
+        let mut hint_spans = Vec::new();
+        for (key, word) in self.keys.iter().zip(s.followup_hints) {
+            hint_spans.push(Span::styled(*key, t.key()));
+            hint_spans.push(Span::raw(format!(" {word}  ")));
+        }
+        Line::from(hint_spans).render(hints, buf);
+        if st.rows.is_empty() {
+            Line::from(s.followup_empty).render(list, buf);
+            return;
+        }
+        let c = s.followup_cols;
+        let header = Row::new(["", c[0], c[1], c[2], c[3], c[4]]).style(t.heading());
+        let height = usize::from(list.height.saturating_sub(1));
+        let first = first_visible(st.selected, height);
+        let rows = st.rows.iter().enumerate().skip(first).take(height).map(|(i, f)| {
+            let reason_style = match f.reason {
+                FollowUpReason::Bounced | FollowUpReason::Failed | FollowUpReason::Suppressed => t.error(),
+                FollowUpReason::Uncertain => t.key(),
+                _ => ratatui::style::Style::new(),
+            };
+            let row = Row::new([
+                Cell::from(if i == st.selected { POINTER } else { " " }),
+                Cell::from(f.starts_at.format("%H:%M").to_string()),
+                Cell::from(f.guest_name.clone()),
+                Cell::from(Line::from(f.party_size.to_string()).right_aligned()),
+                Cell::from(f.phone.clone()),
+                Cell::from(Span::styled(self.reason(f), reason_style)),
+            ]);
+            if i == st.selected { row.style(t.selected()) } else { row }
+        });
+        let widths = [
+            Constraint::Length(1),
+            Constraint::Length(5),
+            Constraint::Length(22),
+            Constraint::Length(4),
+            Constraint::Length(17),
+            Constraint::Fill(1),
+        ];
+        Table::new(rows, widths).header(header).column_spacing(1).render(list, buf);
+    }
+}

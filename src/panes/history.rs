@@ -1,0 +1,241 @@
+//! The guest's history pane: who the guest is and how their address is doing, then one
+//! timeline, newest first, of every email sent to them (kind, reservation, time, state,
+//! opens, resend link) with the notes in between (counter resets, complaints, address
+//! changes, phone confirmations); below it, the selected email's own log once loaded.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
+
+use super::{Clock, POINTER, first_visible, moved};
+use crate::domain::{EventKind, MessageState};
+use crate::store::{GuestHistory, HistoryEmail, LogEntry, LogLine, TimelineNote};
+use crate::strings_history::HistoryStrings;
+use crate::ui::theme::Theme;
+
+/// One line of the timeline: an email or a note, by index into the history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entry {
+    Email(usize),
+    Note(usize),
+}
+
+/// What the pane shows; the app owns it and fills it from the store (off the UI thread).
+#[derive(Debug, Clone)]
+pub struct HistoryState {
+    pub history: GuestHistory,
+    /// The timeline, newest first.
+    pub entries: Vec<Entry>,
+    pub selected: usize,
+    /// The log of one email (its id and lines), shown when that email is selected.
+    pub log: Option<(i64, Vec<LogLine>)>,
+    pub clock: Clock,
+}
+
+impl HistoryState {
+    pub fn new(history: GuestHistory, clock: Clock) -> Self {
+        let mut state = HistoryState { history, entries: Vec::new(), selected: 0, log: None, clock };
+        state.rebuild();
+        state
+    }
+
+    /// Adds the next page of emails (from `Store::guest_emails(.., before = next_page_after())`).
+    pub fn append_page(&mut self, emails: Vec<HistoryEmail>) {
+        self.history.emails.extend(emails);
+        self.rebuild();
+    }
+
+    /// The id to pass as `before` for the next page.
+    pub fn next_page_after(&self) -> Option<i64> {
+        self.history.emails.last().map(|e| e.id)
+    }
+
+    fn rebuild(&mut self) {
+        let emails = (0..self.history.emails.len()).map(|i| (self.history.emails[i].created_at, Entry::Email(i)));
+        let notes = (0..self.history.notes.len()).map(|i| (self.history.notes[i].at, Entry::Note(i)));
+        let mut all: Vec<(i64, Entry)> = emails.chain(notes).collect();
+        // Newest first; the store's order (by id) is kept among emails of the same time.
+        all.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
+        self.entries = all.into_iter().map(|(_, e)| e).collect();
+        self.selected = self.selected.min(self.entries.len().saturating_sub(1));
+    }
+
+    pub fn select_next(&mut self) {
+        self.selected = moved(self.selected, 1, self.entries.len());
+    }
+
+    pub fn select_previous(&mut self) {
+        self.selected = moved(self.selected, -1, self.entries.len());
+    }
+
+    pub fn select(&mut self, index: usize) {
+        self.selected = moved(index, 0, self.entries.len());
+    }
+
+    /// The selected email, if the selection is on one (the app then loads its log).
+    pub fn selected_email(&self) -> Option<&HistoryEmail> {
+        match self.entries.get(self.selected) {
+            Some(Entry::Email(i)) => self.history.emails.get(*i),
+            _ => None,
+        }
+    }
+
+    pub fn set_log(&mut self, message_id: i64, lines: Vec<LogLine>) {
+        self.log = Some((message_id, lines));
+    }
+}
+
+/// The pane: draw with `frame.render_widget(HistoryPane { .. }, area)`.
+#[derive(Debug, Clone, Copy)]
+pub struct HistoryPane<'a> {
+    pub state: &'a HistoryState,
+    pub strings: &'static HistoryStrings,
+    pub theme: Theme,
+}
+
+impl HistoryPane<'_> {
+    fn header(&self) -> Vec<Line<'static>> {
+        let (s, t, h) = (self.strings, self.theme, &self.state.history);
+        let guest = &h.guest;
+        let mut who = vec![Span::styled(guest.name.clone(), t.bold())];
+        if h.forgotten {
+            who.push(Span::styled(format!(" {}", s.forgotten), t.dim()));
+        } else {
+            who.push(Span::raw(format!(" · {} · {} · {}", guest.email, guest.phone, guest.language)));
+        }
+        let address = &h.address;
+        let style = if address.blocked || address.error_count > 0 { t.error() } else { Style::new() };
+        let mut health = vec![
+            Span::raw(format!("{}{}", s.address, s.colon)),
+            Span::styled(s.errors(address.error_count), style),
+            Span::raw(" · "),
+            Span::styled(if address.blocked { s.blocked } else { s.not_blocked }, style),
+        ];
+        if let Some(err) = &address.last_error {
+            let when = h.last_error_at.map(|at| format!("{} ", self.state.clock.date_time(at))).unwrap_or_default();
+            health.push(Span::raw(format!(" · {}{}{when}{err}", s.last_error, s.colon)));
+        }
+        vec![Line::from(who), Line::from(health)]
+    }
+
+    fn email_line(&self, e: &HistoryEmail, selected: bool) -> Line<'static> {
+        let (s, t, c) = (self.strings, self.theme, self.state.clock);
+        let when = c.short(e.sent_at.unwrap_or(e.created_at));
+        let booking = e.reservation_at.map(|r| r.format("%d/%m %H:%M").to_string()).unwrap_or_default();
+        let state_style = match e.state {
+            MessageState::Failed | MessageState::Bounced | MessageState::Suppressed => t.error(),
+            MessageState::Uncertain => t.key(),
+            MessageState::Queued | MessageState::Sending | MessageState::Deferred => t.dim(),
+            MessageState::Sent => Style::new(),
+        };
+        let mut state = s.state(e.state).to_owned();
+        if let (MessageState::Deferred, Some(next)) = (e.state, e.next_attempt_at) {
+            state = format!("{state}, {}", s.next_try(&c.short(next)));
+        }
+        let mut opens = s.opens(e.human_opens, e.machine_opens);
+        if let Some(last) = e.last_opened_at.filter(|_| e.human_opens > 0) {
+            opens = format!("{opens} · {}", s.last_opened(&c.date_time(last)));
+        }
+        let mut spans = vec![
+            Span::raw(format!("{} {when}  ", if selected { POINTER } else { " " })),
+            Span::styled(format!("{:<15}", s.kind(e.kind)), t.bold()),
+            Span::raw(format!("{booking:<12}")),
+            Span::styled(format!("{state:<34}"), state_style),
+            Span::raw(" "),
+            Span::raw(opens),
+        ];
+        if let Some(original) = e.resend_of {
+            spans.push(Span::styled(format!(" · ↻ {}", s.resend_of(original)), t.dim()));
+        }
+        Line::from(spans)
+    }
+
+    fn note_line(&self, n: &TimelineNote, selected: bool) -> Line<'static> {
+        let (s, t) = (self.strings, self.theme);
+        let style = if n.kind == EventKind::Complaint { t.error() } else { t.dim() };
+        let detail = if n.detail.is_empty() { String::new() } else { format!("{}{}", s.colon, n.detail) };
+        let actor = if n.actor.is_empty() { String::new() } else { format!(" ({})", n.actor) };
+        Line::from(vec![
+            Span::raw(format!("{} {}  ", if selected { POINTER } else { " " }, self.state.clock.short(n.at))),
+            Span::styled(format!("⚑ {}{detail}{actor}", s.event(n.kind)), style),
+        ])
+    }
+
+    fn log_lines(&self, lines: &[LogLine]) -> Vec<Line<'static>> {
+        let (s, t, c) = (self.strings, self.theme, self.state.clock);
+        lines
+            .iter()
+            .map(|l| {
+                let text = match &l.entry {
+                    LogEntry::Event { kind, detail, .. } if detail.is_empty() => s.event(*kind).to_owned(),
+                    LogEntry::Event { kind, detail, .. } => format!("{}{}{detail}", s.event(*kind), s.colon),
+                    LogEntry::Open { ip, user_agent, machine, reason } => {
+                        let who = if *machine { s.by_machine } else { s.by_person };
+                        let client = match (ip, user_agent) {
+                            (None, None) => s.ip_erased.to_owned(),
+                            (ip, ua) => {
+                                [ip.as_deref(), ua.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" · ")
+                            }
+                        };
+                        let why = if reason.is_empty() { String::new() } else { format!(" ({reason})") };
+                        format!("{} {who}{why} — {client}", s.open)
+                    }
+                    LogEntry::Bounce { class, status, reply_code, diagnostic } => {
+                        let parts =
+                            [Some(class.as_str()), reply_code.as_deref(), status.as_deref(), diagnostic.as_deref()];
+                        format!(
+                            "{}{}{}",
+                            s.bounce_report,
+                            s.colon,
+                            parts.into_iter().flatten().collect::<Vec<_>>().join(" ")
+                        )
+                    }
+                };
+                Line::from(vec![Span::styled(format!("  {}  ", c.time(l.at)), t.dim()), Span::raw(text)])
+            })
+            .collect()
+    }
+}
+
+impl Widget for HistoryPane<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        Clear.render(area, buf);
+        let title = format!(" {} — {} ", self.strings.history_title, self.state.history.guest.name);
+        let block = Block::new().borders(Borders::ALL).title(Span::styled(title, self.theme.title()));
+        let inner = block.inner(area);
+        block.render(area, buf);
+        let log = self.state.log.as_ref().filter(|(id, _)| self.state.selected_email().is_some_and(|e| e.id == *id));
+        let log_height = log.map_or(0, |(_, l)| (l.len() as u16 + 1).min(inner.height / 3));
+        let [head, list, bottom] =
+            Layout::vertical([Constraint::Length(3), Constraint::Min(1), Constraint::Length(log_height)]).areas(inner);
+        Paragraph::new(self.header()).render(head, buf);
+        let st = self.state;
+        if st.entries.is_empty() {
+            Line::from(self.strings.no_emails).style(self.theme.dim()).render(list, buf);
+        }
+        let height = usize::from(list.height);
+        let first = first_visible(st.selected, height);
+        let lines: Vec<Line<'_>> = st
+            .entries
+            .iter()
+            .enumerate()
+            .skip(first)
+            .take(height)
+            .map(|(i, e)| {
+                let line = match e {
+                    Entry::Email(k) => self.email_line(&st.history.emails[*k], i == st.selected),
+                    Entry::Note(k) => self.note_line(&st.history.notes[*k], i == st.selected),
+                };
+                if i == st.selected { line.style(self.theme.selected()) } else { line }
+            })
+            .collect();
+        Paragraph::new(lines).render(list, buf);
+        if let Some((_, lines)) = log {
+            let mut all = vec![Line::styled(self.strings.log_title, self.theme.heading())];
+            all.extend(self.log_lines(lines));
+            Paragraph::new(all).render(bottom, buf);
+        }
+    }
+}

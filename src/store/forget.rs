@@ -1,0 +1,178 @@
+//! Erasing a guest's personal data on request, keeping only anonymous counts.
+//!
+//! Given one email address, the guests who have it (or were mailed at it) lose their name
+//! (`(forgotten)`), address (a placeholder that is not an address, so nothing can be sent to
+//! it) and phone; their reservations lose their notes; their emails lose recipient and
+//! subject, and any reply or error text has the name, addresses and phone cut out; their
+//! opens lose client IP and User-Agent; bounce reports and the event log are scrubbed the
+//! same way; the address rows with their counters go. What stays: how many reservations and
+//! emails there were, their kinds, states, times and open counts.
+//!
+//! It runs with `secure_delete` on and checkpoints the WAL afterwards, so the old text is
+//! overwritten in the database file itself, not only hidden from queries.
+
+use rusqlite::{Transaction, params};
+
+use super::events::{self, NewEvent};
+use super::{Result, Store, StoreError, now_ms};
+use crate::domain::EventKind;
+
+/// What the name becomes.
+pub const FORGOTTEN_NAME: &str = "(forgotten)";
+
+/// How many rows of each table were anonymised.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ForgetReport {
+    pub guests: usize,
+    pub reservations: usize,
+    pub messages: usize,
+    pub opens: usize,
+    pub events: usize,
+    pub bounces: usize,
+    pub addresses: usize,
+    /// Emails still waiting to be sent, now suppressed.
+    pub unsent_suppressed: usize,
+}
+
+/// Replaces every occurrence of each needle (any ASCII case) in `text` with `(forgotten)`.
+pub fn scrub(text: &str, needles: &[String]) -> String {
+    let mut out = text.to_owned();
+    for n in needles.iter().filter(|n| n.trim().len() >= 3) {
+        let lower = out.to_ascii_lowercase();
+        let needle = n.to_ascii_lowercase();
+        let mut result = String::with_capacity(out.len());
+        let mut last = 0;
+        for (at, _) in lower.match_indices(&needle) {
+            result.push_str(&out[last..at]);
+            result.push_str(FORGOTTEN_NAME);
+            last = at + needle.len();
+        }
+        result.push_str(&out[last..]);
+        out = result;
+    }
+    out
+}
+
+/// Reads `(id, text)` rows, scrubs the text and writes back the ones that changed.
+fn scrub_column(tx: &Transaction<'_>, select: &str, update: &str, needles: &[String]) -> Result<usize> {
+    let rows: Vec<(i64, String)> = tx
+        .prepare(select)?
+        .query_map([], |r| Ok((r.get(0)?, r.get::<_, Option<String>>(1)?.unwrap_or_default())))?
+        .collect::<Result<_, _>>()?;
+    let mut stmt = tx.prepare(update)?;
+    let mut changed = 0;
+    for (id, text) in rows {
+        let clean = scrub(&text, needles);
+        if clean != text {
+            stmt.execute(params![id, clean])?;
+            changed += 1;
+        }
+    }
+    Ok(changed)
+}
+
+fn forget(tx: &Transaction<'_>, email: &str, actor: &str, now: i64) -> Result<ForgetReport> {
+    // The guests: those with this address now, and those once mailed at it.
+    tx.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS forget_guests (id INTEGER PRIMARY KEY);
+         CREATE TEMP TABLE IF NOT EXISTS forget_messages (id INTEGER PRIMARY KEY);
+         CREATE TEMP TABLE IF NOT EXISTS forget_addresses (email TEXT PRIMARY KEY COLLATE NOCASE);
+         DELETE FROM forget_guests; DELETE FROM forget_messages; DELETE FROM forget_addresses;",
+    )?;
+    tx.execute(
+        "INSERT OR IGNORE INTO forget_guests SELECT id FROM guests WHERE email = ?1
+         UNION SELECT guest_id FROM messages WHERE recipient = ?1",
+        [email],
+    )?;
+    tx.execute("INSERT INTO forget_messages SELECT id FROM messages WHERE guest_id IN forget_guests", [])?;
+    tx.execute(
+        "INSERT OR IGNORE INTO forget_addresses SELECT ?1
+         UNION SELECT email FROM guests WHERE id IN forget_guests
+         UNION SELECT recipient FROM messages WHERE id IN forget_messages",
+        [email],
+    )?;
+    // Everything that identifies them, to cut out of free text.
+    let mut needles: Vec<String> = vec![email.to_owned()];
+    for sql in [
+        "SELECT name FROM guests WHERE id IN forget_guests",
+        "SELECT phone FROM guests WHERE id IN forget_guests",
+        "SELECT email FROM forget_addresses",
+    ] {
+        for v in tx.prepare(sql)?.query_map([], |r| r.get::<_, String>(0))? {
+            needles.push(v?);
+        }
+    }
+    needles.retain(|n| !n.trim().is_empty() && n != FORGOTTEN_NAME);
+    needles.sort_by_key(|n| std::cmp::Reverse(n.len()));
+    needles.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+    let guests = tx.query_row("SELECT COUNT(*) FROM forget_guests", [], |r| r.get::<_, i64>(0))? as usize;
+    if guests == 0 {
+        return Err(StoreError::NotFound(format!("no guest with the address {email}")));
+    }
+    let mut report = ForgetReport { guests, ..ForgetReport::default() };
+    // Text columns first, while the needles can still be found.
+    report.events += scrub_column(
+        tx,
+        "SELECT id, detail FROM events WHERE message_id IN forget_messages
+            OR reservation_id IN (SELECT id FROM reservations WHERE guest_id IN forget_guests)
+            OR address IN forget_addresses",
+        "UPDATE events SET detail = ?2 WHERE id = ?1",
+        &needles,
+    )?;
+    for column in ["server_reply", "last_error"] {
+        scrub_column(
+            tx,
+            &format!("SELECT id, {column} FROM messages WHERE id IN forget_messages"),
+            &format!("UPDATE messages SET {column} = ?2 WHERE id = ?1"),
+            &needles,
+        )?;
+    }
+    report.bounces += scrub_column(
+        tx,
+        "SELECT id, diagnostic FROM bounces WHERE message_id IN forget_messages OR recipient IN forget_addresses",
+        "UPDATE bounces SET diagnostic = ?2 WHERE id = ?1",
+        &needles,
+    )?;
+    // Address columns.
+    report.events += tx.execute("UPDATE events SET address = NULL WHERE address IN forget_addresses", [])?;
+    report.bounces += tx.execute("UPDATE bounces SET recipient = NULL WHERE recipient IN forget_addresses", [])?;
+    report.addresses = tx.execute("DELETE FROM addresses WHERE email IN forget_addresses", [])?;
+    report.unsent_suppressed = tx.execute(
+        "UPDATE messages SET state = 'suppressed', next_attempt_at = NULL
+         WHERE id IN forget_messages AND state IN ('queued', 'deferred')",
+        [],
+    )?;
+    report.messages = tx.execute(
+        "UPDATE messages SET recipient = 'forgotten-' || guest_id, subject = '' WHERE id IN forget_messages",
+        [],
+    )?;
+    report.opens = tx.execute(
+        "UPDATE opens SET ip = NULL, user_agent = NULL WHERE message_id IN forget_messages
+           AND (ip IS NOT NULL OR user_agent IS NOT NULL)",
+        [],
+    )?;
+    report.reservations = tx.execute("UPDATE reservations SET notes = '' WHERE guest_id IN forget_guests", [])?;
+    tx.execute(
+        "UPDATE guests SET name = ?1, email = 'forgotten-' || id, phone = '', forgotten = 1
+         WHERE id IN forget_guests",
+        [FORGOTTEN_NAME],
+    )?;
+    let detail = format!("{} guest(s), {} email(s)", report.guests, report.messages);
+    events::append(tx, EventKind::Forgotten, now, &NewEvent { detail: &detail, actor, ..NewEvent::default() })?;
+    tx.execute_batch("DELETE FROM forget_guests; DELETE FROM forget_messages; DELETE FROM forget_addresses;")?;
+    Ok(report)
+}
+
+impl Store {
+    /// Erases the personal data of the guest(s) with this address; see the module comment.
+    pub fn forget_guest(&mut self, email: &str, actor: &str) -> Result<ForgetReport> {
+        let email = email.trim().to_owned();
+        self.conn.pragma_update(None, "secure_delete", true)?;
+        let out = self.write(|tx| forget(tx, &email, actor, now_ms()));
+        self.conn.pragma_update(None, "secure_delete", false)?;
+        let report = out?;
+        // Old pages live on in the WAL until a checkpoint copies the new ones over them.
+        self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(report)
+    }
+}

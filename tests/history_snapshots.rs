@@ -1,0 +1,346 @@
+//! Snapshots of the history panes in English and French, drawn into ratatui's `TestBackend`
+//! from a real SQLite file written with fixed times (so nothing moves from run to run), with
+//! every email state, every follow-up reason and both sides of the 98% target present.
+//! Review changes with `cargo insta review`.
+
+#![allow(clippy::unwrap_used)]
+
+use chrono::{NaiveDate, NaiveDateTime};
+use guestmail::domain::BounceClass;
+use guestmail::domain::{EmailKind, EventKind, Language, MessageState, ReservationStatus};
+use guestmail::panes::comm_history::{CommPane, CommState, FilterField};
+use guestmail::panes::followup::{FollowUpPane, FollowUpState};
+use guestmail::panes::health::HealthLine;
+use guestmail::panes::history::{HistoryPane, HistoryState};
+use guestmail::panes::{Clock, first_visible};
+use guestmail::store::{AddressErrorInput, CommFilter, DeliveryHealth, DemoMessage, DemoWriter, Store};
+use guestmail::strings::Strings;
+use guestmail::strings_history::HistoryStrings;
+use guestmail::ui::theme::Theme;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::widgets::Widget;
+
+const THEME: Theme = Theme { color: true };
+
+fn day() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+}
+
+fn at(text: &str) -> NaiveDateTime {
+    NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap()
+}
+
+/// UTC ms of a wall-clock text (the snapshots draw in UTC).
+fn ms(text: &str) -> i64 {
+    at(text).and_utc().timestamp_millis()
+}
+
+struct Msg {
+    kind: EmailKind,
+    state: MessageState,
+    created: &'static str,
+    opens: &'static [(&'static str, bool)],
+    error: Option<&'static str>,
+    next: Option<&'static str>,
+}
+
+fn msg(w: &DemoWriter<'_>, guest: i64, email: &str, reservation: i64, m: &Msg) -> i64 {
+    let opens: Vec<(i64, bool)> = m.opens.iter().map(|(t, machine)| (ms(t), *machine)).collect();
+    let sent = matches!(m.state, MessageState::Sent | MessageState::Bounced).then(|| ms(m.created) + 2_000);
+    w.message(
+        &DemoMessage {
+            reservation_id: reservation,
+            guest_id: guest,
+            kind: m.kind,
+            recipient: email,
+            subject: "",
+            state: m.state,
+            created_at: ms(m.created),
+            sent_at: sent,
+            server_reply: sent.map(|_| "250 2.0.0 OK queued"),
+            last_error: m.error,
+            next_attempt_at: m.next.map(ms),
+            opens: &opens,
+        },
+        "test.localhost",
+    )
+    .unwrap()
+}
+
+fn m(kind: EmailKind, state: MessageState, created: &'static str) -> Msg {
+    Msg { kind, state, created, opens: &[], error: None, next: None }
+}
+
+/// Anna's history (every state, two reservations), Bob, and tonight's follow-up candidates
+/// (one per reason, plus one opened and one cancelled that must not show).
+fn fixture(path: &std::path::Path) -> (Store, i64) {
+    use EmailKind::{Cancelled, Completed, Confirmed, Manual, Pending, Reminder};
+    use MessageState::{Bounced, Deferred, Failed, Queued, Sending, Sent, Suppressed, Uncertain};
+    let mut store = Store::open(path).unwrap();
+    let anna = store
+        .demo_bulk(|w| {
+            let email = "anna.peeters@example.be";
+            let anna = w.guest("Anna Peeters", email, "+32 475 12 34 56", Language::Nl, 0)?;
+            w.address_errors(email, 2, false, "452 4.2.2 Mailbox full", ms("2026-11-22 08:15"))?;
+            let past = w.reservation(anna, at("2026-11-20 19:00"), 2, ReservationStatus::Completed, "", 0)?;
+            let next = w.reservation(anna, at("2026-11-28 20:00"), 4, ReservationStatus::Confirmed, "", 0)?;
+            let opened = &[("2026-11-18 09:00", true), ("2026-11-18 12:30", false), ("2026-11-19 19:02", false)];
+            msg(
+                w,
+                anna,
+                email,
+                past,
+                &Msg { opens: &[("2026-11-15 10:00", false)], ..m(Pending, Sent, "2026-11-15 09:00") },
+            );
+            msg(w, anna, email, past, &Msg { opens: opened, ..m(Confirmed, Sent, "2026-11-18 08:59") });
+            let bounce = Some("550 5.1.1 user unknown");
+            msg(w, anna, email, past, &Msg { error: bounce, ..m(Completed, Bounced, "2026-11-21 10:00") });
+            msg(
+                w,
+                anna,
+                email,
+                next,
+                &Msg { opens: &[("2026-11-22 09:00", true)], ..m(Pending, Sent, "2026-11-22 08:59") },
+            );
+            let refused = Some("554 5.7.1 rejected as spam");
+            msg(w, anna, email, next, &Msg { error: refused, ..m(Confirmed, Failed, "2026-11-22 10:00") });
+            let later = Some("421 4.7.0 try again later");
+            msg(
+                w,
+                anna,
+                email,
+                next,
+                &Msg { error: later, next: Some("2026-11-23 18:05"), ..m(Confirmed, Deferred, "2026-11-23 17:00") },
+            );
+            msg(w, anna, email, next, &m(Reminder, Queued, "2026-11-23 17:10"));
+            msg(w, anna, email, next, &m(Manual, Sending, "2026-11-23 17:20"));
+            msg(
+                w,
+                anna,
+                email,
+                next,
+                &Msg { error: Some("interrupted while sending"), ..m(Manual, Uncertain, "2026-11-23 17:30") },
+            );
+            msg(w, anna, email, next, &m(Cancelled, Suppressed, "2026-11-23 17:40"));
+            let bob = w.guest("Bob Smith", "bob@example.org", "+44 7700 900123", Language::En, 0)?;
+            let r = w.reservation(bob, at("2026-11-23 20:30"), 2, ReservationStatus::Confirmed, "", 0)?;
+            msg(w, bob, "bob@example.org", r, &m(Confirmed, Sent, "2026-11-23 17:45"));
+            // Tonight: one reservation per follow-up reason.
+            let tonight: [(&str, &str, ReservationStatus, Option<Msg>); 11] = [
+                ("Camille Dubois", "18:30", ReservationStatus::Confirmed, None),
+                ("Léa Moreau", "18:45", ReservationStatus::Confirmed, Some(m(Confirmed, Queued, "2026-11-23 16:00"))),
+                (
+                    "Hugo Laurent",
+                    "19:00",
+                    ReservationStatus::Confirmed,
+                    Some(Msg {
+                        next: Some("2026-11-23 18:15"),
+                        error: later,
+                        ..m(Confirmed, Deferred, "2026-11-23 16:00")
+                    }),
+                ),
+                ("Chloé Girard", "19:15", ReservationStatus::Confirmed, Some(m(Confirmed, Sent, "2026-11-22 16:00"))),
+                (
+                    "Louis Fontaine",
+                    "19:30",
+                    ReservationStatus::Confirmed,
+                    Some(Msg { opens: &[("2026-11-22 16:01", true)], ..m(Confirmed, Sent, "2026-11-22 16:00") }),
+                ),
+                (
+                    "Manon Rousseau",
+                    "19:45",
+                    ReservationStatus::Confirmed,
+                    Some(Msg { error: bounce, ..m(Confirmed, Bounced, "2026-11-22 16:00") }),
+                ),
+                (
+                    "Théo Mercier",
+                    "20:00",
+                    ReservationStatus::Confirmed,
+                    Some(Msg { error: refused, ..m(Confirmed, Failed, "2026-11-22 16:00") }),
+                ),
+                (
+                    "Inès Dubois",
+                    "20:15",
+                    ReservationStatus::Confirmed,
+                    Some(Msg { error: Some("address blocked"), ..m(Confirmed, Suppressed, "2026-11-22 16:00") }),
+                ),
+                (
+                    "Jules Lefèvre",
+                    "20:30",
+                    ReservationStatus::NoShow,
+                    Some(m(Confirmed, Uncertain, "2026-11-22 16:00")),
+                ),
+                (
+                    "Élodie Opened",
+                    "20:45",
+                    ReservationStatus::Confirmed,
+                    Some(Msg { opens: &[("2026-11-22 17:00", false)], ..m(Confirmed, Sent, "2026-11-22 16:00") }),
+                ),
+                (
+                    "Gone Cancelled",
+                    "21:00",
+                    ReservationStatus::Cancelled,
+                    Some(m(Confirmed, Bounced, "2026-11-22 16:00")),
+                ),
+            ];
+            for (i, (name, time, status, message)) in tonight.iter().enumerate() {
+                let email = format!("guest{i}@example.fr");
+                let g = w.guest(name, &email, &format!("+32 470 00 00 {i:02}"), Language::Fr, 0)?;
+                let r = w.reservation(g, at(&format!("2026-11-23 {time}")), 2, *status, "", 0)?;
+                if let Some(message) = message {
+                    msg(w, g, &email, r, message);
+                }
+            }
+            Ok(anna)
+        })
+        .unwrap();
+    (store, anna)
+}
+
+fn draw(width: u16, height: u16, widget: impl Widget) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| f.render_widget(widget, f.area())).unwrap();
+    terminal
+}
+
+fn history_state(store: &mut Store, anna: i64) -> HistoryState {
+    // Notes made through the store carry the time they were made; pinned for the snapshot.
+    let reservation = store.day(NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()).unwrap()[0].id;
+    store.mark_confirmed_by_phone(reservation, "staff").unwrap();
+    let complaint = AddressErrorInput {
+        class: Some(BounceClass::Complaint),
+        diagnostic: "marked as spam (ARF)",
+        actor: "bounce",
+        ..AddressErrorInput::default()
+    };
+    store.record_address_error("anna.peeters@example.be", &complaint, 12).unwrap();
+    store.reset_address("anna.peeters@example.be", "staff").unwrap();
+    // The deferred confirmation repeats the failed one (a resend), linked in the history.
+    let conn = rusqlite::Connection::open(store.path()).unwrap();
+    conn.execute(
+        "UPDATE messages SET resend_of = (SELECT id FROM messages WHERE guest_id = ?1 AND state = 'failed')
+         WHERE guest_id = ?1 AND state = 'deferred'",
+        [anna],
+    )
+    .unwrap();
+    let mut h = store.guest_history(anna, 50, None).unwrap();
+    assert_eq!(h.notes.len(), 3);
+    for note in &mut h.notes {
+        note.at = ms(match note.kind {
+            EventKind::ConfirmedByPhone => "2026-11-23 17:50",
+            EventKind::Complaint => "2026-11-23 17:52",
+            _ => "2026-11-23 17:55",
+        });
+    }
+    assert!(h.emails.iter().any(|e| e.resend_of.is_some()));
+    h.address.error_count = 2; // as before the reset, to show the error colour.
+    h.last_error_at = Some(ms("2026-11-23 17:52"));
+    let mut state = HistoryState::new(h, Clock::utc());
+    let confirmed = state.history.emails.iter().position(|e| e.human_opens == 2).unwrap();
+    let index = state.entries.iter().position(|e| *e == guestmail::panes::history::Entry::Email(confirmed)).unwrap();
+    state.select(index);
+    let id = state.selected_email().unwrap().id;
+    state.set_log(id, store.message_log(id).unwrap());
+    state
+}
+
+#[test]
+fn the_guest_history_in_both_languages() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, anna) = fixture(&dir.path().join("g.db"));
+    let state = history_state(&mut store, anna);
+    assert_eq!(state.history.emails.len(), 10);
+    for (lang, name) in [(Language::En, "history_en"), (Language::Fr, "history_fr")] {
+        let pane = HistoryPane { state: &state, strings: HistoryStrings::of(lang), theme: THEME };
+        let t = draw(140, 26, pane);
+        insta::assert_snapshot!(name, t.backend());
+    }
+    let mut moved = state.clone();
+    moved.select_previous();
+    let t = draw(140, 26, HistoryPane { state: &moved, strings: HistoryStrings::of(Language::En), theme: THEME });
+    let text = format!("{:?}", t.backend());
+    assert!(!text.contains("What happened to this email"), "the log belongs to the other email");
+}
+
+#[test]
+fn the_communication_history_in_both_languages() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = fixture(&dir.path().join("g.db"));
+    let page = store.communication_history(&CommFilter::default(), 14, None).unwrap();
+    let mut state = CommState::new(CommFilter::default(), page, 14, Clock::utc());
+    state.filter.text = "pe".into();
+    state.editing = Some(FilterField::Text);
+    state.select(2);
+    for (lang, name) in [(Language::En, "comm_en"), (Language::Fr, "comm_fr")] {
+        let t = draw(150, 20, CommPane { state: &state, strings: HistoryStrings::of(lang), theme: THEME });
+        insta::assert_snapshot!(name, t.backend());
+    }
+    let filtered = CommFilter { state: Some(MessageState::Bounced), ..CommFilter::default() };
+    let rows = store.communication_history(&filtered, 14, None).unwrap();
+    let mut state = CommState::new(filtered, rows, 14, Clock::utc());
+    state.from_day = Some(day());
+    let t = draw(150, 8, CommPane { state: &state, strings: HistoryStrings::of(Language::Fr), theme: THEME });
+    insta::assert_snapshot!("comm_fr_filtered", t.backend());
+}
+
+#[test]
+fn the_follow_up_list_in_both_languages() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = fixture(&dir.path().join("g.db"));
+    let state = FollowUpState::new(day(), store.follow_up(day()).unwrap(), Clock::utc());
+    assert_eq!(state.rows.len(), 10, "Bob and one per reason; not the opened nor the cancelled one");
+    for (lang, name) in [(Language::En, "followup_en"), (Language::Fr, "followup_fr")] {
+        let pane = FollowUpPane {
+            state: &state,
+            strings: HistoryStrings::of(lang),
+            day_strings: Strings::of(lang),
+            keys: ["r", "e", "v", "Enter", "Esc"],
+            theme: THEME,
+        };
+        insta::assert_snapshot!(name, draw(120, 18, pane).backend());
+    }
+    let empty = FollowUpState::new(day(), Vec::new(), Clock::utc());
+    let pane = FollowUpPane {
+        state: &empty,
+        strings: HistoryStrings::of(Language::Fr),
+        day_strings: Strings::of(Language::Fr),
+        keys: ["r", "e", "v", "Entrée", "Échap"],
+        theme: THEME,
+    };
+    insta::assert_snapshot!("followup_fr_empty", draw(100, 7, pane).backend());
+}
+
+#[test]
+fn the_delivery_health_line_warns_below_98_percent() {
+    let good = DeliveryHealth { since: 0, attempted: 1000, delivered: 991, opened: 640 };
+    let bad = DeliveryHealth { since: 0, attempted: 1000, delivered: 974, opened: 612 };
+    let none = DeliveryHealth::default();
+    for (lang, name) in [(Language::En, "health_en"), (Language::Fr, "health_fr")] {
+        let s = HistoryStrings::of(lang);
+        let mut terminal = Terminal::new(TestBackend::new(110, 3)).unwrap();
+        terminal
+            .draw(|f| {
+                for (i, h) in [good, bad, none].iter().enumerate() {
+                    let area = ratatui::layout::Rect { y: i as u16, height: 1, ..f.area() };
+                    f.render_widget(HealthLine { health: h, strings: s, theme: THEME }, area);
+                }
+            })
+            .unwrap();
+        insta::assert_snapshot!(name, terminal.backend());
+        let warn_row = (0..110).map(|x| terminal.backend().buffer()[(x, 1)].symbol().to_owned()).collect::<String>();
+        assert!(warn_row.contains('⚠'));
+        assert_eq!(
+            terminal.backend().buffer()[(warn_row.chars().position(|c| c == '⚠').unwrap() as u16, 1)].fg,
+            ratatui::style::Color::Red
+        );
+    }
+}
+
+#[test]
+fn a_click_row_maps_to_the_item_the_list_shows_there() {
+    assert_eq!(first_visible(0, 10), 0);
+    assert_eq!(first_visible(9, 10), 0);
+    assert_eq!(first_visible(10, 10), 1);
+    assert_eq!(first_visible(25, 10), 16);
+}

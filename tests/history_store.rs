@@ -1,0 +1,242 @@
+//! The history queries on real SQLite files: the follow-up list and phone confirmations,
+//! a guest's history with its paging and notes, one email's merged log, and the delivery
+//! health. The communication-history screen has its own file (`history_comm.rs`).
+
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use std::borrow::Cow;
+use std::net::IpAddr;
+
+use guestmail::domain::{BounceClass, EmailKind, EventKind, Language, MessageState, NewReservation, ReservationStatus};
+use guestmail::store::{
+    AddressErrorInput, BounceLinks, DemoMessage, FollowUpReason, LogEntry, NewBounce, OpenHit, OpenVerdict, Store,
+    StoreError, now_ms,
+};
+use support::{day, marker_day};
+
+#[test]
+fn the_follow_up_list_has_the_confirmed_guests_whose_confirmation_did_not_get_through() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = marker_day(&dir.path().join("g.db"));
+    let list = store.follow_up(day()).unwrap();
+    let seen: Vec<(&str, String, FollowUpReason)> =
+        list.iter().map(|f| (f.guest_name.as_str(), f.starts_at.format("%H:%M").to_string(), f.reason)).collect();
+    assert_eq!(
+        seen,
+        vec![
+            ("Amélie Martin", "12:00".into(), FollowUpReason::NotOpened { machine_opens: 0 }),
+            ("Bram Peeters", "12:30".into(), FollowUpReason::NotSentYet),
+            ("Giulia Rossi", "20:30".into(), FollowUpReason::Suppressed),
+            ("Hugo Van Damme", "21:00".into(), FollowUpReason::NotOpened { machine_opens: 0 }),
+        ],
+        "pending, cancelled and opened-by-a-person reservations are not on the list"
+    );
+    assert!(list.iter().all(|f| f.phone.starts_with("+32 470")), "{list:#?}");
+    // The next day: a confirmed reservation imported without any email.
+    let next = store.follow_up(day().succ_opt().unwrap()).unwrap();
+    assert_eq!(next.len(), 1);
+    assert_eq!((next[0].guest_name.as_str(), next[0].reason), ("Ines Next", FollowUpReason::NoConfirmation));
+    assert_eq!(next[0].message_id, None);
+}
+
+#[test]
+fn confirmed_by_phone_leaves_the_list_once_and_shows_in_the_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = marker_day(&dir.path().join("g.db"));
+    let amelie = store.follow_up(day()).unwrap()[0].clone();
+    assert!(store.mark_confirmed_by_phone(amelie.reservation_id, "staff").unwrap());
+    assert!(!store.mark_confirmed_by_phone(amelie.reservation_id, "staff").unwrap(), "a second call changes nothing");
+    let names: Vec<String> = store.follow_up(day()).unwrap().into_iter().map(|f| f.guest_name).collect();
+    assert_eq!(names, ["Bram Peeters", "Giulia Rossi", "Hugo Van Damme"]);
+    assert!(store.reservation(amelie.reservation_id).unwrap().confirmed_by_phone);
+    let logged = store.events_for_reservation(amelie.reservation_id).unwrap();
+    assert_eq!(logged.iter().filter(|e| e.kind == EventKind::ConfirmedByPhone).count(), 1);
+    let history = store.guest_history(amelie.guest_id, 50, None).unwrap();
+    let note = history.notes.iter().find(|n| n.kind == EventKind::ConfirmedByPhone).unwrap();
+    assert_eq!((note.reservation_id, note.actor.as_str()), (Some(amelie.reservation_id), "staff"));
+
+    let cancelled = store.day(day()).unwrap().into_iter().find(|r| r.status == ReservationStatus::Cancelled).unwrap();
+    assert!(matches!(store.mark_confirmed_by_phone(cancelled.id, "staff"), Err(StoreError::Invalid(_))));
+    assert!(matches!(store.mark_confirmed_by_phone(999_999, "staff"), Err(StoreError::NotFound(_))));
+}
+
+fn book(store: &mut Store, email: &str, when: &str, status: ReservationStatus) -> i64 {
+    store
+        .create_reservation(&NewReservation {
+            name: "Anna Peeters".into(),
+            email: email.into(),
+            phone: "+32 475 12 34 56".into(),
+            language: Language::Nl,
+            starts_at: chrono::NaiveDateTime::parse_from_str(when, "%Y-%m-%d %H:%M").unwrap(),
+            party_size: 2,
+            status,
+            notes: String::new(),
+        })
+        .unwrap()
+}
+
+fn human_or_machine(f: &guestmail::store::OpenFacts<'_>) -> OpenVerdict {
+    let machine = f.user_agent.is_some_and(|ua| ua.contains("Proxy"));
+    OpenVerdict { machine, reason: Cow::Borrowed(if machine { "proxy" } else { "person" }) }
+}
+
+#[test]
+fn a_guest_history_spans_reservations_newest_first_with_opens_resends_and_notes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("g.db")).unwrap();
+    let first = book(&mut store, "anna@example.be", "2026-11-20 19:00", ReservationStatus::Pending);
+    let second = book(&mut store, "anna@example.be", "2026-11-23 20:00", ReservationStatus::Confirmed);
+    let other = book(&mut store, "someone@example.be", "2026-11-23 20:00", ReservationStatus::Confirmed);
+    let guest = store.reservation(second).unwrap().guest.id;
+    assert_eq!(store.reservation(first).unwrap().guest.id, guest, "same address, same guest");
+    let confirmation = store.latest_message(second, EmailKind::Confirmed).unwrap().unwrap();
+    store.mark_sent_for_tests(confirmation.id, now_ms() - 60_000).unwrap();
+    let ip: IpAddr = "192.0.2.7".parse().unwrap();
+    let hit = |ua: &str| OpenHit {
+        token: confirmation.token.clone(),
+        at: now_ms(),
+        ip: Some(ip),
+        user_agent: Some(ua.into()),
+    };
+    store.record_opens(&[hit("Mail Proxy"), hit("iPhone Mail"), hit("iPhone Mail")], human_or_machine).unwrap();
+    let resend = match store.resend_confirmation(second, true, "staff").unwrap() {
+        guestmail::store::ResendOutcome::Queued(id) => id,
+        other => panic!("{other:?}"),
+    };
+    let error =
+        AddressErrorInput { class: Some(BounceClass::Complaint), diagnostic: "abuse report", ..Default::default() };
+    store.record_address_error("anna@example.be", &error, 12).unwrap();
+    store.reset_address("anna@example.be", "staff").unwrap();
+
+    let h = store.guest_history(guest, 50, None).unwrap();
+    assert_eq!(
+        (h.guest.name.as_str(), h.guest.phone.as_str(), h.guest.language),
+        ("Anna Peeters", "+32 475 12 34 56", Language::Nl)
+    );
+    assert_eq!((h.address.error_count, h.address.blocked), (0, false), "reset after the complaint");
+    assert_eq!(h.address.last_error.as_deref(), Some("abuse report"));
+    let ids: Vec<i64> = h.emails.iter().map(|e| e.id).collect();
+    let mut expected: Vec<i64> = store.messages_for_reservation(first).unwrap().iter().map(|m| m.id).collect();
+    expected.extend(store.messages_for_reservation(second).unwrap().iter().map(|m| m.id));
+    expected.sort_unstable_by(|a, b| b.cmp(a));
+    assert_eq!(ids, expected, "every email of both reservations, newest first, none of the other guest's");
+    assert!(store.messages_for_reservation(other).unwrap().iter().all(|m| !ids.contains(&m.id)));
+    let newest = &h.emails[0];
+    assert_eq!((newest.id, newest.resend_of), (resend, Some(confirmation.id)));
+    let opened = h.emails.iter().find(|e| e.id == confirmation.id).unwrap();
+    assert_eq!((opened.human_opens, opened.machine_opens, opened.state), (2, 1, MessageState::Sent));
+    assert!(opened.first_opened_at.is_some() && opened.last_opened_at >= opened.first_opened_at);
+    assert_eq!(opened.reservation_at.unwrap().format("%d/%m %H:%M").to_string(), "23/11 20:00");
+    let kinds: Vec<EventKind> = h.notes.iter().map(|n| n.kind).collect();
+    assert_eq!(kinds, [EventKind::Complaint, EventKind::CounterReset], "the timeline notes, oldest first");
+
+    // Paging: two at a time, resuming below the last id, gives the same list.
+    let mut paged = Vec::new();
+    let mut before = None;
+    loop {
+        let page = store.guest_emails(guest, 2, before).unwrap();
+        if page.is_empty() {
+            break;
+        }
+        before = page.last().map(|e| e.id);
+        paged.extend(page.into_iter().map(|e| e.id));
+    }
+    assert_eq!(paged, ids);
+    assert!(matches!(store.guest_history(424_242, 10, None), Err(StoreError::NotFound(_))));
+}
+
+#[test]
+fn an_email_log_merges_events_opens_and_bounce_reports_in_time_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("g.db")).unwrap();
+    let r = book(&mut store, "anna@example.be", "2026-11-23 20:00", ReservationStatus::Confirmed);
+    let m = store.latest_message(r, EmailKind::Confirmed).unwrap().unwrap();
+    store.mark_sent_for_tests(m.id, now_ms()).unwrap();
+    let hit = OpenHit { token: m.token.clone(), at: now_ms() + 5, ip: None, user_agent: Some("Mail Proxy".into()) };
+    store.record_opens(&[hit], human_or_machine).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(10));
+    let bounce = NewBounce {
+        recipient: "anna@example.be",
+        class: BounceClass::Hard,
+        status: Some("5.1.1"),
+        reply_code: Some("550"),
+        action: Some("failed"),
+        diagnostic: "user unknown",
+    };
+    let links = BounceLinks { verp_token: Some(&m.token), ..BounceLinks::default() };
+    store.record_bounce(None, "test", &links, &[bounce], 12).unwrap();
+    let log = store.message_log(m.id).unwrap();
+    assert!(log.windows(2).all(|w| w[0].at <= w[1].at), "{log:#?}");
+    let shape: Vec<String> = log
+        .iter()
+        .map(|l| match &l.entry {
+            LogEntry::Event { kind, .. } => kind.to_string(),
+            LogEntry::Open { machine, .. } => format!("open machine={machine}"),
+            LogEntry::Bounce { class, status, .. } => format!("report {class} {}", status.as_deref().unwrap_or("")),
+        })
+        .collect();
+    assert_eq!(shape, ["queued", "open machine=true", "bounced", "report hard 5.1.1"]);
+}
+
+fn demo_message(
+    w: &guestmail::store::DemoWriter<'_>,
+    g: i64,
+    r: i64,
+    state: MessageState,
+    at: i64,
+    opens: &[(i64, bool)],
+) {
+    let m = DemoMessage {
+        reservation_id: r,
+        guest_id: g,
+        kind: EmailKind::Confirmed,
+        recipient: "health@example.be",
+        subject: "",
+        state,
+        created_at: at,
+        sent_at: Some(at + 1000),
+        server_reply: None,
+        last_error: None,
+        next_attempt_at: None,
+        opens,
+    };
+    w.message(&m, "test.localhost").unwrap();
+}
+
+#[test]
+fn delivery_health_counts_the_last_30_days_against_the_target() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("g.db")).unwrap();
+    let now = 1_800_000_000_000;
+    let day_ms = 86_400_000;
+    assert_eq!(store.delivery_health(now).unwrap().delivery_rate(), None);
+    store
+        .demo_bulk(|w| {
+            let g = w.guest("Health", "health@example.be", "", Language::En, 0)?;
+            let when = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap().and_hms_opt(20, 0, 0).unwrap();
+            let r = w.reservation(g, when, 2, ReservationStatus::Confirmed, "", 0)?;
+            for i in 0..46 {
+                let opens: &[(i64, bool)] = if i < 30 { &[(now - day_ms, false)] } else { &[(now - day_ms, true)] };
+                demo_message(w, g, r, MessageState::Sent, now - 2 * day_ms, opens);
+            }
+            demo_message(w, g, r, MessageState::Bounced, now - 3 * day_ms, &[]);
+            // A bounce report after a person opened it: it arrived all the same.
+            demo_message(w, g, r, MessageState::Bounced, now - 3 * day_ms, &[(now - day_ms, false)]);
+            demo_message(w, g, r, MessageState::Failed, now - 3 * day_ms, &[]);
+            demo_message(w, g, r, MessageState::Sent, now - 29 * day_ms, &[]);
+            // Not counted: still queued, never attempted, or older than 30 days.
+            demo_message(w, g, r, MessageState::Queued, now - day_ms, &[]);
+            demo_message(w, g, r, MessageState::Suppressed, now - day_ms, &[]);
+            demo_message(w, g, r, MessageState::Bounced, now - 31 * day_ms, &[]);
+            Ok(())
+        })
+        .unwrap();
+    let h = store.delivery_health(now).unwrap();
+    assert_eq!((h.attempted, h.delivered, h.opened), (50, 48, 31));
+    assert!((h.delivery_rate().unwrap() - 0.96).abs() < 1e-9);
+    assert!(h.below_target(), "96% is under the brief's 98%");
+    let plan = store.explain(&guestmail::store::HEALTH_QUERY.replace("?1", "0")).unwrap();
+    assert!(plan.iter().any(|l| l.contains("COVERING INDEX messages_by_state_created")), "{plan:#?}");
+}
