@@ -48,7 +48,7 @@ fn fixture(db: &Path) {
     let mut store = Store::open(db).unwrap();
     let first = book(&mut store, "Anna Peeters", OLD, "+32 475 98 76 54", "2026-11-20 19:00", "nut allergy");
     let first_msg = store.latest_message(first, EmailKind::Confirmed).unwrap().unwrap();
-    store.mark_sent_for_tests(first_msg.id, now_ms() - 60_000).unwrap();
+    store.fixture_mark_sent(first_msg.id, now_ms() - 60_000).unwrap();
     let bounce = NewBounce {
         recipient: OLD,
         class: BounceClass::Hard,
@@ -63,7 +63,7 @@ fn fixture(db: &Path) {
     store.change_guest_email(guest, NEW, "staff").unwrap();
     let second = book(&mut store, "Anna Peeters", NEW, "", "2026-11-23 20:00", "");
     let msg = store.latest_message(second, EmailKind::Confirmed).unwrap().unwrap();
-    store.mark_sent_for_tests(msg.id, now_ms() - 60_000).unwrap();
+    store.fixture_mark_sent(msg.id, now_ms() - 60_000).unwrap();
     let verdict = |_: &guestmail::store::OpenFacts<'_>| OpenVerdict { machine: false, reason: Cow::Borrowed("person") };
     let hit = OpenHit {
         token: msg.token.clone(),
@@ -83,7 +83,7 @@ fn fixture(db: &Path) {
 
     let bob = book(&mut store, "Bob Martin", "bob@example.org", "+32 470 11 22 33", "2026-11-23 20:30", "window");
     let bob_msg = store.latest_message(bob, EmailKind::Confirmed).unwrap().unwrap();
-    store.mark_sent_for_tests(bob_msg.id, now_ms()).unwrap();
+    store.fixture_mark_sent(bob_msg.id, now_ms()).unwrap();
     let hit =
         OpenHit { token: bob_msg.token, at: now_ms(), ip: Some("198.51.100.5".parse().unwrap()), user_agent: None };
     store.record_opens(&[hit], verdict).unwrap();

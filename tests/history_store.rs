@@ -92,7 +92,7 @@ fn a_guest_history_spans_reservations_newest_first_with_opens_resends_and_notes(
     let guest = store.reservation(second).unwrap().guest.id;
     assert_eq!(store.reservation(first).unwrap().guest.id, guest, "same address, same guest");
     let confirmation = store.latest_message(second, EmailKind::Confirmed).unwrap().unwrap();
-    store.mark_sent_for_tests(confirmation.id, now_ms() - 60_000).unwrap();
+    store.fixture_mark_sent(confirmation.id, now_ms() - 60_000).unwrap();
     let ip: IpAddr = "192.0.2.7".parse().unwrap();
     let hit = |ua: &str| OpenHit {
         token: confirmation.token.clone(),
@@ -153,7 +153,7 @@ fn an_email_log_merges_events_opens_and_bounce_reports_in_time_order() {
     let mut store = Store::open(&dir.path().join("g.db")).unwrap();
     let r = book(&mut store, "anna@example.be", "2026-11-23 20:00", ReservationStatus::Confirmed);
     let m = store.latest_message(r, EmailKind::Confirmed).unwrap().unwrap();
-    store.mark_sent_for_tests(m.id, now_ms()).unwrap();
+    store.fixture_mark_sent(m.id, now_ms()).unwrap();
     let hit = OpenHit { token: m.token.clone(), at: now_ms() + 5, ip: None, user_agent: Some("Mail Proxy".into()) };
     store.record_opens(&[hit], human_or_machine).unwrap();
     std::thread::sleep(std::time::Duration::from_millis(10));

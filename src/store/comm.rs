@@ -3,7 +3,7 @@
 //! read a page at a time with a keyset cursor so any page costs what the first one does.
 //!
 //! Speed on a million reservations: the unfiltered walk and the kind/state filters read an
-//! index in time order and stop after one page (`messages_by_created`, and migration 005's
+//! index in time order and stop after one page (`messages_by_created`, and migration 002's
 //! `messages_by_kind_created` / `messages_by_state_created`). A text filter first looks the
 //! text up among guests (name or current address) in the trigram index `guests_search`; when
 //! few guests match, their emails are read by guest, otherwise the time-ordered walk filters
@@ -168,7 +168,7 @@ impl Store {
 
     /// The ids of the guests whose name or address contains `text`, when there are few
     /// enough to read their emails guest by guest; `None` when there are more. Three
-    /// characters or more go through the trigram index (migration 005); fewer scan guests.
+    /// characters or more go through the trigram index (migration 002); fewer scan guests.
     fn guests_matching(&self, text: &str) -> Result<Option<Vec<i64>>> {
         let text = text.trim();
         let limit = FEW_GUESTS as i64 + 1;

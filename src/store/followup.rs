@@ -126,7 +126,7 @@ impl DeliveryHealth {
     }
 }
 
-/// The health counts: three ranges on the covering index `messages_by_state_created` (migration 005).
+/// The health counts: three ranges on the covering index `messages_by_state_created` (migration 002).
 pub const HEALTH_QUERY: &str = "
 SELECT COUNT(*),
        COALESCE(SUM(state = 'sent' OR human_open_count > 0), 0),

@@ -11,7 +11,7 @@ use super::{Result, StoreError};
 const MIGRATIONS: &[&str] = &[
     include_str!("../../assets/migrations/001_initial.sql"),
     // Must stay after 002-004 when those land (they are numbered by the issue that adds them).
-    include_str!("../../assets/migrations/005_history_indexes.sql"),
+    include_str!("../../assets/migrations/002_history_indexes.sql"),
 ];
 
 /// The schema version this build writes.
