@@ -20,7 +20,7 @@ pub struct TrackerArgs {
     /// How long the first open of a batch waits for others before the commit.
     #[arg(long, value_name = "MS", default_value_t = 5)]
     pub batch_window_ms: u64,
-    /// Event-loop threads serving connections (0: two per core).
+    /// Event-loop threads serving connections (0: one per core).
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub workers: usize,
     /// Opens queued for the writer before workers wait (longer: better p99 on a starved

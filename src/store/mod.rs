@@ -136,6 +136,15 @@ impl Store {
         Ok(())
     }
 
+    /// Lets this connection's commits skip the fsync (`synchronous=NORMAL` in WAL mode): a
+    /// commit still survives the process being killed, but a power cut can roll back the
+    /// last ones. Only for data where that costs nothing that matters (see the tracker's
+    /// writer); the outbox keeps FULL, because an email must never be sent twice.
+    pub fn set_fast_commits(&self) -> Result<()> {
+        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        Ok(())
+    }
+
     /// A passive WAL checkpoint: copies what it can into the database file without waiting
     /// for readers or writers.
     pub fn checkpoint(&self) -> Result<()> {
