@@ -15,7 +15,7 @@ use guestmail::panes::history::{HistoryPane, HistoryState};
 use guestmail::panes::{Clock, first_visible};
 use guestmail::store::{AddressErrorInput, CommFilter, DeliveryHealth, DemoMessage, DemoWriter, Store};
 use guestmail::strings::Strings;
-use guestmail::strings_history::HistoryStrings;
+use guestmail::strings::HistoryStrings;
 use guestmail::ui::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;

@@ -12,7 +12,7 @@ use ratatui::widgets::{Block, Borders, Cell, Clear, Row, Table, Widget};
 use super::{Clock, POINTER, first_visible, moved};
 use crate::domain::MessageState;
 use crate::store::{CommCursor, CommFilter, CommRow};
-use crate::strings_history::HistoryStrings;
+use crate::strings::HistoryStrings;
 use crate::ui::theme::Theme;
 
 /// The filter field being edited, if any.

@@ -12,7 +12,7 @@ use ratatui::widgets::{Block, Borders, Cell, Clear, Row, Table, Widget};
 use super::{Clock, POINTER, first_visible, moved};
 use crate::store::{FollowUp, FollowUpReason};
 use crate::strings::Strings;
-use crate::strings_history::HistoryStrings;
+use crate::strings::HistoryStrings;
 use crate::ui::theme::Theme;
 
 /// What the list shows; the app owns it and reloads it with `Store::follow_up(day)`.

@@ -12,7 +12,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
 use super::{Clock, POINTER, first_visible, moved};
 use crate::domain::{EventKind, MessageState};
 use crate::store::{GuestHistory, HistoryEmail, LogEntry, LogLine, TimelineNote};
-use crate::strings_history::HistoryStrings;
+use crate::strings::HistoryStrings;
 use crate::ui::theme::Theme;
 
 /// One line of the timeline: an email or a note, by index into the history.

@@ -89,9 +89,11 @@ pub struct Strings {
 
 mod en;
 mod fr;
+pub mod history;
 
 pub use en::EN;
 pub use fr::FR;
+pub use history::HistoryStrings;
 
 impl Strings {
     /// The texts of a language; Dutch falls back to English for now.
@@ -100,6 +102,11 @@ impl Strings {
             Language::Fr => &FR,
             Language::En | Language::Nl => &EN,
         }
+    }
+
+    /// The texts of the history panes in the same language.
+    pub fn history(&self) -> &'static HistoryStrings {
+        HistoryStrings::of(self.language)
     }
 
     /// "Monday 23 November 2026" / "lundi 23 novembre 2026".
