@@ -111,36 +111,56 @@ fn event_loop(
     result
 }
 
-/// The data thread: answers day requests, runs writes, and reloads the current day when the
-/// database changed. Ends when the UI drops its request sender or its event receiver.
+/// The data thread: answers day requests, runs writes and look-ups, and reloads the current
+/// day when the database changed (a write of ours or another connection's commit). The
+/// delivery health is counted at start and after each change, never on a quiet tick. Ends
+/// when the UI drops its request sender or its event receiver.
 pub fn serve_days(store: &mut Store, requests: &Receiver<Request>, events: &Sender<Event>) {
     let mut current: Option<NaiveDate> = None;
     let mut version = store.data_version().ok();
+    let mut health_due = true;
     loop {
         let reload = match requests.recv_timeout(DATA_POLL) {
             Ok(first) => {
-                // Writes run in order; of the day requests only the newest counts (skip days
+                // Commands run in order; of the day requests only the newest counts (skip days
                 // the user already scrolled past).
+                let mut reload = false;
                 for request in std::iter::once(first).chain(requests.try_iter()) {
                     match request {
-                        Request::Load(day) => current = Some(day),
+                        Request::Load(day) => {
+                            reload = true;
+                            current = Some(day);
+                        }
                         Request::Run(c) => {
+                            let writes = c.writes();
+                            reload |= writes;
+                            health_due |= writes;
                             if events.send(Event::Done(command::execute(store, c))).is_err() {
                                 return;
                             }
                         }
                     }
                 }
-                true
+                reload
             }
             Err(RecvTimeoutError::Timeout) => {
                 let now = store.data_version().ok();
                 let changed = now != version;
                 version = now;
+                health_due |= changed;
                 changed
             }
             Err(RecvTimeoutError::Disconnected) => return,
         };
+        if std::mem::take(&mut health_due) {
+            let event = match store.delivery_health(crate::store::now_ms()) {
+                Ok(h) => Event::Done(command::Outcome::Health(h)),
+                Err(e) => Event::LoadFailed(e.to_string()),
+            };
+            if events.send(event).is_err() {
+                return;
+            }
+        }
         let Some(day) = current.filter(|_| reload) else { continue };
         let event = match store.day(day) {
             Ok(rows) => Event::DayLoaded(day, rows),

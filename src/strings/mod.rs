@@ -38,9 +38,19 @@ pub struct Strings {
     pub load_failed: &'static str,
     pub not_opened_yet: &'static str,
     pub last_opened: &'static str,
-    /// Footer hint words for: move, day, today, filter, status, new, resend, email, last error,
-    /// reset, help, quit.
-    pub hints: [&'static str; 12],
+    /// Footer hint words for: move, day, today, filter, status, resend, follow-up, history,
+    /// new, all emails, email, last error, reset, help, quit.
+    pub hints: [&'static str; 15],
+    /// Footer hint words over a pane: move, close, search, kind, state, dates, history,
+    /// erase personal data, day.
+    pub pane_hints: [&'static str; 9],
+    /// Help legend of the `☎` mark on a reservation.
+    pub help_phone: &'static str,
+    pub already_forgotten: &'static str,
+    confirmed_by_phone: fn(&str) -> String,
+    already_by_phone: fn(&str) -> String,
+    forget_question: fn(&str, &str) -> String,
+    forgotten: fn(usize) -> String,
     /// Footer legend words for: opened, machine-opened, sent, queued, failed.
     pub legend_short: [&'static str; 5],
     pub form_new_title: &'static str,
@@ -84,7 +94,7 @@ pub struct Strings {
     matches: fn(usize, usize) -> String,
     statuses: [&'static str; 5],
     markers: [&'static str; 7],
-    actions: [&'static str; 20],
+    actions: [&'static str; 29],
 }
 
 mod en;
@@ -201,6 +211,25 @@ impl Strings {
     /// recipient with its local part hidden, `detail` the server's words.
     pub fn mail_report(&self, kind: EmailKind, state: MessageState, masked: &str, detail: &str) -> String {
         (self.mail_report)(kind, state, masked, detail)
+    }
+
+    /// "Anna Peeters: confirmed by phone".
+    pub fn confirmed_by_phone(&self, name: &str) -> String {
+        (self.confirmed_by_phone)(name)
+    }
+
+    pub fn already_by_phone(&self, name: &str) -> String {
+        (self.already_by_phone)(name)
+    }
+
+    /// The yes/no question before erasing a guest's personal data.
+    pub fn forget_question(&self, name: &str, email: &str) -> String {
+        (self.forget_question)(name, email)
+    }
+
+    /// After an erasure: how many emails were anonymised.
+    pub fn forgotten(&self, emails: usize) -> String {
+        (self.forgotten)(emails)
     }
 
     /// What a bindable action does, for the help.
