@@ -70,10 +70,6 @@ impl App {
                 c.draft.clear();
                 return true;
             }
-            Action::Quit => {
-                self.running = false;
-                return false;
-            }
             _ => return false,
         }
         self.requery_comm();

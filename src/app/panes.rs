@@ -59,7 +59,9 @@ impl App {
                 _ => None,
             };
         };
-        if top == PaneKind::Comm && self.comm.as_ref().is_some_and(|c| c.editing.is_some()) {
+        let typing =
+            matches!(action, Action::FilterInput(_) | Action::FilterBackspace | Action::FilterAccept | Action::Cancel);
+        if typing && top == PaneKind::Comm && self.comm.as_ref().is_some_and(|c| c.editing.is_some()) {
             return Some(self.comm_typing(action));
         }
         match action {

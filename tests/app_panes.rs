@@ -1,0 +1,321 @@
+//! The panes of issue 6 at the app level: keys -> actions -> commands for the data thread,
+//! answers -> state, run against a real SQLite file (`support::tonight::pump` plays the
+//! data thread with `app::command::execute`).
+
+// Test code: a failed unwrap is a failed test, with its location.
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use guestmail::action::Action;
+use guestmail::app::command::HISTORY_PAGE;
+use guestmail::app::form::FormKind;
+use guestmail::app::layout::pane_area;
+use guestmail::app::{App, Command, Outcome, PaneKind};
+use guestmail::domain::{EmailKind, EventKind, Language, MessageState};
+use guestmail::event::Event;
+use guestmail::keymap::Keymap;
+use guestmail::store::{CommFilter, DeliveryHealth, FollowUpReason, Store};
+use support::day;
+use support::tonight::{app_on, ms, pump, tonight};
+
+fn key(app: &mut App, code: KeyCode) {
+    if let Some(a) = app.action_for(Event::Key(KeyEvent::new(code, KeyModifiers::NONE))) {
+        app.update(a);
+    }
+}
+
+fn keys(app: &mut App, text: &str) {
+    for c in text.chars() {
+        key(app, KeyCode::Char(c));
+    }
+}
+
+fn setup() -> (App, Store, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = tonight(&dir.path().join("g.db"));
+    let app = app_on(&store, Language::En);
+    (app, store, dir)
+}
+
+fn follow_up_names(app: &App) -> Vec<String> {
+    app.follow_up.as_ref().unwrap().rows.iter().map(|r| r.guest_name.clone()).collect()
+}
+
+#[test]
+fn enter_opens_the_guest_history_and_esc_closes_it() {
+    let (mut app, mut store, _dir) = setup();
+    key(&mut app, KeyCode::Enter);
+    let anna = app.selected_row().unwrap().guest.id;
+    assert_eq!(app.take_commands(), vec![Command::History { guest_id: anna, limit: HISTORY_PAGE }]);
+    assert!(app.history.is_none(), "the pane opens with its data, not before");
+    app.update(Action::Run(Command::History { guest_id: anna, limit: HISTORY_PAGE }));
+    pump(&mut app, &mut store);
+    let h = app.history.as_ref().unwrap();
+    assert_eq!(h.history.guest.name, "Anna Peeters");
+    assert_eq!(h.history.emails.len(), 4, "every email of both her reservations");
+    let newest = h.history.emails[0].id;
+    assert_eq!(h.log.as_ref().map(|(id, _)| *id), Some(newest), "the selected email's log is loaded");
+    assert_eq!(app.top_pane(), Some(PaneKind::History));
+
+    key(&mut app, KeyCode::Down);
+    let cmds = app.take_commands();
+    let second = app.history.as_ref().unwrap().selected_email().unwrap().id;
+    assert_eq!(cmds, vec![Command::MessageLog { message_id: second }], "no page: the first one held all");
+    // The list's own keys wait: `c` does not confirm anything under the pane.
+    keys(&mut app, "c");
+    assert!(app.take_commands().is_empty());
+    key(&mut app, KeyCode::Esc);
+    assert!(app.history.is_none());
+    assert_eq!(app.top_pane(), None);
+}
+
+#[test]
+fn the_history_asks_for_the_next_page_near_its_end() {
+    let (mut app, mut store, _dir) = setup();
+    let anna = app.selected_row().unwrap().guest.id;
+    // A first page of two emails, as if the page size were two.
+    let first = guestmail::app::command::execute(&mut store, Command::History { guest_id: anna, limit: 2 });
+    app.update(Action::Done(first));
+    assert!(app.history_more);
+    let h = app.history.as_ref().unwrap();
+    let (newest, second) = (h.history.emails[0].id, h.history.emails[1].id);
+    assert_eq!(
+        app.take_commands(),
+        vec![Command::MessageLog { message_id: newest }, Command::HistoryPage { guest_id: anna, before: second }],
+        "the selection is within reach of the end: the next page comes at once"
+    );
+    app.update(Action::Run(Command::HistoryPage { guest_id: anna, before: second }));
+    pump(&mut app, &mut store);
+    assert_eq!(app.history.as_ref().unwrap().history.emails.len(), 4, "the rest came as a next page");
+    assert!(!app.history_more, "the last page was short");
+    key(&mut app, KeyCode::End);
+    assert!(
+        !app.take_commands().iter().any(|c| matches!(c, Command::HistoryPage { .. })),
+        "no page after the last one"
+    );
+}
+
+#[test]
+fn h_opens_the_communication_history_and_the_filters_requery() {
+    let (mut app, mut store, _dir) = setup();
+    keys(&mut app, "H");
+    assert_eq!(app.take_commands(), vec![Command::Comm { filter: CommFilter::default(), after: None }]);
+    app.update(Action::Run(Command::Comm { filter: CommFilter::default(), after: None }));
+    pump(&mut app, &mut store);
+    assert_eq!(app.comm.as_ref().unwrap().rows.len(), 7);
+
+    keys(&mut app, "K");
+    let kind = app.comm.as_ref().unwrap().filter.kind;
+    assert_eq!(kind, Some(EmailKind::ALL[0]));
+    let cmds = app.take_commands();
+    assert!(matches!(&cmds[..], [Command::Comm { filter, after: None }] if filter.kind == kind), "{cmds:?}");
+    keys(&mut app, "KKKKKK"); // around the cycle, back to "all"
+    app.take_commands();
+    assert_eq!(app.comm.as_ref().unwrap().filter.kind, None);
+
+    keys(&mut app, "/bob");
+    pump(&mut app, &mut store);
+    let c = app.comm.as_ref().unwrap();
+    assert_eq!(c.filter.text, "bob");
+    assert_eq!(c.rows.len(), 1);
+    assert_eq!(c.rows[0].state, MessageState::Bounced);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.comm.as_ref().unwrap().editing, None);
+    // Typing is over: Enter on the row opens Bob's history, Esc closes it, then the screen.
+    key(&mut app, KeyCode::Enter);
+    pump(&mut app, &mut store);
+    assert_eq!(app.history.as_ref().unwrap().history.guest.name, "Bob Smith");
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.top_pane(), Some(PaneKind::Comm));
+    key(&mut app, KeyCode::Esc);
+    assert!(app.comm.is_none(), "Esc closes the screen once the typing is done");
+}
+
+#[test]
+fn dates_filter_the_communication_history_and_a_bad_date_is_refused() {
+    let (mut app, mut store, _dir) = setup();
+    keys(&mut app, "H");
+    pump(&mut app, &mut store);
+    keys(&mut app, "<22/11/2026");
+    assert!(app.take_commands().is_empty(), "a date applies on Enter");
+    key(&mut app, KeyCode::Enter);
+    pump(&mut app, &mut store);
+    let c = app.comm.as_ref().unwrap();
+    assert_eq!(c.filter.from, Some(ms("2026-11-22 00:00")));
+    assert_eq!(c.rows.len(), 3, "Bob's, Chloé's and Dan's emails of the 22nd");
+    keys(&mut app, ">22/11/2026");
+    key(&mut app, KeyCode::Enter);
+    pump(&mut app, &mut store);
+    assert_eq!(app.comm.as_ref().unwrap().filter.to, Some(ms("2026-11-23 00:00")));
+    keys(&mut app, ">tomorrow");
+    key(&mut app, KeyCode::Enter);
+    assert!(app.status.as_ref().unwrap().error, "{:?}", app.status);
+    assert!(app.take_commands().is_empty());
+}
+
+#[test]
+fn the_communication_history_pages_as_the_selection_nears_the_end() {
+    let (mut app, _store, _dir) = setup();
+    let row = |id: i64| guestmail::store::CommRow {
+        id,
+        created_at: 1_000 - id,
+        sent_at: None,
+        kind: EmailKind::Confirmed,
+        state: MessageState::Sent,
+        guest_id: 1,
+        guest_name: "G".into(),
+        recipient: "g@example.org".into(),
+        reservation_at: None,
+        next_attempt_at: None,
+        human_opens: 0,
+        machine_opens: 0,
+        last_opened_at: None,
+        resend_of: None,
+    };
+    let page = guestmail::app::command::COMM_PAGE;
+    let rows: Vec<_> = (0..page as i64).map(row).collect();
+    let last = rows[page - 1].cursor();
+    app.update(Action::Done(Outcome::Comm { filter: CommFilter::default(), after: None, rows }));
+    assert!(app.take_commands().is_empty(), "the top of a full page needs nothing yet");
+    key(&mut app, KeyCode::End);
+    assert_eq!(app.take_commands(), vec![Command::Comm { filter: CommFilter::default(), after: Some(last) }]);
+    key(&mut app, KeyCode::Up);
+    assert!(app.take_commands().is_empty(), "one page request at a time");
+    let more: Vec<_> = (page as i64..page as i64 + 3).map(row).collect();
+    app.update(Action::Done(Outcome::Comm { filter: CommFilter::default(), after: Some(last), rows: more }));
+    assert_eq!(app.comm.as_ref().unwrap().rows.len(), page + 3);
+    assert!(!app.comm.as_ref().unwrap().more);
+}
+
+#[test]
+fn f_lists_who_to_call_and_v_takes_a_guest_off_the_list() {
+    let (mut app, mut store, _dir) = setup();
+    keys(&mut app, "F");
+    assert_eq!(app.take_commands(), vec![Command::FollowUp { day: day() }]);
+    app.update(Action::Run(Command::FollowUp { day: day() }));
+    pump(&mut app, &mut store);
+    assert_eq!(follow_up_names(&app), ["Anna Peeters", "Bob Smith"]);
+    let f = app.follow_up.as_ref().unwrap();
+    assert_eq!(f.rows[1].reason, FollowUpReason::Bounced);
+
+    keys(&mut app, "v");
+    pump(&mut app, &mut store);
+    assert_eq!(follow_up_names(&app), ["Bob Smith"], "Anna leaves the list");
+    assert_eq!(app.status.as_ref().unwrap().text, "Anna Peeters: confirmed by phone");
+    let anna = app.rows.iter().find(|r| r.guest.name == "Anna Peeters").unwrap();
+    assert!(anna.confirmed_by_phone, "the day's list knows it too");
+
+    // Enter on the follow-up row opens that guest's history, above the list.
+    key(&mut app, KeyCode::Enter);
+    pump(&mut app, &mut store);
+    assert_eq!(app.top_pane(), Some(PaneKind::History));
+    assert_eq!(app.history.as_ref().unwrap().history.guest.name, "Bob Smith");
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.top_pane(), Some(PaneKind::FollowUp), "Esc goes back to the follow-up list");
+
+    // Anna's history shows the phone confirmation.
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Home);
+    key(&mut app, KeyCode::Enter);
+    pump(&mut app, &mut store);
+    let notes = &app.history.as_ref().unwrap().history.notes;
+    assert!(notes.iter().any(|n| n.kind == EventKind::ConfirmedByPhone), "{notes:?}");
+    // And `v` again on the day's list says so rather than logging it twice.
+    key(&mut app, KeyCode::Esc);
+    keys(&mut app, "v");
+    assert!(app.take_commands().is_empty());
+    assert_eq!(app.status.as_ref().unwrap().text, "Anna Peeters was already confirmed by phone");
+}
+
+#[test]
+fn r_and_e_act_on_the_follow_up_row() {
+    let (mut app, mut store, _dir) = setup();
+    keys(&mut app, "F");
+    pump(&mut app, &mut store);
+    key(&mut app, KeyCode::Down); // Bob, whose confirmation bounced
+    let bob = app.follow_up.as_ref().unwrap().selected().unwrap().clone();
+    keys(&mut app, "r");
+    assert_eq!(app.take_commands(), vec![Command::Resend { id: bob.reservation_id, force: false }]);
+    keys(&mut app, "e");
+    let form = app.form.as_ref().expect("the address form");
+    let edit = FormKind::EditEmail { reservation_id: bob.reservation_id, guest_id: bob.guest_id };
+    assert_eq!(form.kind, edit);
+    assert_eq!(form.fields[0].1, "bob@example.org");
+    key(&mut app, KeyCode::Esc);
+    assert!(app.form.is_none());
+    assert_eq!(app.top_pane(), Some(PaneKind::FollowUp), "the list stays open behind the form");
+}
+
+#[test]
+fn the_health_arrives_and_refreshes_the_open_panes() {
+    let (mut app, mut store, _dir) = setup();
+    assert_eq!(app.health.unwrap().attempted, 7);
+    keys(&mut app, "F");
+    pump(&mut app, &mut store);
+    let better = DeliveryHealth { since: 0, attempted: 100, delivered: 99, opened: 50 };
+    assert!(app.update(Action::Done(Outcome::Health(better))));
+    assert_eq!(app.take_commands(), vec![Command::FollowUp { day: day() }], "the data changed: reload");
+    assert!(!app.health.unwrap().below_target());
+}
+
+#[test]
+fn x_in_the_history_erases_the_guest_after_a_yes() {
+    let (mut app, mut store, _dir) = setup();
+    key(&mut app, KeyCode::Down); // Bob
+    keys(&mut app, "X");
+    assert!(app.confirm.is_none(), "X only means something in the history");
+    key(&mut app, KeyCode::Enter);
+    pump(&mut app, &mut store);
+    keys(&mut app, "X");
+    let question = app.confirm.as_ref().unwrap().question.clone();
+    assert!(question.contains("Bob Smith") && question.contains("bob@example.org"), "{question}");
+    keys(&mut app, "n");
+    assert!(app.take_commands().is_empty());
+    keys(&mut app, "X");
+    keys(&mut app, "y");
+    pump(&mut app, &mut store);
+    let h = &app.history.as_ref().unwrap().history;
+    assert!(h.forgotten, "the pane shows the erased guest");
+    assert!(!h.guest.email.contains("bob"), "{:?}", h.guest);
+    assert!(app.status.as_ref().unwrap().text.starts_with("Personal data erased"));
+    assert!(app.rows.iter().all(|r| r.guest.name != "Bob Smith"), "the day's list no longer names him");
+}
+
+#[test]
+fn clicks_select_rows_and_the_wheel_scrolls() {
+    let (mut app, mut store, _dir) = setup();
+    app.update(Action::Resize(100, 30));
+    // The day's list: the third reservation's row.
+    app.update(Action::Click(20, guestmail::app::layout::FIRST_ROW_Y + 2));
+    assert_eq!(app.selected_row().unwrap().guest.name, "Chloé Girard");
+    app.update(Action::Scroll(-3));
+    assert_eq!(app.selected, 0);
+    // The follow-up list: its second row is drawn at the pane's top + 5.
+    keys(&mut app, "F");
+    pump(&mut app, &mut store);
+    let top = pane_area(app.size).y;
+    assert!(app.update(Action::Click(10, top + 5)));
+    assert_eq!(app.follow_up.as_ref().unwrap().selected, 1);
+    assert!(!app.update(Action::Click(10, top + 12)), "below the rows: nothing");
+    app.update(Action::Scroll(-3));
+    assert_eq!(app.follow_up.as_ref().unwrap().selected, 0);
+    assert_eq!(app.action_for(Event::Scroll(3)), Some(Action::Scroll(3)));
+}
+
+#[test]
+fn the_new_keys_are_in_the_keymap_and_can_be_renamed() {
+    let map = Keymap::with_overrides(&[("follow_up".to_owned(), "f".to_owned())].into()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = tonight(&dir.path().join("g.db"));
+    let mut app = app_on(&store, Language::En);
+    app.keymap = map;
+    keys(&mut app, "F");
+    assert!(app.take_commands().is_empty(), "F is no longer bound");
+    keys(&mut app, "f");
+    assert_eq!(app.take_commands(), vec![Command::FollowUp { day: day() }]);
+    for name in ["history", "communications", "follow_up", "confirmed_by_phone", "forget", "filter_kind"] {
+        assert!(Action::from_name(name).is_some(), "{name}");
+    }
+}
