@@ -29,6 +29,8 @@ fn confirm_a_guest_by_phone_from_the_follow_up_list() {
     let env = [("HOME", home), ("XDG_CONFIG_HOME", home), ("XDG_DATA_HOME", home)];
     let mut pty = Pty::spawn(BIN, &["--db", db_arg, "--date", "2026-11-23"], &env, 110, 30);
     pty.wait_for_text("8 reservations", WAIT);
+    // The header tells how delivery went over 30 days (the fixture's bounce puts it below 98%).
+    pty.wait_for_text("⚠ delivery ", WAIT);
 
     pty.send_keys("F");
     let s = pty.wait_for_text("Follow-up · Monday 23 November 2026", WAIT);

@@ -94,3 +94,27 @@ fn every_pane_draws_at_every_size_without_panicking() {
         }
     }
 }
+
+#[test]
+fn the_header_tells_the_delivery_health_and_warns_below_the_target() {
+    use guestmail::action::Action;
+    use guestmail::app::Outcome;
+    use guestmail::store::DeliveryHealth;
+    let dir = tempfile::tempdir().unwrap();
+    let store = tonight(&dir.path().join("g.db"));
+    let mut app = app_on(&store, Language::En);
+    let header = |t: &Terminal<TestBackend>| {
+        (0..t.backend().buffer().area.width)
+            .map(|x| t.backend().buffer()[(x, 0)].symbol().to_owned())
+            .collect::<String>()
+    };
+    let t = draw(&mut app, 140, 20);
+    assert!(header(&t).contains("⚠ delivery 85.7% < 98.0%"), "{}", header(&t));
+    let good = DeliveryHealth { since: 0, attempted: 200, delivered: 198, opened: 100 };
+    app.update(Action::Done(Outcome::Health(good)));
+    let t = draw(&mut app, 140, 20);
+    assert!(header(&t).contains("30 days: 99.0% delivered · 50.0% opened"), "{}", header(&t));
+    assert!(!header(&t).contains('⚠'));
+    let t = draw(&mut app, 80, 20);
+    assert!(header(&t).contains("8 reservations") || header(&t).contains("4 reservations"), "counts first");
+}

@@ -53,6 +53,10 @@ pub struct HistoryStrings {
     pub(super) errors: fn(u32) -> String,
     pub(super) health: fn(&str, &str) -> String,
     pub(super) below_target: fn(&str) -> String,
+    /// The header's short form: delivered, opened by a person.
+    pub(super) health_short: fn(&str, &str) -> String,
+    /// The header's warning: delivered, target.
+    pub(super) below_short: fn(&str, &str) -> String,
     pub(super) decimal_comma: bool,
 }
 
@@ -122,6 +126,16 @@ impl HistoryStrings {
 
     pub fn below_target(&self, target: f64) -> String {
         (self.below_target)(&self.percent(target))
+    }
+
+    /// "Delivery 99.1% · opened 64.0%", for the header.
+    pub fn health_short(&self, delivered: f64, opened: f64) -> String {
+        (self.health_short)(&self.percent(delivered), &self.percent(opened))
+    }
+
+    /// "⚠ delivery 97.4% < 98.0%", for the header.
+    pub fn below_short(&self, delivered: f64, target: f64) -> String {
+        (self.below_short)(&self.percent(delivered), &self.percent(target))
     }
 }
 

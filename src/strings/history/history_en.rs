@@ -71,5 +71,7 @@ pub static EN: HistoryStrings = HistoryStrings {
     errors: |n| if n == 1 { "1 error".to_owned() } else { format!("{n} errors") },
     health: |d, o| format!("Delivery (30 days): {d} delivered · {o} opened by a person"),
     below_target: |t| format!("below the {t} target"),
+    health_short: |d, o| format!("30 days: {d} delivered · {o} opened"),
+    below_short: |d, t| format!("⚠ delivery {d} < {t}"),
     decimal_comma: false,
 };

@@ -77,5 +77,7 @@ pub static FR: HistoryStrings = HistoryStrings {
     errors: |n| if n > 1 { format!("{n} erreurs") } else { format!("{n} erreur") },
     health: |d, o| format!("Délivrabilité (30 jours) : {d} délivrés · {o} ouverts par une personne"),
     below_target: |t| format!("sous l'objectif de {t}"),
+    health_short: |d, o| format!("30 jours : {d} délivrés · {o} ouverts"),
+    below_short: |d, t| format!("⚠ délivrabilité {d} < {t}"),
     decimal_comma: true,
 };
