@@ -3,9 +3,10 @@
 //! event -> action -> update -> draw (only when something changed) until the user quits.
 //!
 //! The data thread owns its own [`Store`] connection: the UI thread never runs SQL. It
-//! answers "load day D" requests, runs the writes the screen asks for ([`Command`]), and
-//! polls `PRAGMA data_version` about four times a second, reloading the day on screen when
-//! another process or thread (the outbox worker, the tracker) has committed.
+//! answers "load day D" requests, runs the writes and the panes' look-ups the screen asks
+//! for ([`Command`]), and polls `PRAGMA data_version` about four times a second, reloading
+//! the day on screen (and counting the delivery health again) when another process or
+//! thread (the outbox worker, the tracker) has committed.
 //!
 //! Background services run on their own threads with their own connections and stop when
 //! the shared stop flag is set on quit: the outbox worker (see [`services`]).
@@ -32,7 +33,8 @@ pub mod services;
 pub enum Request {
     /// Load (and keep watching) this day.
     Load(NaiveDate),
-    /// Run this write, answer with its outcome, then reload the day.
+    /// Run this command and answer with its outcome; after a write, the health and the day
+    /// follow.
     Run(Command),
 }
 

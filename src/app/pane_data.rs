@@ -16,8 +16,13 @@ impl App {
                 let keep = self.history.take().filter(|h| h.history.guest.id == history.guest.id);
                 let mut state = HistoryState::new(history, self.clock);
                 if let Some(old) = keep {
+                    // A reload after a change: same place, and the shown log read again (it
+                    // stays on screen until the new one comes).
                     state.select(old.selected);
                     state.log = old.log;
+                    if let Some(message_id) = state.shown_log().and(state.selected_email()).map(|e| e.id) {
+                        self.commands.push(Command::MessageLog { message_id });
+                    }
                 }
                 self.history = Some(state);
                 self.history_more = more;
