@@ -40,6 +40,23 @@ pub enum Action {
     ShowLastError,
     /// `Delete` / `D`: reset the address's error counter, after a yes/no prompt.
     ResetCounter,
+    /// Enter: the guest's history (of the reservation, follow-up or email selected).
+    OpenHistory,
+    /// `H`: the communication-history screen (every email sent).
+    CommHistory,
+    /// `F`: the follow-up list of the day on screen (who to call before service).
+    FollowUp,
+    /// `v`: the guest confirmed on the phone (recorded; the row leaves the follow-up list).
+    ConfirmByPhone,
+    /// `X` in the history pane: erase the guest's personal data, after a yes/no prompt.
+    ForgetGuest,
+    /// `K` on the communication history: the next email kind to filter on.
+    FilterKind,
+    /// `S` on the communication history: the next email state to filter on.
+    FilterState,
+    /// `<` / `>` on the communication history: type the first / last day shown.
+    FilterFrom,
+    FilterTo,
 
     /// A character typed into the filter.
     FilterInput(char),
@@ -69,6 +86,8 @@ pub enum Action {
     FormCancel,
     /// A left click at terminal cell (column, row).
     Click(u16, u16),
+    /// The mouse wheel over the screen: lines to move (negative: up).
+    Scroll(i8),
     /// Hand a write to the data thread (the yes of a prompt, a saved form).
     Run(Command),
     /// The data thread's answer to a [`Command`].
@@ -81,7 +100,7 @@ pub enum Action {
 
 impl Action {
     /// The actions a user can bind to keys, in the order help lists them.
-    pub const BINDABLE: [Action; 20] = [
+    pub const BINDABLE: [Action; 29] = [
         Action::SelectPrevious,
         Action::SelectNext,
         Action::PageUp,
@@ -100,6 +119,15 @@ impl Action {
         Action::EditEmail,
         Action::ShowLastError,
         Action::ResetCounter,
+        Action::OpenHistory,
+        Action::CommHistory,
+        Action::FollowUp,
+        Action::ConfirmByPhone,
+        Action::ForgetGuest,
+        Action::FilterKind,
+        Action::FilterState,
+        Action::FilterFrom,
+        Action::FilterTo,
         Action::ToggleHelp,
         Action::Quit,
     ];
@@ -127,6 +155,15 @@ impl Action {
             Action::EditEmail => "edit_email",
             Action::ShowLastError => "last_error",
             Action::ResetCounter => "reset_counter",
+            Action::OpenHistory => "history",
+            Action::CommHistory => "communications",
+            Action::FollowUp => "follow_up",
+            Action::ConfirmByPhone => "confirmed_by_phone",
+            Action::ForgetGuest => "forget",
+            Action::FilterKind => "filter_kind",
+            Action::FilterState => "filter_state",
+            Action::FilterFrom => "filter_from",
+            Action::FilterTo => "filter_to",
             _ => return None,
         })
     }

@@ -13,6 +13,9 @@ use crate::app::Outcome;
 use crate::domain::ReservationRow;
 use crate::mail::Report;
 
+/// Lines one notch of the mouse wheel moves the selection.
+pub const WHEEL_LINES: i8 = 3;
+
 /// How often the input thread wakes up when nothing is typed (it then sends a tick).
 pub const TICK: Duration = Duration::from_millis(250);
 
@@ -28,6 +31,8 @@ pub enum Event {
     LoadFailed(String),
     /// A left click at terminal cell (column, row).
     Click(u16, u16),
+    /// The mouse wheel: lines to move (negative: up).
+    Scroll(i8),
     /// Nothing happened for [`TICK`].
     Tick,
     /// The data thread ran a write the screen asked for.
@@ -57,6 +62,8 @@ pub fn read_terminal(tx: &Sender<Event>, stop: &Arc<AtomicBool>) {
                 Ok(term::Event::Mouse(m)) if m.kind == MouseEventKind::Down(MouseButton::Left) => {
                     Event::Click(m.column, m.row)
                 }
+                Ok(term::Event::Mouse(m)) if m.kind == MouseEventKind::ScrollDown => Event::Scroll(WHEEL_LINES),
+                Ok(term::Event::Mouse(m)) if m.kind == MouseEventKind::ScrollUp => Event::Scroll(-WHEEL_LINES),
                 Ok(_) => continue,
                 Err(e) => {
                     tracing::warn!("terminal read failed: {e}");

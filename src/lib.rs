@@ -16,7 +16,6 @@ pub mod mail;
 pub mod panes;
 pub mod store;
 pub mod strings;
-pub mod strings_history;
 pub mod tracker;
 pub mod tui;
 pub mod ui;

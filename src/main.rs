@@ -20,9 +20,12 @@
 //!             explanations, Maildir ingestion
 //! demo, import  demo data and CSV import (through the store)
 //!   ^
-//! app/        App state: keys -> Action -> update; staff commands run on the data thread
+//! app/        App state: keys -> Action -> update; staff commands and the panes' look-ups
+//!             run on the data thread (Command -> Outcome)
 //! action, keymap, event, strings/   the one Action enum, the key list, the event channel,
 //!             every user-facing text in en and fr
+//! panes/      the history panes as pure widgets over their own state structs (guest
+//!             history, communication history, follow-up list, delivery health)
 //!   ^
 //! ui/         drawing, a pure function of App: one file per pane or popup
 //! tui         the terminal runner: raw mode, event loop, data thread, restore on panic;

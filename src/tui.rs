@@ -3,9 +3,10 @@
 //! event -> action -> update -> draw (only when something changed) until the user quits.
 //!
 //! The data thread owns its own [`Store`] connection: the UI thread never runs SQL. It
-//! answers "load day D" requests, runs the writes the screen asks for ([`Command`]), and
-//! polls `PRAGMA data_version` about four times a second, reloading the day on screen when
-//! another process or thread (the outbox worker, the tracker) has committed.
+//! answers "load day D" requests, runs the writes and the panes' look-ups the screen asks
+//! for ([`Command`]), and polls `PRAGMA data_version` about four times a second, reloading
+//! the day on screen (and counting the delivery health again) when another process or
+//! thread (the outbox worker, the tracker) has committed.
 //!
 //! Background services run on their own threads with their own connections and stop when
 //! the shared stop flag is set on quit: the outbox worker (see [`services`]).
@@ -32,7 +33,8 @@ pub mod services;
 pub enum Request {
     /// Load (and keep watching) this day.
     Load(NaiveDate),
-    /// Run this write, answer with its outcome, then reload the day.
+    /// Run this command and answer with its outcome; after a write, the health and the day
+    /// follow.
     Run(Command),
 }
 
@@ -111,36 +113,56 @@ fn event_loop(
     result
 }
 
-/// The data thread: answers day requests, runs writes, and reloads the current day when the
-/// database changed. Ends when the UI drops its request sender or its event receiver.
+/// The data thread: answers day requests, runs writes and look-ups, and reloads the current
+/// day when the database changed (a write of ours or another connection's commit). The
+/// delivery health is counted at start and after each change, never on a quiet tick. Ends
+/// when the UI drops its request sender or its event receiver.
 pub fn serve_days(store: &mut Store, requests: &Receiver<Request>, events: &Sender<Event>) {
     let mut current: Option<NaiveDate> = None;
     let mut version = store.data_version().ok();
+    let mut health_due = true;
     loop {
         let reload = match requests.recv_timeout(DATA_POLL) {
             Ok(first) => {
-                // Writes run in order; of the day requests only the newest counts (skip days
+                // Commands run in order; of the day requests only the newest counts (skip days
                 // the user already scrolled past).
+                let mut reload = false;
                 for request in std::iter::once(first).chain(requests.try_iter()) {
                     match request {
-                        Request::Load(day) => current = Some(day),
+                        Request::Load(day) => {
+                            reload = true;
+                            current = Some(day);
+                        }
                         Request::Run(c) => {
+                            let writes = c.writes();
+                            reload |= writes;
+                            health_due |= writes;
                             if events.send(Event::Done(command::execute(store, c))).is_err() {
                                 return;
                             }
                         }
                     }
                 }
-                true
+                reload
             }
             Err(RecvTimeoutError::Timeout) => {
                 let now = store.data_version().ok();
                 let changed = now != version;
                 version = now;
+                health_due |= changed;
                 changed
             }
             Err(RecvTimeoutError::Disconnected) => return,
         };
+        if std::mem::take(&mut health_due) {
+            let event = match store.delivery_health(crate::store::now_ms()) {
+                Ok(h) => Event::Done(command::Outcome::Health(h)),
+                Err(e) => Event::LoadFailed(e.to_string()),
+            };
+            if events.send(event).is_err() {
+                return;
+            }
+        }
         let Some(day) = current.filter(|_| reload) else { continue };
         let event = match store.day(day) {
             Ok(rows) => Event::DayLoaded(day, rows),

@@ -111,8 +111,12 @@ fn a_click_on_the_badge_selects_the_row_and_opens_its_last_error() {
     let mut app = app();
     let bram_y = FIRST_ROW_Y + 1;
     let badge_x = GUEST_X + "Bram".len() as u16 + 1;
-    assert!(!app.update(app.action_for(Event::Click(GUEST_X, bram_y)).unwrap()), "the name is not the badge");
+    // A click on the name selects the row, and only that: the name is not the badge.
+    assert!(app.update(app.action_for(Event::Click(GUEST_X, bram_y)).unwrap()));
+    assert_eq!(app.selected_row().unwrap().id, 2);
     assert!(app.take_commands().is_empty());
+    app.update(Action::Click(GUEST_X, FIRST_ROW_Y));
+    assert_eq!(app.selected_row().unwrap().id, 1);
     app.update(app.action_for(Event::Click(badge_x + 1, bram_y)).unwrap());
     assert_eq!(app.selected_row().unwrap().id, 2);
     assert_eq!(app.take_commands(), vec![Command::LastError { name: "Bram".into(), email: "bram@example.org".into() }]);

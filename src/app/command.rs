@@ -1,14 +1,22 @@
-//! Writes the screen asks for, and their answers. The UI thread only queues a [`Command`];
+//! Writes (and the panes' look-ups) the screen asks for, and their answers. The UI thread only queues a [`Command`];
 //! the data thread, which owns a [`Store`] connection, runs it with [`execute`] and sends the
 //! [`Outcome`] back through the event channel. No SQL ever runs on the UI thread.
 
 use chrono::NaiveDate;
 
 use crate::domain::{NewReservation, ReservationStatus, TransitionError};
-use crate::store::{AddressRecord, ResendOutcome, Store, StoreError};
+use crate::store::{
+    AddressRecord, CommCursor, CommFilter, CommRow, DeliveryHealth, FollowUp, ForgetReport, GuestHistory, HistoryEmail,
+    LogLine, ResendOutcome, Store, StoreError,
+};
 
 /// Who the store's event log names for what staff do at the screen.
 pub const ACTOR: &str = "staff";
+
+/// Emails per page of a guest's history.
+pub const HISTORY_PAGE: usize = 50;
+/// Rows per page of the communication history.
+pub const COMM_PAGE: usize = 100;
 
 /// One write (or one look-up a popup needs) for the data thread.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +33,36 @@ pub enum Command {
     LastError { name: String, email: String },
     /// `Delete`, after a yes: reset the address's error counter (logged with who/when).
     ResetAddress { email: String },
+    /// Enter: a guest's history, with up to `limit` of their emails.
+    History { guest_id: i64, limit: usize },
+    /// The history scrolled near its end: the next page of emails, below `before`.
+    HistoryPage { guest_id: i64, before: i64 },
+    /// The history's selection moved onto an email: its log.
+    MessageLog { message_id: i64 },
+    /// One page of the communication history (`after: None`: the first).
+    Comm { filter: CommFilter, after: Option<CommCursor> },
+    /// `F`: the follow-up list of a day.
+    FollowUp { day: NaiveDate },
+    /// `v`: the guest confirmed on the phone.
+    ConfirmByPhone { reservation_id: i64, name: String },
+    /// `X`, after a yes: erase the personal data of the guest(s) with this address.
+    Forget { guest_id: i64, email: String },
+}
+
+impl Command {
+    /// Whether the command changes the database (the data thread then reloads the day);
+    /// look-ups for the panes do not.
+    pub fn writes(&self) -> bool {
+        !matches!(
+            self,
+            Command::LastError { .. }
+                | Command::History { .. }
+                | Command::HistoryPage { .. }
+                | Command::MessageLog { .. }
+                | Command::Comm { .. }
+                | Command::FollowUp { .. }
+        )
+    }
 }
 
 /// What a [`Command`] did.
@@ -66,6 +104,41 @@ pub enum Outcome {
     AddressReset {
         email: String,
     },
+    History {
+        history: GuestHistory,
+        /// Whether the page was full (so more emails may follow).
+        more: bool,
+    },
+    HistoryPage {
+        guest_id: i64,
+        emails: Vec<HistoryEmail>,
+        more: bool,
+    },
+    MessageLog {
+        message_id: i64,
+        lines: Vec<LogLine>,
+    },
+    Comm {
+        filter: CommFilter,
+        after: Option<CommCursor>,
+        rows: Vec<CommRow>,
+    },
+    FollowUp {
+        day: NaiveDate,
+        rows: Vec<FollowUp>,
+    },
+    /// `changed` is false when it was already confirmed by phone.
+    ConfirmedByPhone {
+        reservation_id: i64,
+        name: String,
+        changed: bool,
+    },
+    Forgotten {
+        guest_id: i64,
+        report: ForgetReport,
+    },
+    /// Delivery over the last 30 days; sent at start and whenever the data changed.
+    Health(DeliveryHealth),
     /// The rules refused a status change (another screen may have changed it meanwhile).
     Refused(TransitionError),
     /// Anything else that went wrong, in the store's words.
@@ -103,6 +176,25 @@ pub fn execute(store: &mut Store, command: Command) -> Outcome {
         }),
         Command::ResetAddress { email } => {
             store.reset_address(&email, ACTOR).map(|r| Outcome::AddressReset { email: r.email })
+        }
+        Command::History { guest_id, limit } => store
+            .guest_history(guest_id, limit, None)
+            .map(|history| Outcome::History { more: history.emails.len() >= limit, history }),
+        Command::HistoryPage { guest_id, before } => store
+            .guest_emails(guest_id, HISTORY_PAGE, Some(before))
+            .map(|emails| Outcome::HistoryPage { guest_id, more: emails.len() >= HISTORY_PAGE, emails }),
+        Command::MessageLog { message_id } => {
+            store.message_log(message_id).map(|lines| Outcome::MessageLog { message_id, lines })
+        }
+        Command::Comm { filter, after } => {
+            store.communication_history(&filter, COMM_PAGE, after).map(|rows| Outcome::Comm { filter, after, rows })
+        }
+        Command::FollowUp { day } => store.follow_up(day).map(|rows| Outcome::FollowUp { day, rows }),
+        Command::ConfirmByPhone { reservation_id, name } => store
+            .mark_confirmed_by_phone(reservation_id, ACTOR)
+            .map(|changed| Outcome::ConfirmedByPhone { reservation_id, name, changed }),
+        Command::Forget { guest_id, email } => {
+            store.forget_guest(&email, ACTOR).map(|report| Outcome::Forgotten { guest_id, report })
         }
     };
     result.unwrap_or_else(|e| match e {

@@ -92,16 +92,6 @@ impl App {
         false
     }
 
-    /// A left click: on a badge, select that row and open its last error.
-    pub(super) fn click(&mut self, x: u16, y: u16) -> bool {
-        if self.form.is_some() || self.confirm.is_some() || self.help_open {
-            return false;
-        }
-        let Some(pos) = self.badge_at(x, y) else { return false };
-        let moved = self.select(pos);
-        self.show_last_error() || moved
-    }
-
     /// `Delete` / `D`: asks, then resets the counter of the selected guest's address.
     pub(super) fn ask_reset(&mut self) -> bool {
         let Some(r) = self.selected_row() else {

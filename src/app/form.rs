@@ -174,7 +174,7 @@ pub fn validate(field: Field, text: &str) -> Result<(), FieldError> {
 }
 
 /// `2026-11-23` or `23/11/2026`.
-fn parse_date(t: &str) -> Option<NaiveDate> {
+pub(super) fn parse_date(t: &str) -> Option<NaiveDate> {
     let t = t.trim();
     NaiveDate::parse_from_str(t, "%Y-%m-%d").or_else(|_| NaiveDate::parse_from_str(t, "%d/%m/%Y")).ok()
 }

@@ -1,5 +1,6 @@
 //! Which action an event means in the current mode: a confirm popup, the help, a form,
-//! typing a filter, or the list (the keymap).
+//! typing a filter (the list's or the communication history's), or the keymap (whose
+//! actions an open pane interprets, see `panes.rs`).
 
 use crossterm::event::{KeyCode, KeyEvent};
 
@@ -18,6 +19,7 @@ impl App {
             Event::LoadFailed(e) => Some(Action::LoadFailed(e)),
             Event::Tick => Some(Action::Tick(chrono::Local::now().date_naive())),
             Event::Click(x, y) => Some(Action::Click(x, y)),
+            Event::Scroll(lines) => Some(Action::Scroll(lines)),
             Event::Done(outcome) => Some(Action::Done(outcome)),
             Event::Mail(report) => Some(Action::Mail(report)),
             Event::ServiceOff(service, why) => Some(Action::ServiceOff(service, why)),
@@ -62,7 +64,9 @@ impl App {
                 _ => None,
             };
         }
-        if self.filter_typing {
+        let comm_typing =
+            self.top_pane() == Some(super::PaneKind::Comm) && self.comm.as_ref().is_some_and(|c| c.editing.is_some());
+        if self.filter_typing || comm_typing {
             match key.code {
                 KeyCode::Esc => return Some(Action::Cancel),
                 KeyCode::Enter => return Some(Action::FilterAccept),
@@ -73,7 +77,9 @@ impl App {
         }
         match self.keymap.action_for(&key) {
             Some(a) => Some(a),
-            None if key.code == KeyCode::Esc && !self.filter.is_empty() => Some(Action::Cancel),
+            None if key.code == KeyCode::Esc && (!self.filter.is_empty() || self.top_pane().is_some()) => {
+                Some(Action::Cancel)
+            }
             None => None,
         }
     }

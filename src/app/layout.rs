@@ -1,6 +1,8 @@
 //! Where things are on the list, shared by the drawing (`ui::reservations`) and by mouse
 //! clicks (`App::badge_at`), so a click lands on exactly what was drawn there.
 
+use ratatui::layout::Rect;
+
 use crate::domain::ReservationRow;
 
 /// Display width in terminal columns (wide and combining characters counted right).
@@ -14,6 +16,12 @@ pub const FIRST_ROW_Y: u16 = 2;
 pub const GUEST_X: u16 = 8;
 /// Width of each email-marker column.
 pub const MARKER_WIDTH: u16 = 4;
+
+/// Where the panes (history, communication history, follow-up) are drawn on a terminal of
+/// `size`: over the list, between the title line and the status line.
+pub fn pane_area(size: (u16, u16)) -> Rect {
+    Rect { x: 0, y: 1, width: size.0, height: size.1.saturating_sub(3) }
+}
 
 /// The list's columns at one terminal width.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +49,9 @@ impl Columns {
     }
 }
 
+/// The mark before the name of a guest who confirmed on the phone.
+pub const PHONE_MARK: &str = "☎";
+
 /// How a row's guest cell is laid out: the name (shortened with `…` when the badge needs
 /// the room) and where the badge starts, relative to the cell.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,7 +63,9 @@ pub struct GuestCell {
 
 /// Lays out `row`'s guest cell in `width` columns with the badge text `badge`.
 pub fn guest_cell(row: &ReservationRow, badge: Option<&str>, width: u16) -> GuestCell {
-    let name = row.guest.name.as_str();
+    // `☎` first: a phone confirmation stays visible however short the name gets.
+    let name = if row.confirmed_by_phone { format!("{PHONE_MARK} {}", row.guest.name) } else { row.guest.name.clone() };
+    let name = name.as_str();
     let Some(badge) = badge else { return GuestCell { name: name.to_owned(), badge: None } };
     let badge_w = text_width(badge) as u16;
     let room = usize::from(width.saturating_sub(badge_w + 1));

@@ -4,12 +4,16 @@
 //! a reservation in `staff.rs`. Writes leave as [`Command`]s for the data thread
 //! ([`App::take_commands`]). Drawing (`crate::ui`) only reads an `&App`.
 
+mod comm;
 pub mod command;
 mod errors;
 pub mod form;
 mod keys;
 pub mod layout;
 mod list;
+mod mouse;
+mod pane_data;
+mod panes;
 mod staff;
 
 use chrono::NaiveDate;
@@ -17,10 +21,16 @@ use chrono::NaiveDate;
 use crate::action::Action;
 use crate::domain::{Language, ReservationRow};
 use crate::keymap::Keymap;
+use crate::panes::Clock;
+use crate::panes::comm_history::CommState;
+use crate::panes::followup::FollowUpState;
+use crate::panes::history::HistoryState;
+use crate::store::DeliveryHealth;
 use crate::strings::Strings;
 pub use command::{Command, Outcome};
 pub use errors::LastError;
 pub use form::Form;
+pub use panes::PaneKind;
 pub use staff::mask_email;
 
 /// Rows taken by everything but the list: header, table head, status line, key hints.
@@ -85,7 +95,21 @@ pub struct App {
     /// One line of news for the user (errors, results of actions).
     pub status: Option<Notice>,
     pub size: (u16, u16),
+    /// How stored times are shown (the venue's local time; a fixed offset in tests).
+    pub clock: Clock,
+    /// Tonight's follow-up list (`F`), when open.
+    pub follow_up: Option<FollowUpState>,
+    /// The communication-history screen (`H`), when open.
+    pub comm: Option<CommState>,
+    /// A guest's history (Enter), when open; drawn above the other panes.
+    pub history: Option<HistoryState>,
+    /// Whether the history's last page was full (so more emails may follow).
+    pub history_more: bool,
+    /// Delivery over the last 30 days, once the data thread has counted it.
+    pub health: Option<DeliveryHealth>,
     pub running: bool,
+    /// A page of the history or the communication history is on its way.
+    paging: bool,
     needs_redraw: bool,
     load_request: Option<NaiveDate>,
     commands: Vec<Command>,
@@ -114,7 +138,14 @@ impl App {
             last_error: None,
             status: None,
             size: (80, 24),
+            clock: Clock::Local,
+            follow_up: None,
+            comm: None,
+            history: None,
+            history_more: false,
+            health: None,
             running: true,
+            paging: false,
             needs_redraw: true,
             load_request: Some(day),
             commands: Vec::new(),
@@ -160,6 +191,10 @@ impl App {
     }
 
     fn apply(&mut self, action: Action) -> bool {
+        // An open pane gives the list's keys its own meaning first.
+        if let Some(changed) = self.pane_action(&action) {
+            return changed;
+        }
         match action {
             Action::Quit => {
                 self.running = false;
@@ -214,13 +249,17 @@ impl App {
         }
     }
 
-    /// Esc: close the help, else clear the filter and stop typing.
+    /// Esc: close the last-error popup or the help, else the topmost pane, else clear the
+    /// filter and stop typing.
     fn cancel(&mut self) -> bool {
         if self.last_error.take().is_some() {
             return true;
         }
         if self.help_open {
             self.help_open = false;
+            return true;
+        }
+        if self.close_pane() {
             return true;
         }
         let had = self.filter_typing || !self.filter.is_empty();

@@ -10,6 +10,50 @@ use crate::action::Action;
 use crate::domain::{MessageState, ReservationRow, ReservationStatus};
 use crate::event::Service;
 use crate::mail::Report;
+use crate::store::FollowUp;
+
+/// The reservation a staff action is about, from the day's list or the follow-up list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct ReservationTarget {
+    pub reservation_id: i64,
+    pub guest_id: i64,
+    pub name: String,
+    pub email: String,
+    pub status: ReservationStatus,
+    pub blocked: bool,
+    pub errors: u32,
+    pub by_phone: bool,
+}
+
+impl From<&ReservationRow> for ReservationTarget {
+    fn from(r: &ReservationRow) -> Self {
+        ReservationTarget {
+            reservation_id: r.id,
+            guest_id: r.guest.id,
+            name: r.guest.name.clone(),
+            email: r.guest.email.clone(),
+            status: r.status,
+            blocked: r.address.blocked,
+            errors: r.address.error_count,
+            by_phone: r.confirmed_by_phone,
+        }
+    }
+}
+
+impl From<&FollowUp> for ReservationTarget {
+    fn from(f: &FollowUp) -> Self {
+        ReservationTarget {
+            reservation_id: f.reservation_id,
+            guest_id: f.guest_id,
+            name: f.guest_name.clone(),
+            email: f.email.clone(),
+            status: f.status,
+            blocked: f.address_blocked,
+            errors: f.address_errors,
+            by_phone: false,
+        }
+    }
+}
 
 /// `anna@example.org` -> `a…@example.org`: enough for staff to recognise the guest on a
 /// screen the guests at the stand can also read.
@@ -35,9 +79,9 @@ impl App {
                 true
             }
             Action::Resend => self.resend(),
-            Action::EditEmail => match self.selected_row() {
-                Some(r) => {
-                    self.form = Some(Form::edit_email(r.id, r.guest.id, &r.guest.email));
+            Action::EditEmail => match self.target() {
+                Some(t) => {
+                    self.form = Some(Form::edit_email(t.reservation_id, t.guest_id, &t.email));
                     true
                 }
                 None => self.notice(Notice::error(self.strings.no_selection)),
@@ -111,16 +155,16 @@ impl App {
     /// `r`: a blocked address is refused here (nothing is sent); the store decides the rest
     /// and may ask back (an opened confirmation).
     fn resend(&mut self) -> bool {
-        let Some(r) = self.selected_row() else {
+        let Some(t) = self.target() else {
             return self.notice(Notice::error(self.strings.no_selection));
         };
-        if r.status != ReservationStatus::Confirmed {
+        if t.status != ReservationStatus::Confirmed {
             return self.notice(Notice::error(self.strings.not_confirmed));
         }
-        if r.address.blocked {
-            return self.notice(Notice::error(self.strings.blocked(Some(r.address.error_count))));
+        if t.blocked {
+            return self.notice(Notice::error(self.strings.blocked(Some(t.errors))));
         }
-        self.commands.push(Command::Resend { id: r.id, force: false });
+        self.commands.push(Command::Resend { id: t.reservation_id, force: false });
         false
     }
 
@@ -174,7 +218,11 @@ impl App {
             }
             Outcome::AddressReset { email } => return self.address_reset(&email),
             Outcome::Refused(e) => Notice::error(s.transition(e.from, e.to)),
-            Outcome::Failed(why) => Notice::error(format!("{}: {why}", s.command_failed)),
+            Outcome::Failed(why) => {
+                self.set_paging(false);
+                Notice::error(format!("{}: {why}", s.command_failed))
+            }
+            other => return self.pane_outcome(other),
         };
         self.notice(notice)
     }

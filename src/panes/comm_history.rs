@@ -9,10 +9,10 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Clear, Row, Table, Widget};
 
-use super::{Clock, POINTER, first_visible, moved};
+use super::{Clock, POINTER, first_visible, item_at, moved};
 use crate::domain::MessageState;
 use crate::store::{CommCursor, CommFilter, CommRow};
-use crate::strings_history::HistoryStrings;
+use crate::strings::HistoryStrings;
 use crate::ui::theme::Theme;
 
 /// The filter field being edited, if any.
@@ -33,6 +33,8 @@ pub struct CommState {
     pub from_day: Option<NaiveDate>,
     pub to_day: Option<NaiveDate>,
     pub editing: Option<FilterField>,
+    /// A date as it is being typed (the dates apply on Enter).
+    pub draft: String,
     pub rows: Vec<CommRow>,
     /// Whether the last page was full (so another may follow).
     pub more: bool,
@@ -43,7 +45,17 @@ pub struct CommState {
 impl CommState {
     pub fn new(filter: CommFilter, first_page: Vec<CommRow>, page_size: usize, clock: Clock) -> Self {
         let more = first_page.len() >= page_size;
-        CommState { filter, from_day: None, to_day: None, editing: None, rows: first_page, more, selected: 0, clock }
+        CommState {
+            filter,
+            from_day: None,
+            to_day: None,
+            editing: None,
+            draft: String::new(),
+            rows: first_page,
+            more,
+            selected: 0,
+            clock,
+        }
     }
 
     /// The cursor for the next page, when there may be one.
@@ -76,6 +88,13 @@ impl CommState {
     pub fn selected(&self) -> Option<&CommRow> {
         self.rows.get(self.selected)
     }
+
+    /// The row drawn at screen row `y` when the pane fills `area` (for mouse clicks).
+    pub fn row_at(&self, area: Rect, y: u16) -> Option<usize> {
+        // Border, the filter's two lines, the table head; the bottom line says "more".
+        let height = area.height.saturating_sub(2 + 2 + 1 + 1);
+        item_at(y, area.y + 4, height, self.selected, self.rows.len())
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -101,6 +120,8 @@ impl CommPane<'_> {
         for (field, label, value) in values {
             let editing = st.editing == Some(field);
             spans.push(Span::styled(format!("{label}: "), t.bold()));
+            let value =
+                if editing && matches!(field, FilterField::From | FilterField::To) { st.draft.clone() } else { value };
             let shown = if editing { format!("{value}▏") } else { value };
             spans.push(Span::styled(shown, if editing { t.selected() } else { Style::new() }));
             spans.push(Span::raw("   "));

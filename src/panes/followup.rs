@@ -9,10 +9,10 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Clear, Row, Table, Widget};
 
-use super::{Clock, POINTER, first_visible, moved};
+use super::{Clock, POINTER, first_visible, item_at, moved};
 use crate::store::{FollowUp, FollowUpReason};
+use crate::strings::HistoryStrings;
 use crate::strings::Strings;
-use crate::strings_history::HistoryStrings;
 use crate::ui::theme::Theme;
 
 /// What the list shows; the app owns it and reloads it with `Store::follow_up(day)`.
@@ -54,6 +54,13 @@ impl FollowUpState {
 
     pub fn select(&mut self, index: usize) {
         self.selected = moved(index, 0, self.rows.len());
+    }
+
+    /// The row drawn at screen row `y` when the pane fills `area` (for mouse clicks).
+    pub fn row_at(&self, area: Rect, y: u16) -> Option<usize> {
+        // Border, the advice's two lines, the table head; the hints take the last line.
+        let height = area.height.saturating_sub(2 + 2 + 1 + 1);
+        item_at(y, area.y + 4, height, self.selected, self.rows.len())
     }
 }
 

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
 use crate::store::{DELIVERY_TARGET, DeliveryHealth};
-use crate::strings_history::HistoryStrings;
+use crate::strings::HistoryStrings;
 use crate::ui::theme::Theme;
 
 /// Draw with `frame.render_widget(HealthLine { .. }, area)`; the app refreshes the numbers

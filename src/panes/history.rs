@@ -9,10 +9,10 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
 
-use super::{Clock, POINTER, first_visible, moved};
+use super::{Clock, POINTER, first_visible, item_at, moved};
 use crate::domain::{EventKind, MessageState};
 use crate::store::{GuestHistory, HistoryEmail, LogEntry, LogLine, TimelineNote};
-use crate::strings_history::HistoryStrings;
+use crate::strings::HistoryStrings;
 use crate::ui::theme::Theme;
 
 /// One line of the timeline: an email or a note, by index into the history.
@@ -84,6 +84,24 @@ impl HistoryState {
 
     pub fn set_log(&mut self, message_id: i64, lines: Vec<LogLine>) {
         self.log = Some((message_id, lines));
+    }
+
+    /// The selected email's log, when it is loaded.
+    pub fn shown_log(&self) -> Option<&[LogLine]> {
+        let (id, lines) = self.log.as_ref()?;
+        self.selected_email().is_some_and(|e| e.id == *id).then_some(lines.as_slice())
+    }
+
+    /// Rows the log takes at the bottom of a pane whose inside is `inner_height` rows.
+    fn log_height(&self, inner_height: u16) -> u16 {
+        self.shown_log().map_or(0, |l| (l.len() as u16 + 1).min(inner_height / 3))
+    }
+
+    /// The timeline entry drawn at screen row `y` when the pane fills `area` (mouse clicks).
+    pub fn row_at(&self, area: Rect, y: u16) -> Option<usize> {
+        let inner = area.height.saturating_sub(2);
+        let height = inner.saturating_sub(3 + self.log_height(inner));
+        item_at(y, area.y + 4, height, self.selected, self.entries.len())
     }
 }
 
@@ -206,8 +224,8 @@ impl Widget for HistoryPane<'_> {
         let block = Block::new().borders(Borders::ALL).title(Span::styled(title, self.theme.title()));
         let inner = block.inner(area);
         block.render(area, buf);
-        let log = self.state.log.as_ref().filter(|(id, _)| self.state.selected_email().is_some_and(|e| e.id == *id));
-        let log_height = log.map_or(0, |(_, l)| (l.len() as u16 + 1).min(inner.height / 3));
+        let log = self.state.shown_log();
+        let log_height = self.state.log_height(inner.height);
         let [head, list, bottom] =
             Layout::vertical([Constraint::Length(3), Constraint::Min(1), Constraint::Length(log_height)]).areas(inner);
         Paragraph::new(self.header()).render(head, buf);
@@ -232,7 +250,7 @@ impl Widget for HistoryPane<'_> {
             })
             .collect();
         Paragraph::new(lines).render(list, buf);
-        if let Some((_, lines)) = log {
+        if let Some(lines) = log {
             let mut all = vec![Line::styled(self.strings.log_title, self.theme.heading())];
             all.extend(self.log_lines(lines));
             Paragraph::new(all).render(bottom, buf);

@@ -38,9 +38,19 @@ pub struct Strings {
     pub load_failed: &'static str,
     pub not_opened_yet: &'static str,
     pub last_opened: &'static str,
-    /// Footer hint words for: move, day, today, filter, status, new, resend, email, last error,
-    /// reset, help, quit.
-    pub hints: [&'static str; 12],
+    /// Footer hint words for: move, day, today, filter, status, resend, follow-up, history,
+    /// new, all emails, email, last error, reset, help, quit.
+    pub hints: [&'static str; 15],
+    /// Footer hint words over a pane: move, close, search, kind, state, dates, history,
+    /// erase personal data, day.
+    pub pane_hints: [&'static str; 9],
+    /// Help legend of the `☎` mark on a reservation.
+    pub help_phone: &'static str,
+    pub already_forgotten: &'static str,
+    confirmed_by_phone: fn(&str) -> String,
+    already_by_phone: fn(&str) -> String,
+    forget_question: fn(&str, &str) -> String,
+    forgotten: fn(usize) -> String,
     /// Footer legend words for: opened, machine-opened, sent, queued, failed.
     pub legend_short: [&'static str; 5],
     pub form_new_title: &'static str,
@@ -84,14 +94,16 @@ pub struct Strings {
     matches: fn(usize, usize) -> String,
     statuses: [&'static str; 5],
     markers: [&'static str; 7],
-    actions: [&'static str; 20],
+    actions: [&'static str; 29],
 }
 
 mod en;
 mod fr;
+pub mod history;
 
 pub use en::EN;
 pub use fr::FR;
+pub use history::HistoryStrings;
 
 impl Strings {
     /// The texts of a language; Dutch falls back to English for now.
@@ -100,6 +112,11 @@ impl Strings {
             Language::Fr => &FR,
             Language::En | Language::Nl => &EN,
         }
+    }
+
+    /// The texts of the history panes in the same language.
+    pub fn history(&self) -> &'static HistoryStrings {
+        HistoryStrings::of(self.language)
     }
 
     /// "Monday 23 November 2026" / "lundi 23 novembre 2026".
@@ -194,6 +211,25 @@ impl Strings {
     /// recipient with its local part hidden, `detail` the server's words.
     pub fn mail_report(&self, kind: EmailKind, state: MessageState, masked: &str, detail: &str) -> String {
         (self.mail_report)(kind, state, masked, detail)
+    }
+
+    /// "Anna Peeters: confirmed by phone".
+    pub fn confirmed_by_phone(&self, name: &str) -> String {
+        (self.confirmed_by_phone)(name)
+    }
+
+    pub fn already_by_phone(&self, name: &str) -> String {
+        (self.already_by_phone)(name)
+    }
+
+    /// The yes/no question before erasing a guest's personal data.
+    pub fn forget_question(&self, name: &str, email: &str) -> String {
+        (self.forget_question)(name, email)
+    }
+
+    /// After an erasure: how many emails were anonymised.
+    pub fn forgotten(&self, emails: usize) -> String {
+        (self.forgotten)(emails)
     }
 
     /// What a bindable action does, for the help.

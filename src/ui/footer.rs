@@ -9,7 +9,9 @@ use ratatui::widgets::Widget;
 use super::theme::Theme;
 use crate::action::Action;
 use crate::app::App;
+use crate::app::PaneKind;
 use crate::domain::Marker;
+use crate::panes::health::HealthLine;
 
 pub(super) fn render_status(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
     let s = app.strings;
@@ -23,6 +25,9 @@ pub(super) fn render_status(app: &App, theme: Theme, area: Rect, buf: &mut Buffe
     } else if let Some(status) = &app.status {
         let style = if status.error { theme.error() } else { theme.bold() };
         Line::from(Span::styled(status.text.as_str(), style))
+    } else if let Some(health) = &app.health {
+        // Nothing to report: the line tells how delivery is doing (a warning below 98%).
+        HealthLine { health, strings: app.strings.history(), theme }.line()
     } else {
         Line::default()
     };
@@ -32,14 +37,17 @@ pub(super) fn render_status(app: &App, theme: Theme, area: Rect, buf: &mut Buffe
 /// Hints in reading order (the ones that do not fit are left out, whole, and shorter ones
 /// after them still get their chance, so help and quit stay on narrow terminals); each is
 /// described by the matching word of `Strings::hints`.
-const HINTS: [&[Action]; 12] = [
+const HINTS: [&[Action]; 15] = [
     &[Action::SelectPrevious, Action::SelectNext],
     &[Action::PreviousDay, Action::NextDay],
     &[Action::Today],
     &[Action::StartFilter],
     &[Action::Confirm, Action::Complete, Action::CancelReservation],
-    &[Action::NewReservation],
     &[Action::Resend],
+    &[Action::FollowUp],
+    &[Action::OpenHistory],
+    &[Action::NewReservation],
+    &[Action::CommHistory],
     &[Action::EditEmail],
     &[Action::ShowLastError],
     &[Action::ResetCounter],
@@ -47,18 +55,68 @@ const HINTS: [&[Action]; 12] = [
     &[Action::Quit],
 ];
 
+/// The hints over a pane: actions (none for Esc, which always closes) and the index of
+/// their word in `Strings::pane_hints` (the help and quit words come from `Strings::hints`).
+type PaneHint = (&'static [Action], usize);
+const HISTORY_HINTS: [PaneHint; 3] =
+    [(&[Action::SelectPrevious, Action::SelectNext], 0), (&[Action::ForgetGuest], 7), (&[], 1)];
+const COMM_HINTS: [PaneHint; 7] = [
+    (&[Action::SelectPrevious, Action::SelectNext], 0),
+    (&[Action::StartFilter], 2),
+    (&[Action::FilterKind], 3),
+    (&[Action::FilterState], 4),
+    (&[Action::FilterFrom, Action::FilterTo], 5),
+    (&[Action::OpenHistory], 6),
+    (&[], 1),
+];
+const FOLLOW_UP_HINTS: [PaneHint; 3] =
+    [(&[Action::SelectPrevious, Action::SelectNext], 0), (&[Action::PreviousDay, Action::NextDay], 8), (&[], 1)];
+
+/// The (keys, word, essential) pieces of the hint line for what is on screen.
+fn pieces(app: &App) -> Vec<(String, &'static str, bool)> {
+    let s = app.strings;
+    let keys_of = |actions: &[Action]| {
+        let keys: Vec<String> = actions.iter().map(|a| app.keymap.label(a)).filter(|l| !l.is_empty()).collect();
+        keys.join(" ")
+    };
+    let pane: &[PaneHint] = match app.top_pane() {
+        None => {
+            return HINTS
+                .iter()
+                .zip(s.hints)
+                .filter_map(|(actions, what)| {
+                    let essential = actions.iter().any(|a| matches!(a, Action::ToggleHelp | Action::Quit));
+                    let keys = keys_of(actions);
+                    (!keys.is_empty()).then_some((keys, what, essential))
+                })
+                .collect();
+        }
+        Some(PaneKind::History) => &HISTORY_HINTS,
+        Some(PaneKind::Comm) => &COMM_HINTS,
+        Some(PaneKind::FollowUp) => &FOLLOW_UP_HINTS,
+    };
+    let mut out: Vec<(String, &'static str, bool)> = pane
+        .iter()
+        .map(|(actions, word)| {
+            let keys = if actions.is_empty() { "Esc".to_owned() } else { keys_of(actions) };
+            (keys, s.pane_hints[*word], actions.is_empty())
+        })
+        .filter(|(keys, _, _)| !keys.is_empty())
+        .collect();
+    let last = s.hints.len() - 1;
+    for (action, word) in [(Action::ToggleHelp, s.hints[last - 1]), (Action::Quit, s.hints[last])] {
+        let keys = keys_of(std::slice::from_ref(&action));
+        if !keys.is_empty() {
+            out.push((keys, word, true));
+        }
+    }
+    out
+}
+
 pub(super) fn render_hints(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
     let s = app.strings;
     let max = usize::from(area.width);
-    let pieces: Vec<(String, &str, bool)> = HINTS
-        .iter()
-        .zip(s.hints)
-        .filter_map(|(actions, what)| {
-            let keys: Vec<String> = actions.iter().map(|a| app.keymap.label(a)).filter(|l| !l.is_empty()).collect();
-            let essential = actions.iter().any(|a| matches!(a, Action::ToggleHelp | Action::Quit));
-            (!keys.is_empty()).then(|| (keys.join(" "), what, essential))
-        })
-        .collect();
+    let pieces = pieces(app);
     let cost = |(keys, what, _): &(String, &str, bool)| keys.chars().count() + what.chars().count() + 3;
     // Help and quit are always kept (when they fit at all); the others fill the room left.
     let mut width: usize = pieces.iter().filter(|p| p.2).map(cost).sum();

@@ -10,6 +10,7 @@ use super::centered;
 use super::theme::Theme;
 use crate::action::Action;
 use crate::app::App;
+use crate::app::layout::PHONE_MARK;
 use crate::domain::Marker;
 
 pub(super) fn render(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
@@ -22,9 +23,10 @@ pub(super) fn render(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
         .filter(|(label, _)| !label.is_empty())
         .collect();
     keys.push(("Ctrl-c".into(), s.ctrl_c));
-    // The rest of the help takes about 14 rows; when the keys do not fit under it one per
-    // line, they go in two columns (a 100x30 terminal shows the whole help).
-    let two_columns = usize::from(area.height) < keys.len() + 16;
+    // The rest of the help takes 19 rows (with the borders); when the keys do not fit
+    // above it one per line, they and the marker legend go in two columns and the blank
+    // lines go (a 100x30 terminal shows the whole help).
+    let two_columns = usize::from(area.height) < keys.len() + 19;
     let half = if two_columns { keys.len().div_ceil(2) } else { keys.len() };
     let desc_width = keys[..half].iter().map(|(_, d)| d.chars().count()).max().unwrap_or(0);
     let mut lines = vec![Line::from(Span::styled(s.help_keys, theme.heading()))];
@@ -39,24 +41,40 @@ pub(super) fn render(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
         lines.push(Line::from(spans));
     }
     lines.push(Line::from(vec![Span::raw("  "), Span::styled(s.filter_keys, theme.dim())]));
-    lines.push(Line::default());
+    if !two_columns {
+        lines.push(Line::default());
+    }
     lines.push(Line::from(Span::styled(s.help_legend, theme.heading())));
     lines.push(Line::from(format!("  {}", s.help_markers_order)));
-    for m in Marker::ALL {
-        let glyph = if m == Marker::None { "( )".to_owned() } else { format!(" {} ", theme.marker_glyph(m)) };
-        lines.push(Line::from(vec![
-            Span::raw("  "),
-            Span::styled(glyph, theme.marker(m)),
-            Span::raw(format!("  {}", s.marker(m))),
-        ]));
+    let mut markers: Vec<Vec<Span<'_>>> = Marker::ALL
+        .iter()
+        .map(|&m| {
+            let glyph = if m == Marker::None { "( )".to_owned() } else { format!(" {} ", theme.marker_glyph(m)) };
+            vec![Span::raw("  "), Span::styled(glyph, theme.marker(m)), Span::raw(format!("  {}", s.marker(m)))]
+        })
+        .collect();
+    // On a short terminal the markers (short texts) go in two columns.
+    let rows = if two_columns { markers.len().div_ceil(2) } else { markers.len() };
+    let left_width = markers[..rows].iter().map(|l| Line::from(l.clone()).width()).max().unwrap_or(0) + 2;
+    let mut right = markers.split_off(rows).into_iter();
+    for mut spans in markers {
+        if let Some(more) = right.next() {
+            let pad = left_width.saturating_sub(Line::from(spans.clone()).width());
+            spans.push(Span::raw(" ".repeat(pad)));
+            spans.extend(more);
+        }
+        lines.push(Line::from(spans));
     }
     for (badge, style, text) in [
         ("⚠3".to_owned(), theme.badge_errors(), s.help_badges[0]),
         (s.blocked_badge.to_owned(), theme.badge_blocked(), s.help_badges[1]),
+        (PHONE_MARK.to_owned(), theme.bold(), s.help_phone),
     ] {
         lines.push(Line::from(vec![Span::raw("  "), Span::styled(badge, style), Span::raw(format!("  {text}"))]));
     }
-    lines.push(Line::default());
+    if !two_columns {
+        lines.push(Line::default());
+    }
     lines.push(Line::from(Span::styled(s.help_close, theme.dim())));
 
     let width = lines.iter().map(Line::width).max().unwrap_or(0) as u16 + 4;

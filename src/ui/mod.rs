@@ -7,6 +7,7 @@ pub mod form;
 mod header;
 mod help;
 mod last_error;
+mod panes;
 mod reservations;
 pub mod theme;
 
@@ -37,6 +38,7 @@ impl Widget for &App {
                 .areas(area);
         header::render(self, theme, top, buf);
         reservations::render(self, theme, list, buf);
+        panes::render(self, theme, buf);
         footer::render_status(self, theme, status, buf);
         footer::render_hints(self, theme, hints, buf);
         if self.help_open {

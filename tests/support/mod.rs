@@ -13,6 +13,8 @@ use guestmail::domain::{EmailKind, Language, MessageState, NewReservation, Reser
 use guestmail::store::{NewMessage, Store};
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 
+pub mod tonight;
+
 /// Key sequences as a terminal sends them.
 pub const UP: &str = "\x1b[A";
 pub const DOWN: &str = "\x1b[B";

@@ -1,0 +1,121 @@
+//! The data thread's answers for the panes: a guest's history and its pages and logs, the
+//! communication history's pages, the follow-up list, a phone confirmation, an erasure, and
+//! the delivery health (whose arrival also means "the data changed": open panes reload).
+
+use super::command::HISTORY_PAGE;
+use super::{App, Command, Notice, Outcome};
+use crate::panes::comm_history::CommState;
+use crate::panes::followup::FollowUpState;
+use crate::panes::history::HistoryState;
+
+impl App {
+    /// Applies an answer for the panes; see [`App::update`].
+    pub(super) fn pane_outcome(&mut self, outcome: Outcome) -> bool {
+        match outcome {
+            Outcome::History { history, more } => {
+                let keep = self.history.take().filter(|h| h.history.guest.id == history.guest.id);
+                let mut state = HistoryState::new(history, self.clock);
+                if let Some(old) = keep {
+                    // A reload after a change: same place, and the shown log read again (it
+                    // stays on screen until the new one comes).
+                    state.select(old.selected);
+                    state.log = old.log;
+                    if let Some(message_id) = state.shown_log().and(state.selected_email()).map(|e| e.id) {
+                        self.commands.push(Command::MessageLog { message_id });
+                    }
+                }
+                self.history = Some(state);
+                self.history_more = more;
+                self.set_paging(false);
+                self.history_needs();
+                true
+            }
+            Outcome::HistoryPage { guest_id, emails, more } => {
+                self.set_paging(false);
+                let Some(h) = self.history.as_mut().filter(|h| h.history.guest.id == guest_id) else { return false };
+                h.append_page(emails);
+                self.history_more = more;
+                self.history_needs();
+                true
+            }
+            Outcome::MessageLog { message_id, lines } => match self.history.as_mut() {
+                Some(h) => {
+                    h.set_log(message_id, lines);
+                    true
+                }
+                None => false,
+            },
+            Outcome::Comm { filter, after, rows } => self.comm_page(filter, after, rows),
+            Outcome::FollowUp { day, rows } => {
+                if day != self.day {
+                    return false; // the user moved on to another day meanwhile
+                }
+                match self.follow_up.as_mut() {
+                    Some(f) if f.day == day => f.reload(rows),
+                    _ => self.follow_up = Some(FollowUpState::new(day, rows, self.clock)),
+                }
+                true
+            }
+            Outcome::ConfirmedByPhone { reservation_id, name, changed } => {
+                if let Some(f) = self.follow_up.as_mut() {
+                    let rows = f.rows.iter().filter(|r| r.reservation_id != reservation_id).cloned().collect();
+                    f.reload(rows);
+                }
+                let text =
+                    if changed { self.strings.confirmed_by_phone(&name) } else { self.strings.already_by_phone(&name) };
+                self.set_notice(Notice::info(text))
+            }
+            Outcome::Forgotten { guest_id, report } => {
+                if self.history.as_ref().is_some_and(|h| h.history.guest.id == guest_id) {
+                    self.commands.push(Command::History { guest_id, limit: HISTORY_PAGE });
+                }
+                self.set_notice(Notice::info(self.strings.forgotten(report.messages)))
+            }
+            Outcome::Health(health) => {
+                let changed = self.health != Some(health);
+                self.health = Some(health);
+                self.refresh_panes();
+                changed
+            }
+            _ => false,
+        }
+    }
+
+    /// The data changed: the open follow-up list and history are read again.
+    fn refresh_panes(&mut self) {
+        if let Some(f) = &self.follow_up {
+            self.commands.push(Command::FollowUp { day: f.day });
+        }
+        if let Some(h) = &self.history {
+            let limit = h.history.emails.len().max(HISTORY_PAGE);
+            self.commands.push(Command::History { guest_id: h.history.guest.id, limit });
+        }
+    }
+
+    /// A page of the communication history: the first opens (or refills) the screen, a
+    /// next page is added if it continues what is shown.
+    fn comm_page(
+        &mut self,
+        filter: crate::store::CommFilter,
+        after: Option<crate::store::CommCursor>,
+        rows: Vec<crate::store::CommRow>,
+    ) -> bool {
+        use super::command::COMM_PAGE;
+        self.set_paging(false);
+        match (self.comm.as_mut(), after) {
+            (Some(c), None) if c.filter == filter => {
+                c.rows = rows;
+                c.more = c.rows.len() >= COMM_PAGE;
+                c.selected = 0;
+            }
+            (None, None) => self.comm = Some(CommState::new(filter, rows, COMM_PAGE, self.clock)),
+            (Some(c), Some(after)) if c.filter == filter && c.next_page_after() == Some(after) => {
+                c.append_page(rows, COMM_PAGE);
+            }
+            // An answer for a filter changed again since, or a page already taken.
+            _ => return false,
+        }
+        self.comm_needs();
+        true
+    }
+}

@@ -1,0 +1,255 @@
+//! The panes of issue 6 at the screen: the guest's history (Enter), the communication
+//! history (`H`) and the follow-up list (`F`). One keymap serves them all, so the keys of
+//! the list take the pane's meaning while one is open (↑/↓ move in it, Esc closes it, `r`
+//! and `e` act on the follow-up row). Their data comes from the data thread (`pane_data.rs`).
+
+use super::command::HISTORY_PAGE;
+use super::staff::ReservationTarget;
+use super::{App, Command, Confirm, Notice};
+use crate::action::Action;
+
+/// Which pane is drawn on top (and takes the keys).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PaneKind {
+    History,
+    Comm,
+    FollowUp,
+}
+
+/// How close to the end of a pane's list the next page is asked for.
+pub(super) const LOOKAHEAD: usize = 10;
+
+impl App {
+    /// The pane on top: the history over the others, then the communication history.
+    pub fn top_pane(&self) -> Option<PaneKind> {
+        if self.history.is_some() {
+            Some(PaneKind::History)
+        } else if self.comm.is_some() {
+            Some(PaneKind::Comm)
+        } else if self.follow_up.is_some() {
+            Some(PaneKind::FollowUp)
+        } else {
+            None
+        }
+    }
+
+    /// The reservation `r`, `e` and `v` act on: the follow-up row when that list is on top,
+    /// else the highlighted reservation.
+    pub(super) fn target(&self) -> Option<ReservationTarget> {
+        match self.top_pane() {
+            Some(PaneKind::FollowUp) => self.follow_up.as_ref()?.selected().map(ReservationTarget::from),
+            Some(_) => None,
+            None => self.selected_row().map(ReservationTarget::from),
+        }
+    }
+
+    /// Applies `action` the way the open pane means it; `None` leaves it to the list.
+    pub(super) fn pane_action(&mut self, action: &Action) -> Option<bool> {
+        if self.last_error.is_some() || self.help_open || self.form.is_some() || self.confirm.is_some() {
+            return None;
+        }
+        let page = self.page_size() as isize;
+        let Some(top) = self.top_pane() else {
+            return match action {
+                Action::OpenHistory => Some(self.open_history()),
+                Action::CommHistory => Some(self.open_comm()),
+                Action::FollowUp => Some(self.open_follow_up()),
+                Action::ConfirmByPhone => Some(self.confirm_by_phone()),
+                Action::Scroll(lines) => Some(self.select(self.selected.saturating_add_signed(isize::from(*lines)))),
+                _ => None,
+            };
+        };
+        let typing =
+            matches!(action, Action::FilterInput(_) | Action::FilterBackspace | Action::FilterAccept | Action::Cancel);
+        if typing && top == PaneKind::Comm && self.comm.as_ref().is_some_and(|c| c.editing.is_some()) {
+            return Some(self.comm_typing(action));
+        }
+        match action {
+            Action::SelectNext => Some(self.move_in_pane(1)),
+            Action::SelectPrevious => Some(self.move_in_pane(-1)),
+            Action::PageDown => Some(self.move_in_pane(page)),
+            Action::PageUp => Some(self.move_in_pane(-page)),
+            Action::SelectFirst => Some(self.move_in_pane(isize::MIN / 2)),
+            Action::SelectLast => Some(self.move_in_pane(isize::MAX / 2)),
+            Action::Scroll(lines) => Some(self.move_in_pane(isize::from(*lines))),
+            Action::Cancel => Some(self.close_pane()),
+            Action::CommHistory => {
+                self.close_panes();
+                Some(self.open_comm())
+            }
+            Action::FollowUp => {
+                self.close_panes();
+                Some(self.open_follow_up())
+            }
+            Action::OpenHistory => Some(top != PaneKind::History && self.open_history()),
+            Action::ForgetGuest if top == PaneKind::History => Some(self.ask_forget()),
+            Action::StartFilter | Action::FilterKind | Action::FilterState | Action::FilterFrom | Action::FilterTo
+                if top == PaneKind::Comm =>
+            {
+                Some(self.comm_filter(action))
+            }
+            Action::ConfirmByPhone if top == PaneKind::FollowUp => Some(self.confirm_by_phone()),
+            Action::PreviousDay | Action::NextDay | Action::Today if top == PaneKind::FollowUp => {
+                let day = match action {
+                    Action::PreviousDay => self.day.pred_opt().unwrap_or(self.day),
+                    Action::NextDay => self.day.succ_opt().unwrap_or(self.day),
+                    _ => self.today,
+                };
+                let moved = self.go_to(day);
+                if moved {
+                    self.commands.push(Command::FollowUp { day });
+                }
+                Some(moved)
+            }
+            // Resend and the address form act on the follow-up row (see `target`).
+            Action::Resend | Action::EditEmail if top == PaneKind::FollowUp => None,
+            // The list's own actions wait until the pane is closed.
+            Action::Confirm
+            | Action::Complete
+            | Action::CancelReservation
+            | Action::NewReservation
+            | Action::Resend
+            | Action::EditEmail
+            | Action::ShowLastError
+            | Action::ResetCounter
+            | Action::ForgetGuest
+            | Action::ConfirmByPhone
+            | Action::StartFilter
+            | Action::FilterKind
+            | Action::FilterState
+            | Action::FilterFrom
+            | Action::FilterTo
+            | Action::PreviousDay
+            | Action::NextDay
+            | Action::Today => Some(false),
+            _ => None,
+        }
+    }
+
+    /// Esc on a pane: closes the one on top.
+    pub(super) fn close_pane(&mut self) -> bool {
+        match self.top_pane() {
+            Some(PaneKind::History) => self.history = None,
+            Some(PaneKind::Comm) => self.comm = None,
+            Some(PaneKind::FollowUp) => self.follow_up = None,
+            None => return false,
+        }
+        self.paging = false;
+        true
+    }
+
+    fn close_panes(&mut self) {
+        self.history = None;
+        self.comm = None;
+        self.follow_up = None;
+        self.paging = false;
+    }
+
+    /// Enter: asks for the history of the guest of the selected row (list, follow-up or
+    /// communication history); the pane opens when it arrives.
+    fn open_history(&mut self) -> bool {
+        let guest_id = match self.top_pane() {
+            Some(PaneKind::Comm) => self.comm.as_ref().and_then(|c| c.selected()).map(|r| r.guest_id),
+            _ => self.target().map(|t| t.guest_id),
+        };
+        let Some(guest_id) = guest_id else {
+            return self.set_notice(Notice::error(self.strings.no_selection));
+        };
+        self.commands.push(Command::History { guest_id, limit: HISTORY_PAGE });
+        false
+    }
+
+    fn open_follow_up(&mut self) -> bool {
+        self.commands.push(Command::FollowUp { day: self.day });
+        false
+    }
+
+    /// `v`: the guest said yes on the phone.
+    fn confirm_by_phone(&mut self) -> bool {
+        let Some(t) = self.target() else {
+            return self.set_notice(Notice::error(self.strings.no_selection));
+        };
+        if t.by_phone {
+            return self.set_notice(Notice::info(self.strings.already_by_phone(&t.name)));
+        }
+        self.commands.push(Command::ConfirmByPhone { reservation_id: t.reservation_id, name: t.name });
+        false
+    }
+
+    /// `X` in the history: asks before erasing the guest's personal data.
+    fn ask_forget(&mut self) -> bool {
+        let Some(h) = self.history.as_ref().map(|h| &h.history) else { return false };
+        if h.forgotten {
+            return self.set_notice(Notice::info(self.strings.already_forgotten));
+        }
+        let question = self.strings.forget_question(&h.guest.name, &h.guest.email);
+        let command = Command::Forget { guest_id: h.guest.id, email: h.guest.email.clone() };
+        self.confirm = Some(Confirm { question, yes: Box::new(Action::Run(command)) });
+        true
+    }
+
+    /// Moves the selection of the pane on top by `delta`, then asks for what the new
+    /// position needs (the email's log, the next page).
+    pub(super) fn move_in_pane(&mut self, delta: isize) -> bool {
+        match self.top_pane() {
+            Some(PaneKind::History) => {
+                let Some(h) = self.history.as_mut() else { return false };
+                let before = h.selected;
+                h.select(before.saturating_add_signed(delta));
+                let moved = h.selected != before;
+                self.history_needs();
+                moved
+            }
+            Some(PaneKind::Comm) => {
+                let Some(c) = self.comm.as_mut() else { return false };
+                let before = c.selected;
+                c.select(before.saturating_add_signed(delta));
+                let moved = c.selected != before;
+                self.comm_needs();
+                moved
+            }
+            Some(PaneKind::FollowUp) => {
+                let Some(f) = self.follow_up.as_mut() else { return false };
+                let before = f.selected;
+                f.select(before.saturating_add_signed(delta));
+                f.selected != before
+            }
+            None => false,
+        }
+    }
+
+    /// The history's selection moved: load the selected email's log, and the next page of
+    /// emails when the selection nears the end.
+    pub(super) fn history_needs(&mut self) {
+        let Some(h) = self.history.as_ref() else { return };
+        if let Some(e) = h.selected_email()
+            && h.log.as_ref().is_none_or(|(id, _)| *id != e.id)
+        {
+            self.commands.push(Command::MessageLog { message_id: e.id });
+        }
+        if self.history_more
+            && !self.paging
+            && h.selected + LOOKAHEAD >= h.entries.len()
+            && let Some(before) = h.next_page_after()
+        {
+            self.paging = true;
+            self.commands.push(Command::HistoryPage { guest_id: h.history.guest.id, before });
+        }
+    }
+
+    /// The communication history's selection moved: the next page when near the end.
+    pub(super) fn comm_needs(&mut self) {
+        let Some(c) = self.comm.as_ref() else { return };
+        if !self.paging
+            && c.wants_more(LOOKAHEAD)
+            && let Some(after) = c.next_page_after()
+        {
+            self.paging = true;
+            self.commands.push(Command::Comm { filter: c.filter.clone(), after: Some(after) });
+        }
+    }
+
+    pub(super) fn set_paging(&mut self, paging: bool) {
+        self.paging = paging;
+    }
+}

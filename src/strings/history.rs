@@ -1,0 +1,160 @@
+//! The texts of the history panes (guest history, communication history, follow-up list,
+//! delivery health); English in `history_en.rs`, French in `history_fr.rs`. The French uses
+//! the brief's own words: "Pas encore ouvert", "Ouvert (X fois)", "Dernière ouverture : …".
+
+use crate::domain::{EmailKind, EventKind, Language, MessageState};
+
+/// One language's texts for the history panes.
+#[derive(Debug)]
+pub struct HistoryStrings {
+    pub history_title: &'static str,
+    pub comm_title: &'static str,
+    pub followup_title: &'static str,
+    pub address: &'static str,
+    pub blocked: &'static str,
+    pub not_blocked: &'static str,
+    pub last_error: &'static str,
+    pub forgotten: &'static str,
+    pub no_emails: &'static str,
+    pub not_opened_yet: &'static str,
+    pub log_title: &'static str,
+    pub by_person: &'static str,
+    pub by_machine: &'static str,
+    pub open: &'static str,
+    pub bounce_report: &'static str,
+    pub ip_erased: &'static str,
+    /// Column heads: when, guest, address, kind, reservation, state, opens.
+    pub cols: [&'static str; 7],
+    /// Filter labels: kind, state, from, to, text, "all".
+    pub filter: [&'static str; 6],
+    pub no_match: &'static str,
+    pub more: &'static str,
+    /// Follow-up column heads: time, guest, party, phone, reason.
+    pub followup_cols: [&'static str; 5],
+    pub followup_empty: &'static str,
+    pub followup_advice: &'static str,
+    /// Hint words for r, e, v, Enter, Esc.
+    pub followup_hints: [&'static str; 5],
+    pub kinds: [&'static str; 6],
+    pub states: [&'static str; 8],
+    pub events: [&'static str; 15],
+    /// Follow-up reasons: no confirmation, not sent yet, deferred, not opened, proxy only,
+    /// bounced, failed, suppressed, uncertain.
+    pub reasons: [&'static str; 9],
+    pub health_none: &'static str,
+    /// ": " in English, " : " in French.
+    pub colon: &'static str,
+    pub(super) opened_times: fn(u32) -> String,
+    pub(super) opened_machine: fn(u32, u32) -> String,
+    pub(super) machine_only: fn(u32) -> String,
+    pub(super) last_opened: fn(&str) -> String,
+    pub(super) next_try: fn(&str) -> String,
+    pub(super) resend_of: fn(i64) -> String,
+    pub(super) errors: fn(u32) -> String,
+    pub(super) health: fn(&str, &str) -> String,
+    pub(super) below_target: fn(&str) -> String,
+    /// The header's short form: delivered, opened by a person.
+    pub(super) health_short: fn(&str, &str) -> String,
+    /// The header's warning: delivered, target.
+    pub(super) below_short: fn(&str, &str) -> String,
+    pub(super) decimal_comma: bool,
+}
+
+mod history_en;
+mod history_fr;
+
+pub use history_en::EN;
+pub use history_fr::FR;
+
+impl HistoryStrings {
+    /// Dutch falls back to English, as in [`super::Strings::of`].
+    pub fn of(lang: Language) -> &'static HistoryStrings {
+        match lang {
+            Language::Fr => &FR,
+            Language::En | Language::Nl => &EN,
+        }
+    }
+
+    /// The opens of one email: "Not opened yet", "Opened (3 times)", "Opened 3 times, 1 by a
+    /// mail-privacy proxy", or the proxy-only case. `machine` fetches never count as opened.
+    pub fn opens(&self, human: u32, machine: u32) -> String {
+        match (human, machine) {
+            (0, 0) => self.not_opened_yet.to_owned(),
+            (0, m) => (self.machine_only)(m),
+            (h, 0) => (self.opened_times)(h),
+            (h, m) => (self.opened_machine)(h + m, m),
+        }
+    }
+
+    pub fn last_opened(&self, at: &str) -> String {
+        (self.last_opened)(at)
+    }
+
+    pub fn next_try(&self, at: &str) -> String {
+        (self.next_try)(at)
+    }
+
+    pub fn resend_of(&self, id: i64) -> String {
+        (self.resend_of)(id)
+    }
+
+    pub fn errors(&self, n: u32) -> String {
+        (self.errors)(n)
+    }
+
+    pub fn kind(&self, k: EmailKind) -> &'static str {
+        self.kinds[EmailKind::ALL.iter().position(|x| *x == k).unwrap_or(0)]
+    }
+
+    pub fn state(&self, s: MessageState) -> &'static str {
+        self.states[MessageState::ALL.iter().position(|x| *x == s).unwrap_or(0)]
+    }
+
+    pub fn event(&self, e: EventKind) -> &'static str {
+        self.events[EventKind::ALL.iter().position(|x| *x == e).unwrap_or(0)]
+    }
+
+    /// "97.4%" / "97,4 %".
+    pub fn percent(&self, share: f64) -> String {
+        let text = format!("{:.1}", share * 100.0);
+        if self.decimal_comma { format!("{} %", text.replace('.', ",")) } else { format!("{text}%") }
+    }
+
+    pub fn health(&self, delivered: f64, opened: f64) -> String {
+        (self.health)(&self.percent(delivered), &self.percent(opened))
+    }
+
+    pub fn below_target(&self, target: f64) -> String {
+        (self.below_target)(&self.percent(target))
+    }
+
+    /// "Delivery 99.1% · opened 64.0%", for the header.
+    pub fn health_short(&self, delivered: f64, opened: f64) -> String {
+        (self.health_short)(&self.percent(delivered), &self.percent(opened))
+    }
+
+    /// "⚠ delivery 97.4% < 98.0%", for the header.
+    pub fn below_short(&self, delivered: f64, target: f64) -> String {
+        (self.below_short)(&self.percent(delivered), &self.percent(target))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn french_uses_the_brief_words_and_every_table_is_complete() {
+        assert_eq!(FR.opens(0, 0), "Pas encore ouvert");
+        assert_eq!(FR.opens(3, 0), "Ouvert (3 fois)");
+        assert_eq!(FR.last_opened("23/11/2026 19:02"), "Dernière ouverture : 23/11/2026 19:02");
+        assert_eq!(EN.opens(2, 1), "Opened 3 times, 1 by a mail-privacy proxy");
+        assert_eq!(EN.opens(1, 0), "Opened (once)");
+        assert_eq!(FR.percent(0.974), "97,4 %");
+        assert_eq!(EN.percent(0.98), "98.0%");
+        assert_eq!(EN.event(EventKind::Forgotten), "personal data erased");
+        assert_eq!(EN.events.len(), EventKind::ALL.len());
+        assert_eq!(EN.states.len(), MessageState::ALL.len());
+        assert_eq!(FR.kind(EmailKind::Completed), "après le repas");
+    }
+}

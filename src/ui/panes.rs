@@ -1,0 +1,44 @@
+//! The pane on top (a guest's history, the communication history or the follow-up list),
+//! drawn over the day's list with the widgets of `crate::panes`, from the state `App` owns.
+
+use ratatui::buffer::Buffer;
+use ratatui::widgets::Widget;
+
+use super::theme::Theme;
+use crate::action::Action;
+use crate::app::layout::pane_area;
+use crate::app::{App, PaneKind};
+use crate::panes::comm_history::CommPane;
+use crate::panes::followup::FollowUpPane;
+use crate::panes::history::HistoryPane;
+
+pub(super) fn render(app: &App, theme: Theme, buf: &mut Buffer) {
+    let area = pane_area((buf.area.width, buf.area.height)).intersection(buf.area);
+    let strings = app.strings.history();
+    match app.top_pane() {
+        Some(PaneKind::History) => {
+            if let Some(state) = &app.history {
+                HistoryPane { state, strings, theme }.render(area, buf);
+            }
+        }
+        Some(PaneKind::Comm) => {
+            if let Some(state) = &app.comm {
+                CommPane { state, strings, theme }.render(area, buf);
+            }
+        }
+        Some(PaneKind::FollowUp) => {
+            if let Some(state) = &app.follow_up {
+                let label = |a: &Action| app.keymap.label(a);
+                let (r, e, v, enter) = (
+                    label(&Action::Resend),
+                    label(&Action::EditEmail),
+                    label(&Action::ConfirmByPhone),
+                    label(&Action::OpenHistory),
+                );
+                let keys = [r.as_str(), e.as_str(), v.as_str(), enter.as_str(), "Esc"];
+                FollowUpPane { state, strings, day_strings: app.strings, keys, theme }.render(area, buf);
+            }
+        }
+        None => {}
+    }
+}

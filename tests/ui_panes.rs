@@ -1,0 +1,120 @@
+//! The history panes as drawn inside the app (over the day's list, with the status line and
+//! the hints of the pane), in English and French, from a real SQLite file written with fixed
+//! times; and the no-panic guarantee of every pane from 1x1 to 300x100.
+
+// Test code: a failed unwrap is a failed test, with its location.
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use guestmail::app::App;
+use guestmail::domain::Language;
+use guestmail::event::Event;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use support::tonight::{app_on, pump, tonight};
+
+fn draw(app: &mut App, width: u16, height: u16) -> Terminal<TestBackend> {
+    app.update(guestmail::action::Action::Resize(width, height));
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| f.render_widget(&*app, f.area())).unwrap();
+    terminal
+}
+
+fn press(app: &mut App, c: char) {
+    let code = if c == '\n' { KeyCode::Enter } else { KeyCode::Char(c) };
+    if let Some(a) = app.action_for(Event::Key(KeyEvent::new(code, KeyModifiers::NONE))) {
+        app.update(a);
+    }
+}
+
+#[test]
+fn the_follow_up_list_in_the_app() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = tonight(&dir.path().join("g.db"));
+    for (lang, name) in [(Language::En, "app_followup_en"), (Language::Fr, "app_followup_fr")] {
+        let mut app = app_on(&store, lang);
+        press(&mut app, 'F');
+        pump(&mut app, &mut store);
+        let t = draw(&mut app, 110, 16);
+        insta::assert_snapshot!(name, t.backend());
+    }
+}
+
+#[test]
+fn a_guest_history_in_the_app() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = tonight(&dir.path().join("g.db"));
+    for (lang, name) in [(Language::En, "app_history_en"), (Language::Fr, "app_history_fr")] {
+        let mut app = app_on(&store, lang);
+        press(&mut app, '\n'); // Anna, the first row
+        pump(&mut app, &mut store);
+        press(&mut app, 'j'); // onto her previous email: its log loads
+        pump(&mut app, &mut store);
+        let t = draw(&mut app, 120, 24);
+        insta::assert_snapshot!(name, t.backend());
+    }
+}
+
+#[test]
+fn the_communication_history_in_the_app() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = tonight(&dir.path().join("g.db"));
+    for (lang, name) in [(Language::En, "app_comm_en"), (Language::Fr, "app_comm_fr")] {
+        let mut app = app_on(&store, lang);
+        press(&mut app, 'H');
+        pump(&mut app, &mut store);
+        press(&mut app, 'S'); // state: queued
+        press(&mut app, 'S'); // sending
+        press(&mut app, 'S'); // sent
+        pump(&mut app, &mut store);
+        let t = draw(&mut app, 150, 16);
+        insta::assert_snapshot!(name, t.backend());
+    }
+}
+
+#[test]
+fn every_pane_draws_at_every_size_without_panicking() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = tonight(&dir.path().join("g.db"));
+    for keys in ["F", "\n", "\nj", "H", "H/an", "H<2026", "F\n"] {
+        let mut app = app_on(&store, Language::Fr);
+        for c in keys.chars() {
+            press(&mut app, c);
+            pump(&mut app, &mut store);
+        }
+        assert!(app.top_pane().is_some(), "{keys:?} opens a pane");
+        draw(&mut app, 20, 5);
+        draw(&mut app, 300, 100);
+        for w in (1..=160).step_by(9) {
+            for h in (1..=50).step_by(3) {
+                draw(&mut app, w, h);
+            }
+        }
+    }
+}
+
+#[test]
+fn the_header_tells_the_delivery_health_and_warns_below_the_target() {
+    use guestmail::action::Action;
+    use guestmail::app::Outcome;
+    use guestmail::store::DeliveryHealth;
+    let dir = tempfile::tempdir().unwrap();
+    let store = tonight(&dir.path().join("g.db"));
+    let mut app = app_on(&store, Language::En);
+    let header = |t: &Terminal<TestBackend>| {
+        (0..t.backend().buffer().area.width)
+            .map(|x| t.backend().buffer()[(x, 0)].symbol().to_owned())
+            .collect::<String>()
+    };
+    let t = draw(&mut app, 140, 20);
+    assert!(header(&t).contains("⚠ delivery 85.7% < 98.0%"), "{}", header(&t));
+    let good = DeliveryHealth { since: 0, attempted: 200, delivered: 198, opened: 100 };
+    app.update(Action::Done(Outcome::Health(good)));
+    let t = draw(&mut app, 140, 20);
+    assert!(header(&t).contains("30 days: 99.0% delivered · 50.0% opened"), "{}", header(&t));
+    assert!(!header(&t).contains('⚠'));
+    let t = draw(&mut app, 80, 20);
+    assert!(header(&t).contains("8 reservations") || header(&t).contains("4 reservations"), "counts first");
+}
