@@ -7,32 +7,12 @@
 
 mod support;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use guestmail::action::Action;
-use guestmail::app::{App, Command, Outcome, PaneKind};
-use guestmail::domain::{EmailKind, Language, MessageState};
-use guestmail::event::Event;
-use guestmail::store::{CommFilter, Store};
-use support::tonight::{app_on, ms, pump, tonight};
-
-fn key(app: &mut App, code: KeyCode) {
-    if let Some(a) = app.action_for(Event::Key(KeyEvent::new(code, KeyModifiers::NONE))) {
-        app.update(a);
-    }
-}
-
-fn keys(app: &mut App, text: &str) {
-    for c in text.chars() {
-        key(app, KeyCode::Char(c));
-    }
-}
-
-fn setup() -> (App, Store, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = tonight(&dir.path().join("g.db"));
-    let app = app_on(&store, Language::En);
-    (app, store, dir)
-}
+use guestmail::app::{Command, Outcome, PaneKind};
+use guestmail::domain::{EmailKind, MessageState};
+use guestmail::store::CommFilter;
+use support::tonight::{key, keys, ms, pump, setup};
 
 #[test]
 fn h_opens_the_communication_history_and_the_filters_requery() {

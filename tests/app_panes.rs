@@ -7,7 +7,7 @@
 
 mod support;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use guestmail::action::Action;
 use guestmail::app::command::HISTORY_PAGE;
 use guestmail::app::form::FormKind;
@@ -16,28 +16,9 @@ use guestmail::app::{App, Command, Outcome, PaneKind};
 use guestmail::domain::{EventKind, Language};
 use guestmail::event::Event;
 use guestmail::keymap::Keymap;
-use guestmail::store::{DeliveryHealth, FollowUpReason, Store};
+use guestmail::store::{DeliveryHealth, FollowUpReason};
 use support::day;
-use support::tonight::{app_on, pump, tonight};
-
-fn key(app: &mut App, code: KeyCode) {
-    if let Some(a) = app.action_for(Event::Key(KeyEvent::new(code, KeyModifiers::NONE))) {
-        app.update(a);
-    }
-}
-
-fn keys(app: &mut App, text: &str) {
-    for c in text.chars() {
-        key(app, KeyCode::Char(c));
-    }
-}
-
-fn setup() -> (App, Store, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = tonight(&dir.path().join("g.db"));
-    let app = app_on(&store, Language::En);
-    (app, store, dir)
-}
+use support::tonight::{app_on, key, keys, pump, setup, tonight};
 
 fn follow_up_names(app: &App) -> Vec<String> {
     app.follow_up.as_ref().unwrap().rows.iter().map(|r| r.guest_name.clone()).collect()
