@@ -152,7 +152,7 @@ impl HistoryPane<'_> {
         if let (MessageState::Deferred, Some(next)) = (e.state, e.next_attempt_at) {
             state = format!("{state}, {}", s.next_try(&c.short(next)));
         }
-        let mut opens = s.opens(e.human_opens, e.machine_opens);
+        let mut opens = s.opens(e.state, e.human_opens, e.machine_opens);
         if let Some(last) = e.last_opened_at.filter(|_| e.human_opens > 0) {
             opens = format!("{opens} · {}", s.last_opened(&c.date_time(last)));
         }
@@ -165,7 +165,8 @@ impl HistoryPane<'_> {
             Span::raw(opens),
         ];
         if let Some(original) = e.resend_of {
-            spans.push(Span::styled(format!(" · ↻ {}", s.resend_of(original)), t.dim()));
+            let sep = if spans.last().is_some_and(|l| l.content.is_empty()) { "" } else { " · " };
+            spans.push(Span::styled(format!("{sep}↻ {}", s.resend_of(original)), t.dim()));
         }
         Line::from(spans)
     }

@@ -77,8 +77,11 @@ impl HistoryStrings {
 
     /// The opens of one email: "Not opened yet", "Opened (3 times)", "Opened 3 times, 1 by a
     /// mail-privacy proxy", or the proxy-only case. `machine` fetches never count as opened.
-    pub fn opens(&self, human: u32, machine: u32) -> String {
+    /// An email that never reached the guest (queued, suppressed, bounced...) and has no open
+    /// says nothing: "Not opened yet" would suggest it is waiting in their inbox.
+    pub fn opens(&self, state: MessageState, human: u32, machine: u32) -> String {
         match (human, machine) {
+            (0, 0) if state != MessageState::Sent => String::new(),
             (0, 0) => self.not_opened_yet.to_owned(),
             (0, m) => (self.machine_only)(m),
             (h, 0) => (self.opened_times)(h),
@@ -145,11 +148,13 @@ mod tests {
 
     #[test]
     fn french_uses_the_brief_words_and_every_table_is_complete() {
-        assert_eq!(FR.opens(0, 0), "Pas encore ouvert");
-        assert_eq!(FR.opens(3, 0), "Ouvert (3 fois)");
+        assert_eq!(FR.opens(MessageState::Sent, 0, 0), "Pas encore ouvert");
+        assert_eq!(FR.opens(MessageState::Suppressed, 0, 0), "", "never sent: nothing to open");
+        assert_eq!(EN.opens(MessageState::Bounced, 0, 0), "");
+        assert_eq!(FR.opens(MessageState::Sent, 3, 0), "Ouvert (3 fois)");
         assert_eq!(FR.last_opened("23/11/2026 19:02"), "Dernière ouverture : 23/11/2026 19:02");
-        assert_eq!(EN.opens(2, 1), "Opened 3 times, 1 by a mail-privacy proxy");
-        assert_eq!(EN.opens(1, 0), "Opened (once)");
+        assert_eq!(EN.opens(MessageState::Sent, 2, 1), "Opened 3 times, 1 by a mail-privacy proxy");
+        assert_eq!(EN.opens(MessageState::Bounced, 1, 0), "Opened (once)", "an open proves delivery");
         assert_eq!(FR.percent(0.974), "97,4 %");
         assert_eq!(EN.percent(0.98), "98.0%");
         assert_eq!(EN.event(EventKind::Forgotten), "personal data erased");
