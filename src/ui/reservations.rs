@@ -2,6 +2,7 @@
 //! address: `⚠3`, or `BLOCKED`), party size, status, phone and the three email markers. Columns drop out right-to-left (phone, then status) on narrow
 //! terminals; the markers always stay.
 
+use chrono::Timelike as _;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -84,7 +85,8 @@ fn row<'a>(app: &App, theme: Theme, r: &'a ReservationRow, selected: bool, colum
     }
     let mut cells = vec![
         Cell::from(if selected { POINTER } else { " " }),
-        Cell::from(r.starts_at.format("%H:%M").to_string()),
+        // Not `format("%H:%M")`: that parses the pattern again for every row of every frame.
+        Cell::from(format!("{:02}:{:02}", r.starts_at.hour(), r.starts_at.minute())),
         Cell::from(Line::from(guest)),
         Cell::from(Line::from(r.party_size.to_string()).right_aligned()),
     ];
