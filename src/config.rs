@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::clock::Clock;
 use crate::domain::Language;
+use crate::journey::Policy;
 
 /// The defaults, embedded so a fresh machine needs no file; also the documented example.
 pub const DEFAULT_CONFIG: &str = include_str!("../assets/default-config.toml");
@@ -45,6 +47,14 @@ pub struct Config {
     pub bounce_maildir: Option<PathBuf>,
     /// Hours before a confirmed reservation that the reminder goes out.
     pub reminder_hours: u32,
+    /// Hours after the reservation time that the thank-you goes out.
+    pub thank_you_after_hours: u32,
+    /// A second resend of the same email within this many seconds asks first.
+    pub resend_cooldown_seconds: u32,
+    /// The largest party the form, the CLI and the import accept.
+    pub max_party_size: u32,
+    /// The venue's time zone (e.g. `Europe/Brussels`); absent: the machine's zone.
+    pub time_zone: Option<String>,
     /// An address is blocked when its error count goes above this.
     pub block_after: u32,
     /// Days after which the client IP and User-Agent of an open are erased.
@@ -114,6 +124,10 @@ impl Config {
             if c.venue_name.trim().is_empty() {
                 return Err(invalid("field `venue_name` is empty".into()));
             }
+            Clock::named(c.time_zone.as_deref()).map_err(|e| invalid(format!("field `time_zone`: {e}")))?;
+            if c.max_party_size == 0 {
+                return Err(invalid("field `max_party_size` must be at least 1".into()));
+            }
             Ok(c)
         }
     }
@@ -126,6 +140,21 @@ impl Config {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => Ok(Self::default()),
             Err(source) => Err(ConfigError::Read { path: path.to_owned(), source }),
         }
+    }
+
+    /// The journey's numbers, as this venue set them.
+    pub fn policy(&self) -> Policy {
+        Policy {
+            reminder_hours: self.reminder_hours,
+            thank_you_after_hours: self.thank_you_after_hours,
+            resend_cooldown_seconds: self.resend_cooldown_seconds,
+            max_party_size: self.max_party_size,
+        }
+    }
+
+    /// The venue's clock (checked when the file was read, so a bad name never gets here).
+    pub fn clock(&self) -> Clock {
+        Clock::named(self.time_zone.as_deref()).unwrap_or(Clock::Local)
     }
 
     /// The domain part of the sender address.
@@ -154,6 +183,10 @@ struct UserView {
     tracking_listen: Option<String>,
     bounce_maildir: Option<PathBuf>,
     reminder_hours: Option<u32>,
+    thank_you_after_hours: Option<u32>,
+    resend_cooldown_seconds: Option<u32>,
+    max_party_size: Option<u32>,
+    time_zone: Option<String>,
     block_after: Option<u32>,
     open_retention_days: Option<u32>,
     keys: Option<BTreeMap<String, String>>,
@@ -202,6 +235,8 @@ mod tests {
         assert_eq!(c.reminder_hours, 24);
         assert_eq!(c.smtp_url, None);
         assert_eq!(c.tracking_listen, "127.0.0.1:8025");
+        assert_eq!(c.policy(), Policy::default(), "the embedded defaults are the journey's");
+        assert_eq!(c.clock(), Clock::Local);
     }
 
     #[test]
@@ -236,6 +271,12 @@ mod tests {
         assert!(err.contains("line 1") && err.contains("de"), "{err}");
         let err = Config::parse("reply_to = \"not-an-address\"\n", Path::new("gm.toml")).unwrap_err().to_string();
         assert!(err.contains("reply_to"), "{err}");
+        let err = Config::parse("time_zone = \"Europe/Bruxelles\"\n", Path::new("gm.toml")).unwrap_err().to_string();
+        assert!(err.contains("time_zone") && err.contains("Europe/Bruxelles"), "{err}");
+        let c = Config::parse("time_zone = \"Europe/Brussels\"\nthank_you_after_hours = 5\n", Path::new("gm.toml"))
+            .expect("valid");
+        assert_eq!(c.clock(), Clock::Zone(chrono_tz::Tz::Europe__Brussels));
+        assert_eq!(c.policy().thank_you_after_hours, 5);
     }
 
     #[test]

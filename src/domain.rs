@@ -101,6 +101,7 @@ string_enum!(
         Bounced => "bounced",
         Suppressed => "suppressed",
         Uncertain => "uncertain",
+        Withdrawn => "withdrawn",
     }
 );
 
@@ -122,6 +123,7 @@ string_enum!(
         ConfirmedByPhone => "confirmed-by-phone",
         AddressChanged => "address-changed",
         Forgotten => "forgotten",
+        Withdrawn => "withdrawn",
     }
 );
 
@@ -278,6 +280,8 @@ impl MessageSummary {
             MessageState::Sent => Marker::Sent,
             MessageState::Failed | MessageState::Bounced | MessageState::Suppressed => Marker::Failed,
             MessageState::Uncertain => Marker::Uncertain,
+            // Never sent, and never will be: nothing to show.
+            MessageState::Withdrawn => Marker::None,
         }
     }
 }

@@ -249,7 +249,7 @@ fn count(summary: &mut Summary, state: MessageState) {
         MessageState::Failed | MessageState::Bounced => summary.failed += 1,
         MessageState::Suppressed => summary.suppressed += 1,
         MessageState::Uncertain => summary.uncertain += 1,
-        MessageState::Queued | MessageState::Sending => {}
+        MessageState::Queued | MessageState::Sending | MessageState::Withdrawn => {}
     }
 }
 

@@ -145,7 +145,7 @@ impl HistoryPane<'_> {
         let state_style = match e.state {
             MessageState::Failed | MessageState::Bounced | MessageState::Suppressed => t.error(),
             MessageState::Uncertain => t.key(),
-            MessageState::Queued | MessageState::Sending | MessageState::Deferred => t.dim(),
+            MessageState::Queued | MessageState::Sending | MessageState::Deferred | MessageState::Withdrawn => t.dim(),
             MessageState::Sent => Style::new(),
         };
         let mut state = s.state(e.state).to_owned();

@@ -9,55 +9,7 @@ pub mod followup;
 pub mod health;
 pub mod history;
 
-use chrono::{DateTime, FixedOffset, Local, NaiveDateTime, Offset as _, TimeZone as _, Utc};
-
-/// How stored times (UTC Unix ms) are shown: in the venue's local time, or at a fixed offset
-/// (tests and snapshots, so they do not depend on the machine's time zone).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Clock {
-    Local,
-    Fixed(FixedOffset),
-}
-
-impl Clock {
-    /// UTC, for tests.
-    pub fn utc() -> Self {
-        Clock::Fixed(Utc.fix())
-    }
-
-    pub fn naive(self, ms: i64) -> NaiveDateTime {
-        let utc = DateTime::<Utc>::from_timestamp_millis(ms).unwrap_or_default();
-        match self {
-            Clock::Local => utc.with_timezone(&Local).naive_local(),
-            Clock::Fixed(offset) => utc.with_timezone(&offset).naive_local(),
-        }
-    }
-
-    /// The UTC ms of a wall-clock time on this clock (the earlier one when the clock goes
-    /// back; the moment after the gap when it jumps forward).
-    pub fn ms_of(self, t: NaiveDateTime) -> i64 {
-        let at = match self {
-            Clock::Local => Local.from_local_datetime(&t).earliest().map(|d| d.timestamp_millis()),
-            Clock::Fixed(offset) => offset.from_local_datetime(&t).earliest().map(|d| d.timestamp_millis()),
-        };
-        at.unwrap_or_else(|| t.and_utc().timestamp_millis())
-    }
-
-    /// "23/11/2026 19:02", as the brief writes "Dernière ouverture".
-    pub fn date_time(self, ms: i64) -> String {
-        self.naive(ms).format("%d/%m/%Y %H:%M").to_string()
-    }
-
-    /// "23/11 19:02", for list columns.
-    pub fn short(self, ms: i64) -> String {
-        self.naive(ms).format("%d/%m %H:%M").to_string()
-    }
-
-    /// "19:02:11", for an email's log.
-    pub fn time(self, ms: i64) -> String {
-        self.naive(ms).format("%H:%M:%S").to_string()
-    }
-}
+pub use crate::clock::Clock;
 
 /// The first row shown in a list of `height` rows so that `selected` is visible. Pure, so the
 /// app maps a mouse click on list row `y` to item `first_visible(..) + y` the same way.

@@ -47,7 +47,7 @@ impl FollowUpReason {
             return None;
         }
         Some(match state {
-            None => Self::NoConfirmation,
+            None | Some(MessageState::Withdrawn) => Self::NoConfirmation,
             Some(MessageState::Queued | MessageState::Sending) => Self::NotSentYet,
             Some(MessageState::Deferred) => Self::Deferred { next_attempt_at: next },
             Some(MessageState::Sent) => Self::NotOpened { machine_opens },

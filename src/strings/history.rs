@@ -36,8 +36,8 @@ pub struct HistoryStrings {
     /// Hint words for r, e, v, Enter, Esc.
     pub followup_hints: [&'static str; 5],
     pub kinds: [&'static str; 6],
-    pub states: [&'static str; 8],
-    pub events: [&'static str; 15],
+    pub states: [&'static str; 9],
+    pub events: [&'static str; 16],
     /// Follow-up reasons: no confirmation, not sent yet, deferred, not opened, proxy only,
     /// bounced, failed, suppressed, uncertain.
     pub reasons: [&'static str; 9],

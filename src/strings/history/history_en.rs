@@ -28,7 +28,17 @@ pub static EN: HistoryStrings = HistoryStrings {
     followup_advice: "Call to confirm, check the address, ask them to look in their spam folder, resend.",
     followup_hints: ["resend", "fix address", "confirmed by phone", "history", "close"],
     kinds: ["pending", "confirmation", "reminder", "cancellation", "after the meal", "manual"],
-    states: ["queued", "sending", "sent", "deferred", "failed", "bounced", "not sent (blocked)", "uncertain"],
+    states: [
+        "queued",
+        "sending",
+        "sent",
+        "deferred",
+        "failed",
+        "bounced",
+        "not sent (blocked)",
+        "uncertain",
+        "withdrawn",
+    ],
     events: [
         "queued",
         "sent",
@@ -45,6 +55,7 @@ pub static EN: HistoryStrings = HistoryStrings {
         "confirmed by phone",
         "address changed",
         "personal data erased",
+        "withdrawn",
     ],
     reasons: [
         "No confirmation email",

@@ -37,6 +37,7 @@ pub static FR: HistoryStrings = HistoryStrings {
         "rejeté",
         "non envoyé (bloquée)",
         "incertain",
+        "retiré",
     ],
     events: [
         "mis en file",
@@ -54,6 +55,7 @@ pub static FR: HistoryStrings = HistoryStrings {
         "confirmé par téléphone",
         "adresse modifiée",
         "données personnelles effacées",
+        "retiré",
     ],
     reasons: [
         "Aucun e-mail de confirmation",
