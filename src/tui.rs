@@ -45,7 +45,8 @@ pub const DATA_POLL: Duration = Duration::from_millis(250);
 /// including errors and panics.
 pub fn run(mut app: App, config: &Config, paths: &crate::config::Paths) -> anyhow::Result<()> {
     // Open once up front so a bad database is a clear error before the terminal is taken.
-    let store = Store::open(&paths.db)?.with_message_domain(config.sender_domain());
+    let rules = crate::store::Rules { policy: config.policy(), clock: config.clock() };
+    let store = Store::open(&paths.db)?.with_message_domain(config.sender_domain()).with_rules(rules);
     let mut terminal = ratatui::init();
     // Clicks on the error badges; given back on every way out, panics included.
     let hook = std::panic::take_hook();

@@ -9,6 +9,7 @@ mod support;
 use guestmail::app::command::{ACTOR, execute};
 use guestmail::app::{Command, Outcome};
 use guestmail::domain::{EmailKind, EventKind, Language, MessageState, NewReservation, ReservationStatus};
+use guestmail::journey::{Ask, Refusal};
 use guestmail::store::Store;
 use support::{day, marker_day};
 
@@ -59,14 +60,15 @@ fn resend_asks_for_an_opened_confirmation_and_email_changes_are_logged() {
     let mut store = marker_day(&dir.path().join("g.db"));
     let david = id_of(&store, "David Smith");
     // David's reservation is completed: no confirmation to resend; the store says why.
-    assert!(matches!(execute(&mut store, Command::Resend { id: david, force: false }), Outcome::Failed(_)));
+    let out = execute(&mut store, Command::Resend { id: david, kind: None, again: false });
+    assert!(matches!(out, Outcome::PolicyRefused(Refusal::WrongKind { .. })), "{out:?}");
     let amelie = store.day(day()).unwrap().into_iter().find(|r| r.guest.name == "Amélie Martin").unwrap();
     let m = store.latest_message(amelie.id, EmailKind::Confirmed).unwrap().unwrap();
     store.fixture_set_message(m.id, MessageState::Sent, 2, 0).unwrap();
-    let out = execute(&mut store, Command::Resend { id: amelie.id, force: false });
-    assert!(matches!(out, Outcome::ResendNeedsConfirmation { opened: 2, .. }), "{out:?}");
-    let out = execute(&mut store, Command::Resend { id: amelie.id, force: true });
-    assert_eq!(out, Outcome::ResendQueued { recipient: amelie.guest.email.clone() });
+    let out = execute(&mut store, Command::Resend { id: amelie.id, kind: None, again: false });
+    assert!(matches!(out, Outcome::ResendAsk { ask: Ask::Opened { opens: 2, .. }, .. }), "{out:?}");
+    let out = execute(&mut store, Command::Resend { id: amelie.id, kind: None, again: true });
+    assert_eq!(out, Outcome::ResendQueued { recipient: amelie.guest.email.clone(), kind: EmailKind::Confirmed });
 
     let change = Command::ChangeEmail {
         reservation_id: amelie.id,

@@ -99,7 +99,7 @@ fn delete_and_shift_d_reset_only_after_yes() {
     press(&mut app, KeyCode::Char('D'), KeyModifiers::SHIFT);
     press(&mut app, KeyCode::Char('y'), KeyModifiers::NONE);
     assert_eq!(app.take_commands(), vec![Command::ResetAddress { email: "chloe@example.org".into() }]);
-    app.update(Action::Done(Outcome::AddressReset { email: "chloe@example.org".into() }));
+    app.update(Action::Done(Outcome::AddressReset { email: "chloe@example.org".into(), held: 0 }));
     assert_eq!(app.status.as_ref().unwrap().text, "Error counter reset for c…@example.org: the address is free again");
     press(&mut app, KeyCode::Home, KeyModifiers::NONE);
     press(&mut app, KeyCode::Delete, KeyModifiers::NONE);

@@ -126,7 +126,7 @@ fn r_and_e_act_on_the_follow_up_row() {
     key(&mut app, KeyCode::Down); // Bob, whose confirmation bounced
     let bob = app.follow_up.as_ref().unwrap().selected().unwrap().clone();
     keys(&mut app, "r");
-    assert_eq!(app.take_commands(), vec![Command::Resend { id: bob.reservation_id, force: false }]);
+    assert_eq!(app.take_commands(), vec![Command::Resend { id: bob.reservation_id, kind: None, again: false }]);
     keys(&mut app, "e");
     let form = app.form.as_ref().expect("the address form");
     let edit = FormKind::EditEmail { reservation_id: bob.reservation_id, guest_id: bob.guest_id };

@@ -13,6 +13,7 @@ use guestmail::domain::{
     AddressHealth, EmailKind, Guest, Language, Marker, MessageState, ReservationRow, ReservationStatus,
 };
 use guestmail::event::{Event, Service};
+use guestmail::journey::Ask;
 use guestmail::keymap::Keymap;
 use guestmail::mail::Report;
 
@@ -109,13 +110,18 @@ fn r_refuses_a_blocked_address_and_asks_before_resending_an_opened_confirmation(
 
     press(&mut app, KeyCode::Char('k'));
     press(&mut app, KeyCode::Char('r'));
-    assert_eq!(app.take_commands(), vec![Command::Resend { id: 2, force: false }]);
-    app.update(Action::Done(Outcome::ResendNeedsConfirmation { id: 2, opened: 3, last_opened: None }));
+    assert_eq!(app.take_commands(), vec![Command::Resend { id: 2, kind: None, again: false }]);
+    let ask = Ask::Opened { kind: EmailKind::Confirmed, opens: 3, last_opened: None };
+    let retry = Box::new(Command::Resend { id: 2, kind: None, again: true });
+    app.update(Action::Done(Outcome::ResendAsk { ask, recipient: "bram@example.org".into(), retry }));
     let q = &app.confirm.as_ref().unwrap().question;
-    assert_eq!(q, "The guest already opened the confirmation (3 times). Send it again?");
+    assert_eq!(q, "The guest already opened it (confirmation: 3 times). Send it again?");
     press(&mut app, KeyCode::Enter);
-    assert_eq!(app.take_commands(), vec![Command::Resend { id: 2, force: true }]);
-    app.update(Action::Done(Outcome::ResendQueued { recipient: "bram@example.org".into() }));
+    assert_eq!(app.take_commands(), vec![Command::Resend { id: 2, kind: None, again: true }]);
+    app.update(Action::Done(Outcome::ResendQueued {
+        recipient: "bram@example.org".into(),
+        kind: EmailKind::Confirmed,
+    }));
     assert_eq!(status(&app), ("Confirmation queued for b…@example.org".into(), false));
 }
 
@@ -181,7 +187,7 @@ fn e_corrects_the_address_then_offers_to_resend_the_confirmation() {
         "Adresse changée en bram@gmail.com. Lui renvoyer la confirmation ?"
     );
     press(&mut app, KeyCode::Char('o'));
-    assert_eq!(app.take_commands(), vec![Command::Resend { id: 2, force: true }]);
+    assert_eq!(app.take_commands(), vec![Command::Resend { id: 2, kind: None, again: true }]);
 }
 
 #[test]

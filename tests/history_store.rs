@@ -102,7 +102,7 @@ fn a_guest_history_spans_reservations_newest_first_with_opens_resends_and_notes(
     };
     store.record_opens(&[hit("Mail Proxy"), hit("iPhone Mail"), hit("iPhone Mail")], human_or_machine).unwrap();
     let resend = match store.resend_confirmation(second, true, "staff").unwrap() {
-        guestmail::store::ResendOutcome::Queued(id) => id,
+        guestmail::store::ResendOutcome::Queued { id, .. } => id,
         other => panic!("{other:?}"),
     };
     let error =

@@ -1,5 +1,5 @@
 //! What staff do from the reservation list: resend the confirmation (`r`), correct an
-//! address (`e`); and the reminders queued on their own.
+//! address (`e`); and the reminder queued with the confirmation, due 24 h before.
 
 #[path = "support/outbox_env.rs"]
 mod env;
@@ -7,13 +7,19 @@ mod env;
 mod smtp;
 
 use env::{Env, booking, flush};
-use guestmail::domain::{BounceClass, EventKind, Language, MessageState, ReservationStatus};
+use guestmail::domain::{BounceClass, EmailKind, EventKind, Language, MessageState, ReservationStatus};
+use guestmail::journey::{Ask, Refusal};
 use guestmail::store::{AddressErrorInput, ResendOutcome, StoreError};
 use smtp::TestSmtp;
 
+/// A day `days` from today at `hm`, as the fixtures write it (reservations must be ahead).
+fn ahead(days: i64, hm: &str) -> String {
+    format!("{} {hm}", (chrono::Local::now().date_naive() + chrono::Duration::days(days)).format("%Y-%m-%d"))
+}
+
 fn confirmed(env: &Env, email: &str) -> i64 {
     let mut store = env.store();
-    let rid = store.create_reservation(&booking("R", email, Language::En, "2026-11-28 19:30", 2)).expect("create");
+    let rid = store.create_reservation(&booking("R", email, Language::En, &ahead(5, "19:30"), 2)).expect("create");
     store.set_status(rid, ReservationStatus::Confirmed, "staff").expect("confirm");
     rid
 }
@@ -37,7 +43,7 @@ fn resend_queues_a_new_linked_message_that_arrives_with_its_own_message_id() {
     assert_eq!(flush(&mut env.worker()).sent, 2, "pending and confirmed");
     let mut store = env.store();
     let first = store.latest_message(rid, guestmail::domain::EmailKind::Confirmed).expect("q").expect("first");
-    let ResendOutcome::Queued(id) = store.resend_confirmation(rid, false, "staff").expect("resend") else {
+    let ResendOutcome::Queued { id, .. } = store.resend_confirmation(rid, true, "staff").expect("resend") else {
         panic!("expected a queued resend")
     };
     let again = store.message(id).expect("row");
@@ -58,12 +64,24 @@ fn resend_after_an_open_asks_first_and_force_sends() {
     let first = store.latest_message(rid, guestmail::domain::EmailKind::Confirmed).expect("q").expect("first");
     simulate_human_open(&env, first.id);
     let before = store.messages_for_reservation(rid).expect("m").len();
+    // Just sent: the cooldown asks first; --again answers it.
+    let out = store.resend_confirmation(rid, false, "staff").expect("resend");
+    assert!(matches!(out, ResendOutcome::Ask { ask: Ask::Cooldown { kind: EmailKind::Confirmed, .. }, .. }), "{out:?}");
+    // Past the cooldown, the open is what it asks about.
+    let conn = rusqlite::Connection::open(&env.db).expect("open");
+    conn.execute("UPDATE messages SET created_at = created_at - 600000, sent_at = sent_at - 600000", []).expect("age");
     assert_eq!(
         store.resend_confirmation(rid, false, "staff").expect("resend"),
-        ResendOutcome::NeedsConfirmation { opened: 1, last_opened: Some(2) }
+        ResendOutcome::Ask {
+            ask: Ask::Opened { kind: EmailKind::Confirmed, opens: 1, last_opened: Some(2) },
+            recipient: "o@example.org".into()
+        }
     );
     assert_eq!(store.messages_for_reservation(rid).expect("m").len(), before, "nothing queued without confirmation");
-    assert!(matches!(store.resend_confirmation(rid, true, "staff").expect("force"), ResendOutcome::Queued(_)));
+    assert!(matches!(
+        store.resend_confirmation(rid, true, "staff").expect("force"),
+        ResendOutcome::Queued { id: _, .. }
+    ));
 }
 
 #[test]
@@ -81,12 +99,16 @@ fn resend_to_a_blocked_address_sends_nothing_and_keeps_one_suppressed_row() {
     for _ in 0..13 {
         store.record_address_error("x@example.org", &err, 12).expect("error");
     }
-    let first = store.resend_confirmation(rid, false, "staff").expect("resend");
-    let ResendOutcome::Blocked { error_count: 13, message } = first else { panic!("expected Blocked, got {first:?}") };
-    assert_eq!(store.message(message).expect("row").state, MessageState::Suppressed);
-    assert_eq!(store.resend_confirmation(rid, false, "staff").expect("again"), first, "no pile of copies");
+    // The confirmation itself still waits in the outbox: no second copy.
+    let err = store.resend_confirmation(rid, false, "staff").unwrap_err();
+    assert!(matches!(err, StoreError::Refused(Refusal::StillWaiting { .. })), "{err}");
     flush(&mut env.worker());
     assert_eq!(server.count(), 0);
+    let held = store.latest_message(rid, EmailKind::Confirmed).expect("q").expect("held");
+    assert_eq!(held.state, MessageState::Suppressed, "held while blocked");
+    let err = store.resend_confirmation(rid, true, "staff").unwrap_err();
+    assert!(matches!(err, StoreError::Refused(Refusal::Blocked { .. })), "no pile of copies: {err}");
+    assert_eq!(store.messages_for_reservation(rid).expect("m").len(), 3, "request, confirmation, reminder");
 }
 
 #[test]
@@ -103,40 +125,50 @@ fn a_corrected_address_is_validated_logged_and_used_by_the_resend() {
     assert_eq!(email, "Right@example.org");
     let events = store.events_for_address("Right@example.org").expect("events");
     assert!(events.iter().any(|e| e.kind == EventKind::AddressChanged && e.detail.contains("typo@exmaple.org")));
-    assert!(matches!(store.resend_confirmation(rid, false, "staff").expect("resend"), ResendOutcome::Queued(_)));
+    flush(&mut env.worker());
+    let out = store.resend_confirmation(rid, true, "staff").expect("resend");
+    assert!(matches!(out, ResendOutcome::Queued { .. }), "{out:?}");
     flush(&mut env.worker());
     assert!(server.received().iter().any(|r| r.rcpt_to == ["Right@example.org"]));
 }
 
 #[test]
-fn resend_needs_a_confirmed_reservation() {
+fn resend_picks_the_email_that_fits_the_reservation() {
     let env = Env::new(None);
     let mut store = env.store();
-    let rid = store.create_reservation(&booking("P", "p@example.org", Language::En, "2026-11-28 19:30", 2)).expect("c");
+    let rid = store.create_reservation(&booking("P", "p@example.org", Language::En, &ahead(5, "19:30"), 2)).expect("c");
     let err = store.resend_confirmation(rid, false, "staff").unwrap_err();
+    assert!(matches!(err, StoreError::Refused(Refusal::WrongKind { .. })), "{err}");
     assert!(err.to_string().contains("pending"), "{err}");
+    flush(&mut env.worker());
+    // While pending, `r` resends the request (after the cooldown question).
+    let out = store.resend(rid, None, true, "staff").expect("resend the request");
+    assert!(matches!(out, ResendOutcome::Queued { kind: EmailKind::Pending, .. }), "{out:?}");
     assert!(matches!(store.resend_confirmation(9999, false, "staff"), Err(StoreError::NotFound(_))));
 }
 
 #[test]
-fn reminders_are_queued_once_for_confirmed_reservations_inside_the_window() {
+fn the_reminder_is_queued_with_the_confirmation_due_a_day_before_and_only_when_far_enough() {
     let env = Env::new(None);
     let mut store = env.store();
-    let now = env::at("2026-11-27 20:00");
-    let soon = confirmed(&env, "soon@example.org");
-    let mut new = |email: &str, when: &str, confirm: bool| {
-        let mut b = booking("W", email, Language::En, when, 2);
-        b.status = if confirm { ReservationStatus::Confirmed } else { ReservationStatus::Pending };
-        store.create_reservation(&b).expect("create")
-    };
-    let later = new("later@example.org", "2026-11-28 21:00", true);
-    let pending = new("pending@example.org", "2026-11-28 10:00", false);
-    let past = new("past@example.org", "2026-11-27 19:00", true);
-    let mut store = env.store();
-    let queued = store.queue_due_reminders(now, 24).expect("reminders");
-    let reminded: Vec<i64> =
-        queued.iter().map(|id| store.message(*id).expect("m").reservation_id.expect("r")).collect();
-    assert_eq!(reminded, vec![soon], "only the confirmed one within 24 h (19:30 tomorrow)");
-    assert!(!reminded.contains(&later) && !reminded.contains(&pending) && !reminded.contains(&past));
-    assert!(store.queue_due_reminders(now, 24).expect("again").is_empty(), "idempotent");
+    let rules = store.rules();
+    let far = confirmed(&env, "far@example.org");
+    let reminder = store.latest_message(far, EmailKind::Reminder).expect("q").expect("a reminder");
+    let starts = store.reservation(far).expect("r").starts_at;
+    let due = rules.clock.ms_of(starts - chrono::Duration::hours(24));
+    assert_eq!((reminder.state, reminder.next_attempt_at), (MessageState::Queued, Some(due)));
+    // Not due yet: a flush sends the request and the confirmation only.
+    assert_eq!(flush(&mut env.worker()).sent, 2);
+    // Confirmed on the day: no reminder a minute after the confirmation.
+    let mut b = booking("Soon", "soon@example.org", Language::En, &ahead(0, "23:59"), 2);
+    b.starts_at = chrono::Local::now().naive_local() + chrono::Duration::hours(3);
+    let soon = store.create_reservation(&b).expect("create");
+    store.set_status(soon, ReservationStatus::Confirmed, "staff").expect("confirm");
+    assert!(store.latest_message(soon, EmailKind::Reminder).expect("q").is_none());
+    // Cancelling withdraws the waiting reminder, with its reason in the log.
+    store.set_status(far, ReservationStatus::Cancelled, "staff").expect("cancel");
+    let reminder = store.message(reminder.id).expect("m");
+    assert_eq!(reminder.state, MessageState::Withdrawn);
+    let event = store.last_event(reminder.id, EventKind::Withdrawn).expect("e").expect("withdrawn event");
+    assert!(event.detail.contains("reservation cancelled"), "{}", event.detail);
 }

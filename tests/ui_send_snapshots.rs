@@ -85,13 +85,13 @@ fn the_prompts_ask_in_the_staff_language() {
     keys(&mut app, &[KeyCode::Char('x')]);
     insta::assert_snapshot!("prompt_cancel_en", draw(&mut app, 80, 14).backend());
     keys(&mut app, &[KeyCode::Esc]);
-    app.update(Action::Done(Outcome::ResendNeedsConfirmation { id: 1, opened: 3, last_opened: None }));
+    app.update(Action::Done(opened_ask()));
     insta::assert_snapshot!("prompt_resend_again_en", draw(&mut app, 80, 14).backend());
     let (mut app, _dir) = app_on(Language::Fr);
     keys(&mut app, &[KeyCode::Char('x')]);
     insta::assert_snapshot!("prompt_cancel_fr", draw(&mut app, 80, 14).backend());
     keys(&mut app, &[KeyCode::Esc]);
-    app.update(Action::Done(Outcome::ResendNeedsConfirmation { id: 1, opened: 3, last_opened: None }));
+    app.update(Action::Done(opened_ask()));
     insta::assert_snapshot!("prompt_resend_again_fr", draw(&mut app, 80, 14).backend());
 }
 
@@ -118,4 +118,12 @@ fn the_status_line_says_what_the_worker_did() {
     let buf = t.backend().buffer();
     let y = buf.area.height - 2;
     assert_eq!(buf[(0, y)].fg, Color::Red, "a refusal is drawn as an error");
+}
+
+/// The journey's question before resending a confirmation the guest opened three times.
+fn opened_ask() -> Outcome {
+    let ask =
+        guestmail::journey::Ask::Opened { kind: guestmail::domain::EmailKind::Confirmed, opens: 3, last_opened: None };
+    let retry = Box::new(guestmail::app::Command::Resend { id: 1, kind: None, again: true });
+    Outcome::ResendAsk { ask, recipient: "bram@example.org".into(), retry }
 }

@@ -4,7 +4,8 @@
 
 use chrono::NaiveDate;
 
-use crate::domain::{NewReservation, ReservationStatus, TransitionError};
+use crate::domain::{EmailKind, NewReservation, ReservationStatus, TransitionError};
+use crate::journey::{Ask, Refusal};
 use crate::store::{
     AddressRecord, CommCursor, CommFilter, CommRow, DeliveryHealth, FollowUp, ForgetReport, GuestHistory, HistoryEmail,
     LogLine, ResendOutcome, Store, StoreError,
@@ -25,8 +26,13 @@ pub enum Command {
     SetStatus { id: i64, to: ReservationStatus },
     /// The new-reservation form was saved.
     Create(NewReservation),
-    /// `r`: resend the confirmation; `force` after staff agreed to send an opened one again.
-    Resend { id: i64, force: bool },
+    /// `r` on the list: resend an email of a reservation (`kind: None`: the request while
+    /// pending, else the confirmation); `again` after staff said yes to the journey's question.
+    Resend { id: i64, kind: Option<EmailKind>, again: bool },
+    /// `r` in a guest's history: resend the selected email, whatever its kind.
+    ResendMessage { message_id: i64, again: bool },
+    /// After a counter reset, staff said yes: send the emails held while it was blocked.
+    ReleaseHeld { email: String },
     /// `e`: the corrected address (already validated by the form).
     ChangeEmail { reservation_id: i64, guest_id: i64, email: String },
     /// `!` or a click on the badge: the address's last error, for the popup.
@@ -79,16 +85,23 @@ pub enum Outcome {
     },
     ResendQueued {
         recipient: String,
+        kind: EmailKind,
+    },
+    /// The journey asks before sending again; `retry` is the same command with `again`.
+    ResendAsk {
+        ask: Ask,
+        recipient: String,
+        retry: Box<Command>,
+    },
+    /// The journey refused the action, with its reason.
+    PolicyRefused(Refusal),
+    /// The held emails went back to the outbox.
+    HeldReleased {
+        count: usize,
     },
     /// The address is blocked: nothing was sent.
     ResendBlocked {
         error_count: u32,
-    },
-    /// The guest already opened the previous confirmation: ask before sending again.
-    ResendNeedsConfirmation {
-        id: i64,
-        opened: u32,
-        last_opened: Option<i64>,
     },
     /// The address was corrected; `confirmed` says whether a confirmation can be resent.
     EmailChanged {
@@ -101,8 +114,10 @@ pub enum Outcome {
         name: String,
         record: AddressRecord,
     },
+    /// The counter was reset; `held` emails held while it was blocked can be sent now.
     AddressReset {
         email: String,
+        held: usize,
     },
     History {
         history: GuestHistory,
@@ -155,15 +170,17 @@ pub fn execute(store: &mut Store, command: Command) -> Outcome {
         Command::Create(r) => store
             .create_reservation(&r)
             .map(|_| Outcome::Created { name: r.name.trim().to_owned(), day: r.starts_at.date() }),
-        Command::Resend { id, force } => store.resend_confirmation(id, force, ACTOR).and_then(|o| {
-            Ok(match o {
-                ResendOutcome::Queued(_) => Outcome::ResendQueued { recipient: store.reservation(id)?.guest.email },
-                ResendOutcome::Blocked { error_count, .. } => Outcome::ResendBlocked { error_count },
-                ResendOutcome::NeedsConfirmation { opened, last_opened } => {
-                    Outcome::ResendNeedsConfirmation { id, opened, last_opened }
-                }
-            })
-        }),
+        Command::Resend { id, kind, again } => {
+            let retry = Command::Resend { id, kind, again: true };
+            store.resend(id, kind, again, ACTOR).map(|o| resent(o, retry))
+        }
+        Command::ResendMessage { message_id, again } => {
+            let retry = Command::ResendMessage { message_id, again: true };
+            store.resend_message(message_id, again, ACTOR).map(|o| resent(o, retry))
+        }
+        Command::ReleaseHeld { email } => {
+            store.release_held(&email, ACTOR).map(|ids| Outcome::HeldReleased { count: ids.len() })
+        }
         Command::ChangeEmail { reservation_id, guest_id, email } => {
             store.change_guest_email(guest_id, &email, ACTOR).and_then(|email| {
                 let confirmed = store.reservation(reservation_id)?.status == ReservationStatus::Confirmed;
@@ -174,9 +191,10 @@ pub fn execute(store: &mut Store, command: Command) -> Outcome {
             let record = record.ok_or_else(|| StoreError::NotFound(format!("address {email}")))?;
             Ok(Outcome::LastError { name, record })
         }),
-        Command::ResetAddress { email } => {
-            store.reset_address(&email, ACTOR).map(|r| Outcome::AddressReset { email: r.email })
-        }
+        Command::ResetAddress { email } => store.reset_address(&email, ACTOR).and_then(|r| {
+            let held = store.held_emails(&r.email)?.len();
+            Ok(Outcome::AddressReset { email: r.email, held })
+        }),
         Command::History { guest_id, limit } => store
             .guest_history(guest_id, limit, None)
             .map(|history| Outcome::History { more: history.emails.len() >= limit, history }),
@@ -199,6 +217,16 @@ pub fn execute(store: &mut Store, command: Command) -> Outcome {
     };
     result.unwrap_or_else(|e| match e {
         StoreError::Transition(t) => Outcome::Refused(t),
+        StoreError::Refused(r) => Outcome::PolicyRefused(r),
         other => Outcome::Failed(other.to_string()),
     })
+}
+
+/// What a resend came to, for the screen.
+fn resent(outcome: ResendOutcome, retry: Command) -> Outcome {
+    match outcome {
+        ResendOutcome::Queued { recipient, kind, .. } => Outcome::ResendQueued { recipient, kind },
+        ResendOutcome::Blocked { error_count, .. } => Outcome::ResendBlocked { error_count },
+        ResendOutcome::Ask { ask, recipient } => Outcome::ResendAsk { ask, recipient, retry: Box::new(retry) },
+    }
 }

@@ -106,8 +106,13 @@ impl App {
         true
     }
 
-    pub(super) fn address_reset(&mut self, email: &str) -> bool {
+    /// The counter was reset: say so, and offer the emails held while it was blocked.
+    pub(super) fn address_reset(&mut self, email: &str, held: usize) -> bool {
         self.last_error = None;
+        if held > 0 {
+            let yes = Box::new(Action::Run(Command::ReleaseHeld { email: email.to_owned() }));
+            self.confirm = Some(Confirm { question: self.strings.journey().held_question(held), yes });
+        }
         self.set_notice(Notice::info(self.strings.counter_reset(&mask_email(email))))
     }
 }

@@ -9,6 +9,7 @@ use super::{App, Command, Confirm, Notice, Outcome};
 use crate::action::Action;
 use crate::domain::{MessageState, ReservationRow, ReservationStatus};
 use crate::event::Service;
+use crate::journey::Ask;
 use crate::mail::Report;
 use crate::store::FollowUp;
 
@@ -158,13 +159,11 @@ impl App {
         let Some(t) = self.target() else {
             return self.notice(Notice::error(self.strings.no_selection));
         };
-        if t.status != ReservationStatus::Confirmed {
-            return self.notice(Notice::error(self.strings.not_confirmed));
-        }
         if t.blocked {
             return self.notice(Notice::error(self.strings.blocked(Some(t.errors))));
         }
-        self.commands.push(Command::Resend { id: t.reservation_id, force: false });
+        // The journey (in the store) decides which email and whether to ask first.
+        self.commands.push(Command::Resend { id: t.reservation_id, kind: None, again: false });
         false
     }
 
@@ -192,22 +191,27 @@ impl App {
                 self.go_to(day);
                 Notice::info(s.created(&name, day))
             }
-            Outcome::ResendQueued { recipient } => Notice::info(s.resend_queued(&mask_email(&recipient))),
+            Outcome::ResendQueued { recipient, kind } => {
+                Notice::info(s.journey().resend_queued(kind, &mask_email(&recipient)))
+            }
             Outcome::ResendBlocked { error_count } => Notice::error(s.blocked(Some(error_count))),
-            Outcome::ResendNeedsConfirmation { id, opened, last_opened } => {
-                let last = last_opened
-                    .and_then(chrono::DateTime::from_timestamp_millis)
-                    .map(|t| t.with_timezone(&chrono::Local).format(crate::strings::DATE_TIME).to_string());
-                let question = s.resend_again(opened, last.as_deref());
-                let yes = Box::new(Action::Run(Command::Resend { id, force: true }));
-                self.confirm = Some(Confirm { question, yes });
+            Outcome::ResendAsk { ask, recipient, retry } => {
+                let last = match ask {
+                    Ask::Opened { last_opened, .. } => last_opened.map(|at| self.clock.date_time(at)),
+                    _ => None,
+                };
+                let question = s.journey().ask(&ask, &mask_email(&recipient), last.as_deref());
+                self.confirm = Some(Confirm { question, yes: Box::new(Action::Run(*retry)) });
                 return true;
             }
+            Outcome::PolicyRefused(r) => Notice::error(s.journey().refusal(&r)),
+            Outcome::HeldReleased { count } => Notice::info(s.journey().held_queued(count)),
             Outcome::EmailChanged { reservation_id, email, confirmed } => {
                 if confirmed {
                     // The guest never saw the confirmation sent to the typo: send it again
                     // without asking a second time about earlier opens.
-                    let yes = Box::new(Action::Run(Command::Resend { id: reservation_id, force: true }));
+                    let retry = Command::Resend { id: reservation_id, kind: None, again: true };
+                    let yes = Box::new(Action::Run(retry));
                     self.confirm = Some(Confirm { question: s.resend_to_new(&email), yes });
                 }
                 Notice::info(s.email_changed(&email))
@@ -216,7 +220,7 @@ impl App {
                 self.last_error = Some(LastError::new(name, record, self.language));
                 return true;
             }
-            Outcome::AddressReset { email } => return self.address_reset(&email),
+            Outcome::AddressReset { email, held } => return self.address_reset(&email, held),
             Outcome::Refused(e) => Notice::error(s.transition(e.from, e.to)),
             Outcome::Failed(why) => {
                 self.set_paging(false);

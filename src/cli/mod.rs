@@ -17,7 +17,7 @@ use clap::{Parser, Subcommand};
 
 use crate::config::{Config, Paths};
 use crate::domain::Language;
-use crate::store::Store;
+use crate::store::{Rules, Store};
 
 #[derive(Debug, Parser)]
 #[command(name = "guestmail", version, about = "Reservation emails at a glance: sent, opened, bounced")]
@@ -69,7 +69,13 @@ impl Context {
     pub fn open_store(&self) -> anyhow::Result<Store> {
         Ok(Store::open(&self.paths.db)
             .with_context(|| format!("cannot open the database {}", self.paths.db.display()))?
-            .with_message_domain(self.config.sender_domain()))
+            .with_message_domain(self.config.sender_domain())
+            .with_rules(self.rules()))
+    }
+
+    /// The venue's journey rules and clock, from the config.
+    pub fn rules(&self) -> Rules {
+        Rules { policy: self.config.policy(), clock: self.config.clock() }
     }
 }
 

@@ -76,8 +76,8 @@ pub fn render(s: &Summary) -> String {
     if s.uncertain > 0 {
         let _ = write!(line, ", uncertain {} (interrupted earlier: check and resend)", s.uncertain);
     }
-    if s.reminders_queued > 0 {
-        let _ = write!(line, ", reminders queued {}", s.reminders_queued);
+    if s.withdrawn > 0 {
+        let _ = write!(line, ", withdrawn {} (no longer wanted)", s.withdrawn);
     }
     line
 }

@@ -20,11 +20,11 @@ use super::liveness::{self, WorkerLock};
 use super::transport::{SendError, Transport, TransportError};
 use crate::config::Config;
 use crate::domain::{BounceClass, EmailKind, MessageState};
-use crate::store::{Claimed, Delivery, Store, StoreError, now_ms};
+use crate::store::{Claimed, Delivery, Rules, Store, StoreError, now_ms};
 
 /// How often a running worker looks for newly due messages.
 pub const POLL: Duration = Duration::from_millis(500);
-/// How often it queues due reminders and flags rows of workers that died meanwhile.
+/// How often it flags rows of workers that died meanwhile.
 pub const HOUSEKEEPING: Duration = Duration::from_mins(1);
 
 #[derive(Debug, thiserror::Error)]
@@ -48,7 +48,8 @@ pub struct Summary {
     pub suppressed: u64,
     /// Rows a dead worker left in `sending`, now `uncertain`.
     pub uncertain: u64,
-    pub reminders_queued: u64,
+    /// Due emails the journey withdrew as they were claimed (superseded or about the past).
+    pub withdrawn: u64,
 }
 
 /// What happened to one message, for progress bars and the status line.
@@ -78,7 +79,6 @@ pub struct Worker {
     lock: WorkerLock,
     lock_dir: PathBuf,
     block_after: u32,
-    reminder_hours: u32,
     clock: Box<dyn Fn() -> i64 + Send>,
     inflight: flush::Inflight,
 }
@@ -108,7 +108,8 @@ impl Worker {
 
     /// A worker with a given transport (shared pools, tests, benchmarks).
     pub fn with_transport(config: &Config, db: &Path, transport: Transport) -> Result<Self, WorkerError> {
-        let store = Store::open(db)?.with_message_domain(config.sender_domain());
+        let rules = Rules { policy: config.policy(), clock: config.clock() };
+        let store = Store::open(db)?.with_message_domain(config.sender_domain()).with_rules(rules);
         let lock_dir = liveness::lock_dir(db);
         let lock =
             WorkerLock::acquire(&lock_dir).map_err(|source| WorkerError::Lock { dir: lock_dir.clone(), source })?;
@@ -119,7 +120,6 @@ impl Worker {
             lock,
             lock_dir,
             block_after: config.block_after,
-            reminder_hours: config.reminder_hours,
             clock: Box::new(now_ms),
             inflight: flush::Inflight::default(),
         })
@@ -150,12 +150,6 @@ impl Worker {
         Ok(recovered)
     }
 
-    /// Queues the reminders now due (venue wall-clock time).
-    pub fn queue_reminders(&mut self) -> Result<Vec<i64>, WorkerError> {
-        let now_local = chrono::Local::now().naive_local();
-        Ok(self.store.queue_due_reminders(now_local, self.reminder_hours)?)
-    }
-
     /// One attempt at one claimed message.
     fn attempt(&self, m: &Claimed) -> Delivery {
         let composed = match self.composer.compose(m) {
@@ -183,11 +177,7 @@ impl Worker {
     /// what was sent is recorded and the rows not yet tried go back to the outbox, so an
     /// interrupted `guestmail send` leaves nothing `uncertain`.
     pub fn flush_once_until(&mut self, stop: &AtomicBool, on: &mut dyn FnMut(Event)) -> Result<Summary, WorkerError> {
-        let mut summary = Summary {
-            uncertain: self.recover()?.len() as u64,
-            reminders_queued: self.queue_reminders()?.len() as u64,
-            ..Summary::default()
-        };
+        let mut summary = Summary { uncertain: self.recover()?.len() as u64, ..Summary::default() };
         if let Err(e) = self.flush(stop, true, on, &mut summary) {
             self.settle();
             return Err(e);
@@ -211,7 +201,7 @@ impl Worker {
         while !stop.load(Ordering::Relaxed) {
             if last_housekeeping.is_none_or(|t| t.elapsed() >= HOUSEKEEPING) {
                 last_housekeeping = Some(Instant::now());
-                if let Err(e) = self.recover().and_then(|_| self.queue_reminders()) {
+                if let Err(e) = self.recover() {
                     tracing::warn!("outbox housekeeping failed: {e}");
                 }
             }

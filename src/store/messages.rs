@@ -93,6 +93,17 @@ pub fn new_token() -> String {
 /// Puts one email in the outbox. A blocked address gets the row all the same, as
 /// `suppressed`, so nothing is lost and it can be sent after a reset.
 pub(crate) fn queue(tx: &Transaction<'_>, m: &NewMessage<'_>, domain: &str, now: i64) -> Result<(i64, MessageState)> {
+    queue_due(tx, m, now, domain, now)
+}
+
+/// [`queue`], for an email that falls due at `due` (UTC ms): the worker leaves it until then.
+pub(crate) fn queue_due(
+    tx: &Transaction<'_>,
+    m: &NewMessage<'_>,
+    due: i64,
+    domain: &str,
+    now: i64,
+) -> Result<(i64, MessageState)> {
     addresses::ensure(tx, m.recipient, now)?;
     let blocked = addresses::is_blocked(tx, m.recipient)?;
     let state = if blocked { MessageState::Suppressed } else { MessageState::Queued };
@@ -100,8 +111,8 @@ pub(crate) fn queue(tx: &Transaction<'_>, m: &NewMessage<'_>, domain: &str, now:
     let message_id = format!("<{}@{domain}>", new_token());
     tx.prepare_cached(
         "INSERT INTO messages (reservation_id, guest_id, kind, recipient, subject, message_id, token, state,
-                               next_attempt_at, created_at, resend_of)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10)",
+                               next_attempt_at, due_at, created_at, resend_of)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?11, ?10)",
     )?
     .execute(params![
         m.reservation_id,
@@ -112,8 +123,9 @@ pub(crate) fn queue(tx: &Transaction<'_>, m: &NewMessage<'_>, domain: &str, now:
         message_id,
         token,
         state.as_str(),
-        now,
-        m.resend_of
+        due,
+        m.resend_of,
+        now
     ])?;
     let id = tx.last_insert_rowid();
     let event =

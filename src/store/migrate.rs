@@ -12,7 +12,13 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../assets/migrations/001_initial.sql"),
     // Must stay after 002-004 when those land (they are numbered by the issue that adds them).
     include_str!("../../assets/migrations/002_history_indexes.sql"),
+    include_str!("../../assets/migrations/003_journey.sql"),
 ];
+
+/// A migration that rebuilds a table others point at says so on its first line: it runs with
+/// foreign keys off (they cannot be switched inside a transaction), and the runner checks
+/// every reference before it commits.
+const FOREIGN_KEYS_OFF: &str = "-- guestmail: foreign-keys-off";
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -24,13 +30,38 @@ pub(super) fn run(conn: &mut Connection, path: &Path) -> Result<()> {
     }
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
         let version = index as i64 + 1;
+        let rebuild = sql.starts_with(FOREIGN_KEYS_OFF);
+        if rebuild {
+            conn.pragma_update(None, "foreign_keys", "OFF")?;
+        }
+        let result = apply(conn, sql, version, rebuild);
+        if rebuild {
+            conn.pragma_update(None, "foreign_keys", "ON")?;
+        }
+        result?;
+    }
+    Ok(())
+}
+
+fn apply(conn: &mut Connection, sql: &str, version: i64, rebuild: bool) -> Result<()> {
+    {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         // Another process may have migrated while we waited for the lock.
         let now: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if now >= version {
-            continue;
+            return Ok(());
         }
         tx.execute_batch(sql).map_err(|source| StoreError::Migration { version, source })?;
+        if rebuild {
+            let broken: i64 = tx
+                .query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| r.get(0))
+                .map_err(|source| StoreError::Migration { version, source })?;
+            if broken > 0 {
+                return Err(StoreError::Invalid(format!(
+                    "migration {version} would leave {broken} broken references; nothing was changed"
+                )));
+            }
+        }
         tx.pragma_update(None, "user_version", version)?;
         tx.commit()?;
     }

@@ -19,6 +19,7 @@ mod messages;
 mod migrate;
 mod opens;
 mod outbox;
+mod plans;
 mod resend;
 mod reservations;
 mod rows;
@@ -43,6 +44,7 @@ pub use messages::{MessageRecord, NewMessage, new_token};
 pub use migrate::SCHEMA_VERSION;
 pub use opens::{OpenFacts, OpenHit, OpenRecord, OpenVerdict, RecordedBatch};
 pub use outbox::{BACKOFF_MINUTES, Claim, Claimed, Delivery, GIVE_UP_AFTER_MS, backoff_ms};
+pub use plans::{Applied, QueuedEmail, Rules};
 pub use resend::ResendOutcome;
 pub use reservations::DAY_QUERY;
 
@@ -74,6 +76,9 @@ pub enum StoreError {
     NotFound(String),
     #[error("{0}")]
     Invalid(String),
+    /// The journey's rules refuse the action (see [`crate::journey::Refusal`]).
+    #[error(transparent)]
+    Refused(#[from] crate::journey::Refusal),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -84,6 +89,10 @@ pub struct Store {
     path: PathBuf,
     /// The domain of the Message-IDs this store hands out (the sender's domain).
     message_domain: String,
+    /// The venue's journey rules and clock, applied with every change.
+    rules: Rules,
+    /// A fixed "now" for the journey's decisions (tests and fixtures of a given day).
+    frozen_now: Option<i64>,
 }
 
 impl std::fmt::Debug for Store {
@@ -105,7 +114,13 @@ impl Store {
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.set_prepared_statement_cache_capacity(64);
-        let mut store = Store { conn, path: path.to_owned(), message_domain: DEFAULT_MESSAGE_DOMAIN.to_owned() };
+        let mut store = Store {
+            conn,
+            path: path.to_owned(),
+            message_domain: DEFAULT_MESSAGE_DOMAIN.to_owned(),
+            rules: Rules::default(),
+            frozen_now: None,
+        };
         migrate::run(&mut store.conn, path)?;
         Ok(store)
     }
@@ -115,6 +130,31 @@ impl Store {
     pub fn with_message_domain(mut self, domain: &str) -> Self {
         domain.clone_into(&mut self.message_domain);
         self
+    }
+
+    /// Sets the venue's journey rules and clock (normally from the config).
+    #[must_use]
+    pub fn with_rules(mut self, rules: Rules) -> Self {
+        self.rules = rules;
+        self
+    }
+
+    pub fn rules(&self) -> Rules {
+        self.rules
+    }
+
+    /// Makes the journey's decisions on this connection as of `ms` (UTC) instead of the
+    /// system time, so a test or fixture of a given day sees that day's rules.
+    #[doc(hidden)]
+    #[must_use]
+    pub fn frozen_at(mut self, ms: i64) -> Self {
+        self.frozen_now = Some(ms);
+        self
+    }
+
+    /// Now for the journey: the system time unless frozen.
+    pub(crate) fn now(&self) -> i64 {
+        self.frozen_now.unwrap_or_else(now_ms)
     }
 
     pub fn path(&self) -> &Path {

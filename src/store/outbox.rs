@@ -11,7 +11,7 @@ use chrono::NaiveDateTime;
 use rusqlite::{Transaction, params};
 
 use super::events::{self, NewEvent};
-use super::rows::{parsed, parsed_opt, starts_at_text};
+use super::rows::{parsed, parsed_opt};
 use super::{Result, Store, addresses};
 use crate::domain::{BounceClass, EmailKind, EventKind, Language, MessageState};
 
@@ -57,6 +57,8 @@ pub enum Delivery {
 pub struct Claim {
     pub messages: Vec<Claimed>,
     pub suppressed: Vec<i64>,
+    /// Due messages the journey withdrew instead (superseded, or about the past).
+    pub withdrawn: Vec<(i64, EmailKind, crate::journey::Withdrawal)>,
 }
 
 /// The delay before the next attempt, given the attempts made so far (at least 1).
@@ -108,8 +110,12 @@ pub(crate) fn record(
     block_after: u32,
     now: i64,
 ) -> Result<MessageState> {
+    // A retry gives up 24 h after the email fell due (a reminder queued days ahead must not
+    // fail on its first refusal).
     let (recipient, reservation_id, attempts, created_at): (String, Option<i64>, u32, i64) = tx
-        .prepare_cached("SELECT recipient, reservation_id, attempts, created_at FROM messages WHERE id = ?1")?
+        .prepare_cached(
+            "SELECT recipient, reservation_id, attempts, COALESCE(due_at, created_at) FROM messages WHERE id = ?1",
+        )?
         .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
     let event = NewEvent { message_id: Some(id), reservation_id, actor: worker, ..NewEvent::default() };
     // The row is normally still ours in `sending`; if a start-up elsewhere wrongly flagged it
@@ -205,12 +211,14 @@ pub(crate) fn recover(tx: &Transaction<'_>, alive: &dyn Fn(&str) -> bool, actor:
 impl Store {
     /// Claims the next due message for `worker` (at most one); see [`batch::claim`].
     pub fn claim_next(&mut self, worker: &str, now: i64) -> Result<Claim> {
-        self.write(|tx| batch::claim(tx, worker, now, 1))
+        let rules = self.rules;
+        self.write(|tx| batch::claim(tx, worker, &rules, now, 1))
     }
 
     /// Claims up to `limit` due messages for `worker` in one transaction; see [`batch::claim`].
     pub fn claim_batch(&mut self, worker: &str, now: i64, limit: usize) -> Result<Claim> {
-        self.write(|tx| batch::claim(tx, worker, now, limit))
+        let rules = self.rules;
+        self.write(|tx| batch::claim(tx, worker, &rules, now, limit))
     }
 
     /// Records the outcome of one attempt; see [`record`].
@@ -236,12 +244,13 @@ impl Store {
         now: i64,
         claim: usize,
     ) -> Result<(Vec<MessageState>, Claim)> {
+        let rules = self.rules;
         self.write(|tx| {
             let states = done
                 .iter()
                 .map(|(id, delivery)| record(tx, *id, worker, delivery, block_after, now))
                 .collect::<Result<Vec<_>>>()?;
-            let claimed = if claim > 0 { batch::claim(tx, worker, now, claim)? } else { Claim::default() };
+            let claimed = if claim > 0 { batch::claim(tx, worker, &rules, now, claim)? } else { Claim::default() };
             Ok((states, claimed))
         })
     }
@@ -276,9 +285,4 @@ impl Store {
             .prepare_cached("SELECT MIN(next_attempt_at) FROM messages WHERE state IN ('queued', 'deferred')")?
             .query_row([], |r| r.get(0))?)
     }
-}
-
-/// The start of a reservation as stored, for queries comparing wall-clock times.
-pub(crate) fn wall_clock(at: NaiveDateTime) -> String {
-    starts_at_text(at)
 }

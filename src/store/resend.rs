@@ -1,155 +1,193 @@
-//! What staff do to get an email to a guest again: resend the confirmation, correct the
-//! guest's address; and the reminders the worker queues on its own.
+//! What staff do to get an email to a guest again: resend any email of a reservation,
+//! correct the guest's address, and send what was held while the address was blocked. The
+//! journey decides whether (and whether to ask first); this file reads and writes.
 
-use chrono::NaiveDateTime;
 use rusqlite::{OptionalExtension as _, Transaction, params};
 
 use super::events::{self, NewEvent};
 use super::messages::{self, NewMessage};
-use super::outbox::wall_clock;
-use super::rows::parsed;
-use super::{Result, Store, StoreError, addresses, now_ms};
-use crate::domain::{EmailKind, EventKind, MessageState, ReservationStatus, normalize_email};
+use super::plans::{self, Rules};
+use super::rows::{parsed, starts_at};
+use super::{Result, Store, StoreError, addresses};
+use crate::domain::{EmailKind, EventKind, MessageState, normalize_email};
+use crate::journey::{Ask, Booking, Email, Policy};
 
-/// What `r` (resend the confirmation) did.
+/// What a resend did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ResendOutcome {
-    /// A new confirmation is queued (linked to the one it repeats, if any).
-    Queued(i64),
+    /// A new email is queued (linked to the one it repeats, if any).
+    Queued { id: i64, kind: EmailKind, recipient: String },
     /// The address is blocked: nothing will be sent. The attempt is kept as a `suppressed`
-    /// message (`message`), so it can be sent after a reset.
+    /// message (`message`), offered again after a reset.
     Blocked { error_count: u32, message: i64 },
-    /// The previous confirmation was already opened by the guest: nothing queued; ask staff,
-    /// then call again with `force`.
-    NeedsConfirmation { opened: u32, last_opened: Option<i64> },
+    /// Nothing queued: staff must answer this first, then call again with `again`.
+    Ask { ask: Ask, recipient: String },
 }
 
-struct Latest {
-    id: i64,
-    state: MessageState,
-    recipient: String,
-    human_opens: u32,
-    last_opened_at: Option<i64>,
-}
-
-fn latest_confirmation(tx: &Transaction<'_>, reservation_id: i64) -> Result<Option<Latest>> {
-    Ok(tx
-        .prepare_cached(
-            "SELECT id, state, recipient, human_open_count, last_opened_at FROM messages
-             WHERE reservation_id = ?1 AND kind = 'confirmed' ORDER BY id DESC LIMIT 1",
-        )?
-        .query_row([reservation_id], |r| {
-            Ok(Latest {
-                id: r.get(0)?,
-                state: parsed(r, 1)?,
-                recipient: r.get(2)?,
-                human_opens: r.get(3)?,
-                last_opened_at: r.get(4)?,
-            })
-        })
-        .optional()?)
-}
-
+/// Resends the email of `kind` (default: the request while pending, else the confirmation)
+/// of a reservation; `repeats` names the email staff picked, when they picked one.
+#[allow(clippy::too_many_arguments)]
 fn resend(
     tx: &Transaction<'_>,
     reservation_id: i64,
-    force: bool,
+    kind: Option<EmailKind>,
+    repeats: Option<i64>,
+    again: bool,
     actor: &str,
+    rules: &Rules,
     domain: &str,
     now: i64,
 ) -> Result<ResendOutcome> {
-    let (status, guest_id, email): (ReservationStatus, i64, String) = tx
-        .prepare_cached(
-            "SELECT r.status, g.id, g.email FROM reservations r JOIN guests g ON g.id = r.guest_id WHERE r.id = ?1",
-        )?
-        .query_row([reservation_id], |r| Ok((parsed(r, 0)?, r.get(1)?, r.get(2)?)))
-        .optional()?
-        .ok_or_else(|| StoreError::NotFound(format!("reservation {reservation_id}")))?;
-    if status != ReservationStatus::Confirmed {
-        return Err(StoreError::Invalid(format!(
-            "the reservation is {status}: only a confirmed one has a confirmation"
-        )));
+    let facts = plans::facts(tx, reservation_id)?;
+    if facts.forgotten {
+        return Err(StoreError::Invalid("the guest's personal data was erased: nothing can be sent".into()));
     }
-    let previous = latest_confirmation(tx, reservation_id)?;
-    addresses::ensure(tx, &email, now)?;
-    if addresses::is_blocked(tx, &email)? {
-        let error_count = addresses::fetch(tx, &email)?.map_or(0, |a| a.error_count);
-        // Pressing `r` again on a blocked address does not pile up suppressed copies.
-        if let Some(p) = previous.as_ref().filter(|p| p.state == MessageState::Suppressed && p.recipient == email) {
-            return Ok(ResendOutcome::Blocked { error_count, message: p.id });
-        }
-    } else if let Some(p) = previous.as_ref().filter(|p| p.human_opens > 0 && !force) {
-        return Ok(ResendOutcome::NeedsConfirmation { opened: p.human_opens, last_opened: p.last_opened_at });
+    let kind = kind.unwrap_or(Policy::default_resend(facts.booking.status));
+    let latest = plans::latest(tx, reservation_id, kind)?;
+    addresses::ensure(tx, &facts.email, now)?;
+    let blocked = addresses::is_blocked(tx, &facts.email)?;
+    let ask = rules.policy.resend(kind, facts.booking, latest.as_ref(), blocked, rules.local(now), now, again)?;
+    if let Some(ask) = ask {
+        return Ok(ResendOutcome::Ask { ask, recipient: facts.email });
     }
     let m = NewMessage {
         reservation_id: Some(reservation_id),
-        guest_id,
-        kind: EmailKind::Confirmed,
-        recipient: &email,
+        guest_id: facts.guest_id,
+        kind,
+        recipient: &facts.email,
         subject: "",
-        resend_of: previous.as_ref().map(|p| p.id),
+        resend_of: repeats.or(latest.map(|l| l.id)),
         actor,
     };
     match messages::queue(tx, &m, domain, now)? {
         (id, MessageState::Suppressed) => {
-            let error_count = addresses::fetch(tx, &email)?.map_or(0, |a| a.error_count);
+            let error_count = addresses::fetch(tx, &facts.email)?.map_or(0, |a| a.error_count);
             Ok(ResendOutcome::Blocked { error_count, message: id })
         }
-        (id, _) => Ok(ResendOutcome::Queued(id)),
+        (id, _) => Ok(ResendOutcome::Queued { id, kind, recipient: facts.email }),
     }
 }
 
-/// Queues the reminder of every confirmed reservation starting within `hours` from `now_local`
-/// that has none yet. Safe to run from several workers: the check and the insert share one
-/// transaction.
-fn queue_reminders(
-    tx: &Transaction<'_>,
-    now_local: NaiveDateTime,
-    hours: u32,
-    domain: &str,
-    now: i64,
-) -> Result<Vec<i64>> {
-    let until = now_local + chrono::Duration::hours(i64::from(hours));
-    let due: Vec<(i64, i64, String)> = {
+/// The emails held (suppressed) for `email` while it was blocked that are still worth
+/// sending, by the journey's rules: of several held copies of one email, the latest.
+fn held(tx: &Transaction<'_>, email: &str, rules: &Rules, now: i64) -> Result<Vec<i64>> {
+    let rows: Vec<(Option<i64>, Email, Option<Booking>)> = {
         let mut stmt = tx.prepare_cached(
-            "SELECT r.id, g.id, g.email FROM reservations r JOIN guests g ON g.id = r.guest_id
-             WHERE r.starts_at > ?1 AND r.starts_at <= ?2 AND r.status = 'confirmed' AND g.forgotten = 0
-               AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.reservation_id = r.id AND m.kind = 'reminder')
-             ORDER BY r.starts_at, r.id",
+            "SELECT m.id, m.kind, m.state, m.created_at, m.sent_at, m.human_open_count, m.last_opened_at,
+                    m.reservation_id, r.status, r.starts_at
+             FROM messages m LEFT JOIN reservations r ON r.id = m.reservation_id
+             WHERE m.recipient = ?1 AND m.state = 'suppressed' ORDER BY m.id DESC",
         )?;
-        stmt.query_map(params![wall_clock(now_local), wall_clock(until)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-            .collect::<Result<_, _>>()?
+        stmt.query_map([email], |r| {
+            let email = Email {
+                id: r.get(0)?,
+                kind: parsed(r, 1)?,
+                state: parsed(r, 2)?,
+                created_at: r.get(3)?,
+                sent_at: r.get(4)?,
+                human_opens: r.get(5)?,
+                last_opened_at: r.get(6)?,
+            };
+            let status: Option<String> = r.get(8)?;
+            let booking = match status {
+                Some(_) => Some(Booking { status: parsed(r, 8)?, starts_at: starts_at(r, 9)? }),
+                None => None,
+            };
+            Ok((r.get(7)?, email, booking))
+        })?
+        .collect::<Result<_, _>>()?
     };
-    let mut ids = Vec::with_capacity(due.len());
-    for (reservation_id, guest_id, email) in due {
-        let m = NewMessage {
-            reservation_id: Some(reservation_id),
-            guest_id,
-            kind: EmailKind::Reminder,
-            recipient: &email,
-            subject: "",
-            resend_of: None,
-            actor: "reminder",
-        };
-        ids.push(messages::queue(tx, &m, domain, now)?.0);
-    }
-    Ok(ids)
+    let mut seen = std::collections::HashSet::new();
+    let latest: Vec<(&Email, Option<Booking>)> = rows
+        .iter()
+        .filter(|(reservation, e, _)| reservation.is_none() || seen.insert((*reservation, e.kind)))
+        .map(|(_, e, b)| (e, *b))
+        .collect();
+    let mut offered = rules.policy.held_to_offer(latest, rules.local(now));
+    offered.sort_unstable();
+    Ok(offered)
 }
 
 impl Store {
-    /// `r`: queues the confirmation of a confirmed reservation again, to the guest's current
-    /// address. See [`ResendOutcome`] for when it does not.
+    /// `r`: queues the email of `kind` of a reservation again (default: the request while
+    /// pending, else the confirmation), to the guest's current address, if the journey
+    /// agrees. `again` is the yes to its question, if it asked one. In one transaction, so
+    /// two host stands pressing `r` together make one email.
+    pub fn resend(
+        &mut self,
+        reservation_id: i64,
+        kind: Option<EmailKind>,
+        again: bool,
+        actor: &str,
+    ) -> Result<ResendOutcome> {
+        let (domain, rules, now) = (self.message_domain.clone(), self.rules, self.now());
+        self.write(|tx| resend(tx, reservation_id, kind, None, again, actor, &rules, &domain, now))
+    }
+
+    /// `r` in a guest's history: sends the selected email again, whatever its kind.
+    pub fn resend_message(&mut self, message_id: i64, again: bool, actor: &str) -> Result<ResendOutcome> {
+        let (domain, rules, now) = (self.message_domain.clone(), self.rules, self.now());
+        self.write(|tx| {
+            let (reservation_id, kind): (Option<i64>, EmailKind) = tx
+                .prepare_cached("SELECT reservation_id, kind FROM messages WHERE id = ?1")?
+                .query_row([message_id], |r| Ok((r.get(0)?, parsed(r, 1)?)))
+                .optional()?
+                .ok_or_else(|| StoreError::NotFound(format!("message {message_id}")))?;
+            let reservation_id =
+                reservation_id.ok_or_else(|| StoreError::Invalid("this email is not about a reservation".into()))?;
+            resend(tx, reservation_id, Some(kind), Some(message_id), again, actor, &rules, &domain, now)
+        })
+    }
+
+    /// `r` on the list, as before: the confirmation; `force` answers any question.
     pub fn resend_confirmation(&mut self, reservation_id: i64, force: bool, actor: &str) -> Result<ResendOutcome> {
-        let domain = self.message_domain.clone();
-        self.write(|tx| resend(tx, reservation_id, force, actor, &domain, now_ms()))
+        self.resend(reservation_id, Some(EmailKind::Confirmed), force, actor)
+    }
+
+    /// The emails held while `email` was blocked that are still worth sending (offered
+    /// after a counter reset).
+    pub fn held_emails(&mut self, email: &str) -> Result<Vec<i64>> {
+        let (rules, now) = (self.rules, self.now());
+        self.write(|tx| held(tx, email, &rules, now))
+    }
+
+    /// Staff said yes to "send the held emails now": each one still worth sending goes back
+    /// to the outbox (unless the address is blocked again). Returns the ids queued.
+    pub fn release_held(&mut self, email: &str, actor: &str) -> Result<Vec<i64>> {
+        let (rules, now) = (self.rules, self.now());
+        self.write(|tx| {
+            if addresses::is_blocked(tx, email)? {
+                return Ok(Vec::new());
+            }
+            let ids = held(tx, email, &rules, now)?;
+            for id in &ids {
+                tx.prepare_cached(
+                    "UPDATE messages SET state = 'queued', next_attempt_at = ?2, due_at = ?2, claimed_by = NULL
+                     WHERE id = ?1 AND state = 'suppressed'",
+                )?
+                .execute(params![id, now])?;
+                let reservation_id: Option<i64> = tx
+                    .prepare_cached("SELECT reservation_id FROM messages WHERE id = ?1")?
+                    .query_row([id], |r| r.get(0))?;
+                let event = NewEvent {
+                    message_id: Some(*id),
+                    reservation_id,
+                    detail: "held while the address was blocked; sent after the counter reset",
+                    actor,
+                    ..NewEvent::default()
+                };
+                events::append(tx, EventKind::Queued, now, &event)?;
+            }
+            Ok(ids)
+        })
     }
 
     /// `e`: corrects a guest's email address (validated and normalised), logging the change.
     /// Returns the address as stored, so the caller can offer to resend the confirmation.
     pub fn change_guest_email(&mut self, guest_id: i64, new: &str, actor: &str) -> Result<String> {
         let email = normalize_email(new)?;
+        let now = self.now();
         self.write(|tx| {
-            let now = now_ms();
             let old: String = tx
                 .prepare_cached("SELECT email FROM guests WHERE id = ?1")?
                 .query_row([guest_id], |r| r.get(0))
@@ -162,12 +200,5 @@ impl Store {
             events::append(tx, EventKind::AddressChanged, now, &event)?;
             Ok(email.clone())
         })
-    }
-
-    /// Queues the reminders now due; see [`queue_reminders`]. `now_local` is the venue's
-    /// wall-clock time (reservations are stored in it).
-    pub fn queue_due_reminders(&mut self, now_local: NaiveDateTime, hours: u32) -> Result<Vec<i64>> {
-        let domain = self.message_domain.clone();
-        self.write(|tx| queue_reminders(tx, now_local, hours, &domain, now_ms()))
     }
 }

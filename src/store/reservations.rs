@@ -4,13 +4,14 @@ use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{OptionalExtension as _, Transaction, params};
 
 use super::events::{self, NewEvent};
-use super::messages::{self, NewMessage};
+use super::plans::{self, Applied, Rules};
 use super::rows::{parsed, parsed_opt, starts_at, starts_at_text};
-use super::{Result, Store, StoreError, addresses, now_ms};
+use super::{Result, Store, StoreError, addresses};
 use crate::domain::{
-    AddressHealth, EventKind, Guest, MessageState, MessageSummary, NewReservation, ReservationRow, ReservationStatus,
-    day_bounds, normalize_email,
+    AddressHealth, EmailKind, EventKind, Guest, MessageState, MessageSummary, NewReservation, ReservationRow,
+    ReservationStatus, day_bounds, normalize_email,
 };
+use crate::journey::{Change, Refusal};
 
 /// The day list: each reservation of a time range with its guest, the guest's address health
 /// and, for each marked kind, the latest message of that kind (one index seek each).
@@ -81,15 +82,21 @@ pub(crate) fn upsert_guest(tx: &Transaction<'_>, r: &NewReservation, email: &str
     Ok(tx.last_insert_rowid())
 }
 
-/// Inserts a reservation and, when `send` is set, queues the email of its status.
-pub(crate) fn create(tx: &Transaction<'_>, r: &NewReservation, send: bool, domain: &str, now: i64) -> Result<i64> {
+/// Inserts a reservation if the journey accepts it and, when `send` is set, queues the
+/// emails the journey gives it (the request, or the confirmation and its reminder).
+pub(crate) fn create(
+    tx: &Transaction<'_>,
+    r: &NewReservation,
+    send: bool,
+    rules: &Rules,
+    domain: &str,
+    now: i64,
+) -> Result<Applied> {
     if r.name.trim().is_empty() {
         return Err(StoreError::Invalid("the guest's name is empty".into()));
     }
-    if r.party_size == 0 {
-        return Err(StoreError::Invalid("the party size must be at least 1".into()));
-    }
     let email = normalize_email(&r.email)?;
+    let plan = rules.policy.create(r.status, r.starts_at, r.party_size, rules.local(now))?;
     let guest_id = upsert_guest(tx, r, &email, now)?;
     tx.prepare_cached(
         "INSERT INTO reservations (guest_id, starts_at, party_size, status, notes, created_at, updated_at)
@@ -97,26 +104,31 @@ pub(crate) fn create(tx: &Transaction<'_>, r: &NewReservation, send: bool, domai
     )?
     .execute(params![guest_id, starts_at_text(r.starts_at), r.party_size, r.status.as_str(), r.notes, now])?;
     let id = tx.last_insert_rowid();
-    if send && let Some(kind) = r.status.email_on_entry() {
-        let m = NewMessage {
-            reservation_id: Some(id),
-            guest_id,
-            kind,
-            recipient: &email,
-            subject: "",
-            resend_of: None,
-            actor: "staff",
-        };
-        messages::queue(tx, &m, domain, now)?;
+    if send {
+        return plans::apply(tx, id, &plan, rules, domain, now, "staff");
     }
-    Ok(id)
+    Ok(Applied { id, status: r.status, queued: Vec::new(), withdrawn: Vec::new(), in_flight: Vec::new() })
+}
+
+/// A refusal of a status change the statuses themselves forbid keeps its own error, so the
+/// screen names both statuses.
+fn refused(r: Refusal) -> StoreError {
+    match r {
+        Refusal::Transition(t) => StoreError::Transition(t),
+        other => StoreError::Refused(other),
+    }
 }
 
 impl Store {
-    /// Creates one reservation (and its guest), queueing the email its status sends.
+    /// Creates one reservation (and its guest), queueing the emails the journey gives it.
     pub fn create_reservation(&mut self, r: &NewReservation) -> Result<i64> {
-        let domain = self.message_domain.clone();
-        self.write(|tx| create(tx, r, true, &domain, now_ms()))
+        self.add_reservation(r).map(|a| a.id)
+    }
+
+    /// [`Store::create_reservation`], saying what it queued.
+    pub fn add_reservation(&mut self, r: &NewReservation) -> Result<Applied> {
+        let (domain, rules, now) = (self.message_domain.clone(), self.rules, self.now());
+        self.write(|tx| create(tx, r, true, &rules, &domain, now))
     }
 
     /// Creates many reservations in one transaction: all or none. `send` says which of them
@@ -127,13 +139,12 @@ impl Store {
         rs: &[NewReservation],
         send: impl Fn(&NewReservation) -> bool,
     ) -> Result<Vec<i64>, (usize, StoreError)> {
-        let domain = self.message_domain.clone();
+        let (domain, rules, now) = (self.message_domain.clone(), self.rules, self.now());
         let tx =
             self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(|e| (0, e.into()))?;
-        let now = now_ms();
         let mut ids = Vec::with_capacity(rs.len());
         for (i, r) in rs.iter().enumerate() {
-            ids.push(create(&tx, r, send(r), &domain, now).map_err(|e| (i, e))?);
+            ids.push(create(&tx, r, send(r), &rules, &domain, now).map_err(|e| (i, e))?.id);
         }
         tx.commit().map_err(|e| (rs.len(), e.into()))?;
         Ok(ids)
@@ -161,42 +172,35 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound(format!("reservation {id}")))
     }
 
-    /// Moves a reservation to a new status if the rules allow it, logging the change and
-    /// queueing the email that status sends, all in one transaction. Returns the queued
-    /// message's id.
-    pub fn set_status(&mut self, id: i64, to: ReservationStatus, actor: &str) -> Result<Option<i64>> {
-        let domain = self.message_domain.clone();
+    /// Moves a reservation to a new status if the journey allows it, logging the change,
+    /// withdrawing the emails it makes pointless and queueing the ones it calls for, all in
+    /// one transaction. Whatever a worker does meanwhile, an email is either claimed before
+    /// this commits (then it is reported in flight) or withdrawn.
+    pub fn change_status(&mut self, id: i64, to: ReservationStatus, change: Change, actor: &str) -> Result<Applied> {
+        let (domain, rules, now) = (self.message_domain.clone(), self.rules, self.now());
         self.write(|tx| {
-            let now = now_ms();
-            let (from, guest_id, email): (ReservationStatus, i64, String) = tx
-                .prepare_cached(
-                    "SELECT r.status, g.id, g.email FROM reservations r JOIN guests g ON g.id = r.guest_id WHERE r.id = ?1",
-                )?
-                .query_row([id], |r| Ok((parsed(r, 0)?, r.get(1)?, r.get(2)?)))
-                .optional()?
-                .ok_or_else(|| StoreError::NotFound(format!("reservation {id}")))?;
-            from.transition(to)?;
+            let facts = plans::facts(tx, id)?;
+            let emails = plans::emails(tx, id)?;
+            let plan =
+                rules.policy.transition(facts.booking, to, &emails, rules.local(now), change).map_err(refused)?;
             tx.prepare_cached("UPDATE reservations SET status = ?2, updated_at = ?3 WHERE id = ?1")?
                 .execute(params![id, to.as_str(), now])?;
-            let detail = format!("{from} -> {to}");
+            let detail = format!("{} -> {to}", facts.booking.status);
             events::append(
                 tx,
                 EventKind::StatusChanged,
                 now,
                 &NewEvent { reservation_id: Some(id), detail: &detail, actor, ..NewEvent::default() },
             )?;
-            let Some(kind) = to.email_on_entry() else { return Ok(None) };
-            let m = NewMessage {
-                reservation_id: Some(id),
-                guest_id,
-                kind,
-                recipient: &email,
-                subject: "",
-                resend_of: None,
-                actor,
-            };
-            Ok(Some(messages::queue(tx, &m, &domain, now)?.0))
+            plans::apply(tx, id, &plan, &rules, &domain, now, actor)
         })
+    }
+
+    /// [`Store::change_status`] without `--force`, returning the email of the new status it
+    /// queued, if any.
+    pub fn set_status(&mut self, id: i64, to: ReservationStatus, actor: &str) -> Result<Option<i64>> {
+        let applied = self.change_status(id, to, Change::default(), actor)?;
+        Ok(applied.queued.iter().find(|q| q.kind != EmailKind::Reminder).map(|q| q.id))
     }
 
     /// How many reservations there are in all (for the demo and the benchmarks).

@@ -100,6 +100,7 @@ pub struct Strings {
 mod en;
 mod fr;
 pub mod history;
+pub mod journey;
 
 pub use en::EN;
 pub use fr::FR;
@@ -115,6 +116,11 @@ impl Strings {
     }
 
     /// The texts of the history panes in the same language.
+    /// The journey's texts (refusals, questions, held emails, withdrawals) in this language.
+    pub fn journey(&self) -> journey::JourneyText {
+        journey::JourneyText(self.language)
+    }
+
     pub fn history(&self) -> &'static HistoryStrings {
         HistoryStrings::of(self.language)
     }

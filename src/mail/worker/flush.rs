@@ -83,6 +83,10 @@ impl Worker {
             on(Event::Done(Report { message: m.id, kind: m.kind, recipient: m.recipient, state, detail: detail(&d) }));
         }
         self.inflight.claimed.extend(claim.messages);
+        for (id, kind, why) in claim.withdrawn {
+            summary.withdrawn += 1;
+            tracing::info!(message = id, %kind, reason = why.as_str(), "withdrawn as it fell due");
+        }
         for id in claim.suppressed {
             summary.suppressed += 1;
             let m = self.store.message(id)?;

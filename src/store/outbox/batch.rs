@@ -11,41 +11,75 @@
 use rusqlite::{Transaction, params};
 
 use super::{Claim, details};
-use crate::domain::EventKind;
+use crate::domain::{EmailKind, EventKind, MessageState};
+use crate::journey::Booking;
 use crate::store::events::{self, NewEvent};
+use crate::store::plans::{self, Rules};
+use crate::store::rows::{parsed, parsed_opt, starts_at};
 use crate::store::{Result, addresses};
 
 /// Claims up to `limit` due messages (oldest due first) for `worker`, in the caller's
-/// transaction. A due message to a blocked address is moved to `suppressed` (with its event)
-/// instead and does not count towards `limit`. The caller's IMMEDIATE transaction holds
-/// SQLite's single writer lock from the first read, so selecting and then updating is
-/// atomic: two workers (threads or processes) never move the same row to `sending`.
-pub(crate) fn claim(tx: &Transaction<'_>, worker: &str, now: i64, limit: usize) -> Result<Claim> {
+/// transaction. Each due message is first put to the journey ([`Policy::still_due`]): one
+/// that no longer fits its reservation (cancelled, confirmed by another email, about the
+/// past, a reminder after a failed confirmation) is withdrawn; one to a blocked address is
+/// moved to `suppressed` (with its event). Neither counts towards `limit`. The caller's
+/// IMMEDIATE transaction holds SQLite's single writer lock from the first read, so
+/// selecting and then updating is atomic: two workers (threads or processes) never move the
+/// same row to `sending`, and a host stand's change either commits before the claim (the
+/// email is withdrawn) or after it (the email was already in flight).
+pub(crate) fn claim(tx: &Transaction<'_>, worker: &str, rules: &Rules, now: i64, limit: usize) -> Result<Claim> {
     let mut out = Claim::default();
     let mut claimed = Vec::with_capacity(limit);
+    let local = rules.local(now);
     while claimed.len() < limit {
         let want = limit - claimed.len();
-        let rows: Vec<(i64, String, Option<i64>)> = tx
+        let rows: Vec<Due> = tx
             .prepare_cached(
-                "SELECT id, recipient, reservation_id FROM messages
-                 WHERE state IN ('queued', 'deferred') AND next_attempt_at <= ?1
-                 ORDER BY next_attempt_at, id LIMIT ?2",
+                "SELECT m.id, m.recipient, m.reservation_id, m.kind, r.status, r.starts_at,
+                        CASE WHEN m.kind = 'reminder' THEN
+                          (SELECT c.state FROM messages c WHERE c.reservation_id = m.reservation_id AND c.kind = 'confirmed'
+                           ORDER BY c.id DESC LIMIT 1) END
+                 FROM messages m LEFT JOIN reservations r ON r.id = m.reservation_id
+                 WHERE m.state IN ('queued', 'deferred') AND m.next_attempt_at <= ?1
+                 ORDER BY m.next_attempt_at, m.id LIMIT ?2",
             )?
-            .query_map(params![now, want as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .query_map(params![now, want as i64], |r| {
+                let status: Option<String> = r.get(4)?;
+                let booking = match status {
+                    Some(_) => Some(Booking { status: parsed(r, 4)?, starts_at: starts_at(r, 5)? }),
+                    None => None,
+                };
+                Ok(Due {
+                    id: r.get(0)?,
+                    recipient: r.get(1)?,
+                    reservation_id: r.get(2)?,
+                    kind: parsed(r, 3)?,
+                    booking,
+                    confirmation: parsed_opt(r, 6)?,
+                })
+            })?
             .collect::<Result<_, _>>()?;
         let full = rows.len() == want;
-        for (id, recipient, reservation_id) in rows {
-            if addresses::is_blocked(tx, &recipient)? {
-                suppress(tx, id, &recipient, reservation_id, worker, now)?;
-                out.suppressed.push(id);
+        for due in rows {
+            let blocked = addresses::is_blocked(tx, &due.recipient)?;
+            if let Some(booking) = due.booking
+                && let Err(why) = rules.policy.still_due(due.kind, booking, due.confirmation, blocked, local)
+            {
+                plans::withdraw(tx, due.id, due.reservation_id, why, worker, now)?;
+                out.withdrawn.push((due.id, due.kind, why));
+                continue;
+            }
+            if blocked {
+                suppress(tx, due.id, &due.recipient, due.reservation_id, worker, now)?;
+                out.suppressed.push(due.id);
                 continue;
             }
             tx.prepare_cached(
                 "UPDATE messages SET state = 'sending', claimed_by = ?2, attempts = attempts + 1, last_attempt_at = ?3
                  WHERE id = ?1",
             )?
-            .execute(params![id, worker, now])?;
-            claimed.push(id);
+            .execute(params![due.id, worker, now])?;
+            claimed.push(due.id);
         }
         if !full {
             break;
@@ -53,6 +87,16 @@ pub(crate) fn claim(tx: &Transaction<'_>, worker: &str, now: i64, limit: usize) 
     }
     out.messages = details(tx, &claimed)?;
     Ok(out)
+}
+
+/// A due row, with what the journey needs to say whether it still goes out.
+struct Due {
+    id: i64,
+    recipient: String,
+    reservation_id: Option<i64>,
+    kind: EmailKind,
+    booking: Option<Booking>,
+    confirmation: Option<MessageState>,
 }
 
 fn suppress(
