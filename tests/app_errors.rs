@@ -15,13 +15,13 @@ use guestmail::keymap::Keymap;
 use guestmail::store::AddressRecord;
 
 fn day() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+    NaiveDate::from_ymd_opt(2037, 11, 23).unwrap()
 }
 
 fn row(id: i64, name: &str, errors: u32, blocked: bool) -> ReservationRow {
     ReservationRow {
         id,
-        starts_at: NaiveDateTime::parse_from_str("2026-11-23 19:00", "%Y-%m-%d %H:%M").unwrap(),
+        starts_at: NaiveDateTime::parse_from_str("2037-11-23 19:00", "%Y-%m-%d %H:%M").unwrap(),
         party_size: 2,
         status: ReservationStatus::Confirmed,
         notes: String::new(),

@@ -13,11 +13,11 @@ use guestmail::event::Event;
 use guestmail::keymap::Keymap;
 
 fn day() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+    NaiveDate::from_ymd_opt(2037, 11, 23).unwrap()
 }
 
 fn row(id: i64, name: &str, phone: &str) -> ReservationRow {
-    let starts_at = NaiveDateTime::parse_from_str(&format!("2026-11-23 12:{:02}", id % 60), "%Y-%m-%d %H:%M").unwrap();
+    let starts_at = NaiveDateTime::parse_from_str(&format!("2037-11-23 12:{:02}", id % 60), "%Y-%m-%d %H:%M").unwrap();
     ReservationRow {
         id,
         starts_at,

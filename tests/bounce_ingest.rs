@@ -38,7 +38,7 @@ fn fixture() -> Fixture {
             email: GUEST.into(),
             phone: String::new(),
             language: Language::En,
-            starts_at: NaiveDate::from_ymd_opt(2026, 5, 1).and_then(|d| d.and_hms_opt(19, 30, 0)).expect("date"),
+            starts_at: NaiveDate::from_ymd_opt(2037, 5, 1).and_then(|d| d.and_hms_opt(19, 30, 0)).expect("date"),
             party_size: 2,
             status: ReservationStatus::Pending,
             notes: String::new(),

@@ -26,7 +26,7 @@ const BEFORE_HOLD: usize = 10;
 
 fn queue(store: &mut Store, n: usize) -> i64 {
     for i in 0..n {
-        let b = booking("B", &format!("b{i}@example.org"), Language::En, "2026-11-28 19:30", 2);
+        let b = booking("B", &format!("b{i}@example.org"), Language::En, "2037-11-28 19:30", 2);
         store.create_reservation(&b).expect("create");
     }
     n as i64

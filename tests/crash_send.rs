@@ -41,7 +41,7 @@ fn sigkill_during_send_loses_nothing_and_duplicates_nothing_silently() {
     for _ in 0..rounds {
         // Keep work in the outbox so each kill lands mid-flush (a flush now takes 64 at a time).
         for _ in 0..150 {
-            let b = booking("K", &format!("k{next}@example.org"), Language::En, "2026-11-28 19:30", 2);
+            let b = booking("K", &format!("k{next}@example.org"), Language::En, "2037-11-28 19:30", 2);
             store.create_reservation(&b).expect("create");
             next += 1;
         }

@@ -27,13 +27,13 @@ fn confirm_a_guest_by_phone_from_the_follow_up_list() {
     let home = dir.path().join("home");
     let (db_arg, home) = (db.to_str().unwrap(), home.to_str().unwrap());
     let env = [("HOME", home), ("XDG_CONFIG_HOME", home), ("XDG_DATA_HOME", home)];
-    let mut pty = Pty::spawn(BIN, &["--db", db_arg, "--date", "2026-11-23"], &env, 110, 30);
+    let mut pty = Pty::spawn(BIN, &["--db", db_arg, "--date", "2037-11-23"], &env, 110, 30);
     pty.wait_for_text("8 reservations", WAIT);
     // The header tells how delivery went over 30 days (the fixture's bounce puts it below 98%).
     pty.wait_for_text("⚠ delivery ", WAIT);
 
     pty.send_keys("F");
-    let s = pty.wait_for_text("Follow-up · Monday 23 November 2026", WAIT);
+    let s = pty.wait_for_text("Follow-up · Monday 23 November 2037", WAIT);
     let amelie = pane_rows_with(&s, "Amélie Martin");
     assert_eq!(amelie.len(), 1, "{s}");
     assert!(amelie[0].contains("12:00") && amelie[0].contains("Not opened yet"), "{s}");

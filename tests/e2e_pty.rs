@@ -24,7 +24,7 @@ fn spawn(dir: &Path, extra_env: &[(&str, &str)], cols: u16, rows: u16) -> Pty {
     let (db, home) = (db.to_str().unwrap(), home.to_str().unwrap());
     let mut env = vec![("HOME", home), ("XDG_CONFIG_HOME", home), ("XDG_DATA_HOME", home)];
     env.extend_from_slice(extra_env);
-    Pty::spawn(BIN, &["--db", db, "--date", "2026-11-23"], &env, cols, rows)
+    Pty::spawn(BIN, &["--db", db, "--date", "2037-11-23"], &env, cols, rows)
 }
 
 /// The screen line that contains `needle`.
@@ -39,7 +39,7 @@ fn keys_move_change_day_filter_show_help_and_quit_cleanly() {
     let mut pty = spawn(dir.path(), &[], 100, 30);
 
     let s = pty.wait_for_text("8 reservations · 25 covers", WAIT);
-    assert!(s.contains("Le Petit Bistro · Monday 23 November 2026"), "{s}");
+    assert!(s.contains("Le Petit Bistro · Monday 23 November 2037"), "{s}");
     assert!(line_with(&s, "Amélie Martin").starts_with("▸ 12:00"), "{s}");
     pty.with_screen(|screen| assert!(screen.alternate_screen(), "the app uses the alternate screen"));
 
@@ -51,7 +51,7 @@ fn keys_move_change_day_filter_show_help_and_quit_cleanly() {
 
     pty.send_keys(RIGHT);
     let s = pty.wait_for_text("Ines Next", WAIT);
-    assert!(s.contains("Tuesday 24 November 2026"), "{s}");
+    assert!(s.contains("Tuesday 24 November 2037"), "{s}");
     assert!(!s.contains("Amélie Martin"), "the other day's rows are gone:\n{s}");
     assert!(s.contains("2 reservations · 6 covers"), "{s}");
     pty.send_keys(LEFT);
@@ -103,7 +103,7 @@ fn another_process_writing_shows_up_without_a_key() {
             email: "zoe@example.org".into(),
             phone: String::new(),
             language: Language::Fr,
-            starts_at: chrono::NaiveDateTime::parse_from_str("2026-11-23 22:00", "%Y-%m-%d %H:%M").unwrap(),
+            starts_at: chrono::NaiveDateTime::parse_from_str("2037-11-23 22:00", "%Y-%m-%d %H:%M").unwrap(),
             party_size: 3,
             status: ReservationStatus::Pending,
             notes: String::new(),
@@ -126,13 +126,13 @@ fn no_color_draws_without_colour_and_french_follows_lang() {
     let db = dir.path().join("g.db");
     let mut pty = Pty::spawn(
         BIN,
-        &["--db", db.to_str().unwrap(), "--date", "2026-11-23", "--lang", "fr"],
+        &["--db", db.to_str().unwrap(), "--date", "2037-11-23", "--lang", "fr"],
         &[("NO_COLOR", "1"), ("HOME", dir.path().to_str().unwrap())],
         100,
         30,
     );
     let s = pty.wait_for_text("8 réservations · 25 couverts", WAIT);
-    assert!(s.contains("lundi 23 novembre 2026"), "{s}");
+    assert!(s.contains("lundi 23 novembre 2037"), "{s}");
     assert!(line_with(&s, "Amélie Martin").contains('✓'), "opened has its own shape without colour:\n{s}");
     pty.with_screen(|screen| {
         let (rows, cols) = screen.size();

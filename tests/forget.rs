@@ -46,7 +46,7 @@ fn book(store: &mut Store, name: &str, email: &str, phone: &str, when: &str, not
 /// complaint and a counter reset. Bob: one reservation, opened.
 fn fixture(db: &Path) {
     let mut store = Store::open(db).unwrap();
-    let first = book(&mut store, "Anna Peeters", OLD, "+32 475 98 76 54", "2026-11-20 19:00", "nut allergy");
+    let first = book(&mut store, "Anna Peeters", OLD, "+32 475 98 76 54", "2037-11-20 19:00", "nut allergy");
     let first_msg = store.latest_message(first, EmailKind::Confirmed).unwrap().unwrap();
     store.fixture_mark_sent(first_msg.id, now_ms() - 60_000).unwrap();
     let bounce = NewBounce {
@@ -61,7 +61,7 @@ fn fixture(db: &Path) {
     store.record_bounce(Some("maildir-key-1"), "test", &links, &[bounce], 12).unwrap();
     let guest = store.reservation(first).unwrap().guest.id;
     store.change_guest_email(guest, NEW, "staff").unwrap();
-    let second = book(&mut store, "Anna Peeters", NEW, "", "2026-11-23 20:00", "");
+    let second = book(&mut store, "Anna Peeters", NEW, "", "2037-11-23 20:00", "");
     let msg = store.latest_message(second, EmailKind::Confirmed).unwrap().unwrap();
     store.fixture_mark_sent(msg.id, now_ms() - 60_000).unwrap();
     let verdict = |_: &guestmail::store::OpenFacts<'_>| OpenVerdict { machine: false, reason: Cow::Borrowed("person") };
@@ -81,7 +81,7 @@ fn fixture(db: &Path) {
     store.reset_address(NEW, "staff").unwrap();
     store.resend_confirmation(second, true, "staff").unwrap();
 
-    let bob = book(&mut store, "Bob Martin", "bob@example.org", "+32 470 11 22 33", "2026-11-23 20:30", "window");
+    let bob = book(&mut store, "Bob Martin", "bob@example.org", "+32 470 11 22 33", "2037-11-23 20:30", "window");
     let bob_msg = store.latest_message(bob, EmailKind::Confirmed).unwrap().unwrap();
     store.fixture_mark_sent(bob_msg.id, now_ms()).unwrap();
     let hit =

@@ -19,7 +19,7 @@ fn fixture(crowd: usize) -> (tempfile::TempDir, Store) {
     let states = [MessageState::Sent, MessageState::Bounced, MessageState::Deferred, MessageState::Suppressed];
     store
         .demo_bulk(|w| {
-            let when = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap().and_hms_opt(20, 0, 0).unwrap();
+            let when = NaiveDate::from_ymd_opt(2037, 11, 23).unwrap().and_hms_opt(20, 0, 0).unwrap();
             let mut n = 0_i64;
             let guests = [
                 ("Anna Peeters", "anna@example.be"),

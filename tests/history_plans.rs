@@ -12,7 +12,7 @@ use guestmail::store::{CommCursor, CommFilter, FOLLOW_UP_QUERY, GUEST_EMAILS_QUE
 fn store() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("g.db")).unwrap();
-    fill(&mut store, &DemoOptions::week(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap())).unwrap();
+    fill(&mut store, &DemoOptions::week(NaiveDate::from_ymd_opt(2037, 11, 23).unwrap())).unwrap();
     (dir, store)
 }
 
@@ -43,7 +43,7 @@ fn the_guest_history_reads_the_guest_index() {
 #[test]
 fn the_follow_up_list_reads_one_day_and_one_seek_per_reservation() {
     let (_dir, store) = store();
-    let sql = FOLLOW_UP_QUERY.replace("?1", "'2026-11-23'").replace("?2", "'2026-11-24'");
+    let sql = FOLLOW_UP_QUERY.replace("?1", "'2037-11-23'").replace("?2", "'2037-11-24'");
     assert_plan(&store, &sql, "reservations_by_start");
     assert_plan(&store, &sql, "messages_by_reservation");
 }

@@ -24,7 +24,7 @@ use ratatui::widgets::Widget;
 const THEME: Theme = Theme { color: true };
 
 fn day() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+    NaiveDate::from_ymd_opt(2037, 11, 23).unwrap()
 }
 
 fn at(text: &str) -> NaiveDateTime {
@@ -82,112 +82,112 @@ fn fixture(path: &std::path::Path) -> (Store, i64) {
         .demo_bulk(|w| {
             let email = "anna.peeters@example.be";
             let anna = w.guest("Anna Peeters", email, "+32 475 12 34 56", Language::Nl, 0)?;
-            w.address_errors(email, 2, false, "452 4.2.2 Mailbox full", ms("2026-11-22 08:15"))?;
-            let past = w.reservation(anna, at("2026-11-20 19:00"), 2, ReservationStatus::Completed, "", 0)?;
-            let next = w.reservation(anna, at("2026-11-28 20:00"), 4, ReservationStatus::Confirmed, "", 0)?;
-            let opened = &[("2026-11-18 09:00", true), ("2026-11-18 12:30", false), ("2026-11-19 19:02", false)];
+            w.address_errors(email, 2, false, "452 4.2.2 Mailbox full", ms("2037-11-22 08:15"))?;
+            let past = w.reservation(anna, at("2037-11-20 19:00"), 2, ReservationStatus::Completed, "", 0)?;
+            let next = w.reservation(anna, at("2037-11-28 20:00"), 4, ReservationStatus::Confirmed, "", 0)?;
+            let opened = &[("2037-11-18 09:00", true), ("2037-11-18 12:30", false), ("2037-11-19 19:02", false)];
             msg(
                 w,
                 anna,
                 email,
                 past,
-                &Msg { opens: &[("2026-11-15 10:00", false)], ..m(Pending, Sent, "2026-11-15 09:00") },
+                &Msg { opens: &[("2037-11-15 10:00", false)], ..m(Pending, Sent, "2037-11-15 09:00") },
             );
-            msg(w, anna, email, past, &Msg { opens: opened, ..m(Confirmed, Sent, "2026-11-18 08:59") });
+            msg(w, anna, email, past, &Msg { opens: opened, ..m(Confirmed, Sent, "2037-11-18 08:59") });
             let bounce = Some("550 5.1.1 user unknown");
-            msg(w, anna, email, past, &Msg { error: bounce, ..m(Completed, Bounced, "2026-11-21 10:00") });
+            msg(w, anna, email, past, &Msg { error: bounce, ..m(Completed, Bounced, "2037-11-21 10:00") });
             msg(
                 w,
                 anna,
                 email,
                 next,
-                &Msg { opens: &[("2026-11-22 09:00", true)], ..m(Pending, Sent, "2026-11-22 08:59") },
+                &Msg { opens: &[("2037-11-22 09:00", true)], ..m(Pending, Sent, "2037-11-22 08:59") },
             );
             let refused = Some("554 5.7.1 rejected as spam");
-            msg(w, anna, email, next, &Msg { error: refused, ..m(Confirmed, Failed, "2026-11-22 10:00") });
+            msg(w, anna, email, next, &Msg { error: refused, ..m(Confirmed, Failed, "2037-11-22 10:00") });
             let later = Some("421 4.7.0 try again later");
             msg(
                 w,
                 anna,
                 email,
                 next,
-                &Msg { error: later, next: Some("2026-11-23 18:05"), ..m(Confirmed, Deferred, "2026-11-23 17:00") },
+                &Msg { error: later, next: Some("2037-11-23 18:05"), ..m(Confirmed, Deferred, "2037-11-23 17:00") },
             );
-            msg(w, anna, email, next, &m(Reminder, Queued, "2026-11-23 17:10"));
-            msg(w, anna, email, next, &m(Manual, Sending, "2026-11-23 17:20"));
+            msg(w, anna, email, next, &m(Reminder, Queued, "2037-11-23 17:10"));
+            msg(w, anna, email, next, &m(Manual, Sending, "2037-11-23 17:20"));
             msg(
                 w,
                 anna,
                 email,
                 next,
-                &Msg { error: Some("interrupted while sending"), ..m(Manual, Uncertain, "2026-11-23 17:30") },
+                &Msg { error: Some("interrupted while sending"), ..m(Manual, Uncertain, "2037-11-23 17:30") },
             );
-            msg(w, anna, email, next, &m(Cancelled, Suppressed, "2026-11-23 17:40"));
+            msg(w, anna, email, next, &m(Cancelled, Suppressed, "2037-11-23 17:40"));
             let bob = w.guest("Bob Smith", "bob@example.org", "+44 7700 900123", Language::En, 0)?;
-            let r = w.reservation(bob, at("2026-11-23 20:30"), 2, ReservationStatus::Confirmed, "", 0)?;
-            msg(w, bob, "bob@example.org", r, &m(Confirmed, Sent, "2026-11-23 17:45"));
+            let r = w.reservation(bob, at("2037-11-23 20:30"), 2, ReservationStatus::Confirmed, "", 0)?;
+            msg(w, bob, "bob@example.org", r, &m(Confirmed, Sent, "2037-11-23 17:45"));
             // Tonight: one reservation per follow-up reason.
             let tonight: [(&str, &str, ReservationStatus, Option<Msg>); 11] = [
                 ("Camille Dubois", "18:30", ReservationStatus::Confirmed, None),
-                ("Léa Moreau", "18:45", ReservationStatus::Confirmed, Some(m(Confirmed, Queued, "2026-11-23 16:00"))),
+                ("Léa Moreau", "18:45", ReservationStatus::Confirmed, Some(m(Confirmed, Queued, "2037-11-23 16:00"))),
                 (
                     "Hugo Laurent",
                     "19:00",
                     ReservationStatus::Confirmed,
                     Some(Msg {
-                        next: Some("2026-11-23 18:15"),
+                        next: Some("2037-11-23 18:15"),
                         error: later,
-                        ..m(Confirmed, Deferred, "2026-11-23 16:00")
+                        ..m(Confirmed, Deferred, "2037-11-23 16:00")
                     }),
                 ),
-                ("Chloé Girard", "19:15", ReservationStatus::Confirmed, Some(m(Confirmed, Sent, "2026-11-22 16:00"))),
+                ("Chloé Girard", "19:15", ReservationStatus::Confirmed, Some(m(Confirmed, Sent, "2037-11-22 16:00"))),
                 (
                     "Louis Fontaine",
                     "19:30",
                     ReservationStatus::Confirmed,
-                    Some(Msg { opens: &[("2026-11-22 16:01", true)], ..m(Confirmed, Sent, "2026-11-22 16:00") }),
+                    Some(Msg { opens: &[("2037-11-22 16:01", true)], ..m(Confirmed, Sent, "2037-11-22 16:00") }),
                 ),
                 (
                     "Manon Rousseau",
                     "19:45",
                     ReservationStatus::Confirmed,
-                    Some(Msg { error: bounce, ..m(Confirmed, Bounced, "2026-11-22 16:00") }),
+                    Some(Msg { error: bounce, ..m(Confirmed, Bounced, "2037-11-22 16:00") }),
                 ),
                 (
                     "Théo Mercier",
                     "20:00",
                     ReservationStatus::Confirmed,
-                    Some(Msg { error: refused, ..m(Confirmed, Failed, "2026-11-22 16:00") }),
+                    Some(Msg { error: refused, ..m(Confirmed, Failed, "2037-11-22 16:00") }),
                 ),
                 (
                     "Inès Dubois",
                     "20:15",
                     ReservationStatus::Confirmed,
-                    Some(Msg { error: Some("address blocked"), ..m(Confirmed, Suppressed, "2026-11-22 16:00") }),
+                    Some(Msg { error: Some("address blocked"), ..m(Confirmed, Suppressed, "2037-11-22 16:00") }),
                 ),
                 (
                     "Jules Lefèvre",
                     "20:30",
                     ReservationStatus::NoShow,
-                    Some(m(Confirmed, Uncertain, "2026-11-22 16:00")),
+                    Some(m(Confirmed, Uncertain, "2037-11-22 16:00")),
                 ),
                 (
                     "Élodie Opened",
                     "20:45",
                     ReservationStatus::Confirmed,
-                    Some(Msg { opens: &[("2026-11-22 17:00", false)], ..m(Confirmed, Sent, "2026-11-22 16:00") }),
+                    Some(Msg { opens: &[("2037-11-22 17:00", false)], ..m(Confirmed, Sent, "2037-11-22 16:00") }),
                 ),
                 (
                     "Gone Cancelled",
                     "21:00",
                     ReservationStatus::Cancelled,
-                    Some(m(Confirmed, Bounced, "2026-11-22 16:00")),
+                    Some(m(Confirmed, Bounced, "2037-11-22 16:00")),
                 ),
             ];
             for (i, (name, time, status, message)) in tonight.iter().enumerate() {
                 let email = format!("guest{i}@example.fr");
                 let g = w.guest(name, &email, &format!("+32 470 00 00 {i:02}"), Language::Fr, 0)?;
-                let r = w.reservation(g, at(&format!("2026-11-23 {time}")), 2, *status, "", 0)?;
+                let r = w.reservation(g, at(&format!("2037-11-23 {time}")), 2, *status, "", 0)?;
                 if let Some(message) = message {
                     msg(w, g, &email, r, message);
                 }
@@ -206,7 +206,7 @@ fn draw(width: u16, height: u16, widget: impl Widget) -> Terminal<TestBackend> {
 
 fn history_state(store: &mut Store, anna: i64) -> HistoryState {
     // Notes made through the store carry the time they were made; pinned for the snapshot.
-    let reservation = store.day(NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()).unwrap()[0].id;
+    let reservation = store.day(NaiveDate::from_ymd_opt(2037, 11, 28).unwrap()).unwrap()[0].id;
     store.mark_confirmed_by_phone(reservation, "staff").unwrap();
     let complaint = AddressErrorInput {
         class: Some(BounceClass::Complaint),
@@ -228,14 +228,14 @@ fn history_state(store: &mut Store, anna: i64) -> HistoryState {
     assert_eq!(h.notes.len(), 3);
     for note in &mut h.notes {
         note.at = ms(match note.kind {
-            EventKind::ConfirmedByPhone => "2026-11-23 17:50",
-            EventKind::Complaint => "2026-11-23 17:52",
-            _ => "2026-11-23 17:55",
+            EventKind::ConfirmedByPhone => "2037-11-23 17:50",
+            EventKind::Complaint => "2037-11-23 17:52",
+            _ => "2037-11-23 17:55",
         });
     }
     assert!(h.emails.iter().any(|e| e.resend_of.is_some()));
     h.address.error_count = 2; // as before the reset, to show the error colour.
-    h.last_error_at = Some(ms("2026-11-23 17:52"));
+    h.last_error_at = Some(ms("2037-11-23 17:52"));
     let mut state = HistoryState::new(h, Clock::utc());
     let confirmed = state.history.emails.iter().position(|e| e.human_opens == 2).unwrap();
     let index = state.entries.iter().position(|e| *e == guestmail::panes::history::Entry::Email(confirmed)).unwrap();

@@ -86,9 +86,9 @@ fn human_or_machine(f: &guestmail::store::OpenFacts<'_>) -> OpenVerdict {
 fn a_guest_history_spans_reservations_newest_first_with_opens_resends_and_notes() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("g.db")).unwrap();
-    let first = book(&mut store, "anna@example.be", "2026-11-20 19:00", ReservationStatus::Pending);
-    let second = book(&mut store, "anna@example.be", "2026-11-23 20:00", ReservationStatus::Confirmed);
-    let other = book(&mut store, "someone@example.be", "2026-11-23 20:00", ReservationStatus::Confirmed);
+    let first = book(&mut store, "anna@example.be", "2037-11-20 19:00", ReservationStatus::Pending);
+    let second = book(&mut store, "anna@example.be", "2037-11-23 20:00", ReservationStatus::Confirmed);
+    let other = book(&mut store, "someone@example.be", "2037-11-23 20:00", ReservationStatus::Confirmed);
     let guest = store.reservation(second).unwrap().guest.id;
     assert_eq!(store.reservation(first).unwrap().guest.id, guest, "same address, same guest");
     let confirmation = store.latest_message(second, EmailKind::Confirmed).unwrap().unwrap();
@@ -151,7 +151,7 @@ fn a_guest_history_spans_reservations_newest_first_with_opens_resends_and_notes(
 fn an_email_log_merges_events_opens_and_bounce_reports_in_time_order() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("g.db")).unwrap();
-    let r = book(&mut store, "anna@example.be", "2026-11-23 20:00", ReservationStatus::Confirmed);
+    let r = book(&mut store, "anna@example.be", "2037-11-23 20:00", ReservationStatus::Confirmed);
     let m = store.latest_message(r, EmailKind::Confirmed).unwrap().unwrap();
     store.fixture_mark_sent(m.id, now_ms()).unwrap();
     let hit = OpenHit { token: m.token.clone(), at: now_ms() + 5, ip: None, user_agent: Some("Mail Proxy".into()) };
@@ -215,7 +215,7 @@ fn delivery_health_counts_the_last_30_days_against_the_target() {
     store
         .demo_bulk(|w| {
             let g = w.guest("Health", "health@example.be", "", Language::En, 0)?;
-            let when = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap().and_hms_opt(20, 0, 0).unwrap();
+            let when = chrono::NaiveDate::from_ymd_opt(2037, 11, 23).unwrap().and_hms_opt(20, 0, 0).unwrap();
             let r = w.reservation(g, when, 2, ReservationStatus::Confirmed, "", 0)?;
             for i in 0..46 {
                 let opens: &[(i64, bool)] = if i < 30 { &[(now - day_ms, false)] } else { &[(now - day_ms, true)] };

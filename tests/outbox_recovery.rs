@@ -19,7 +19,7 @@ fn a_row_left_in_sending_by_a_dead_worker_becomes_uncertain_and_is_not_resent() 
     let server = TestSmtp::start();
     let env = Env::new(Some(&server.url()));
     let mut store = env.store();
-    let rid = store.create_reservation(&booking("U", "u@example.org", Language::En, "2026-11-28 19:30", 2)).expect("c");
+    let rid = store.create_reservation(&booking("U", "u@example.org", Language::En, "2037-11-28 19:30", 2)).expect("c");
     // A worker that claimed the row and died before recording anything (no lock file left).
     let claim = store.claim_next("w-1-deadbeef0000", now_ms()).expect("claim");
     let id = claim.messages[0].id;
@@ -41,7 +41,7 @@ fn a_row_left_in_sending_by_a_dead_worker_becomes_uncertain_and_is_not_resent() 
 fn a_live_workers_row_is_left_alone_until_it_dies() {
     let env = Env::new(None);
     let mut store = env.store();
-    store.create_reservation(&booking("L", "l@example.org", Language::En, "2026-11-28 19:30", 2)).expect("c");
+    store.create_reservation(&booking("L", "l@example.org", Language::En, "2037-11-28 19:30", 2)).expect("c");
     let busy = env.worker();
     let id = store.claim_next(busy.id(), now_ms()).expect("claim").messages[0].id;
     let mut other = env.worker();
@@ -60,7 +60,7 @@ fn two_workers_on_one_database_never_send_the_same_row() {
     let n = 300;
     for i in 0..n {
         store
-            .create_reservation(&booking("T", &format!("t{i}@example.org"), Language::En, "2026-11-28 19:30", 2))
+            .create_reservation(&booking("T", &format!("t{i}@example.org"), Language::En, "2037-11-28 19:30", 2))
             .expect("c");
     }
     let sent: Vec<u64> = std::thread::scope(|s| {
@@ -82,7 +82,7 @@ fn two_workers_on_one_database_never_send_the_same_row() {
 fn the_maildir_transport_writes_whole_readable_eml_files() {
     let env = Env::new(None);
     let mut store = env.store();
-    let rid = store.create_reservation(&booking("M", "m@example.org", Language::Nl, "2026-11-28 19:30", 3)).expect("c");
+    let rid = store.create_reservation(&booking("M", "m@example.org", Language::Nl, "2037-11-28 19:30", 3)).expect("c");
     let row = store.messages_for_reservation(rid).expect("m").remove(0);
     assert_eq!(flush(&mut env.worker()).sent, 1);
     let new: Vec<_> =
@@ -94,7 +94,7 @@ fn the_maildir_transport_writes_whole_readable_eml_files() {
     let m = mail_parser::MessageParser::default().parse(&raw).expect("parse");
     assert_eq!(format!("<{}>", m.message_id().expect("id")), row.message_id);
     assert_eq!(m.return_address(), Some(format!("bounces+{}@mail.chez.example", row.token).as_str()));
-    assert!(m.body_text(0).expect("text").contains("zaterdag 28 november 2026 om 19:30"));
+    assert!(m.body_text(0).expect("text").contains("zaterdag 28 november 2037 om 19:30"));
     let state = store.message(row.id).expect("row");
     assert!(state.server_reply.as_deref().is_some_and(|r| r.contains(".eml")), "{:?}", state.server_reply);
 }

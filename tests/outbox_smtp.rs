@@ -17,7 +17,7 @@ fn the_received_email_has_our_headers_envelope_both_parts_and_the_pixel() {
     let env = Env::new(Some(&server.url()));
     let mut store = env.store();
     let rid = store
-        .create_reservation(&booking("Zoé Martin", "zoe@example.org", Language::Fr, "2026-11-28 19:30", 4))
+        .create_reservation(&booking("Zoé Martin", "zoe@example.org", Language::Fr, "2037-11-28 19:30", 4))
         .expect("create");
     let row = store.messages_for_reservation(rid).expect("messages").remove(0);
     let summary = flush(&mut env.worker());
@@ -37,7 +37,7 @@ fn the_received_email_has_our_headers_envelope_both_parts_and_the_pixel() {
     assert_eq!((m.text_body_count(), m.html_body_count()), (1, 1), "multipart/alternative with both parts");
     let text = m.body_text(0).expect("text part");
     let html = m.body_html(0).expect("html part");
-    assert!(text.contains("samedi 28 novembre 2026 à 19h30") && text.contains("4 personnes"), "{text}");
+    assert!(text.contains("samedi 28 novembre 2037 à 19h30") && text.contains("4 personnes"), "{text}");
     assert!(text.contains(REPLY_TO) && text.contains("+32 2 555 00 00"), "{text}");
     let pixel = format!("<img src=\"{TRACKING}/o/{}.gif\" width=\"1\" height=\"1\" alt=\"\">", row.token);
     assert!(html.contains(&pixel), "{html}");
@@ -59,21 +59,21 @@ fn each_language_gets_its_own_words_and_date_format() {
         (
             Language::En,
             "en@example.org",
-            "Saturday 28 November 2026 at 7:30 pm",
+            "Saturday 28 November 2037 at 7:30 pm",
             "2 guests",
             "We received your reservation request",
         ),
-        (Language::Fr, "fr@example.org", "samedi 28 novembre 2026 à 19h30", "2 personnes", "Nous avons bien reçu"),
+        (Language::Fr, "fr@example.org", "samedi 28 novembre 2037 à 19h30", "2 personnes", "Nous avons bien reçu"),
         (
             Language::Nl,
             "nl@example.org",
-            "zaterdag 28 november 2026 om 19:30",
+            "zaterdag 28 november 2037 om 19:30",
             "2 personen",
             "We hebben uw reserveringsaanvraag",
         ),
     ];
     for (lang, email, ..) in &cases {
-        store.create_reservation(&booking("Guest", email, *lang, "2026-11-28 19:30", 2)).expect("create");
+        store.create_reservation(&booking("Guest", email, *lang, "2037-11-28 19:30", 2)).expect("create");
     }
     assert_eq!(flush(&mut env.worker()).sent, 3);
     let got = server.received();
@@ -93,7 +93,7 @@ fn guest_text_is_escaped_in_html_and_cannot_inject_a_header() {
     let env = Env::new(Some(&server.url()));
     let mut store = env.store();
     let name = "Eve <b>\"x\"</b>\r\nBcc: victim@evil.example";
-    store.create_reservation(&booking(name, "eve@example.org", Language::En, "2026-11-28 19:30", 2)).expect("create");
+    store.create_reservation(&booking(name, "eve@example.org", Language::En, "2037-11-28 19:30", 2)).expect("create");
     assert_eq!(flush(&mut env.worker()).sent, 1);
     let r = &server.received()[0];
     assert_eq!(r.rcpt_to, vec!["eve@example.org".to_owned()], "no extra recipient");
@@ -112,7 +112,7 @@ fn a_4xx_defers_with_backoff_then_a_later_attempt_sends() {
     let env = Env::new(Some(&server.url()));
     let mut store = env.store();
     let rid = store
-        .create_reservation(&booking("B", "busy@example.org", Language::En, "2026-11-28 19:30", 2))
+        .create_reservation(&booking("B", "busy@example.org", Language::En, "2037-11-28 19:30", 2))
         .expect("create");
     let id = store.messages_for_reservation(rid).expect("m")[0].id;
     let t0 = guestmail::store::now_ms();
@@ -142,9 +142,9 @@ fn a_5xx_at_rcpt_fails_and_counts_one_error_on_the_address() {
     let env = Env::new(Some(&server.url()));
     let mut store = env.store();
     let rid = store
-        .create_reservation(&booking("N", "nobody@example.org", Language::En, "2026-11-28 19:30", 2))
+        .create_reservation(&booking("N", "nobody@example.org", Language::En, "2037-11-28 19:30", 2))
         .expect("create");
-    store.create_reservation(&booking("Ok", "ok@example.org", Language::En, "2026-11-28 20:00", 2)).expect("create");
+    store.create_reservation(&booking("Ok", "ok@example.org", Language::En, "2037-11-28 20:00", 2)).expect("create");
     let id = store.messages_for_reservation(rid).expect("m")[0].id;
     let s = flush(&mut env.worker());
     assert_eq!((s.sent, s.failed), (1, 1), "the refusal does not stop the next message");
@@ -165,7 +165,7 @@ fn the_server_down_defers_and_loses_nothing() {
     let mut store = env.store();
     for i in 0..3 {
         store
-            .create_reservation(&booking("D", &format!("d{i}@example.org"), Language::En, "2026-11-28 19:30", 2))
+            .create_reservation(&booking("D", &format!("d{i}@example.org"), Language::En, "2037-11-28 19:30", 2))
             .expect("c");
     }
     let s = flush(&mut env.worker());
@@ -188,7 +188,7 @@ fn a_blocked_address_is_never_sent_to() {
     let env = Env::new(Some(&server.url()));
     let mut store = env.store();
     let rid =
-        store.create_reservation(&booking("B", "blocked@example.org", Language::En, "2026-11-28 19:30", 2)).expect("c");
+        store.create_reservation(&booking("B", "blocked@example.org", Language::En, "2037-11-28 19:30", 2)).expect("c");
     let id = store.messages_for_reservation(rid).expect("m")[0].id;
     // Blocked after it was queued: the worker must check again at claim time.
     let err = AddressErrorInput {
@@ -212,7 +212,7 @@ fn retries_back_off_and_give_up_as_failed_after_24_hours_without_blaming_the_add
     assert_eq!(minutes, vec![1, 5, 15, 60, 60, 60]);
     let env = Env::new(Some(&format!("smtp://127.0.0.1:{}?tls=none", dead_port())));
     let mut store = env.store();
-    let rid = store.create_reservation(&booking("G", "g@example.org", Language::En, "2026-11-28 19:30", 2)).expect("c");
+    let rid = store.create_reservation(&booking("G", "g@example.org", Language::En, "2037-11-28 19:30", 2)).expect("c");
     let m = store.messages_for_reservation(rid).expect("m").remove(0);
     let day_later = m.created_at + guestmail::store::GIVE_UP_AFTER_MS;
     let s = flush(&mut env.worker().with_clock(move || day_later));

@@ -48,7 +48,7 @@ fn the_database_and_its_wal_are_private() {
     let mut store = Store::open(&db).unwrap();
     guestmail::demo::fill(
         &mut store,
-        &guestmail::demo::DemoOptions::week(chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()),
+        &guestmail::demo::DemoOptions::week(chrono::NaiveDate::from_ymd_opt(2037, 11, 23).unwrap()),
     )
     .unwrap();
     for file in [db.clone(), db.with_extension("db-wal"), db.with_extension("db-shm")] {

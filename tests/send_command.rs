@@ -30,8 +30,8 @@ fn send_prints_a_summary_and_exits_2_when_a_message_failed_for_good() {
     let env = Env::new(Some(&server.url()));
     let config = env.config_file(Some(&server.url()));
     let mut store = env.store();
-    store.create_reservation(&booking("A", "a@example.org", Language::En, "2026-11-28 19:30", 2)).expect("c");
-    store.create_reservation(&booking("G", "gone@example.org", Language::En, "2026-11-28 19:30", 2)).expect("c");
+    store.create_reservation(&booking("A", "a@example.org", Language::En, "2037-11-28 19:30", 2)).expect("c");
+    store.create_reservation(&booking("G", "gone@example.org", Language::En, "2037-11-28 19:30", 2)).expect("c");
     let out = send(&env, &config);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(2), "stdout: {stdout} stderr: {}", String::from_utf8_lossy(&out.stderr));
@@ -49,7 +49,7 @@ fn send_prints_a_summary_and_exits_2_when_a_message_failed_for_good() {
 fn send_without_a_server_writes_the_maildir_outbox() {
     let env = Env::new(None);
     let config = env.config_file(None);
-    env.store().create_reservation(&booking("A", "a@example.org", Language::En, "2026-11-28 19:30", 2)).expect("c");
+    env.store().create_reservation(&booking("A", "a@example.org", Language::En, "2037-11-28 19:30", 2)).expect("c");
     let out = send(&env, &config);
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "sent 1, deferred 0, failed 0, suppressed 0");

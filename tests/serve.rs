@@ -25,7 +25,7 @@ fn serve_sends_tracks_and_stops_cleanly_on_sigterm() {
     let env = Env::new(Some(&server.url()));
     let config = env.config_file(Some(&server.url()));
     let id =
-        env.store().create_reservation(&booking("A", "a@example.org", Language::Fr, "2026-11-28 19:30", 2)).unwrap();
+        env.store().create_reservation(&booking("A", "a@example.org", Language::Fr, "2037-11-28 19:30", 2)).unwrap();
 
     let mut child = Command::new(env!("CARGO_BIN_EXE_guestmail"))
         .arg("--db")
@@ -103,7 +103,7 @@ fn serve_takes_in_bounces_from_its_maildir() {
     )
     .unwrap();
     let id =
-        env.store().create_reservation(&booking("B", "b@example.org", Language::En, "2026-11-28 19:30", 2)).unwrap();
+        env.store().create_reservation(&booking("B", "b@example.org", Language::En, "2037-11-28 19:30", 2)).unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_guestmail"))
         .arg("--db")
         .arg(&env.db)

@@ -33,7 +33,7 @@ fn two_hundred_messages_over_one_connection_do_not_stall() {
                 created_at: 0,
                 guest_name: "Léa".into(),
                 language: Some(Language::Fr),
-                starts_at: Some(env::at("2026-11-28 19:30")),
+                starts_at: Some(env::at("2037-11-28 19:30")),
                 party_size: Some(2),
             };
             composer.compose(&m).expect("compose")

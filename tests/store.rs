@@ -70,12 +70,12 @@ fn a_database_from_a_newer_guestmail_is_refused() {
 #[test]
 fn the_day_lists_its_reservations_by_time_with_the_pending_email_queued() {
     let (_dir, mut store) = fresh();
-    let day = "2026-11-23";
+    let day = "2037-11-23";
     store.create_reservation(&booking("Late Guest", "late@example.org", at(day, "21:00"))).unwrap();
     store.create_reservation(&booking("Early Guest", "early@example.org", at(day, "12:00"))).unwrap();
-    store.create_reservation(&booking("Tomorrow", "tomorrow@example.org", at("2026-11-24", "00:00"))).unwrap();
-    store.create_reservation(&booking("Yesterday", "yday@example.org", at("2026-11-22", "23:59"))).unwrap();
-    let rows = store.day(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()).unwrap();
+    store.create_reservation(&booking("Tomorrow", "tomorrow@example.org", at("2037-11-24", "00:00"))).unwrap();
+    store.create_reservation(&booking("Yesterday", "yday@example.org", at("2037-11-22", "23:59"))).unwrap();
+    let rows = store.day(NaiveDate::from_ymd_opt(2037, 11, 23).unwrap()).unwrap();
     let names: Vec<_> = rows.iter().map(|r| r.guest.name.as_str()).collect();
     assert_eq!(names, ["Early Guest", "Late Guest"]);
     assert_eq!(rows[0].markers, [Marker::Queued, Marker::None, Marker::None]);
@@ -86,7 +86,7 @@ fn the_day_lists_its_reservations_by_time_with_the_pending_email_queued() {
 #[test]
 fn a_status_change_follows_the_rules_and_queues_its_email() {
     let (_dir, mut store) = fresh();
-    let id = store.create_reservation(&booking("Anna", "anna@example.org", at("2026-11-23", "19:00"))).unwrap();
+    let id = store.create_reservation(&booking("Anna", "anna@example.org", at("2037-11-23", "19:00"))).unwrap();
     let err = store.set_status(id, ReservationStatus::Completed, "staff").unwrap_err();
     assert!(err.to_string().contains("pending reservation cannot become completed"), "{err}");
     assert!(store.messages_for_reservation(id).unwrap().len() == 1, "a refused change queues nothing");
@@ -101,18 +101,23 @@ fn a_status_change_follows_the_rules_and_queues_its_email() {
     assert!(m.message_id.starts_with('<') && m.message_id.ends_with('>'));
     let row = store.reservation(id).unwrap();
     assert_eq!(row.status, ReservationStatus::Confirmed);
-    assert_eq!(row.markers, [Marker::Queued, Marker::Queued, Marker::None]);
+    // The request was still waiting: the confirmation says it all, so it is withdrawn.
+    assert_eq!(row.markers, [Marker::None, Marker::Queued, Marker::None]);
+    let request = store.latest_message(id, EmailKind::Pending).unwrap().unwrap();
+    assert_eq!(request.state, MessageState::Withdrawn);
     let log = store.events_for_reservation(id).unwrap();
     assert!(log.iter().any(|e| e.detail == "pending -> confirmed" && e.actor == "staff"), "{log:?}");
 
-    assert_eq!(store.set_status(id, ReservationStatus::NoShow, "staff").unwrap(), None, "a no-show sends nothing");
+    // The meal has not happened: a no-show is refused until then.
+    let err = store.set_status(id, ReservationStatus::NoShow, "staff").unwrap_err();
+    assert!(matches!(err, guestmail::store::StoreError::Refused(_)), "{err}");
 }
 
 #[test]
 fn a_bad_row_in_a_batch_leaves_nothing_behind() {
     let (_dir, mut store) = fresh();
-    let good = booking("Good", "good@example.org", at("2026-11-23", "19:00"));
-    let bad = booking("Bad", "not-an-address", at("2026-11-23", "19:30"));
+    let good = booking("Good", "good@example.org", at("2037-11-23", "19:00"));
+    let bad = booking("Bad", "not-an-address", at("2037-11-23", "19:30"));
     let (index, err) = store.create_reservations(&[good.clone(), bad], |_| true).unwrap_err();
     assert_eq!(index, 1);
     assert!(err.to_string().contains("not-an-address"), "{err}");
@@ -134,7 +139,7 @@ fn errors_block_an_address_above_the_threshold_and_a_reset_frees_it() {
     assert_eq!(a.last_error.as_deref(), Some("452 4.2.2 Mailbox full"));
 
     // A blocked address still gets its row, kept as suppressed, so nothing is lost.
-    let id = store.create_reservation(&booking("Full", email, at("2026-11-23", "19:00"))).unwrap();
+    let id = store.create_reservation(&booking("Full", email, at("2037-11-23", "19:00"))).unwrap();
     assert_eq!(store.messages_for_reservation(id).unwrap()[0].state, MessageState::Suppressed);
     assert_eq!(store.reservation(id).unwrap().markers[0], Marker::Failed);
 
@@ -168,7 +173,7 @@ fn two_connections_share_one_file() {
     let (dir, mut writer) = fresh();
     let reader = Store::open(&dir.path().join("g.db")).unwrap();
     let before = reader.data_version().unwrap();
-    let id = writer.create_reservation(&booking("Bo", "bo@example.org", at("2026-11-23", "20:00"))).unwrap();
+    let id = writer.create_reservation(&booking("Bo", "bo@example.org", at("2037-11-23", "20:00"))).unwrap();
     assert_ne!(reader.data_version().unwrap(), before, "the reader sees that another connection wrote");
     assert_eq!(reader.reservation(id).unwrap().guest.name, "Bo");
 
@@ -181,7 +186,7 @@ fn two_connections_share_one_file() {
                 let mut s = Store::open(&path).unwrap();
                 for i in 0..25 {
                     let email = format!("t{t}-{i}@example.org");
-                    s.create_reservation(&booking("Thread", &email, at("2026-11-25", "19:00"))).unwrap();
+                    s.create_reservation(&booking("Thread", &email, at("2037-11-25", "19:00"))).unwrap();
                 }
             })
         })
@@ -195,8 +200,8 @@ fn two_connections_share_one_file() {
 #[test]
 fn a_returning_guest_is_found_by_address() {
     let (_dir, mut store) = fresh();
-    let a = store.create_reservation(&booking("Anna", "Anna@Example.org", at("2026-11-23", "19:00"))).unwrap();
-    let b = store.create_reservation(&booking("Anna P.", "anna@example.org", at("2026-11-30", "19:00"))).unwrap();
+    let a = store.create_reservation(&booking("Anna", "Anna@Example.org", at("2037-11-23", "19:00"))).unwrap();
+    let b = store.create_reservation(&booking("Anna P.", "anna@example.org", at("2037-11-30", "19:00"))).unwrap();
     let (ra, rb) = (store.reservation(a).unwrap(), store.reservation(b).unwrap());
     assert_eq!(ra.guest.id, rb.guest.id);
     assert_eq!(rb.guest.name, "Anna P.");

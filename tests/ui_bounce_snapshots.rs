@@ -104,7 +104,7 @@ fn the_last_error_popup_explains_and_says_what_to_do() {
         let popup = app.last_error.as_mut().unwrap();
         let at = popup.at.clone().unwrap();
         assert_eq!((at.len(), &at[2..3], &at[5..6]), (16, "/", "/"), "dd/mm/yyyy hh:mm: {at}");
-        popup.at = Some("23/11/2026 19:02".into()); // the only moving part
+        popup.at = Some("23/11/2037 19:02".into()); // the only moving part
         let t = draw(&mut app, 100, 24);
         insta::assert_snapshot!(name, t.backend());
         let text = format!("{}", t.backend());

@@ -112,7 +112,7 @@ fn french() {
     let (mut app, _dir) = app_on(Language::Fr, day());
     let t = draw(&mut app, 100, 16);
     insta::assert_snapshot!("french", t.backend());
-    assert!(format!("{}", t.backend()).contains("lundi 23 novembre 2026"));
+    assert!(format!("{}", t.backend()).contains("lundi 23 novembre 2037"));
     app.update(Action::ToggleHelp);
     let t = draw(&mut app, 100, 46);
     insta::assert_snapshot!("french_help", t.backend());

@@ -32,7 +32,7 @@ fn run_until_sends_what_is_queued_while_it_runs_and_stops_on_the_flag() {
         })
     });
     let rid =
-        env.store().create_reservation(&booking("A", "a@example.org", Language::En, "2026-11-28 19:30", 2)).expect("c");
+        env.store().create_reservation(&booking("A", "a@example.org", Language::En, "2037-11-28 19:30", 2)).expect("c");
     let report = rx.recv_timeout(Duration::from_secs(30)).expect("a report from the worker");
     assert_eq!((report.state, report.recipient.as_str()), (MessageState::Sent, "a@example.org"));
     assert_eq!(server.count(), 1);

@@ -140,7 +140,7 @@ impl Drop for Pty {
 
 /// The day the fixtures use: a Monday.
 pub fn day() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 23).expect("valid date")
+    NaiveDate::from_ymd_opt(2037, 11, 23).expect("valid date")
 }
 
 fn at(d: NaiveDate, hm: &str) -> NaiveDateTime {
@@ -180,13 +180,20 @@ pub fn marker_day(path: &Path) -> Store {
         ("Giulia Rossi", "20:30", 5, Confirmed, [Some((Sent, 1, 0)), Some((Suppressed, 0, 0)), None]),
         ("Hugo Van Damme", "21:00", 1, NoShow, [Some((Sending, 0, 0)), Some((Sent, 0, 0)), None]),
     ];
-    let mut store = Store::open(path).expect("open the fixture database");
+    // Booked the day before; the meals already over get their status afterwards.
+    let booked = guestmail::clock::Clock::Local.ms_of(at(day().pred_opt().expect("day before"), "10:00"));
+    let mut store = Store::open(path).expect("open the fixture database").frozen_at(booked);
     let next = day().succ_opt().expect("next day");
-    let mut all: Vec<NewReservation> = specs.iter().map(|(n, t, p, s, _)| reservation(n, day(), t, *p, *s)).collect();
+    let booked_as = |s: ReservationStatus| if s == Pending { Pending } else { Confirmed };
+    let mut all: Vec<NewReservation> =
+        specs.iter().map(|(n, t, p, s, _)| reservation(n, day(), t, *p, booked_as(*s))).collect();
     all.push(reservation("Ines Next", next, "12:15", 2, Confirmed));
     all.push(reservation("Jules Later", next, "20:45", 4, Pending));
     let ids = store.create_reservations(&all, |_| false).expect("create the fixture reservations");
     for (spec, id) in specs.iter().zip(&ids) {
+        if spec.3 != booked_as(spec.3) {
+            store.fixture_set_status(*id, spec.3).expect("set the fixture status");
+        }
         let row = store.reservation(*id).expect("fixture reservation");
         for (kind, msg) in EmailKind::MARKED.iter().zip(spec.4) {
             let Some((state, human, machine)) = msg else { continue };

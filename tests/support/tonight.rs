@@ -43,7 +43,7 @@ fn mail(w: &DemoWriter<'_>, guest: i64, email: &str, reservation: i64, m: &Mail<
     w.message(&message, "test.localhost").expect("a fixture message");
 }
 
-/// The evening of 2026-11-23 in a new database at `path`.
+/// The evening of 2037-11-23 in a new database at `path`.
 pub fn tonight(path: &std::path::Path) -> Store {
     use EmailKind::{Completed, Confirmed, Pending};
     use MessageState::{Bounced, Sent};
@@ -52,30 +52,30 @@ pub fn tonight(path: &std::path::Path) -> Store {
         .demo_bulk(|w| {
             let email = "anna@example.be";
             let anna = w.guest("Anna Peeters", email, "+32 475 12 34 56", Language::En, 0)?;
-            let past = w.reservation(anna, at("2026-11-10 19:00"), 2, ReservationStatus::Completed, "", 0)?;
-            let now = w.reservation(anna, at("2026-11-23 19:00"), 4, ReservationStatus::Confirmed, "", 0)?;
-            let opened: &[(&str, bool)] = &[("2026-11-09 08:00", true), ("2026-11-09 12:30", false)];
+            let past = w.reservation(anna, at("2037-11-10 19:00"), 2, ReservationStatus::Completed, "", 0)?;
+            let now = w.reservation(anna, at("2037-11-23 19:00"), 4, ReservationStatus::Confirmed, "", 0)?;
+            let opened: &[(&str, bool)] = &[("2037-11-09 08:00", true), ("2037-11-09 12:30", false)];
             let m = |kind, state, created| Mail { kind, state, created, opens: &[], error: None };
-            mail(w, anna, email, past, &Mail { opens: opened, ..m(Confirmed, Sent, "2026-11-08 10:00") });
-            mail(w, anna, email, past, &m(Completed, Sent, "2026-11-11 10:00"));
-            let first: &[(&str, bool)] = &[("2026-11-20 18:00", false)];
-            mail(w, anna, email, now, &Mail { opens: first, ..m(Pending, Sent, "2026-11-20 17:00") });
-            mail(w, anna, email, now, &m(Confirmed, Sent, "2026-11-21 09:00"));
+            mail(w, anna, email, past, &Mail { opens: opened, ..m(Confirmed, Sent, "2037-11-08 10:00") });
+            mail(w, anna, email, past, &m(Completed, Sent, "2037-11-11 10:00"));
+            let first: &[(&str, bool)] = &[("2037-11-20 18:00", false)];
+            mail(w, anna, email, now, &Mail { opens: first, ..m(Pending, Sent, "2037-11-20 17:00") });
+            mail(w, anna, email, now, &m(Confirmed, Sent, "2037-11-21 09:00"));
 
             let bob = w.guest("Bob Smith", "bob@example.org", "+44 7700 900123", Language::En, 0)?;
-            w.address_errors("bob@example.org", 1, false, "550 5.1.1 user unknown", ms("2026-11-22 09:05"))?;
-            let r = w.reservation(bob, at("2026-11-23 19:30"), 2, ReservationStatus::Confirmed, "", 0)?;
+            w.address_errors("bob@example.org", 1, false, "550 5.1.1 user unknown", ms("2037-11-22 09:05"))?;
+            let r = w.reservation(bob, at("2037-11-23 19:30"), 2, ReservationStatus::Confirmed, "", 0)?;
             let bounce = Some("550 5.1.1 user unknown");
-            mail(w, bob, "bob@example.org", r, &Mail { error: bounce, ..m(Confirmed, Bounced, "2026-11-22 09:00") });
+            mail(w, bob, "bob@example.org", r, &Mail { error: bounce, ..m(Confirmed, Bounced, "2037-11-22 09:00") });
 
             let chloe = w.guest("Chloé Girard", "chloe@example.fr", "+33 6 12 34 56 78", Language::Fr, 0)?;
-            let r = w.reservation(chloe, at("2026-11-23 20:00"), 3, ReservationStatus::Confirmed, "", 0)?;
-            let read: &[(&str, bool)] = &[("2026-11-22 20:00", false)];
-            mail(w, chloe, "chloe@example.fr", r, &Mail { opens: read, ..m(Confirmed, Sent, "2026-11-22 19:00") });
+            let r = w.reservation(chloe, at("2037-11-23 20:00"), 3, ReservationStatus::Confirmed, "", 0)?;
+            let read: &[(&str, bool)] = &[("2037-11-22 20:00", false)];
+            mail(w, chloe, "chloe@example.fr", r, &Mail { opens: read, ..m(Confirmed, Sent, "2037-11-22 19:00") });
 
             let dan = w.guest("Dan Brown", "dan@example.com", "+1 555 0100", Language::En, 0)?;
-            let r = w.reservation(dan, at("2026-11-23 20:30"), 2, ReservationStatus::Pending, "", 0)?;
-            mail(w, dan, "dan@example.com", r, &m(Pending, Sent, "2026-11-22 11:00"));
+            let r = w.reservation(dan, at("2037-11-23 20:30"), 2, ReservationStatus::Pending, "", 0)?;
+            mail(w, dan, "dan@example.com", r, &m(Pending, Sent, "2037-11-22 11:00"));
             Ok(())
         })
         .expect("write the fixture");
@@ -84,7 +84,7 @@ pub fn tonight(path: &std::path::Path) -> Store {
 
 /// The moment the tests count the delivery health at (the day after the fixture).
 pub fn health_now() -> i64 {
-    ms("2026-11-24 00:00")
+    ms("2037-11-24 00:00")
 }
 
 /// A screen on the fixture's day, drawing times in UTC, with the day and the health loaded

@@ -36,7 +36,7 @@ impl World {
         let sent_at = now_ms() - 3_600_000;
         let (mut ids, mut tokens) = (Vec::new(), Vec::new());
         for i in 0..n {
-            let day = NaiveDate::from_ymd_opt(2026, 11, 23).expect("date");
+            let day = NaiveDate::from_ymd_opt(2037, 11, 23).expect("date");
             let r = NewReservation {
                 name: format!("Guest {i}"),
                 email: format!("guest{i}@example.org"),
