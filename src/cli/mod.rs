@@ -4,6 +4,7 @@ mod bounce;
 mod demo;
 mod forget;
 mod import;
+mod reservation;
 mod send;
 mod serve;
 mod tracker;
@@ -43,6 +44,11 @@ pub enum Command {
     Demo(demo::DemoArgs),
     /// Add reservations from a CSV file (date,time,name,email,phone,party,language,status).
     Import(import::ImportArgs),
+    /// Add a reservation or change its status (prints JSON; exit 3 when the rules refuse).
+    #[command(subcommand)]
+    Reservation(reservation::ReservationCommand),
+    /// Send an email of a reservation again (prints JSON; exit 3 when the rules refuse).
+    Resend(reservation::ResendArgs),
     /// Send what is in the outbox once, then exit.
     Send(send::SendArgs),
     /// Run headless: keep sending, serve the tracking pixel, take in bounces.
@@ -91,6 +97,8 @@ impl Cli {
             None => tui::run(&ctx, &self.tui),
             Some(Command::Demo(args)) => demo::run(&ctx, &args),
             Some(Command::Import(args)) => import::run(&ctx, &args),
+            Some(Command::Reservation(cmd)) => reservation::run(&ctx, &cmd),
+            Some(Command::Resend(args)) => reservation::resend(&ctx, &args),
             Some(Command::Send(args)) => send::run(&ctx, &args),
             Some(Command::Serve(args)) => serve::run(&ctx, &args),
             Some(Command::Bounce(cmd)) => bounce::run(&ctx, cmd),

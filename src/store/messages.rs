@@ -44,11 +44,15 @@ pub struct MessageRecord {
     pub human_open_count: u32,
     pub first_opened_at: Option<i64>,
     pub last_opened_at: Option<i64>,
+    /// When it fell (or falls) due: a reminder or a thank-you is queued ahead of time.
+    pub due_at: Option<i64>,
+    /// Why it was withdrawn, when it was.
+    pub withdrawn_reason: Option<crate::journey::Withdrawal>,
 }
 
 pub(crate) const MESSAGE_COLUMNS: &str = "id, reservation_id, guest_id, kind, recipient, subject, message_id, token,
      state, attempts, next_attempt_at, created_at, last_attempt_at, sent_at, server_reply, last_error,
-     resend_of, open_count, human_open_count, first_opened_at, last_opened_at";
+     resend_of, open_count, human_open_count, first_opened_at, last_opened_at, due_at, withdrawn_reason";
 
 pub(crate) fn message_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<MessageRecord> {
     Ok(MessageRecord {
@@ -73,6 +77,8 @@ pub(crate) fn message_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Mess
         human_open_count: row.get(18)?,
         first_opened_at: row.get(19)?,
         last_opened_at: row.get(20)?,
+        due_at: row.get(21)?,
+        withdrawn_reason: row.get::<_, Option<String>>(22)?.as_deref().and_then(crate::journey::Withdrawal::parse),
     })
 }
 
