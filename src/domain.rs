@@ -1,8 +1,9 @@
 //! Plain domain types: no I/O, no SQL, no terminal. Everything else imports from here.
 //!
 //! The rules that matter to staff live here so they can be unit-tested on their own:
-//! which reservation status may follow which, which email each status sends, and how the
-//! messages of one kind turn into the marker shown on the host-stand screen.
+//! which reservation status may follow which, and how the messages of one kind turn into
+//! the marker shown on the host-stand screen. Which email a change sends, and when, is the
+//! journey's (`crate::journey`).
 
 use std::fmt;
 use std::str::FromStr;
@@ -184,17 +185,6 @@ impl ReservationStatus {
     /// Checks a status change against the rules.
     pub fn transition(self, to: ReservationStatus) -> Result<ReservationStatus, TransitionError> {
         if self.can_become(to) { Ok(to) } else { Err(TransitionError { from: self, to }) }
-    }
-
-    /// The email that entering this status sends to the guest, if any.
-    pub const fn email_on_entry(self) -> Option<EmailKind> {
-        match self {
-            Self::Pending => Some(EmailKind::Pending),
-            Self::Confirmed => Some(EmailKind::Confirmed),
-            Self::Completed => Some(EmailKind::Completed),
-            Self::Cancelled => Some(EmailKind::Cancelled),
-            Self::NoShow => None,
-        }
     }
 }
 
@@ -427,13 +417,6 @@ mod tests {
         for s in ReservationStatus::ALL {
             assert!(!s.can_become(*s), "{s} to itself is not a change");
         }
-    }
-
-    #[test]
-    fn each_status_sends_its_email() {
-        assert_eq!(ReservationStatus::Confirmed.email_on_entry(), Some(EmailKind::Confirmed));
-        assert_eq!(ReservationStatus::Cancelled.email_on_entry(), Some(EmailKind::Cancelled));
-        assert_eq!(ReservationStatus::NoShow.email_on_entry(), None);
     }
 
     #[test]
