@@ -28,7 +28,7 @@ pub fn bench_db() -> PathBuf {
         let tmp = path.with_extension("partial");
         let _ = std::fs::remove_file(&tmp);
         let mut store = Store::open(&tmp).unwrap();
-        let opts = DemoOptions { reservations: 1_000_000, today: Local::now().date_naive(), seed: 7 };
+        let opts = DemoOptions { reservations: 1_000_000, ..DemoOptions::week(Local::now().date_naive()) };
         fill(&mut store, &opts).unwrap();
         drop(store);
         std::fs::rename(&tmp, &path).unwrap();

@@ -5,7 +5,7 @@
 
 use chrono::NaiveDate;
 use guestmail::demo::{DemoOptions, fill};
-use guestmail::store::{DAY_QUERY, Store};
+use guestmail::store::{DAY_QUERY, EXISTING_RESERVATION_QUERY, Store};
 
 #[test]
 fn the_day_query_never_scans_reservations_or_messages() {
@@ -19,4 +19,15 @@ fn the_day_query_never_scans_reservations_or_messages() {
         let scans_big_table = line.starts_with("SCAN") && (line.contains("reservations") || line.contains("messages"));
         assert!(!scans_big_table, "full scan in the day query: {line}\n{plan:#?}");
     }
+}
+
+#[test]
+fn the_import_look_up_seeks_one_time_slot() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("g.db")).unwrap();
+    fill(&mut store, &DemoOptions::week(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap())).unwrap();
+    let sql = EXISTING_RESERVATION_QUERY.replace("?1", "'2026-11-23 19:30'").replace("?2", "'anna@example.be'");
+    let plan = store.explain(&sql).unwrap();
+    assert!(plan.iter().any(|l| l.contains("reservations_by_start")), "{plan:#?}");
+    assert!(!plan.iter().any(|l| l.starts_with("SCAN")), "a full scan in the import look-up: {plan:#?}");
 }

@@ -32,8 +32,7 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> anyhow::Result<ExitCode> {
             ctx.paths.db.display()
         );
     }
-    let opts =
-        DemoOptions { reservations: args.reservations, today: chrono::Local::now().date_naive(), seed: args.seed };
+    let opts = DemoOptions::live(args.reservations, args.seed, ctx.config.clock(), ctx.config.policy());
     let started = Instant::now();
     let s = fill(&mut store, &opts)?;
     let mut out = std::io::stdout().lock();

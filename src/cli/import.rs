@@ -1,4 +1,5 @@
-//! `guestmail import FILE.csv`: add reservations from a CSV file, all or nothing.
+//! `guestmail import FILE.csv`: add reservations from a CSV file, all or nothing; importing
+//! the same file again adds nothing.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -7,21 +8,27 @@ use std::process::ExitCode;
 use anyhow::{Context as _, bail};
 
 use super::Context;
-use crate::import::parse;
+use crate::domain::NewReservation;
+use crate::import::{Rules, check, parse};
 
 #[derive(Debug, clap::Args)]
 pub struct ImportArgs {
     /// The CSV file; header row: date,time,name,email,phone,party,language,status.
     pub file: PathBuf,
     /// Queue no email for the imported reservations (by default, reservations still to come
-    /// get the email of their status, as if they had been entered by hand).
+    /// get the emails of their status, as if they had been entered by hand).
     #[arg(long)]
     pub no_email: bool,
+    /// Import rows even when the same reservation (date, time, guest email) is already there.
+    #[arg(long)]
+    pub allow_duplicates: bool,
 }
 
 pub fn run(ctx: &Context, args: &ImportArgs) -> anyhow::Result<ExitCode> {
     let file = std::fs::File::open(&args.file).with_context(|| format!("cannot open {}", args.file.display()))?;
-    let rows = match parse(file, ctx.config.language) {
+    let rules =
+        Rules { policy: ctx.config.policy(), now: ctx.config.clock().now(), default_language: ctx.config.language };
+    let rows = match parse(file, &rules) {
         Ok(rows) => rows,
         Err(errors) => {
             let mut msg = format!("{}: nothing imported, fix these rows first:", args.file.display());
@@ -31,16 +38,24 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> anyhow::Result<ExitCode> {
             bail!(msg);
         }
     };
-    let now = chrono::Local::now().naive_local();
     let mut store = ctx.open_store()?;
-    // Emails only for reservations still to come: an import of past bookings sends nothing.
-    let send = |r: &crate::domain::NewReservation| !args.no_email && r.starts_at >= now;
-    let emails = rows.iter().filter(|r| send(&r.reservation)).count();
+    // The journey says which rows get emails (none for a past one); asked again here
+    // because the store's callback sees the reservation, not its line.
+    let send = |r: &NewReservation| !args.no_email && check(r, &rules).is_ok_and(|plan| !plan.queue.is_empty());
     let reservations: Vec<_> = rows.iter().map(|r| r.reservation.clone()).collect();
-    if let Err((i, e)) = store.create_reservations(&reservations, send) {
-        let line = rows.get(i).map_or(0, |r| r.line);
-        bail!("{}: line {line}: {e}; nothing of this file was imported", args.file.display());
-    }
-    println!("imported {} reservations from {} ({emails} emails queued)", rows.len(), args.file.display());
+    let report = match store.import_reservations(&reservations, args.allow_duplicates, send) {
+        Ok(report) => report,
+        Err((i, e)) => {
+            let line = rows.get(i).map_or(0, |r| r.line);
+            bail!("{}: line {line}: {e}; nothing of this file was imported", args.file.display());
+        }
+    };
+    println!(
+        "{}: {} imported, {} already present ({} emails queued)",
+        args.file.display(),
+        report.imported(),
+        report.already_present(),
+        report.emails_queued
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -26,7 +26,8 @@ pub fn run(ctx: &Context, args: &TuiArgs) -> anyhow::Result<ExitCode> {
     if args.demo {
         // Fills only an empty database, so `--demo` is safe to leave in a habit or a script.
         let mut store = ctx.open_store()?;
-        if let Some(s) = crate::demo::fill_if_empty(&mut store, &crate::demo::DemoOptions::week(today))? {
+        let opts = crate::demo::DemoOptions::live(280, 7, ctx.config.clock(), ctx.config.policy());
+        if let Some(s) = crate::demo::fill_if_empty(&mut store, &opts)? {
             tracing::info!(
                 "--demo: {} reservations, {} emails in {}",
                 s.reservations,

@@ -7,6 +7,7 @@ use rusqlite::{Transaction, params};
 use super::rows::starts_at_text;
 use super::{Result, Store, messages::new_token};
 use crate::domain::{EmailKind, EventKind, Language, MessageState, ReservationStatus};
+use crate::journey::Withdrawal;
 
 /// One demo message with its whole history decided by the generator.
 #[derive(Debug, Clone)]
@@ -24,6 +25,25 @@ pub struct DemoMessage<'a> {
     pub next_attempt_at: Option<i64>,
     /// Each open: (time, by a machine).
     pub opens: &'a [(i64, bool)],
+}
+
+/// The reply code, enhanced status and class of an SMTP error text such as
+/// `550 5.1.1 <guest>: User unknown`, so an address record never shows one code beside
+/// another's words.
+fn error_parts(text: &str) -> (Option<&str>, Option<&str>, Option<&str>) {
+    let mut words = text.split_whitespace();
+    let code = words.next().filter(|w| w.len() == 3 && w.bytes().all(|b| b.is_ascii_digit()));
+    let status = words.next().filter(|w| {
+        code.is_some()
+            && w.split('.').count() == 3
+            && w.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    });
+    let class = code.and_then(|c| match c.as_bytes().first() {
+        Some(b'5') => Some("hard"),
+        Some(b'4') => Some("soft"),
+        _ => None,
+    });
+    (code, status, class)
 }
 
 /// Writes demo rows inside one transaction.
@@ -60,16 +80,28 @@ impl DemoWriter<'_> {
         Ok(id)
     }
 
-    /// Sets an address's counter as if `count` errors had come back, the last with `error`.
+    /// Sets an address's counter as if `count` errors had come back, the last with `error`
+    /// (its reply code, status and class read from those same words).
     pub fn address_errors(&self, email: &str, count: u32, blocked: bool, error: &str, at: i64) -> Result<()> {
+        let (code, status, class) = error_parts(error);
         self.tx
             .prepare_cached(
-                "UPDATE addresses SET error_count = ?2, blocked = ?3, last_error = ?4, last_error_status = '5.1.1',
-                        last_error_code = '550', last_error_class = 'hard', last_error_at = ?5, updated_at = ?5
+                "UPDATE addresses SET error_count = ?2, blocked = ?3, last_error = ?4, last_error_status = ?5,
+                        last_error_code = ?6, last_error_class = ?7, last_error_at = ?8, updated_at = ?8
                  WHERE email = ?1",
             )?
-            .execute(params![email, count, blocked, error, at])?;
+            .execute(params![email, count, blocked, error, status, code, class, at])?;
         Ok(())
+    }
+
+    /// Whether this database's messages table accepts the `withdrawn` state (migration 003);
+    /// without it the demo leaves out the emails the journey would have withdrawn.
+    pub fn can_withdraw(&self) -> Result<bool> {
+        let sql: String = self
+            .tx
+            .prepare_cached("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'messages'")?
+            .query_row([], |r| r.get(0))?;
+        Ok(sql.contains("'withdrawn'"))
     }
 
     pub fn reservation(
@@ -91,6 +123,20 @@ impl DemoWriter<'_> {
     }
 
     pub fn message(&self, m: &DemoMessage<'_>, domain: &str) -> Result<i64> {
+        self.message_withdrawn(m, domain, None)
+    }
+
+    /// A message in the `withdrawn` state, with why and when (UTC ms) as its last event.
+    pub fn withdrawn_message(&self, m: &DemoMessage<'_>, domain: &str, why: Withdrawal, at: i64) -> Result<i64> {
+        self.message_withdrawn(m, domain, Some((why, at)))
+    }
+
+    fn message_withdrawn(
+        &self,
+        m: &DemoMessage<'_>,
+        domain: &str,
+        withdrawn: Option<(Withdrawal, i64)>,
+    ) -> Result<i64> {
         let human = m.opens.iter().filter(|(_, machine)| !machine).count() as i64;
         let first = m.opens.iter().map(|(t, _)| *t).min();
         let last = m.opens.iter().map(|(t, _)| *t).max();
@@ -136,9 +182,12 @@ impl DemoWriter<'_> {
             MessageState::Deferred => Some(EventKind::Deferred),
             MessageState::Suppressed => Some(EventKind::Suppressed),
             MessageState::Uncertain => Some(EventKind::Uncertain),
+            MessageState::Withdrawn => Some(EventKind::Withdrawn),
             _ => None,
         } {
-            self.event(id, kind, m.created_at + 60_000, m.last_error.unwrap_or(""))?;
+            let (detail, at) =
+                withdrawn.map_or((m.last_error.unwrap_or(""), m.created_at + 60_000), |(why, at)| (why.as_str(), at));
+            self.event(id, kind, at, detail)?;
         }
         for (at, machine) in m.opens {
             self.tx
@@ -164,5 +213,18 @@ impl DemoWriter<'_> {
             .prepare_cached("INSERT INTO events (message_id, kind, at, detail, actor) VALUES (?1, ?2, ?3, ?4, 'demo')")?
             .execute(params![message_id, kind.as_str(), at, detail])?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::error_parts;
+
+    #[test]
+    fn an_error_text_gives_its_own_code_status_and_class() {
+        assert_eq!(error_parts("452 4.2.2 Mailbox full"), (Some("452"), Some("4.2.2"), Some("soft")));
+        assert_eq!(error_parts("550 5.1.1 <guest>: User unknown"), (Some("550"), Some("5.1.1"), Some("hard")));
+        assert_eq!(error_parts("550 user unknown"), (Some("550"), None, Some("hard")));
+        assert_eq!(error_parts("address blocked"), (None, None, None));
     }
 }

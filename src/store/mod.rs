@@ -9,6 +9,7 @@
 mod addresses;
 mod bounces;
 mod comm;
+mod dedupe;
 mod demo;
 mod events;
 mod fixture;
@@ -33,6 +34,7 @@ pub use addresses::AddressError as AddressErrorInput;
 pub use addresses::AddressRecord;
 pub use bounces::{BounceLinks, BounceOutcome, BounceRecord, NewBounce, RECIPIENT_MATCH_WINDOW_MS};
 pub use comm::{CommCursor, CommFilter, CommRow, comm_query};
+pub use dedupe::{EXISTING_RESERVATION_QUERY, ImportReport};
 pub use demo::{DemoMessage, DemoWriter};
 pub use events::{EventRecord, NewEvent};
 pub use followup::{

@@ -1,0 +1,101 @@
+//! Importing the same file twice adds nothing: a row is the same reservation as one already
+//! in the database when its date and time and its guest's email match (the email
+//! case-insensitively). The look-up and the inserts run in one write transaction, so two
+//! imports racing each other cannot both add the same reservation, and rows of one file that
+//! repeat each other count once.
+
+use rusqlite::{OptionalExtension as _, Transaction, params};
+
+use super::reservations::create;
+use super::rows::starts_at_text;
+use super::{Result, Store, StoreError, now_ms};
+use crate::domain::{NewReservation, normalize_email};
+
+/// The look-up: one seek on `reservations_by_start` (a time slot holds a few reservations),
+/// then the guest by its primary key; `lower()` on both sides makes the email match
+/// case-insensitive, local part included.
+pub const EXISTING_RESERVATION_QUERY: &str = "
+SELECT r.id FROM reservations r JOIN guests g ON g.id = r.guest_id
+WHERE r.starts_at = ?1 AND lower(g.email) = lower(?2)
+ORDER BY r.id LIMIT 1";
+
+/// What an import did, row by row.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    /// For each row given, in order: the new reservation's id, or `Err` with the id of the
+    /// reservation it repeats (already in the database, or earlier in the same file).
+    pub rows: Vec<std::result::Result<i64, i64>>,
+    /// How many emails the new reservations queued.
+    pub emails_queued: u64,
+}
+
+impl ImportReport {
+    /// How many rows were added.
+    pub fn imported(&self) -> usize {
+        self.rows.iter().filter(|r| r.is_ok()).count()
+    }
+
+    /// How many rows were already present.
+    pub fn already_present(&self) -> usize {
+        self.rows.iter().filter(|r| r.is_err()).count()
+    }
+}
+
+fn existing(tx: &Transaction<'_>, r: &NewReservation) -> Result<Option<i64>> {
+    let email = normalize_email(&r.email)?;
+    Ok(tx
+        .prepare_cached(EXISTING_RESERVATION_QUERY)?
+        .query_row(params![starts_at_text(r.starts_at), email], |row| row.get(0))
+        .optional()?)
+}
+
+fn emails_of(tx: &Transaction<'_>, reservation_id: i64) -> Result<u64> {
+    Ok(tx
+        .prepare_cached("SELECT COUNT(*) FROM messages WHERE reservation_id = ?1")?
+        .query_row([reservation_id], |row| row.get::<_, i64>(0))?
+        .unsigned_abs())
+}
+
+impl Store {
+    /// The reservation at `starts_at` for the guest with this email (case-insensitively), if
+    /// there is one.
+    pub fn existing_reservation(&self, starts_at: chrono::NaiveDateTime, email: &str) -> Result<Option<i64>> {
+        let email = normalize_email(email)?;
+        Ok(self
+            .conn
+            .prepare_cached(EXISTING_RESERVATION_QUERY)?
+            .query_row(params![starts_at_text(starts_at), email], |row| row.get(0))
+            .optional()?)
+    }
+
+    /// Adds the rows that are not already there, all in one transaction: all of it commits
+    /// or none. A row already in the database (or earlier in `rs`) is skipped unless
+    /// `allow_duplicates`. `send` says which new rows get the emails of their status. On a
+    /// bad row, the error carries its position (0-based) so the caller can name the line.
+    pub fn import_reservations(
+        &mut self,
+        rs: &[NewReservation],
+        allow_duplicates: bool,
+        send: impl Fn(&NewReservation) -> bool,
+    ) -> Result<ImportReport, (usize, StoreError)> {
+        let domain = self.message_domain.clone();
+        let tx =
+            self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(|e| (0, e.into()))?;
+        let now = now_ms();
+        let mut report = ImportReport { rows: Vec::with_capacity(rs.len()), emails_queued: 0 };
+        for (i, r) in rs.iter().enumerate() {
+            let at = |e: StoreError| (i, e);
+            if !allow_duplicates && let Some(id) = existing(&tx, r).map_err(at)? {
+                report.rows.push(Err(id));
+                continue;
+            }
+            // The one call into the reservation rules of the store: main's `create` applies the
+            // journey's plan; keep this the only place the import calls it.
+            let id = create(&tx, r, send(r), &domain, now).map_err(at)?;
+            report.emails_queued += emails_of(&tx, id).map_err(at)?;
+            report.rows.push(Ok(id));
+        }
+        tx.commit().map_err(|e| (rs.len(), e.into()))?;
+        Ok(report)
+    }
+}
