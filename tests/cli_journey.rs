@@ -17,7 +17,8 @@ struct Venue {
 impl Venue {
     fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("gm.toml"), "venue_name = \"Chez Nous\"\nresend_cooldown_seconds = 120\n").unwrap();
+        std::fs::write(dir.path().join("gm.toml"), "venue_name = \"Chez Nous\"\nresend_cooldown_seconds = 120\n")
+            .unwrap();
         Venue { dir }
     }
 

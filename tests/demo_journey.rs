@@ -153,7 +153,6 @@ fn every_demo_email_is_one_the_journey_could_have_produced() {
 }
 
 #[test]
-#[ignore = "needs migration 003 from main (the messages CHECK constraint accepting 'withdrawn')"]
 fn the_demo_withdraws_what_the_journey_would_have_withdrawn() {
     let (_dir, store) = filled();
     let withdrawn =

@@ -8,7 +8,7 @@ use rusqlite::{OptionalExtension as _, Transaction, params};
 
 use super::reservations::create;
 use super::rows::starts_at_text;
-use super::{Result, Store, StoreError, now_ms};
+use super::{Result, Store, StoreError};
 use crate::domain::{NewReservation, normalize_email};
 
 /// The look-up: one seek on `reservations_by_start` (a time slot holds a few reservations),
@@ -49,13 +49,6 @@ fn existing(tx: &Transaction<'_>, r: &NewReservation) -> Result<Option<i64>> {
         .optional()?)
 }
 
-fn emails_of(tx: &Transaction<'_>, reservation_id: i64) -> Result<u64> {
-    Ok(tx
-        .prepare_cached("SELECT COUNT(*) FROM messages WHERE reservation_id = ?1")?
-        .query_row([reservation_id], |row| row.get::<_, i64>(0))?
-        .unsigned_abs())
-}
-
 impl Store {
     /// The reservation at `starts_at` for the guest with this email (case-insensitively), if
     /// there is one.
@@ -78,10 +71,9 @@ impl Store {
         allow_duplicates: bool,
         send: impl Fn(&NewReservation) -> bool,
     ) -> Result<ImportReport, (usize, StoreError)> {
-        let domain = self.message_domain.clone();
+        let (domain, rules, now) = (self.message_domain.clone(), self.rules, self.now());
         let tx =
             self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(|e| (0, e.into()))?;
-        let now = now_ms();
         let mut report = ImportReport { rows: Vec::with_capacity(rs.len()), emails_queued: 0 };
         for (i, r) in rs.iter().enumerate() {
             let at = |e: StoreError| (i, e);
@@ -91,9 +83,9 @@ impl Store {
             }
             // The one call into the reservation rules of the store: main's `create` applies the
             // journey's plan; keep this the only place the import calls it.
-            let id = create(&tx, r, send(r), &domain, now).map_err(at)?;
-            report.emails_queued += emails_of(&tx, id).map_err(at)?;
-            report.rows.push(Ok(id));
+            let applied = create(&tx, r, send(r), &rules, &domain, now).map_err(at)?;
+            report.emails_queued += applied.queued.len() as u64;
+            report.rows.push(Ok(applied.id));
         }
         tx.commit().map_err(|e| (rs.len(), e.into()))?;
         Ok(report)

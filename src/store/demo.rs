@@ -94,16 +94,6 @@ impl DemoWriter<'_> {
         Ok(())
     }
 
-    /// Whether this database's messages table accepts the `withdrawn` state (migration 003);
-    /// without it the demo leaves out the emails the journey would have withdrawn.
-    pub fn can_withdraw(&self) -> Result<bool> {
-        let sql: String = self
-            .tx
-            .prepare_cached("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'messages'")?
-            .query_row([], |r| r.get(0))?;
-        Ok(sql.contains("'withdrawn'"))
-    }
-
     pub fn reservation(
         &self,
         guest_id: i64,
@@ -144,8 +134,9 @@ impl DemoWriter<'_> {
             .prepare_cached(
                 "INSERT INTO messages (reservation_id, guest_id, kind, recipient, subject, message_id, token, state,
                      attempts, next_attempt_at, created_at, last_attempt_at, sent_at, server_reply, last_error,
-                     open_count, human_open_count, first_opened_at, last_opened_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+                     open_count, human_open_count, first_opened_at, last_opened_at, due_at, withdrawn_reason)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+                         COALESCE(?10, ?11), ?19)",
             )?
             .execute(params![
                 m.reservation_id,
@@ -165,7 +156,8 @@ impl DemoWriter<'_> {
                 m.opens.len() as i64,
                 human,
                 first,
-                last
+                last,
+                withdrawn.map(|(why, _)| why.as_str())
             ])?;
         let id = self.tx.last_insert_rowid();
         self.event(id, EventKind::Queued, m.created_at, "")?;
@@ -185,9 +177,11 @@ impl DemoWriter<'_> {
             MessageState::Withdrawn => Some(EventKind::Withdrawn),
             _ => None,
         } {
-            let (detail, at) =
-                withdrawn.map_or((m.last_error.unwrap_or(""), m.created_at + 60_000), |(why, at)| (why.as_str(), at));
-            self.event(id, kind, at, detail)?;
+            let (detail, at) = withdrawn.map_or_else(
+                || (m.last_error.unwrap_or("").to_owned(), m.created_at + 60_000),
+                |(why, at)| (format!("withdrawn: {why}"), at),
+            );
+            self.event(id, kind, at, &detail)?;
         }
         for (at, machine) in m.opens {
             self.tx
