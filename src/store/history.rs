@@ -9,6 +9,7 @@ use rusqlite::{OptionalExtension as _, params};
 use super::rows::parsed;
 use super::{Result, Store, StoreError};
 use crate::domain::{AddressHealth, EmailKind, EventKind, Guest, MessageState};
+use crate::journey::Withdrawal;
 
 /// One email as the history shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +33,8 @@ pub struct HistoryEmail {
     pub machine_opens: u32,
     pub first_opened_at: Option<i64>,
     pub last_opened_at: Option<i64>,
+    /// Why a withdrawn email was withdrawn (`messages.withdrawn_reason`).
+    pub withdrawn_reason: Option<Withdrawal>,
 }
 
 /// Something that happened to the guest's address or reservations rather than to one email.
@@ -109,6 +112,10 @@ pub(crate) fn email_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<HistoryE
         machine_opens: r.get(13)?,
         first_opened_at: r.get(14)?,
         last_opened_at: r.get(15)?,
+        // STORE: main adds `messages.withdrawn_reason`; select it in GUEST_EMAILS_QUERY (and
+        // the other queries using `email_from_row`) and read it here with
+        // `Withdrawal::parse(code)`. Until then no reason is known.
+        withdrawn_reason: None,
     })
 }
 

@@ -3,6 +3,7 @@
 //! the brief's own words: "Pas encore ouvert", "Ouvert (X fois)", "Dernière ouverture : …".
 
 use crate::domain::{EmailKind, EventKind, Language, MessageState};
+use crate::journey::Withdrawal;
 
 /// One language's texts for the history panes.
 #[derive(Debug)]
@@ -29,8 +30,8 @@ pub struct HistoryStrings {
     pub filter: [&'static str; 6],
     pub no_match: &'static str,
     pub more: &'static str,
-    /// Follow-up column heads: time, guest, party, phone, reason.
-    pub followup_cols: [&'static str; 5],
+    /// Follow-up column heads: time, guest, party, status, phone, reason.
+    pub followup_cols: [&'static str; 6],
     pub followup_empty: &'static str,
     pub followup_advice: &'static str,
     /// Hint words for r, e, v, Enter, Esc.
@@ -41,6 +42,8 @@ pub struct HistoryStrings {
     /// Follow-up reasons: no confirmation, not sent yet, deferred, not opened, proxy only,
     /// bounced, failed, suppressed, uncertain.
     pub reasons: [&'static str; 9],
+    /// Why an email was withdrawn, in the order of `Withdrawal::ALL`.
+    pub withdrawn_reasons: [&'static str; 7],
     pub health_none: &'static str,
     /// ": " in English, " : " in French.
     pub colon: &'static str,
@@ -103,6 +106,12 @@ impl HistoryStrings {
 
     pub fn errors(&self, n: u32) -> String {
         (self.errors)(n)
+    }
+
+    /// "withdrawn: reservation cancelled" / "retiré : réservation annulée".
+    pub fn withdrawn(&self, why: Withdrawal) -> String {
+        let i = Withdrawal::ALL.iter().position(|w| *w == why).unwrap_or(0);
+        format!("{}{}{}", self.state(MessageState::Withdrawn), self.colon, self.withdrawn_reasons[i])
     }
 
     pub fn kind(&self, k: EmailKind) -> &'static str {
