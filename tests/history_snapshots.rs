@@ -288,7 +288,8 @@ fn the_communication_history_in_both_languages() {
 fn the_follow_up_list_in_both_languages() {
     let dir = tempfile::tempdir().unwrap();
     let (store, _) = fixture(&dir.path().join("g.db"));
-    let state = FollowUpState::new(day(), store.follow_up(day(), day().and_hms_opt(0, 0, 0).unwrap()).unwrap(), Clock::utc());
+    let state =
+        FollowUpState::new(day(), store.follow_up(day(), day().and_hms_opt(0, 0, 0).unwrap()).unwrap(), Clock::utc());
     assert_eq!(state.rows.len(), 10, "Bob and one per reason; not the opened nor the cancelled one");
     for (lang, name) in [(Language::En, "followup_en"), (Language::Fr, "followup_fr")] {
         let pane = FollowUpPane {

@@ -30,7 +30,8 @@ pub(super) fn render(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
     // The counts go right-aligned if they fit beside the title: with the tail of what the
     // covers leave out, else without it, else not at all.
     let full = format!("{counts}{tail}");
-    let counts = [full, counts].into_iter().find(|c| left_width + 2 + Span::raw(c.as_str()).width() as u16 <= area.width);
+    let counts =
+        [full, counts].into_iter().find(|c| left_width + 2 + Span::raw(c.as_str()).width() as u16 <= area.width);
     let counts_width = counts.as_ref().map_or(0, |c| Span::raw(c.as_str()).width() as u16);
     let counts_fit = counts.is_some();
     if let Some(counts) = counts {
