@@ -200,6 +200,9 @@ fn the_header_counts_covers_without_cancelled_and_no_show_and_says_how_many() {
     let short = "4 reservations · 6 covers";
     let line = header(&mut app, (title + 2 + short.chars().count() + 5) as u16);
     assert!(line.ends_with(short) && !line.contains("cancelled"), "{line}");
+    let middle = "4 reservations · 6 covers · 1 cancelled";
+    let line = header(&mut app, (title + 2 + middle.chars().count() + 3) as u16);
+    assert!(line.ends_with(middle), "the tail's end goes first: {line}");
     let line = header(&mut app, (title + 4) as u16);
     assert!(!line.contains("covers"), "{line}");
 }

@@ -168,7 +168,8 @@ fn fixture(path: &std::path::Path) -> (Store, i64) {
                 (
                     "Jules Lefèvre",
                     "20:30",
-                    ReservationStatus::NoShow,
+                    // Confirmed: a no-show is not on the follow-up list any more.
+                    ReservationStatus::Confirmed,
                     Some(m(Confirmed, Uncertain, "2026-11-22 16:00")),
                 ),
                 (

@@ -162,7 +162,7 @@ pub static EN: Strings = Strings {
         "confirm the reservation",
         "mark the meal completed (asks)",
         "cancel the reservation (asks first)",
-        "mark a no-show: the guest did not come (asks)",
+        "mark a no-show (asks)",
         "add a reservation",
         "resend the confirmation",
         "correct the guest's email address",

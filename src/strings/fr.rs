@@ -180,7 +180,7 @@ pub static FR: Strings = Strings {
         "confirmer la réservation",
         "marquer le repas terminé (demande)",
         "annuler la réservation (demande d'abord)",
-        "marquer absent : le client n'est pas venu (demande)",
+        "marquer le client absent (demande)",
         "ajouter une réservation",
         "renvoyer la confirmation",
         "corriger l'adresse e-mail du client",

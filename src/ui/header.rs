@@ -19,7 +19,7 @@ pub(super) fn render(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
     if app.day == app.today {
         date = format!("{date} ({})", s.today);
     }
-    let (counts, tail) = if app.loading() { (s.loading.to_owned(), String::new()) } else { counts(app) };
+    let (counts, tail) = if app.loading() { (s.loading.to_owned(), Vec::new()) } else { counts(app) };
     let left = Line::from(vec![
         Span::styled(app.venue.as_str(), theme.title()),
         Span::raw(" · "),
@@ -28,10 +28,11 @@ pub(super) fn render(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
     let left_width = left.width() as u16;
     left.render(area, buf);
     // The counts go right-aligned if they fit beside the title: with the tail of what the
-    // covers leave out, else without it, else not at all.
-    let full = format!("{counts}{tail}");
-    let counts =
-        [full, counts].into_iter().find(|c| left_width + 2 + Span::raw(c.as_str()).width() as u16 <= area.width);
+    // covers leave out, else with less of it (its end goes first), else not at all.
+    let counts = (0..=tail.len())
+        .rev()
+        .map(|n| format!("{counts}{}", tail[..n].concat()))
+        .find(|c| left_width + 2 + Span::raw(c.as_str()).width() as u16 <= area.width);
     let counts_width = counts.as_ref().map_or(0, |c| Span::raw(c.as_str()).width() as u16);
     let counts_fit = counts.is_some();
     if let Some(counts) = counts {
@@ -44,9 +45,10 @@ pub(super) fn render(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
     }
 }
 
-/// The day's counts ("39 reservations · 143 covers", of the rows the filter shows) and their
-/// tail (" · 3 cancelled · 1 no-show"): cancelled and no-show reservations bring no covers.
-fn counts(app: &App) -> (String, String) {
+/// The day's counts ("39 reservations · 143 covers", of the rows the filter shows) and the
+/// pieces of their tail (" · 3 cancelled", " · 1 no-show"): cancelled and no-show
+/// reservations bring no covers.
+fn counts(app: &App) -> (String, Vec<String>) {
     let s = app.strings;
     let shown = || app.visible.iter().map(|&i| &app.rows[i]);
     let expected = |r: &&ReservationRow| !matches!(r.status, ReservationStatus::Cancelled | ReservationStatus::NoShow);
@@ -58,12 +60,12 @@ fn counts(app: &App) -> (String, String) {
     } else {
         format!("{} ({})", s.counts(app.visible.len(), covers), s.matches(app.visible.len(), app.rows.len()))
     };
-    let mut tail = String::new();
+    let mut tail = Vec::new();
     if cancelled > 0 {
-        tail.push_str(&format!(" · {}", s.cancelled_count(cancelled)));
+        tail.push(format!(" · {}", s.cancelled_count(cancelled)));
     }
     if no_shows > 0 {
-        tail.push_str(&format!(" · {}", s.no_show_count(no_shows)));
+        tail.push(format!(" · {}", s.no_show_count(no_shows)));
     }
     (counts, tail)
 }
