@@ -334,7 +334,7 @@ impl Policy {
             }
             ReservationStatus::Cancelled if future && change.send => plan.queue.push((EmailKind::Cancelled, Due::Now)),
             ReservationStatus::Completed if change.send => {
-                plan.queue.push((EmailKind::Completed, self.thank_you(booking.starts_at, now)))
+                plan.queue.push((EmailKind::Completed, self.thank_you(booking.starts_at, now)));
             }
             _ => {}
         }
@@ -408,6 +408,7 @@ impl Policy {
     /// Staff ask to send an email of `kind` again. `latest` is the reservation's latest
     /// email of that kind; `blocked` whether the guest's address is blocked; `now_ms` the
     /// same moment as `now`, in UTC ms. `again` is the yes to any question.
+    #[allow(clippy::too_many_arguments)]
     pub fn resend(
         &self,
         kind: EmailKind,

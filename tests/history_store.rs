@@ -27,6 +27,7 @@ fn at(text: &str) -> chrono::NaiveDateTime {
 
 #[test]
 fn the_follow_up_list_has_the_guests_still_to_come_whose_email_did_not_get_through() {
+    use ReservationStatus::{Confirmed, Pending};
     let dir = tempfile::tempdir().unwrap();
     let store = marker_day(&dir.path().join("g.db"));
     let list = store.follow_up(day(), dawn()).unwrap();
@@ -34,7 +35,6 @@ fn the_follow_up_list_has_the_guests_still_to_come_whose_email_did_not_get_throu
         .iter()
         .map(|f| (f.guest_name.as_str(), f.starts_at.format("%H:%M").to_string(), f.status, f.reason))
         .collect();
-    use ReservationStatus::{Confirmed, Pending};
     assert_eq!(
         seen,
         vec![

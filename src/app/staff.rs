@@ -141,12 +141,11 @@ impl App {
             return self.notice(Notice::error(self.strings.no_selection));
         };
         let booking = Booking { status: r.status, starts_at: r.starts_at };
+        // Only the domain's own refusal and "not yet" come from a status change; the store
+        // checks again when it applies it.
         let early = match self.policy.transition(booking, to, &[], self.venue_now(), Change::default()) {
-            Ok(_) => false,
-            Err(Refusal::NotYet { .. }) => true,
             Err(Refusal::Transition(e)) => return self.notice(Notice::error(self.strings.transition(e.from, e.to))),
-            // No other refusal comes from a status change with no emails; the store checks again.
-            Err(_) => false,
+            answer => matches!(answer, Err(Refusal::NotYet { .. })),
         };
         let command = Command::SetStatus { id: r.id, to, force: early };
         if to == ReservationStatus::Confirmed {
