@@ -55,10 +55,8 @@ impl Clock {
     pub fn ms_of(self, t: NaiveDateTime) -> i64 {
         fn resolve<Z: TimeZone>(zone: &Z, t: NaiveDateTime) -> Option<i64> {
             zone.from_local_datetime(&t).earliest().map(|d| d.timestamp_millis()).or_else(|| {
-                // In a spring-forward gap: the same wall time one hour later exists.
-                zone.from_local_datetime(&(t + chrono::Duration::hours(1)))
-                    .earliest()
-                    .map(|d| d.timestamp_millis() - 3_600_000)
+                // In a spring-forward gap (02:30 does not exist): the clock reads 03:30 then.
+                zone.from_local_datetime(&(t + chrono::Duration::hours(1))).earliest().map(|d| d.timestamp_millis())
             })
         }
         let at = match self {
@@ -109,7 +107,7 @@ mod tests {
         let summer = at(2026, 7, 1, 20, 0);
         assert_eq!(brussels.ms_of(summer), Clock::utc().ms_of(at(2026, 7, 1, 18, 0)));
         assert_eq!(brussels.naive(brussels.ms_of(summer)), summer);
-        // 29 March 2026, 02:30 does not exist in Brussels: the moment after the gap.
+        // 29 March 2026, 02:30 does not exist in Brussels: the clocks read 03:30 then.
         let gap = at(2026, 3, 29, 2, 30);
         assert_eq!(brussels.ms_of(gap), Clock::utc().ms_of(at(2026, 3, 29, 1, 30)));
         // 25 October 2026, 02:30 happens twice: the earlier one.
