@@ -264,6 +264,38 @@ fn the_guest_history_in_both_languages() {
     assert!(!text.contains("What happened to this email"), "the log belongs to the other email");
 }
 
+/// A withdrawn email says why, in the staff's language (the store fills the reason once main's
+/// `messages.withdrawn_reason` column lands; here it is set on the loaded history).
+#[test]
+fn a_withdrawn_email_shows_its_reason() {
+    use guestmail::journey::Withdrawal;
+    use guestmail::store::GuestHistory;
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, anna) = fixture(&dir.path().join("g.db"));
+    let with_reason = |h: &mut GuestHistory, why: Option<Withdrawal>| {
+        let e = &mut h.emails[0];
+        e.state = MessageState::Withdrawn;
+        e.withdrawn_reason = why;
+    };
+    let text = |state: &HistoryState, lang| {
+        format!("{:?}", draw(140, 26, HistoryPane { state, strings: HistoryStrings::of(lang), theme: THEME }).backend())
+    };
+    let mut h = history_state(&mut store, anna).history;
+    with_reason(&mut h, Some(Withdrawal::TimePassed));
+    let state = HistoryState::new(h.clone(), Clock::utc());
+    assert!(text(&state, Language::En).contains("withdrawn: the reservation time has passed"));
+    assert!(text(&state, Language::Fr).contains("retiré : l'heure de la réservation est passée"));
+    with_reason(&mut h, Some(Withdrawal::Cancelled));
+    let state = HistoryState::new(h.clone(), Clock::utc());
+    assert!(text(&state, Language::En).contains("withdrawn: reservation cancelled"));
+    assert!(text(&state, Language::Fr).contains("retiré : réservation annulée"));
+    // No reason known: the state alone.
+    with_reason(&mut h, None);
+    let state = HistoryState::new(h, Clock::utc());
+    let en = text(&state, Language::En);
+    assert!(en.contains("withdrawn") && !en.contains("withdrawn:"), "{en}");
+}
+
 #[test]
 fn the_communication_history_in_both_languages() {
     let dir = tempfile::tempdir().unwrap();

@@ -171,4 +171,18 @@ mod tests {
         assert_eq!(EN.states.len(), MessageState::ALL.len());
         assert_eq!(FR.kind(EmailKind::Completed), "après le repas");
     }
+
+    #[test]
+    fn every_withdrawal_has_its_words_in_both_languages() {
+        assert_eq!(EN.withdrawn(Withdrawal::Cancelled), "withdrawn: reservation cancelled");
+        assert_eq!(EN.withdrawn(Withdrawal::TimePassed), "withdrawn: the reservation time has passed");
+        assert_eq!(FR.withdrawn(Withdrawal::Cancelled), "retiré : réservation annulée");
+        assert_eq!(FR.withdrawn(Withdrawal::TimePassed), "retiré : l'heure de la réservation est passée");
+        for lang in [&EN, &FR] {
+            let mut all: Vec<String> = Withdrawal::ALL.iter().map(|w| lang.withdrawn(*w)).collect();
+            all.sort();
+            all.dedup();
+            assert_eq!(all.len(), Withdrawal::ALL.len(), "each reason reads differently");
+        }
+    }
 }
