@@ -95,7 +95,9 @@ fn main() {
 
     let today = Local::now().date_naive();
     let days: Vec<NaiveDate> = (0..200).map(|d| today - chrono::Duration::days(d * 7)).collect();
-    measure("follow-up list of a day", &days, |d| store.follow_up(d).unwrap().len());
+    measure("follow-up list of a day", &days, |d| {
+        store.follow_up(d, d.and_time(chrono::NaiveTime::MIN)).unwrap().len()
+    });
 
     let now = now_ms();
     measure("delivery health, 30 days", &[now; 20], |n| {

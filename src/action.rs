@@ -26,10 +26,12 @@ pub enum Action {
     ToggleHelp,
     /// `c`: the selected reservation becomes confirmed (queues the confirmation).
     Confirm,
-    /// `d`: the meal is over (queues the thank-you).
+    /// `d`: the meal is over (queues the thank-you), after a yes/no prompt.
     Complete,
     /// `x`: cancel the reservation, after a yes/no prompt.
     CancelReservation,
+    /// `N`: the guest did not come (a no-show), after a yes/no prompt.
+    NoShow,
     /// `n`: the form to add a reservation.
     NewReservation,
     /// `r`: resend the confirmation.
@@ -100,7 +102,7 @@ pub enum Action {
 
 impl Action {
     /// The actions a user can bind to keys, in the order help lists them.
-    pub const BINDABLE: [Action; 29] = [
+    pub const BINDABLE: [Action; 30] = [
         Action::SelectPrevious,
         Action::SelectNext,
         Action::PageUp,
@@ -114,6 +116,7 @@ impl Action {
         Action::Confirm,
         Action::Complete,
         Action::CancelReservation,
+        Action::NoShow,
         Action::NewReservation,
         Action::Resend,
         Action::EditEmail,
@@ -150,6 +153,7 @@ impl Action {
             Action::Confirm => "confirm",
             Action::Complete => "complete",
             Action::CancelReservation => "cancel",
+            Action::NoShow => "no_show",
             Action::NewReservation => "new",
             Action::Resend => "resend",
             Action::EditEmail => "edit_email",

@@ -154,6 +154,7 @@ impl Default for Keymap {
             (Key::ch('c'), Action::Confirm),
             (Key::ch('d'), Action::Complete),
             (Key::ch('x'), Action::CancelReservation),
+            (Key::ch('N'), Action::NoShow),
             (Key::ch('n'), Action::NewReservation),
             (Key::ch('r'), Action::Resend),
             (Key::ch('e'), Action::EditEmail),

@@ -43,13 +43,13 @@ fn status_changes_follow_the_rules_and_name_the_guest() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = marker_day(&dir.path().join("g.db"));
     let claire = id_of(&store, "Claire Dubois");
-    let out = execute(&mut store, Command::SetStatus { id: claire, to: ReservationStatus::Confirmed });
+    let out = execute(&mut store, Command::SetStatus { id: claire, to: ReservationStatus::Confirmed, force: false });
     assert_eq!(
         out,
         Outcome::StatusChanged { name: "Claire Dubois".into(), to: ReservationStatus::Confirmed, queued: true }
     );
     let david = id_of(&store, "David Smith");
-    let out = execute(&mut store, Command::SetStatus { id: david, to: ReservationStatus::Cancelled });
+    let out = execute(&mut store, Command::SetStatus { id: david, to: ReservationStatus::Cancelled, force: false });
     assert!(matches!(out, Outcome::Refused(e) if e.from == ReservationStatus::Completed), "{out:?}");
     assert_eq!(store.reservation(david).unwrap().status, ReservationStatus::Completed, "nothing written");
 }

@@ -72,7 +72,7 @@ fn status(app: &App) -> (String, bool) {
 fn c_and_d_hand_status_changes_to_the_data_thread_and_illegal_ones_are_refused_here() {
     let mut app = app(Language::En);
     press(&mut app, KeyCode::Char('c'));
-    assert_eq!(app.take_commands(), vec![Command::SetStatus { id: 1, to: ReservationStatus::Confirmed }]);
+    assert_eq!(app.take_commands(), vec![Command::SetStatus { id: 1, to: ReservationStatus::Confirmed, force: false }]);
     press(&mut app, KeyCode::Char('d'));
     assert!(app.take_commands().is_empty(), "a pending reservation cannot be completed");
     assert_eq!(status(&app), ("A pending reservation cannot become completed".into(), true));
@@ -95,7 +95,7 @@ fn x_cancels_only_after_yes() {
     assert!(app.confirm.is_none() && app.take_commands().is_empty(), "no means nothing is written");
     press(&mut app, KeyCode::Char('x'));
     press(&mut app, KeyCode::Char('y'));
-    assert_eq!(app.take_commands(), vec![Command::SetStatus { id: 2, to: ReservationStatus::Cancelled }]);
+    assert_eq!(app.take_commands(), vec![Command::SetStatus { id: 2, to: ReservationStatus::Cancelled, force: false }]);
 }
 
 #[test]
@@ -117,7 +117,10 @@ fn r_refuses_a_blocked_address_and_asks_before_resending_an_opened_confirmation(
     app.update(Action::Done(Outcome::ResendAsk { ask, recipient: "bram@example.org".into(), retry }));
     let q = &app.confirm.as_ref().unwrap().question;
     assert_eq!(q, "The guest already opened it (confirmation: 3 times). Send it again?");
+    // Enter used to mean yes; it never answers a prompt now (it is the history key).
     press(&mut app, KeyCode::Enter);
+    assert!(app.confirm.is_some() && app.take_commands().is_empty(), "Enter does not answer");
+    press(&mut app, KeyCode::Char('y'));
     assert_eq!(app.take_commands(), vec![Command::Resend { id: 2, kind: None, again: true }]);
     app.update(Action::Done(Outcome::ResendQueued {
         recipient: "bram@example.org".into(),

@@ -37,7 +37,7 @@ fn look_ups_answer_alone_and_writes_bring_the_health_and_the_day() {
     assert_eq!(d, day());
     let amelie = rows.iter().find(|r| r.guest.name == "Amélie Martin").unwrap().clone();
 
-    req_tx.send(Request::Run(Command::FollowUp { day: day() })).unwrap();
+    req_tx.send(Request::Run(Command::FollowUp { day: day(), now: day().and_hms_opt(0, 0, 0).unwrap() })).unwrap();
     req_tx.send(Request::Run(Command::History { guest_id: amelie.guest.id, limit: 50 })).unwrap();
     let Event::Done(Outcome::FollowUp { rows, .. }) = next(&ev_rx) else { panic!("the follow-up list") };
     assert!(rows.iter().any(|r| r.reservation_id == amelie.id));

@@ -38,7 +38,7 @@ fn keys_move_change_day_filter_show_help_and_quit_cleanly() {
     drop(marker_day(&dir.path().join("g.db")));
     let mut pty = spawn(dir.path(), &[], 100, 30);
 
-    let s = pty.wait_for_text("8 reservations · 25 covers", WAIT);
+    let s = pty.wait_for_text("8 reservations · 18 covers · 1 cancelled · 1 no-show", WAIT);
     assert!(s.contains("Le Petit Bistro · Monday 23 November 2037"), "{s}");
     assert!(line_with(&s, "Amélie Martin").starts_with("▸ 12:00"), "{s}");
     pty.with_screen(|screen| assert!(screen.alternate_screen(), "the app uses the alternate screen"));
@@ -110,7 +110,7 @@ fn another_process_writing_shows_up_without_a_key() {
         })
         .unwrap();
     let s = pty.wait_for_text("Zoé Walk-in", WAIT);
-    assert!(s.contains("9 reservations · 28 covers"), "{s}");
+    assert!(s.contains("9 reservations · 21 covers"), "{s}");
     // Its pending email is queued, and the app's own outbox worker may have sent it already.
     let zoe = line_with(&s, "Zoé Walk-in");
     assert!(zoe.contains('○') || zoe.contains('●'), "its pending email has a marker:\n{s}");
@@ -131,7 +131,7 @@ fn no_color_draws_without_colour_and_french_follows_lang() {
         100,
         30,
     );
-    let s = pty.wait_for_text("8 réservations · 25 couverts", WAIT);
+    let s = pty.wait_for_text("8 réservations · 18 couverts · 1 annulée · 1 absent", WAIT);
     assert!(s.contains("lundi 23 novembre 2037"), "{s}");
     assert!(line_with(&s, "Amélie Martin").contains('✓'), "opened has its own shape without colour:\n{s}");
     pty.with_screen(|screen| {

@@ -168,7 +168,8 @@ fn fixture(path: &std::path::Path) -> (Store, i64) {
                 (
                     "Jules Lefèvre",
                     "20:30",
-                    ReservationStatus::NoShow,
+                    // Confirmed: a no-show is not on the follow-up list any more.
+                    ReservationStatus::Confirmed,
                     Some(m(Confirmed, Uncertain, "2037-11-22 16:00")),
                 ),
                 (
@@ -263,6 +264,38 @@ fn the_guest_history_in_both_languages() {
     assert!(!text.contains("What happened to this email"), "the log belongs to the other email");
 }
 
+/// A withdrawn email says why, in the staff's language (the store fills the reason once main's
+/// `messages.withdrawn_reason` column lands; here it is set on the loaded history).
+#[test]
+fn a_withdrawn_email_shows_its_reason() {
+    use guestmail::journey::Withdrawal;
+    use guestmail::store::GuestHistory;
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, anna) = fixture(&dir.path().join("g.db"));
+    let with_reason = |h: &mut GuestHistory, why: Option<Withdrawal>| {
+        let e = &mut h.emails[0];
+        e.state = MessageState::Withdrawn;
+        e.withdrawn_reason = why;
+    };
+    let text = |state: &HistoryState, lang| {
+        format!("{:?}", draw(140, 26, HistoryPane { state, strings: HistoryStrings::of(lang), theme: THEME }).backend())
+    };
+    let mut h = history_state(&mut store, anna).history;
+    with_reason(&mut h, Some(Withdrawal::TimePassed));
+    let state = HistoryState::new(h.clone(), Clock::utc());
+    assert!(text(&state, Language::En).contains("withdrawn: the reservation time has passed"));
+    assert!(text(&state, Language::Fr).contains("retiré : l'heure de la réservation est passée"));
+    with_reason(&mut h, Some(Withdrawal::Cancelled));
+    let state = HistoryState::new(h.clone(), Clock::utc());
+    assert!(text(&state, Language::En).contains("withdrawn: reservation cancelled"));
+    assert!(text(&state, Language::Fr).contains("retiré : réservation annulée"));
+    // No reason known: the state alone.
+    with_reason(&mut h, None);
+    let state = HistoryState::new(h, Clock::utc());
+    let en = text(&state, Language::En);
+    assert!(en.contains("withdrawn") && !en.contains("withdrawn:"), "{en}");
+}
+
 #[test]
 fn the_communication_history_in_both_languages() {
     let dir = tempfile::tempdir().unwrap();
@@ -288,7 +321,8 @@ fn the_communication_history_in_both_languages() {
 fn the_follow_up_list_in_both_languages() {
     let dir = tempfile::tempdir().unwrap();
     let (store, _) = fixture(&dir.path().join("g.db"));
-    let state = FollowUpState::new(day(), store.follow_up(day()).unwrap(), Clock::utc());
+    let state =
+        FollowUpState::new(day(), store.follow_up(day(), day().and_hms_opt(0, 0, 0).unwrap()).unwrap(), Clock::utc());
     assert_eq!(state.rows.len(), 10, "Bob and one per reason; not the opened nor the cancelled one");
     for (lang, name) in [(Language::En, "followup_en"), (Language::Fr, "followup_fr")] {
         let pane = FollowUpPane {

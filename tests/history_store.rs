@@ -16,43 +16,74 @@ use guestmail::store::{
 };
 use support::{day, marker_day};
 
+/// The start of the fixture's day: every reservation of it is still to come.
+fn dawn() -> chrono::NaiveDateTime {
+    day().and_hms_opt(0, 0, 0).unwrap()
+}
+
+fn at(text: &str) -> chrono::NaiveDateTime {
+    chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap()
+}
+
 #[test]
-fn the_follow_up_list_has_the_confirmed_guests_whose_confirmation_did_not_get_through() {
+fn the_follow_up_list_has_the_guests_still_to_come_whose_email_did_not_get_through() {
+    use ReservationStatus::{Confirmed, Pending};
     let dir = tempfile::tempdir().unwrap();
     let store = marker_day(&dir.path().join("g.db"));
-    let list = store.follow_up(day()).unwrap();
-    let seen: Vec<(&str, String, FollowUpReason)> =
-        list.iter().map(|f| (f.guest_name.as_str(), f.starts_at.format("%H:%M").to_string(), f.reason)).collect();
+    let list = store.follow_up(day(), dawn()).unwrap();
+    let seen: Vec<(&str, String, ReservationStatus, FollowUpReason)> = list
+        .iter()
+        .map(|f| (f.guest_name.as_str(), f.starts_at.format("%H:%M").to_string(), f.status, f.reason))
+        .collect();
     assert_eq!(
         seen,
         vec![
-            ("Amélie Martin", "12:00".into(), FollowUpReason::NotOpened { machine_opens: 0 }),
-            ("Bram Peeters", "12:30".into(), FollowUpReason::NotSentYet),
-            ("Giulia Rossi", "20:30".into(), FollowUpReason::Suppressed),
-            ("Hugo Van Damme", "21:00".into(), FollowUpReason::NotOpened { machine_opens: 0 }),
+            ("Amélie Martin", "12:00".into(), Confirmed, FollowUpReason::NotOpened { machine_opens: 0 }),
+            ("Bram Peeters", "12:30".into(), Confirmed, FollowUpReason::NotSentYet),
+            // Pending: the request is what may not have reached the guest.
+            ("Claire Dubois", "13:00".into(), Pending, FollowUpReason::Bounced),
+            ("François Leroy", "20:00".into(), Pending, FollowUpReason::NoConfirmation),
+            ("Giulia Rossi", "20:30".into(), Confirmed, FollowUpReason::Suppressed),
         ],
-        "pending, cancelled and opened-by-a-person reservations are not on the list"
+        "completed (David), cancelled (Emma) and no-show (Hugo) reservations are not on the list"
     );
     assert!(list.iter().all(|f| f.phone.starts_with("+32 470")), "{list:#?}");
-    // The next day: a confirmed reservation imported without any email.
-    let next = store.follow_up(day().succ_opt().unwrap()).unwrap();
-    assert_eq!(next.len(), 1);
-    assert_eq!((next[0].guest_name.as_str(), next[0].reason), ("Ines Next", FollowUpReason::NoConfirmation));
+    // The next day: a confirmed reservation imported without any email, and a pending one.
+    let next = store.follow_up(day().succ_opt().unwrap(), dawn()).unwrap();
+    let names: Vec<(&str, FollowUpReason)> = next.iter().map(|f| (f.guest_name.as_str(), f.reason)).collect();
+    assert_eq!(names, [("Ines Next", FollowUpReason::NoConfirmation), ("Jules Later", FollowUpReason::NoConfirmation)]);
     assert_eq!(next[0].message_id, None);
+}
+
+#[test]
+fn the_follow_up_list_leaves_out_what_has_already_started() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = marker_day(&dir.path().join("g.db"));
+    let names = |now: &str| -> Vec<String> {
+        store.follow_up(day(), at(now)).unwrap().into_iter().map(|f| f.guest_name).collect()
+    };
+    // 12:30 exactly: Bram's table is being seated, no call any more.
+    assert_eq!(names("2037-11-23 12:30"), ["Claire Dubois", "François Leroy", "Giulia Rossi"]);
+    assert_eq!(names("2037-11-23 12:29"), ["Bram Peeters", "Claire Dubois", "François Leroy", "Giulia Rossi"]);
+    assert!(names("2037-11-23 21:00").is_empty(), "the evening is over");
+    // A later day is still to come in full.
+    let tomorrow = store.follow_up(day().succ_opt().unwrap(), at("2037-11-23 21:00")).unwrap();
+    assert_eq!(tomorrow.len(), 2);
 }
 
 #[test]
 fn confirmed_by_phone_leaves_the_list_once_and_shows_in_the_history() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = marker_day(&dir.path().join("g.db"));
-    let amelie = store.follow_up(day()).unwrap()[0].clone();
+    let amelie = store.follow_up(day(), dawn()).unwrap()[0].clone();
     assert!(store.mark_confirmed_by_phone(amelie.reservation_id, "staff").unwrap());
     assert!(!store.mark_confirmed_by_phone(amelie.reservation_id, "staff").unwrap(), "a second call changes nothing");
-    let names: Vec<String> = store.follow_up(day()).unwrap().into_iter().map(|f| f.guest_name).collect();
-    assert_eq!(names, ["Bram Peeters", "Giulia Rossi", "Hugo Van Damme"]);
+    let names: Vec<String> = store.follow_up(day(), dawn()).unwrap().into_iter().map(|f| f.guest_name).collect();
+    assert_eq!(names, ["Bram Peeters", "Claire Dubois", "François Leroy", "Giulia Rossi"]);
     assert!(store.reservation(amelie.reservation_id).unwrap().confirmed_by_phone);
     let logged = store.events_for_reservation(amelie.reservation_id).unwrap();
     assert_eq!(logged.iter().filter(|e| e.kind == EventKind::ConfirmedByPhone).count(), 1);
+    assert!(logged.iter().all(|e| e.kind != EventKind::StatusChanged), "it was already confirmed");
     let history = store.guest_history(amelie.guest_id, 50, None).unwrap();
     let note = history.notes.iter().find(|n| n.kind == EventKind::ConfirmedByPhone).unwrap();
     assert_eq!((note.reservation_id, note.actor.as_str()), (Some(amelie.reservation_id), "staff"));
@@ -60,6 +91,32 @@ fn confirmed_by_phone_leaves_the_list_once_and_shows_in_the_history() {
     let cancelled = store.day(day()).unwrap().into_iter().find(|r| r.status == ReservationStatus::Cancelled).unwrap();
     assert!(matches!(store.mark_confirmed_by_phone(cancelled.id, "staff"), Err(StoreError::Invalid(_))));
     assert!(matches!(store.mark_confirmed_by_phone(999_999, "staff"), Err(StoreError::NotFound(_))));
+}
+
+#[test]
+fn confirmed_by_phone_confirms_a_pending_reservation_without_an_email() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = marker_day(&dir.path().join("g.db"));
+    let claire = store.follow_up(day(), dawn()).unwrap().into_iter().find(|f| f.guest_name == "Claire Dubois").unwrap();
+    assert_eq!(claire.status, ReservationStatus::Pending);
+    let emails_before = store.guest_history(claire.guest_id, 50, None).unwrap().emails;
+    assert!(store.mark_confirmed_by_phone(claire.reservation_id, "staff").unwrap());
+    let row = store.reservation(claire.reservation_id).unwrap();
+    assert_eq!((row.status, row.confirmed_by_phone), (ReservationStatus::Confirmed, true));
+    let logged = store.events_for_reservation(claire.reservation_id).unwrap();
+    let kinds: Vec<EventKind> = logged
+        .iter()
+        .map(|e| e.kind)
+        .filter(|k| matches!(k, EventKind::StatusChanged | EventKind::ConfirmedByPhone))
+        .collect();
+    assert_eq!(kinds, [EventKind::StatusChanged, EventKind::ConfirmedByPhone]);
+    assert_eq!(
+        store.guest_history(claire.guest_id, 50, None).unwrap().emails,
+        emails_before,
+        "no confirmation email is queued unless staff ask"
+    );
+    let names: Vec<String> = store.follow_up(day(), dawn()).unwrap().into_iter().map(|f| f.guest_name).collect();
+    assert!(!names.contains(&"Claire Dubois".to_owned()), "{names:?}");
 }
 
 fn book(store: &mut Store, email: &str, when: &str, status: ReservationStatus) -> i64 {

@@ -95,6 +95,29 @@ fn the_prompts_ask_in_the_staff_language() {
     insta::assert_snapshot!("prompt_resend_again_fr", draw(&mut app, 80, 14).backend());
 }
 
+/// `d` and `N` ask first, naming the guest and the time; before the reservation time the
+/// question says the meal has not happened yet (a yes then forces the change).
+#[test]
+fn the_status_prompts_ask_first_and_say_when_the_meal_is_still_to_come() {
+    let at = |t: &str| chrono::NaiveDateTime::parse_from_str(&format!("2037-11-23 {t}"), "%Y-%m-%d %H:%M").unwrap();
+    for (lang, suffix) in [(Language::En, "en"), (Language::Fr, "fr")] {
+        // Amélie Martin, confirmed, at 12:00: the first row.
+        let (mut app, _dir) = app_on(lang);
+        for (now, key, name) in [
+            ("11:00", 'd', "complete_early"),
+            ("11:00", 'N', "no_show_early"),
+            ("12:30", 'd', "complete"),
+            ("12:30", 'N', "no_show"),
+        ] {
+            app.fixed_now = Some(at(now));
+            keys(&mut app, &[KeyCode::Char(key)]);
+            insta::assert_snapshot!(format!("prompt_{name}_{suffix}"), draw(&mut app, 80, 14).backend());
+            keys(&mut app, &[KeyCode::Esc]);
+            assert!(app.confirm.is_none());
+        }
+    }
+}
+
 #[test]
 fn the_status_line_says_what_the_worker_did() {
     let report = |state| Report {

@@ -2,7 +2,7 @@
 //! the data thread, which owns a [`Store`] connection, runs it with [`execute`] and sends the
 //! [`Outcome`] back through the event channel. No SQL ever runs on the UI thread.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::domain::{EmailKind, NewReservation, ReservationStatus, TransitionError};
 use crate::journey::{Ask, Refusal};
@@ -22,8 +22,9 @@ pub const COMM_PAGE: usize = 100;
 /// One write (or one look-up a popup needs) for the data thread.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
-    /// `c`, `d`, `x`: a status change (the store checks the rules again and queues the email).
-    SetStatus { id: i64, to: ReservationStatus },
+    /// `c`, `d`, `x`, `N`: a status change (the store checks the rules again and queues the
+    /// email). `force` after staff said yes to "the meal has not happened yet".
+    SetStatus { id: i64, to: ReservationStatus, force: bool },
     /// The new-reservation form was saved.
     Create(NewReservation),
     /// `r` on the list: resend an email of a reservation (`kind: None`: the request while
@@ -47,8 +48,9 @@ pub enum Command {
     MessageLog { message_id: i64 },
     /// One page of the communication history (`after: None`: the first).
     Comm { filter: CommFilter, after: Option<CommCursor> },
-    /// `F`: the follow-up list of a day.
-    FollowUp { day: NaiveDate },
+    /// `F`: the follow-up list of a day: the reservations still to come after `now` (the
+    /// venue's wall-clock time when it was asked).
+    FollowUp { day: NaiveDate, now: NaiveDateTime },
     /// `v`: the guest confirmed on the phone.
     ConfirmByPhone { reservation_id: i64, name: String },
     /// `X`, after a yes: erase the personal data of the guest(s) with this address.
@@ -160,12 +162,19 @@ pub enum Outcome {
     Failed(String),
 }
 
+/// A status change from the screen; `force` is staff's yes to "the meal has not happened
+/// yet". Returns whether an email was queued.
+fn set_status(store: &mut Store, id: i64, to: ReservationStatus, force: bool) -> Result<bool, StoreError> {
+    let applied = store.change_status(id, to, crate::journey::Change { force, send: true }, ACTOR)?;
+    Ok(applied.queued.iter().any(|q| q.kind != EmailKind::Reminder))
+}
+
 /// Runs one command on the data thread's connection.
 pub fn execute(store: &mut Store, command: Command) -> Outcome {
     let result = match command {
-        Command::SetStatus { id, to } => store.set_status(id, to, ACTOR).and_then(|queued| {
+        Command::SetStatus { id, to, force } => set_status(store, id, to, force).and_then(|queued| {
             let name = store.reservation(id)?.guest.name;
-            Ok(Outcome::StatusChanged { name, to, queued: queued.is_some() })
+            Ok(Outcome::StatusChanged { name, to, queued })
         }),
         Command::Create(r) => store
             .create_reservation(&r)
@@ -207,7 +216,7 @@ pub fn execute(store: &mut Store, command: Command) -> Outcome {
         Command::Comm { filter, after } => {
             store.communication_history(&filter, COMM_PAGE, after).map(|rows| Outcome::Comm { filter, after, rows })
         }
-        Command::FollowUp { day } => store.follow_up(day).map(|rows| Outcome::FollowUp { day, rows }),
+        Command::FollowUp { day, now } => store.follow_up(day, now).map(|rows| Outcome::FollowUp { day, rows }),
         Command::ConfirmByPhone { reservation_id, name } => store
             .mark_confirmed_by_phone(reservation_id, ACTOR)
             .map(|changed| Outcome::ConfirmedByPhone { reservation_id, name, changed }),

@@ -16,10 +16,11 @@ mod pane_data;
 mod panes;
 mod staff;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::action::Action;
 use crate::domain::{Language, ReservationRow};
+use crate::journey::Policy;
 use crate::keymap::Keymap;
 use crate::panes::Clock;
 use crate::panes::comm_history::CommState;
@@ -97,6 +98,10 @@ pub struct App {
     pub size: (u16, u16),
     /// How stored times are shown (the venue's local time; a fixed offset in tests).
     pub clock: Clock,
+    /// The venue's journey rules: which status changes ask first (see [`App::set_venue`]).
+    pub policy: Policy,
+    /// A fixed venue time instead of the clock's (tests and snapshots).
+    pub fixed_now: Option<NaiveDateTime>,
     /// Tonight's follow-up list (`F`), when open.
     pub follow_up: Option<FollowUpState>,
     /// The communication-history screen (`H`), when open.
@@ -139,6 +144,8 @@ impl App {
             status: None,
             size: (80, 24),
             clock: Clock::Local,
+            policy: Policy::default(),
+            fixed_now: None,
             follow_up: None,
             comm: None,
             history: None,
@@ -150,6 +157,17 @@ impl App {
             load_request: Some(day),
             commands: Vec::new(),
         }
+    }
+
+    /// The venue's rules and clock, from the config (`Config::policy`, `Config::clock`).
+    pub fn set_venue(&mut self, policy: Policy, clock: Clock) {
+        self.policy = policy;
+        self.clock = clock;
+    }
+
+    /// Now, on the venue's wall clock (or the fixed time of a test).
+    pub fn venue_now(&self) -> NaiveDateTime {
+        self.fixed_now.unwrap_or_else(|| self.clock.now())
     }
 
     /// Whether the last updates changed anything on screen; reading it resets it, so the

@@ -84,7 +84,7 @@ impl App {
     /// The data changed: the open follow-up list and history are read again.
     fn refresh_panes(&mut self) {
         if let Some(f) = &self.follow_up {
-            self.commands.push(Command::FollowUp { day: f.day });
+            self.commands.push(Command::FollowUp { day: f.day, now: self.venue_now() });
         }
         if let Some(h) = &self.history {
             let limit = h.history.emails.len().max(HISTORY_PAGE);

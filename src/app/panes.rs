@@ -97,7 +97,7 @@ impl App {
                 };
                 let moved = self.go_to(day);
                 if moved {
-                    self.commands.push(Command::FollowUp { day });
+                    self.commands.push(Command::FollowUp { day, now: self.venue_now() });
                 }
                 Some(moved)
             }
@@ -107,6 +107,7 @@ impl App {
             Action::Confirm
             | Action::Complete
             | Action::CancelReservation
+            | Action::NoShow
             | Action::NewReservation
             | Action::Resend
             | Action::EditEmail
@@ -160,7 +161,7 @@ impl App {
     }
 
     fn open_follow_up(&mut self) -> bool {
-        self.commands.push(Command::FollowUp { day: self.day });
+        self.commands.push(Command::FollowUp { day: self.day, now: self.venue_now() });
         false
     }
 

@@ -9,7 +9,7 @@ use super::{App, Command, Confirm, Notice, Outcome};
 use crate::action::Action;
 use crate::domain::{MessageState, ReservationRow, ReservationStatus};
 use crate::event::Service;
-use crate::journey::Ask;
+use crate::journey::{Ask, Booking, Change, Refusal};
 use crate::mail::Report;
 use crate::store::FollowUp;
 
@@ -72,9 +72,10 @@ impl App {
     /// Applies the actions of this file; see [`App::update`].
     pub(super) fn staff(&mut self, action: Action) -> bool {
         match action {
-            Action::Confirm => self.change_status(ReservationStatus::Confirmed, false),
-            Action::Complete => self.change_status(ReservationStatus::Completed, false),
-            Action::CancelReservation => self.change_status(ReservationStatus::Cancelled, true),
+            Action::Confirm => self.change_status(ReservationStatus::Confirmed),
+            Action::Complete => self.change_status(ReservationStatus::Completed),
+            Action::CancelReservation => self.change_status(ReservationStatus::Cancelled),
+            Action::NoShow => self.change_status(ReservationStatus::NoShow),
             Action::NewReservation => {
                 self.form = Some(Form::new_reservation(self.day, self.language));
                 true
@@ -132,25 +133,29 @@ impl App {
         }
     }
 
-    /// `c`, `d`, `x`. A change the rules forbid is refused here, in the staff's language;
-    /// cancelling asks first.
-    fn change_status(&mut self, to: ReservationStatus, ask: bool) -> bool {
+    /// `c`, `d`, `x`, `N`. A change the rules forbid is refused here, in the staff's
+    /// language; completing, cancelling and a no-show ask first (default no). When the
+    /// journey says the meal has not happened yet, the question says so and a yes forces it.
+    fn change_status(&mut self, to: ReservationStatus) -> bool {
         let Some(r) = self.selected_row() else {
             return self.notice(Notice::error(self.strings.no_selection));
         };
-        if let Err(e) = r.status.transition(to) {
-            return self.notice(Notice::error(self.strings.transition(e.from, e.to)));
-        }
-        let command = Command::SetStatus { id: r.id, to };
-        if ask {
-            let time = r.starts_at.format("%H:%M").to_string();
-            let question = self.strings.cancel_question(&r.guest.name, &time);
-            self.confirm = Some(Confirm { question, yes: Box::new(Action::Run(command)) });
-            true
-        } else {
+        let booking = Booking { status: r.status, starts_at: r.starts_at };
+        // Only the domain's own refusal and "not yet" come from a status change; the store
+        // checks again when it applies it.
+        let early = match self.policy.transition(booking, to, &[], self.venue_now(), Change::default()) {
+            Err(Refusal::Transition(e)) => return self.notice(Notice::error(self.strings.transition(e.from, e.to))),
+            answer => matches!(answer, Err(Refusal::NotYet { .. })),
+        };
+        let command = Command::SetStatus { id: r.id, to, force: early };
+        if to == ReservationStatus::Confirmed {
             self.commands.push(command);
-            false
+            return false;
         }
+        let time = r.starts_at.format("%H:%M").to_string();
+        let question = self.strings.status_question(to, &r.guest.name, &time, early);
+        self.confirm = Some(Confirm { question, yes: Box::new(Action::Run(command)) });
+        true
     }
 
     /// `r`: a blocked address is refused here (nothing is sent); the store decides the rest

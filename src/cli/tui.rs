@@ -38,6 +38,7 @@ pub fn run(ctx: &Context, args: &TuiArgs) -> anyhow::Result<ExitCode> {
     }
     let mut app = App::new(&ctx.config.venue_name, ctx.config.language, keymap, today, args.date.unwrap_or(today));
     app.no_color = std::env::var_os("NO_COLOR").is_some();
+    app.set_venue(ctx.config.policy(), ctx.config.clock());
     crate::tui::run(app, &ctx.config, &ctx.paths)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,5 +1,6 @@
-//! Tonight's follow-up list: the guests to call before service, with their phone number and
-//! why (the confirmation bounced, failed, was not sent, or was not opened by a person), and
+//! Tonight's follow-up list: the guests still to come to call before service, with their
+//! reservation's status, their phone number and why (the confirmation, or the request of a
+//! pending reservation, bounced, failed, was not sent, or was not opened by a person), and
 //! the brief's advice as the workflow: `r` resends, `e` fixes the address, `v` marks the
 //! reservation confirmed by phone (the row then leaves the list).
 
@@ -128,7 +129,7 @@ impl Widget for FollowUpPane<'_> {
             return;
         }
         let c = s.followup_cols;
-        let header = Row::new(["", c[0], c[1], c[2], c[3], c[4]]).style(t.heading());
+        let header = Row::new(["", c[0], c[1], c[2], c[3], c[4], c[5]]).style(t.heading());
         let height = usize::from(list.height.saturating_sub(1));
         let first = first_visible(st.selected, height);
         let rows = st.rows.iter().enumerate().skip(first).take(height).map(|(i, f)| {
@@ -142,6 +143,7 @@ impl Widget for FollowUpPane<'_> {
                 Cell::from(f.starts_at.format("%H:%M").to_string()),
                 Cell::from(f.guest_name.clone()),
                 Cell::from(Line::from(f.party_size.to_string()).right_aligned()),
+                Cell::from(self.day_strings.status(f.status)),
                 Cell::from(f.phone.clone()),
                 Cell::from(Span::styled(self.reason(f), reason_style)),
             ]);
@@ -152,6 +154,7 @@ impl Widget for FollowUpPane<'_> {
             Constraint::Length(5),
             Constraint::Length(22),
             Constraint::Length(4),
+            Constraint::Length(10),
             Constraint::Length(17),
             Constraint::Fill(1),
         ];

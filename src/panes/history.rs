@@ -149,6 +149,9 @@ impl HistoryPane<'_> {
             MessageState::Sent => Style::new(),
         };
         let mut state = s.state(e.state).to_owned();
+        if let (MessageState::Withdrawn, Some(why)) = (e.state, e.withdrawn_reason) {
+            state = s.withdrawn(why);
+        }
         if let (MessageState::Deferred, Some(next)) = (e.state, e.next_attempt_at) {
             state = format!("{state}, {}", s.next_try(&c.short(next)));
         }

@@ -1,20 +1,23 @@
 //! Tonight's follow-up list (the brief's advice: call the guests whose confirmation did not
 //! get through), marking a reservation "confirmed by phone", and the 30-day delivery health.
 //!
-//! Who is on the list: every reservation of the day that is confirmed (or already completed
-//! or marked no-show), not confirmed by phone, and whose latest confirmation email was not
-//! opened by a person: not sent yet, deferred, sent but unopened (a machine fetch proves
-//! nothing), bounced, failed, suppressed or uncertain. A confirmed reservation with no
-//! confirmation email at all (imported without sending) is on it too. Pending reservations
-//! are not: there is nothing confirmed to check yet. Cancelled ones are never on it.
+//! Who is on the list: every reservation of the day still to come (later than the venue's
+//! now) that is pending or confirmed, not confirmed by phone, and whose latest email of its
+//! status (the confirmation of a confirmed one, the request of a pending one, whose request
+//! may not have reached the guest either) was not opened by a person: not sent yet,
+//! deferred, sent but unopened (a machine fetch proves nothing), bounced, failed, suppressed
+//! or uncertain. One with no such email at all (imported without sending, or withdrawn) is
+//! on it too. Completed, cancelled, no-show and past reservations are never on it: there is
+//! nobody to call about them before service.
 
 use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{OptionalExtension as _, params};
 
 use super::events::{self, NewEvent};
 use super::rows::{parsed, parsed_opt, starts_at, starts_at_text};
-use super::{Result, Store, StoreError, now_ms};
+use super::{Result, Store, StoreError, reservations};
 use crate::domain::{EventKind, MessageState, ReservationStatus, day_bounds};
+use crate::journey::Change;
 
 /// Why a reservation is on the follow-up list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,7 +73,7 @@ pub struct FollowUp {
     pub guest_name: String,
     pub phone: String,
     pub email: String,
-    /// The latest confirmation email, if any.
+    /// The latest confirmation email (the latest request for a pending reservation), if any.
     pub message_id: Option<i64>,
     pub reason: FollowUpReason,
     /// The error the server or a bounce gave, if any.
@@ -79,8 +82,9 @@ pub struct FollowUp {
     pub address_blocked: bool,
 }
 
-/// The day's candidates: a range on `reservations_by_start`, the latest confirmation by one
-/// seek on `messages_by_reservation`.
+/// The day's candidates still to come: a range on `reservations_by_start` (the day's start
+/// `?1`, its end `?2`, the venue's now `?3`), the latest email of the reservation's status
+/// by one seek on `messages_by_reservation`.
 pub const FOLLOW_UP_QUERY: &str = "
 SELECT r.id, r.starts_at, r.party_size, r.status, g.id, g.name, g.phone, g.email,
        m.id, m.state, m.human_open_count, m.open_count - m.human_open_count, m.next_attempt_at, m.last_error,
@@ -88,9 +92,10 @@ SELECT r.id, r.starts_at, r.party_size, r.status, g.id, g.name, g.phone, g.email
 FROM reservations r
 JOIN guests g ON g.id = r.guest_id
 LEFT JOIN addresses a ON a.email = g.email
-LEFT JOIN messages m ON m.id = (SELECT id FROM messages WHERE reservation_id = r.id AND kind = 'confirmed' ORDER BY id DESC LIMIT 1)
-WHERE r.starts_at >= ?1 AND r.starts_at < ?2
-  AND r.status IN ('confirmed', 'completed', 'no-show') AND r.confirmed_by_phone_at IS NULL
+LEFT JOIN messages m ON m.id = (SELECT id FROM messages WHERE reservation_id = r.id
+    AND kind = CASE r.status WHEN 'pending' THEN 'pending' ELSE 'confirmed' END ORDER BY id DESC LIMIT 1)
+WHERE r.starts_at >= ?1 AND r.starts_at < ?2 AND r.starts_at > ?3
+  AND r.status IN ('pending', 'confirmed') AND r.confirmed_by_phone_at IS NULL
   AND COALESCE(m.human_open_count, 0) = 0
 ORDER BY r.starts_at, r.id";
 
@@ -135,11 +140,13 @@ FROM messages
 WHERE created_at >= ?1 AND state IN ('sent', 'bounced', 'failed')";
 
 impl Store {
-    /// The follow-up list of one day, by time.
-    pub fn follow_up(&self, day: NaiveDate) -> Result<Vec<FollowUp>> {
+    /// The follow-up list of one day, by time: the reservations still to come after `now`
+    /// (the venue's wall-clock time), so those of today already seated drop out.
+    pub fn follow_up(&self, day: NaiveDate, now: NaiveDateTime) -> Result<Vec<FollowUp>> {
         let (from, to) = day_bounds(day);
         let mut stmt = self.conn.prepare_cached(FOLLOW_UP_QUERY)?;
-        let rows = stmt.query_map(params![starts_at_text(from), starts_at_text(to)], |r| {
+        let bounds = params![starts_at_text(from), starts_at_text(to), starts_at_text(now)];
+        let rows = stmt.query_map(bounds, |r| {
             let state: Option<MessageState> = parsed_opt(r, 9)?;
             let human: Option<u32> = r.get(10)?;
             let machine: Option<u32> = r.get(11)?;
@@ -172,11 +179,12 @@ impl Store {
     }
 
     /// `v`: staff called the guest, who confirmed. Sets the reservation's phone confirmation
-    /// and logs it, in one transaction. Returns `false` (and logs nothing) when it was
+    /// and logs it, in one transaction; a pending reservation becomes confirmed with it
+    /// (logged as a status change), without a confirmation email. Returns `false` (and logs nothing) when it was
     /// already confirmed by phone.
     pub fn mark_confirmed_by_phone(&mut self, reservation_id: i64, actor: &str) -> Result<bool> {
+        let (domain, rules, now) = (self.message_domain.clone(), self.rules, self.now());
         self.write(|tx| {
-            let now = now_ms();
             let (status, already): (ReservationStatus, bool) = tx
                 .prepare_cached("SELECT status, confirmed_by_phone_at IS NOT NULL FROM reservations WHERE id = ?1")?
                 .query_row([reservation_id], |r| Ok((parsed(r, 0)?, r.get(1)?)))
@@ -187,6 +195,22 @@ impl Store {
             }
             if already {
                 return Ok(false);
+            }
+            if status == ReservationStatus::Pending {
+                // The guest said yes on the phone: the reservation is confirmed (the waiting
+                // request withdrawn, the reminder queued), and nothing is emailed unless staff
+                // ask (`r`).
+                let change = Change { force: false, send: false };
+                reservations::change_status(
+                    tx,
+                    reservation_id,
+                    ReservationStatus::Confirmed,
+                    change,
+                    &rules,
+                    &domain,
+                    now,
+                    actor,
+                )?;
             }
             tx.prepare_cached("UPDATE reservations SET confirmed_by_phone_at = ?2, updated_at = ?2 WHERE id = ?1")?
                 .execute(params![reservation_id, now])?;

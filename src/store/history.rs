@@ -9,6 +9,7 @@ use rusqlite::{OptionalExtension as _, params};
 use super::rows::parsed;
 use super::{Result, Store, StoreError};
 use crate::domain::{AddressHealth, EmailKind, EventKind, Guest, MessageState};
+use crate::journey::Withdrawal;
 
 /// One email as the history shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +33,8 @@ pub struct HistoryEmail {
     pub machine_opens: u32,
     pub first_opened_at: Option<i64>,
     pub last_opened_at: Option<i64>,
+    /// Why a withdrawn email was withdrawn (`messages.withdrawn_reason`).
+    pub withdrawn_reason: Option<Withdrawal>,
 }
 
 /// Something that happened to the guest's address or reservations rather than to one email.
@@ -81,7 +84,7 @@ pub struct LogLine {
 pub const GUEST_EMAILS_QUERY: &str = "
 SELECT m.id, m.kind, m.reservation_id, r.starts_at, m.recipient, m.state, m.attempts, m.created_at, m.sent_at,
        m.next_attempt_at, m.last_error, m.resend_of, m.human_open_count, m.open_count - m.human_open_count,
-       m.first_opened_at, m.last_opened_at
+       m.first_opened_at, m.last_opened_at, m.withdrawn_reason
 FROM messages m LEFT JOIN reservations r ON r.id = m.reservation_id
 WHERE m.guest_id = ?1 AND m.id < ?2
 ORDER BY m.id DESC LIMIT ?3";
@@ -109,6 +112,7 @@ pub(crate) fn email_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<HistoryE
         machine_opens: r.get(13)?,
         first_opened_at: r.get(14)?,
         last_opened_at: r.get(15)?,
+        withdrawn_reason: r.get::<_, Option<String>>(16)?.as_deref().and_then(crate::journey::Withdrawal::parse),
     })
 }
 

@@ -110,6 +110,32 @@ pub(crate) fn create(
     Ok(Applied { id, status: r.status, queued: Vec::new(), withdrawn: Vec::new(), in_flight: Vec::new() })
 }
 
+/// [`Store::change_status`] in the caller's transaction (the phone confirmation shares one).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn change_status(
+    tx: &Transaction<'_>,
+    id: i64,
+    to: ReservationStatus,
+    change: Change,
+    rules: &Rules,
+    domain: &str,
+    now: i64,
+    actor: &str,
+) -> Result<Applied> {
+    let facts = plans::facts(tx, id)?;
+    let emails = plans::emails(tx, id)?;
+    let plan = rules.policy.transition(facts.booking, to, &emails, rules.local(now), change).map_err(refused)?;
+    tx.prepare_cached("UPDATE reservations SET status = ?2, updated_at = ?3 WHERE id = ?1")?.execute(params![
+        id,
+        to.as_str(),
+        now
+    ])?;
+    let detail = format!("{} -> {to}", facts.booking.status);
+    let event = NewEvent { reservation_id: Some(id), detail: &detail, actor, ..NewEvent::default() };
+    events::append(tx, EventKind::StatusChanged, now, &event)?;
+    plans::apply(tx, id, &plan, rules, domain, now, actor)
+}
+
 /// A refusal of a status change the statuses themselves forbid keeps its own error, so the
 /// screen names both statuses.
 fn refused(r: Refusal) -> StoreError {
@@ -178,22 +204,7 @@ impl Store {
     /// this commits (then it is reported in flight) or withdrawn.
     pub fn change_status(&mut self, id: i64, to: ReservationStatus, change: Change, actor: &str) -> Result<Applied> {
         let (domain, rules, now) = (self.message_domain.clone(), self.rules, self.now());
-        self.write(|tx| {
-            let facts = plans::facts(tx, id)?;
-            let emails = plans::emails(tx, id)?;
-            let plan =
-                rules.policy.transition(facts.booking, to, &emails, rules.local(now), change).map_err(refused)?;
-            tx.prepare_cached("UPDATE reservations SET status = ?2, updated_at = ?3 WHERE id = ?1")?
-                .execute(params![id, to.as_str(), now])?;
-            let detail = format!("{} -> {to}", facts.booking.status);
-            events::append(
-                tx,
-                EventKind::StatusChanged,
-                now,
-                &NewEvent { reservation_id: Some(id), detail: &detail, actor, ..NewEvent::default() },
-            )?;
-            plans::apply(tx, id, &plan, &rules, &domain, now, actor)
-        })
+        self.write(|tx| change_status(tx, id, to, change, &rules, &domain, now, actor))
     }
 
     /// [`Store::change_status`] without `--force`, returning the email of the new status it

@@ -24,7 +24,7 @@ pub static EN: Strings = Strings {
     help_close: "Esc or ? closes this help",
     filter_keys: "while filtering: type to narrow, Backspace, Enter keeps, Esc clears",
     ctrl_c: "quit",
-    confirm_hint: "y / Enter: yes    n / Esc: no",
+    confirm_hint: "y yes · n/Esc no",
     load_failed: "Could not load the day",
     not_opened_yet: "Not opened yet",
     last_opened: "Last opened",
@@ -92,6 +92,10 @@ pub static EN: Strings = Strings {
     address_error: |e| e.to_string(),
     transition: |from, to| format!("A {from} reservation cannot become {to}"),
     cancel_question: |name, time| format!("Cancel the reservation of {name} at {time}?"),
+    complete_question: |name, time| format!("Mark {name} ({time}) completed? y/n"),
+    no_show_question: |name, time| format!("Mark {name} ({time}) as a no-show? y/n"),
+    complete_early_question: |time| format!("The meal is at {time}. Mark it completed now?"),
+    no_show_early_question: |time| format!("The reservation is at {time}. Mark it a no-show now?"),
     resend_again: |n, last| {
         let times = if n == 1 { "once".to_owned() } else { format!("{n} times") };
         let last = last.map(|l| format!(", last on {l}")).unwrap_or_default();
@@ -131,6 +135,8 @@ pub static EN: Strings = Strings {
         let cs = if c == 1 { "cover" } else { "covers" };
         format!("{r} {rs} · {c} {cs}")
     },
+    cancelled_count: |n| format!("{n} cancelled"),
+    no_show_count: |n| if n == 1 { "1 no-show".to_owned() } else { format!("{n} no-shows") },
     matches: |shown, total| format!("{shown} of {total}"),
     statuses: ["pending", "confirmed", "completed", "cancelled", "no-show"],
     markers: [
@@ -154,8 +160,9 @@ pub static EN: Strings = Strings {
         "back to today",
         "filter by name, email or phone",
         "confirm the reservation",
-        "mark the meal completed",
+        "mark the meal completed (asks)",
         "cancel the reservation (asks first)",
+        "mark a no-show (asks)",
         "add a reservation",
         "resend the confirmation",
         "correct the guest's email address",

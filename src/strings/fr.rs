@@ -24,7 +24,7 @@ pub static FR: Strings = Strings {
     help_close: "Échap ou ? ferme l'aide",
     filter_keys: "en filtrant : tapez pour affiner, Retour arrière, Entrée garde, Échap efface",
     ctrl_c: "quitter",
-    confirm_hint: "o / y / Entrée : oui    n / Échap : non",
+    confirm_hint: "o/y oui · n/Échap non",
     load_failed: "Impossible de charger la journée",
     not_opened_yet: "Pas encore ouvert",
     last_opened: "Dernière ouverture",
@@ -111,6 +111,10 @@ pub static FR: Strings = Strings {
     },
     transition: |from, to| format!("Une réservation « {from} » ne peut pas devenir « {to} »"),
     cancel_question: |name, time| format!("Annuler la réservation de {name} à {time} ?"),
+    complete_question: |name, time| format!("Marquer {name} ({time}) terminée ? o/n"),
+    no_show_question: |name, time| format!("Marquer {name} ({time}) absent ? o/n"),
+    complete_early_question: |time| format!("Le repas est à {time}. Le marquer terminé maintenant ?"),
+    no_show_early_question: |time| format!("La réservation est à {time}. Marquer le client absent maintenant ?"),
     resend_again: |n, last| {
         let last = last.map(|l| format!(", dernière ouverture : {l}")).unwrap_or_default();
         format!("Le client a déjà ouvert la confirmation ({n} fois{last}). La renvoyer ?")
@@ -149,6 +153,8 @@ pub static FR: Strings = Strings {
         let cs = if c > 1 { "couverts" } else { "couvert" };
         format!("{r} {rs} · {c} {cs}")
     },
+    cancelled_count: |n| if n > 1 { format!("{n} annulées") } else { format!("{n} annulée") },
+    no_show_count: |n| if n > 1 { format!("{n} absents") } else { format!("{n} absent") },
     matches: |shown, total| format!("{shown} sur {total}"),
     statuses: ["en attente", "confirmée", "terminée", "annulée", "absent"],
     markers: [
@@ -172,8 +178,9 @@ pub static FR: Strings = Strings {
         "retour à aujourd'hui",
         "filtrer par nom, e-mail ou téléphone",
         "confirmer la réservation",
-        "marquer le repas terminé",
+        "marquer le repas terminé (demande)",
         "annuler la réservation (demande d'abord)",
+        "marquer le client absent (demande)",
         "ajouter une réservation",
         "renvoyer la confirmation",
         "corriger l'adresse e-mail du client",

@@ -3,6 +3,7 @@
 //! the brief's own words: "Pas encore ouvert", "Ouvert (X fois)", "Dernière ouverture : …".
 
 use crate::domain::{EmailKind, EventKind, Language, MessageState};
+use crate::journey::Withdrawal;
 
 /// One language's texts for the history panes.
 #[derive(Debug)]
@@ -29,8 +30,8 @@ pub struct HistoryStrings {
     pub filter: [&'static str; 6],
     pub no_match: &'static str,
     pub more: &'static str,
-    /// Follow-up column heads: time, guest, party, phone, reason.
-    pub followup_cols: [&'static str; 5],
+    /// Follow-up column heads: time, guest, party, status, phone, reason.
+    pub followup_cols: [&'static str; 6],
     pub followup_empty: &'static str,
     pub followup_advice: &'static str,
     /// Hint words for r, e, v, Enter, Esc.
@@ -41,6 +42,8 @@ pub struct HistoryStrings {
     /// Follow-up reasons: no confirmation, not sent yet, deferred, not opened, proxy only,
     /// bounced, failed, suppressed, uncertain.
     pub reasons: [&'static str; 9],
+    /// The language of these texts (the journey's texts follow it).
+    pub language: crate::domain::Language,
     pub health_none: &'static str,
     /// ": " in English, " : " in French.
     pub colon: &'static str,
@@ -105,6 +108,11 @@ impl HistoryStrings {
         (self.errors)(n)
     }
 
+    /// "withdrawn: reservation cancelled" / "retiré : réservation annulée".
+    pub fn withdrawn(&self, why: Withdrawal) -> String {
+        super::journey::JourneyText(self.language).withdrawn(why)
+    }
+
     pub fn kind(&self, k: EmailKind) -> &'static str {
         self.kinds[EmailKind::ALL.iter().position(|x| *x == k).unwrap_or(0)]
     }
@@ -161,5 +169,19 @@ mod tests {
         assert_eq!(EN.events.len(), EventKind::ALL.len());
         assert_eq!(EN.states.len(), MessageState::ALL.len());
         assert_eq!(FR.kind(EmailKind::Completed), "après le repas");
+    }
+
+    #[test]
+    fn every_withdrawal_has_its_words_in_both_languages() {
+        assert_eq!(EN.withdrawn(Withdrawal::Cancelled), "withdrawn: reservation cancelled");
+        assert_eq!(EN.withdrawn(Withdrawal::TimePassed), "withdrawn: the reservation time has passed");
+        assert_eq!(FR.withdrawn(Withdrawal::Cancelled), "retiré : réservation annulée");
+        assert_eq!(FR.withdrawn(Withdrawal::TimePassed), "retiré : l'heure de la réservation est passée");
+        for lang in [&EN, &FR] {
+            let mut all: Vec<String> = Withdrawal::ALL.iter().map(|w| lang.withdrawn(*w)).collect();
+            all.sort();
+            all.dedup();
+            assert_eq!(all.len(), Withdrawal::ALL.len(), "each reason reads differently");
+        }
     }
 }

@@ -81,6 +81,12 @@ pub struct Strings {
     address_error: fn(&AddressError) -> String,
     transition: fn(&str, &str) -> String,
     cancel_question: fn(&str, &str) -> String,
+    /// "Mark {name} ({time}) completed?" and the no-show one.
+    complete_question: fn(&str, &str) -> String,
+    no_show_question: fn(&str, &str) -> String,
+    /// The same when the reservation time has not come yet (a yes forces it): the time.
+    complete_early_question: fn(&str) -> String,
+    no_show_early_question: fn(&str) -> String,
     resend_again: fn(u32, Option<&str>) -> String,
     resend_to_new: fn(&str) -> String,
     status_changed: fn(&str, &str, bool) -> String,
@@ -91,10 +97,13 @@ pub struct Strings {
     mail_report: fn(EmailKind, MessageState, &str, &str) -> String,
     opened_times: fn(u32) -> String,
     counts: fn(usize, u32) -> String,
+    /// The header's tail: how many cancelled and no-show reservations the covers leave out.
+    cancelled_count: fn(usize) -> String,
+    no_show_count: fn(usize) -> String,
     matches: fn(usize, usize) -> String,
     statuses: [&'static str; 5],
     markers: [&'static str; 7],
-    actions: [&'static str; 29],
+    actions: [&'static str; 30],
 }
 
 mod en;
@@ -169,6 +178,28 @@ impl Strings {
     /// "Cancel the reservation of Anna at 19:30?"
     pub fn cancel_question(&self, name: &str, time: &str) -> String {
         (self.cancel_question)(name, time)
+    }
+
+    /// The question before `d` (completed) or `N` (no-show); `early` when the reservation
+    /// time has not come yet, so that a yes forces the change.
+    pub fn status_question(&self, to: ReservationStatus, name: &str, time: &str, early: bool) -> String {
+        match (to, early) {
+            (ReservationStatus::Completed, false) => (self.complete_question)(name, time),
+            (ReservationStatus::Completed, true) => (self.complete_early_question)(time),
+            (ReservationStatus::NoShow, false) => (self.no_show_question)(name, time),
+            (ReservationStatus::NoShow, true) => (self.no_show_early_question)(time),
+            _ => (self.cancel_question)(name, time),
+        }
+    }
+
+    /// "3 cancelled", for the header's tail.
+    pub fn cancelled_count(&self, n: usize) -> String {
+        (self.cancelled_count)(n)
+    }
+
+    /// "1 no-show", for the header's tail.
+    pub fn no_show_count(&self, n: usize) -> String {
+        (self.no_show_count)(n)
     }
 
     /// The guest already opened the confirmation: send it again?

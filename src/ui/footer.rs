@@ -42,7 +42,7 @@ const HINTS: [&[Action]; 15] = [
     &[Action::PreviousDay, Action::NextDay],
     &[Action::Today],
     &[Action::StartFilter],
-    &[Action::Confirm, Action::Complete, Action::CancelReservation],
+    &[Action::Confirm, Action::Complete, Action::CancelReservation, Action::NoShow],
     &[Action::Resend],
     &[Action::FollowUp],
     &[Action::OpenHistory],

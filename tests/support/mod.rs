@@ -168,6 +168,12 @@ type Spec = (&'static str, &'static str, u32, ReservationStatus, [Option<(Messag
 /// One reservation per marker state on [`day`], plus two on the next day, written through
 /// the store (messages queued, then put in their state by the test fixture).
 pub fn marker_day(path: &Path) -> Store {
+    marker_day_on(path, day())
+}
+
+/// The same reservations on another day (one still to come for the real binary, whose clock
+/// cannot be fixed: the follow-up list leaves out the past).
+pub fn marker_day_on(path: &Path, day: NaiveDate) -> Store {
     use MessageState::{Bounced, Queued, Sending, Sent, Suppressed, Uncertain};
     use ReservationStatus::{Cancelled, Completed, Confirmed, NoShow, Pending};
     let specs: [Spec; 8] = [
@@ -181,12 +187,12 @@ pub fn marker_day(path: &Path) -> Store {
         ("Hugo Van Damme", "21:00", 1, NoShow, [Some((Sending, 0, 0)), Some((Sent, 0, 0)), None]),
     ];
     // Booked the day before; the meals already over get their status afterwards.
-    let booked = guestmail::clock::Clock::Local.ms_of(at(day().pred_opt().expect("day before"), "10:00"));
+    let booked = guestmail::clock::Clock::Local.ms_of(at(day.pred_opt().expect("day before"), "10:00"));
     let mut store = Store::open(path).expect("open the fixture database").frozen_at(booked);
-    let next = day().succ_opt().expect("next day");
+    let next = day.succ_opt().expect("next day");
     let booked_as = |s: ReservationStatus| if s == Pending { Pending } else { Confirmed };
     let mut all: Vec<NewReservation> =
-        specs.iter().map(|(n, t, p, s, _)| reservation(n, day(), t, *p, booked_as(*s))).collect();
+        specs.iter().map(|(n, t, p, s, _)| reservation(n, day, t, *p, booked_as(*s))).collect();
     all.push(reservation("Ines Next", next, "12:15", 2, Confirmed));
     all.push(reservation("Jules Later", next, "20:45", 4, Pending));
     let ids = store.create_reservations(&all, |_| false).expect("create the fixture reservations");

@@ -82,6 +82,11 @@ pub fn tonight(path: &std::path::Path) -> Store {
     store
 }
 
+/// The venue's time the screen tests run at: before service, every table still to come.
+pub fn evening() -> NaiveDateTime {
+    at("2037-11-23 18:00")
+}
+
 /// The moment the tests count the delivery health at (the day after the fixture).
 pub fn health_now() -> i64 {
     ms("2037-11-24 00:00")
@@ -95,6 +100,7 @@ pub fn app_on(store: &Store, lang: Language) -> guestmail::app::App {
     let day = super::day();
     let mut app = App::new("Le Petit Bistro", lang, guestmail::keymap::Keymap::default(), day, day);
     app.clock = guestmail::panes::Clock::utc();
+    app.fixed_now = Some(evening());
     app.update(Action::DayLoaded(day, store.day(day).expect("the day")));
     app.update(Action::Done(Outcome::Health(store.delivery_health(health_now()).expect("health"))));
     app

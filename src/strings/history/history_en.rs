@@ -3,6 +3,7 @@
 use super::HistoryStrings;
 
 pub static EN: HistoryStrings = HistoryStrings {
+    language: crate::domain::Language::En,
     history_title: "History",
     comm_title: "Communication history",
     followup_title: "Follow-up",
@@ -23,7 +24,7 @@ pub static EN: HistoryStrings = HistoryStrings {
     filter: ["Kind", "State", "From", "To", "Search", "all"],
     no_match: "No email matches the filter.",
     more: "more below…",
-    followup_cols: ["Time", "Guest", "Pers", "Phone", "Why call"],
+    followup_cols: ["Time", "Guest", "Pers", "Status", "Phone", "Why call"],
     followup_empty: "Nobody to call: every confirmation was opened or confirmed by phone.",
     followup_advice: "Call to confirm, check the address, ask them to look in their spam folder, resend.",
     followup_hints: ["resend", "fix address", "confirmed by phone", "history", "close"],

@@ -3,6 +3,7 @@
 use super::HistoryStrings;
 
 pub static FR: HistoryStrings = HistoryStrings {
+    language: crate::domain::Language::Fr,
     history_title: "Historique",
     comm_title: "Historique de communication",
     followup_title: "Suivi",
@@ -23,7 +24,7 @@ pub static FR: HistoryStrings = HistoryStrings {
     filter: ["Type", "État", "Du", "Au", "Recherche", "tous"],
     no_match: "Aucun e-mail ne correspond au filtre.",
     more: "suite plus bas…",
-    followup_cols: ["Heure", "Client", "Pers", "Téléphone", "Pourquoi appeler"],
+    followup_cols: ["Heure", "Client", "Pers", "Statut", "Téléphone", "Pourquoi appeler"],
     followup_empty: "Personne à appeler : chaque confirmation a été ouverte ou confirmée par téléphone.",
     followup_advice: "Appeler pour confirmer, vérifier l'adresse, demander de regarder les spams, renvoyer.",
     followup_hints: ["renvoyer", "corriger l'adresse", "confirmé par téléphone", "historique", "fermer"],
