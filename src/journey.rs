@@ -441,7 +441,9 @@ impl Policy {
         if latest.state == MessageState::Uncertain {
             return Ok(Some(Ask::Uncertain { kind }));
         }
-        if seconds_ago < i64::from(self.resend_cooldown_seconds) && latest.state != MessageState::Withdrawn {
+        // The cooldown guards against the guest getting the same email twice: one that
+        // bounced, failed or was withdrawn never reached them.
+        if seconds_ago < i64::from(self.resend_cooldown_seconds) && latest.state == MessageState::Sent {
             return Ok(Some(Ask::Cooldown { kind, seconds_ago }));
         }
         if latest.human_opens > 0 {

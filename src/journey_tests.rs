@@ -286,6 +286,9 @@ fn resending_asks_once_not_twice() {
     );
     assert_eq!(ask(Some(&mail(MessageState::Sent, 12, 0)), true), Ok(None));
     assert_eq!(ask(Some(&mail(MessageState::Sent, 600, 0)), false), Ok(None));
+    // A bounced or failed one never reached the guest: no cooldown question.
+    assert_eq!(ask(Some(&mail(MessageState::Bounced, 5, 0)), false), Ok(None));
+    assert_eq!(ask(Some(&mail(MessageState::Failed, 5, 0)), false), Ok(None));
     assert_eq!(
         ask(Some(&mail(MessageState::Sent, 600, 3)), false),
         Ok(Some(Ask::Opened { kind: K::Confirmed, opens: 3, last_opened: None }))

@@ -12,9 +12,16 @@ use crossterm::event::KeyCode;
 use guestmail::action::Action;
 use guestmail::app::{App, Command};
 use guestmail::domain::{EmailKind, Language, ReservationStatus};
+use guestmail::store::Store;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use support::tonight::{at, key, keys, pump, setup};
+
+/// Sets the venue's "now" for the screen and the store alike (the rules run in both).
+fn set_now(app: &mut App, store: Store, t: &str) -> Store {
+    app.fixed_now = Some(at(t));
+    store.frozen_at(guestmail::clock::Clock::Local.ms_of(at(t)))
+}
 
 fn question(app: &App) -> Option<String> {
     app.confirm.as_ref().map(|c| c.question.clone())
@@ -80,7 +87,7 @@ fn a_prompt_answers_only_to_y_n_and_esc_and_enter_never_answers() {
 #[test]
 fn completing_a_meal_still_to_come_says_so_and_a_yes_forces_it() {
     let (mut app, mut store, _dir) = setup();
-    app.fixed_now = Some(at("2037-11-23 19:15"));
+    store = set_now(&mut app, store, "2037-11-23 19:15");
     select(&mut app, "Bob Smith");
     let bob = app.selected_row().unwrap().id;
     keys(&mut app, "d");
@@ -114,7 +121,7 @@ fn completing_a_meal_still_to_come_says_so_and_a_yes_forces_it() {
 #[test]
 fn n_marks_a_no_show_after_a_question_and_c_does_not_ask() {
     let (mut app, mut store, _dir) = setup();
-    app.fixed_now = Some(at("2037-11-23 19:45"));
+    store = set_now(&mut app, store, "2037-11-23 19:45");
     select(&mut app, "Chloé Girard");
     let chloe = app.selected_row().unwrap().id;
     keys(&mut app, "N");
@@ -122,7 +129,7 @@ fn n_marks_a_no_show_after_a_question_and_c_does_not_ask() {
     keys(&mut app, "N");
     assert!(app.confirm.is_none() && app.take_commands().is_empty(), "N on the prompt is a no");
 
-    app.fixed_now = Some(at("2037-11-23 20:20"));
+    store = set_now(&mut app, store, "2037-11-23 20:20");
     keys(&mut app, "N");
     assert_eq!(question(&app).as_deref(), Some("Mark Chloé Girard (20:00) as a no-show? y/n"));
     keys(&mut app, "y");
@@ -148,12 +155,12 @@ fn the_questions_are_in_french_too() {
     let dir = tempfile::tempdir().unwrap();
     let store = support::tonight::tonight(&dir.path().join("g.db"));
     let mut app = support::tonight::app_on(&store, Language::Fr);
-    app.fixed_now = Some(at("2037-11-23 18:00"));
+    let store = set_now(&mut app, store, "2037-11-23 18:00");
     select(&mut app, "Anna Peeters");
     keys(&mut app, "d");
     assert_eq!(question(&app).as_deref(), Some("Le repas est à 19:00. Le marquer terminé maintenant ?"));
     key(&mut app, KeyCode::Esc);
-    app.fixed_now = Some(at("2037-11-23 19:10"));
+    let _store = set_now(&mut app, store, "2037-11-23 19:10");
     keys(&mut app, "N");
     assert_eq!(question(&app).as_deref(), Some("Marquer Anna Peeters (19:00) absent ? o/n"));
 }
@@ -175,8 +182,11 @@ fn v_on_a_pending_reservation_confirms_it_by_phone_without_an_email() {
     assert!(!names.contains(&"Dan Brown"), "{names:?}");
     assert_eq!(status_of(&app, "Dan Brown"), ReservationStatus::Confirmed);
     let history = store.guest_history(dan.guest_id, 50, None).unwrap();
-    assert_eq!(history.emails.len(), emails_before, "no confirmation email unless staff ask");
-    assert!(history.emails.iter().all(|e| e.kind != EmailKind::Confirmed));
+    assert!(history.emails.iter().all(|e| e.kind != EmailKind::Confirmed), "no confirmation unless staff ask");
+    // What it did queue is the reminder, due 24 h before the reservation (it is days ahead).
+    let new: Vec<EmailKind> =
+        history.emails.iter().skip(0).take(history.emails.len() - emails_before).map(|e| e.kind).collect();
+    assert_eq!(new, [EmailKind::Reminder]);
 }
 
 #[test]
@@ -184,7 +194,7 @@ fn the_header_counts_covers_without_cancelled_and_no_show_and_says_how_many() {
     let (mut app, mut store, _dir) = setup();
     let line = header(&mut app, 110);
     assert!(line.ends_with("4 reservations · 11 covers"), "nothing left out yet: {line}");
-    app.fixed_now = Some(at("2037-11-23 21:00"));
+    store = set_now(&mut app, store, "2037-11-23 21:00");
     select(&mut app, "Dan Brown");
     keys(&mut app, "xy");
     select(&mut app, "Chloé Girard");

@@ -82,11 +82,12 @@ fn a_good_csv_is_imported_and_upcoming_reservations_get_their_email() {
     let out = guestmail(&["--db", db.to_str().unwrap(), "import", csv.to_str().unwrap()], None);
     assert!(out.status.success(), "{}", stderr(&out));
     let said = String::from_utf8_lossy(&out.stdout);
-    assert!(said.contains("2 imported, 0 already present (1 emails queued)"), "{said}");
+    // The confirmation and, the reservation being days ahead, its reminder.
+    assert!(said.contains("2 imported, 0 already present (2 emails queued)"), "{said}");
     let store = Store::open(&db).unwrap();
     assert_eq!(store.reservation_count().unwrap(), 2);
     let total: i64 = store.count_by_state().unwrap().iter().map(|(_, n)| n).sum();
-    assert_eq!(total, 1, "only the upcoming reservation gets an email");
+    assert_eq!(total, 2, "only the upcoming reservation gets emails");
 }
 
 #[test]
