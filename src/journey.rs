@@ -373,7 +373,8 @@ impl Policy {
     }
 
     /// Asked by the outbox worker as it claims an email: send it, or withdraw it and why.
-    /// `confirmation` is the state of the reservation's latest confirmation, if any.
+    /// `confirmation` is the state of the reservation's latest confirmation (or of its request when
+    /// it was confirmed by phone), if any.
     pub fn still_due(
         &self,
         kind: EmailKind,

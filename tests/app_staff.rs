@@ -116,7 +116,7 @@ fn r_refuses_a_blocked_address_and_asks_before_resending_an_opened_confirmation(
     let retry = Box::new(Command::Resend { id: 2, kind: None, again: true });
     app.update(Action::Done(Outcome::ResendAsk { ask, recipient: "bram@example.org".into(), retry }));
     let q = &app.confirm.as_ref().unwrap().question;
-    assert_eq!(q, "The guest already opened it (confirmation: 3 times). Send it again?");
+    assert_eq!(q, "The guest already opened the confirmation (3 times). Send it again?");
     // Enter used to mean yes; it never answers a prompt now (it is the history key).
     press(&mut app, KeyCode::Enter);
     assert!(app.confirm.is_some() && app.take_commands().is_empty(), "Enter does not answer");

@@ -189,7 +189,7 @@ fn show(store: &Store, id: i64) -> anyhow::Result<ExitCode> {
                 "message_id": m.message_id,
                 "resend_of": m.resend_of,
                 "due_at": m.due_at,
-                "withdrawn_reason": m.withdrawn_reason.map(|w| w.as_str()),
+                "withdrawn_reason": m.withdrawn_reason.map(crate::journey::Withdrawal::as_str),
             })
         })
         .collect();

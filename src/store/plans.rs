@@ -122,6 +122,17 @@ pub(crate) fn latest(tx: &Transaction<'_>, reservation_id: i64, kind: EmailKind)
         .optional()?)
 }
 
+/// The state of the last confirmation, or of the request when there is no confirmation (a
+/// reservation confirmed by phone): what a reminder would follow.
+pub(crate) fn last_word(tx: &Transaction<'_>, reservation_id: i64) -> Result<Option<MessageState>> {
+    Ok(tx.prepare_cached(LAST_WORD)?.query_row([reservation_id], |r| parsed(r, 0)).optional()?)
+}
+
+/// See [`last_word`]; one seek on `messages_by_reservation` for each kind.
+pub(crate) const LAST_WORD: &str =
+    "SELECT state FROM messages WHERE reservation_id = ?1 AND kind IN ('confirmed', 'pending')
+ORDER BY kind = 'confirmed' DESC, id DESC LIMIT 1";
+
 /// Withdraws one email still waiting (queued, deferred or held): it will never be sent.
 /// Returns false when it was no longer waiting (then nothing changed).
 pub(crate) fn withdraw(
@@ -177,10 +188,13 @@ pub(crate) fn apply(
     let blocked = addresses::is_blocked(tx, &facts.email)?;
     let local = rules.local(now);
     for &(kind, due) in &plan.queue {
-        // Never a reminder for a blocked address (the confirmation is held instead, and the
-        // follow-up list covers it); the worker asks again when it falls due.
-        if kind == EmailKind::Reminder && rules.policy.still_due(kind, facts.booking, None, blocked, local).is_err() {
-            continue;
+        // Never a reminder for a blocked address, nor after the last word we sent did not
+        // arrive (the follow-up list covers those); the worker asks again when it falls due.
+        if kind == EmailKind::Reminder {
+            let last_word = last_word(tx, id)?;
+            if rules.policy.still_due(kind, facts.booking, last_word, blocked, local).is_err() {
+                continue;
+            }
         }
         let m = NewMessage {
             reservation_id: Some(id),

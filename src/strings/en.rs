@@ -72,7 +72,6 @@ pub static EN: Strings = Strings {
         "en, fr or nl",
     ],
     no_selection: "No reservation selected",
-    not_confirmed: "Only a confirmed reservation has a confirmation to resend",
     tracking_off: "Tracking is off (opens are not recorded)",
     blocked_badge: "BLOCKED",
     help_badges: [
@@ -96,17 +95,11 @@ pub static EN: Strings = Strings {
     no_show_question: |name, time| format!("Mark {name} ({time}) as a no-show? y/n"),
     complete_early_question: |time| format!("The meal is at {time}. Mark it completed now?"),
     no_show_early_question: |time| format!("The reservation is at {time}. Mark it a no-show now?"),
-    resend_again: |n, last| {
-        let times = if n == 1 { "once".to_owned() } else { format!("{n} times") };
-        let last = last.map(|l| format!(", last on {l}")).unwrap_or_default();
-        format!("The guest already opened the confirmation ({times}{last}). Send it again?")
-    },
     resend_to_new: |email| format!("Address changed to {email}. Resend the confirmation to it?"),
     status_changed: |name, status, queued| {
         if queued { format!("{name}: {status}, email queued") } else { format!("{name}: {status}") }
     },
     created: |name, day| format!("Reservation added for {name} on {day}"),
-    resend_queued: |to| format!("Confirmation queued for {to}"),
     blocked: |n| match n {
         Some(n) => format!("Not sent: address blocked after {n} errors"),
         None => "Not sent: address blocked".to_owned(),

@@ -82,7 +82,6 @@ pub static FR: Strings = Strings {
         "fr, en ou nl",
     ],
     no_selection: "Aucune réservation sélectionnée",
-    not_confirmed: "Seule une réservation confirmée a une confirmation à renvoyer",
     tracking_off: "Suivi des ouvertures désactivé",
     blocked_badge: "BLOQUÉ",
     help_badges: [
@@ -115,16 +114,11 @@ pub static FR: Strings = Strings {
     no_show_question: |name, time| format!("Marquer {name} ({time}) absent ? o/n"),
     complete_early_question: |time| format!("Le repas est à {time}. Le marquer terminé maintenant ?"),
     no_show_early_question: |time| format!("La réservation est à {time}. Marquer le client absent maintenant ?"),
-    resend_again: |n, last| {
-        let last = last.map(|l| format!(", dernière ouverture : {l}")).unwrap_or_default();
-        format!("Le client a déjà ouvert la confirmation ({n} fois{last}). La renvoyer ?")
-    },
     resend_to_new: |email| format!("Adresse changée en {email}. Lui renvoyer la confirmation ?"),
     status_changed: |name, status, queued| {
         if queued { format!("{name} : {status}, e-mail en file") } else { format!("{name} : {status}") }
     },
     created: |name, day| format!("Réservation ajoutée pour {name} le {day}"),
-    resend_queued: |to| format!("Confirmation en file pour {to}"),
     blocked: |n| match n {
         Some(n) => format!("Non envoyé : adresse bloquée après {n} erreurs"),
         None => "Non envoyé : adresse bloquée".to_owned(),

@@ -156,16 +156,15 @@ impl JourneyText {
                 format!("{} is {seconds_ago} s geleden naar {to} verstuurd. Opnieuw versturen?", self.kind(*kind))
             }
             (Language::En, Ask::Uncertain { kind }) => format!(
-                "Sending ({}) to {to} was interrupted: it may already have arrived. Send again?",
-                self.kind(*kind).to_lowercase()
+                "Sending {} to {to} was interrupted: it may already have arrived. Send it again?",
+                self.the(*kind)
             ),
-            (Language::Fr, Ask::Uncertain { kind }) => format!(
-                "L'envoi ({}) à {to} a été interrompu : il est peut-être déjà arrivé. Renvoyer ?",
-                self.kind(*kind).to_lowercase()
-            ),
+            (Language::Fr, Ask::Uncertain { kind }) => {
+                format!("Envoi interrompu ({}) à {to} : il est peut-être déjà arrivé. Renvoyer ?", self.the(*kind))
+            }
             (Language::Nl, Ask::Uncertain { kind }) => format!(
-                "Het versturen ({}) naar {to} werd onderbroken: misschien is die al aangekomen. Opnieuw versturen?",
-                self.kind(*kind).to_lowercase()
+                "Het versturen van {} naar {to} werd onderbroken: misschien is die al aangekomen. Opnieuw versturen?",
+                self.the(*kind)
             ),
             (lang, Ask::Opened { kind, opens, .. }) => {
                 let last = last.map(|l| match lang {
@@ -174,20 +173,27 @@ impl JourneyText {
                     Language::Nl => format!(", laatst op {l}"),
                 });
                 let last = last.unwrap_or_default();
+                let the = self.the(*kind);
                 match lang {
-                    Language::En => format!(
-                        "The guest already opened it ({}: {opens} times{last}). Send it again?",
-                        self.kind(*kind).to_lowercase()
-                    ),
-                    Language::Fr => format!(
-                        "Le client l'a déjà ouvert ({} : {opens} fois{last}). Renvoyer ?",
-                        self.kind(*kind).to_lowercase()
-                    ),
-                    Language::Nl => format!(
-                        "De gast heeft die al geopend ({}: {opens} keer{last}). Opnieuw versturen?",
-                        self.kind(*kind).to_lowercase()
-                    ),
+                    Language::En => {
+                        let times = if *opens == 1 { "once".to_owned() } else { format!("{opens} times") };
+                        format!("The guest already opened {the} ({times}{last}). Send it again?")
+                    }
+                    Language::Fr => format!("Le client a déjà ouvert {the} ({opens} fois{last}). Renvoyer ?"),
+                    Language::Nl => format!("De gast heeft {the} al geopend ({opens} keer{last}). Opnieuw versturen?"),
                 }
+            }
+        }
+    }
+
+    /// The email's name inside a sentence: "the confirmation", "la confirmation".
+    fn the(self, kind: EmailKind) -> String {
+        let name = self.kind(kind);
+        match self.0 {
+            Language::En => format!("the {}", name.to_lowercase()),
+            Language::Fr | Language::Nl => {
+                let mut chars = name.chars();
+                chars.next().map(|c| c.to_lowercase().chain(chars).collect()).unwrap_or_default()
             }
         }
     }

@@ -63,7 +63,6 @@ pub struct Strings {
     /// Field errors: required, phone, party, date, time, language.
     pub field_errors: [&'static str; 6],
     pub no_selection: &'static str,
-    pub not_confirmed: &'static str,
     pub sending_off: &'static str,
     /// The badge of an address past the error threshold.
     pub blocked_badge: &'static str,
@@ -87,11 +86,9 @@ pub struct Strings {
     /// The same when the reservation time has not come yet (a yes forces it): the time.
     complete_early_question: fn(&str) -> String,
     no_show_early_question: fn(&str) -> String,
-    resend_again: fn(u32, Option<&str>) -> String,
     resend_to_new: fn(&str) -> String,
     status_changed: fn(&str, &str, bool) -> String,
     created: fn(&str, &str) -> String,
-    resend_queued: fn(&str) -> String,
     blocked: fn(Option<u32>) -> String,
     email_changed: fn(&str) -> String,
     mail_report: fn(EmailKind, MessageState, &str, &str) -> String,
@@ -203,10 +200,6 @@ impl Strings {
     }
 
     /// The guest already opened the confirmation: send it again?
-    pub fn resend_again(&self, opened: u32, last_opened: Option<&str>) -> String {
-        (self.resend_again)(opened, last_opened)
-    }
-
     /// After an address correction: resend the confirmation to it?
     pub fn resend_to_new(&self, email: &str) -> String {
         (self.resend_to_new)(email)
@@ -229,10 +222,6 @@ impl Strings {
     /// "Reservation added for Anna on Monday 23 November 2026".
     pub fn created(&self, name: &str, day: NaiveDate) -> String {
         (self.created)(name, &self.date(day))
-    }
-
-    pub fn resend_queued(&self, masked: &str) -> String {
-        (self.resend_queued)(masked)
     }
 
     /// "Not sent: address blocked after 13 errors".

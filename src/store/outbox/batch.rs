@@ -37,8 +37,9 @@ pub(crate) fn claim(tx: &Transaction<'_>, worker: &str, rules: &Rules, now: i64,
             .prepare_cached(
                 "SELECT m.id, m.recipient, m.reservation_id, m.kind, r.status, r.starts_at,
                         CASE WHEN m.kind = 'reminder' THEN
-                          (SELECT c.state FROM messages c WHERE c.reservation_id = m.reservation_id AND c.kind = 'confirmed'
-                           ORDER BY c.id DESC LIMIT 1) END
+                          (SELECT c.state FROM messages c WHERE c.reservation_id = m.reservation_id
+                             AND c.kind IN ('confirmed', 'pending')
+                           ORDER BY c.kind = 'confirmed' DESC, c.id DESC LIMIT 1) END
                  FROM messages m LEFT JOIN reservations r ON r.id = m.reservation_id
                  WHERE m.state IN ('queued', 'deferred') AND m.next_attempt_at <= ?1
                  ORDER BY m.next_attempt_at, m.id LIMIT ?2",
