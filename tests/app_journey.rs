@@ -216,3 +216,41 @@ fn the_header_counts_covers_without_cancelled_and_no_show_and_says_how_many() {
     let line = header(&mut app, (title + 4) as u16);
     assert!(!line.contains("covers"), "{line}");
 }
+
+#[test]
+fn r_in_a_guest_history_resends_the_selected_email_whatever_its_kind() {
+    let (mut app, store, _dir) = setup();
+    let mut store = set_now(&mut app, store, "2037-11-23 18:00");
+    select(&mut app, "Anna Peeters");
+    key(&mut app, KeyCode::Enter);
+    pump(&mut app, &mut store);
+    // Walk the timeline (newest first) to tonight's request, then to its confirmation.
+    let pick = |app: &mut App, kind: EmailKind| {
+        for _ in 0..20 {
+            let h = app.history.as_ref().unwrap();
+            if h.selected_email().is_some_and(|e| e.kind == kind && e.reservation_at == Some(at("2037-11-23 19:00"))) {
+                return h.selected_email().unwrap().id;
+            }
+            key(app, KeyCode::Down);
+        }
+        panic!("no {kind} email of tonight in the history");
+    };
+    key(&mut app, KeyCode::Home);
+    let request = pick(&mut app, EmailKind::Pending);
+    pump(&mut app, &mut store);
+    keys(&mut app, "r");
+    assert_eq!(app.take_commands(), vec![Command::ResendMessage { message_id: request, again: false }]);
+    app.update(Action::Run(Command::ResendMessage { message_id: request, again: false }));
+    pump(&mut app, &mut store);
+    let said = app.status.as_ref().unwrap();
+    assert!(said.error && said.text.contains("does not fit a confirmed reservation"), "{said:?}");
+
+    key(&mut app, KeyCode::Home);
+    let confirmation = pick(&mut app, EmailKind::Confirmed);
+    keys(&mut app, "r");
+    pump(&mut app, &mut store);
+    assert_eq!(app.status.as_ref().unwrap().text, "Confirmation queued for a…@example.be");
+    let anna = app.rows.iter().find(|r| r.guest.name == "Anna Peeters").unwrap().id;
+    let again = store.latest_message(anna, EmailKind::Confirmed).unwrap().unwrap();
+    assert_eq!((again.resend_of, again.state), (Some(confirmation), guestmail::domain::MessageState::Queued));
+}

@@ -103,6 +103,8 @@ impl App {
             }
             // Resend and the address form act on the follow-up row (see `target`).
             Action::Resend | Action::EditEmail if top == PaneKind::FollowUp => None,
+            // In a guest's history `r` sends the selected email again, whatever its kind.
+            Action::Resend if top == PaneKind::History => Some(self.resend_selected_email()),
             // The list's own actions wait until the pane is closed.
             Action::Confirm
             | Action::Complete
@@ -124,6 +126,19 @@ impl App {
             | Action::NextDay
             | Action::Today => Some(false),
             _ => None,
+        }
+    }
+
+    /// `r` in a guest's history: the journey (in the store) decides whether the selected
+    /// email can go again and whether to ask first.
+    fn resend_selected_email(&mut self) -> bool {
+        let selected = self.history.as_ref().and_then(|h| h.selected_email()).map(|e| e.id);
+        match selected {
+            Some(message_id) => {
+                self.commands.push(Command::ResendMessage { message_id, again: false });
+                false
+            }
+            None => self.set_notice(Notice::error(self.strings.no_selection)),
         }
     }
 

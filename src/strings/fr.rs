@@ -55,6 +55,7 @@ pub static FR: Strings = Strings {
         "historique",
         "effacer les données personnelles",
         "jour",
+        "renvoyer",
     ],
     help_phone: "confirmée par téléphone (v, depuis la liste de suivi)",
     already_forgotten: "Les données personnelles de ce client sont déjà effacées",

@@ -42,8 +42,8 @@ pub struct Strings {
     /// new, all emails, email, last error, reset, help, quit.
     pub hints: [&'static str; 15],
     /// Footer hint words over a pane: move, close, search, kind, state, dates, history,
-    /// erase personal data, day.
-    pub pane_hints: [&'static str; 9],
+    /// erase personal data, day, resend.
+    pub pane_hints: [&'static str; 10],
     /// Help legend of the `☎` mark on a reservation.
     pub help_phone: &'static str,
     pub already_forgotten: &'static str,

@@ -58,8 +58,8 @@ const HINTS: [&[Action]; 15] = [
 /// The hints over a pane: actions (none for Esc, which always closes) and the index of
 /// their word in `Strings::pane_hints` (the help and quit words come from `Strings::hints`).
 type PaneHint = (&'static [Action], usize);
-const HISTORY_HINTS: [PaneHint; 3] =
-    [(&[Action::SelectPrevious, Action::SelectNext], 0), (&[Action::ForgetGuest], 7), (&[], 1)];
+const HISTORY_HINTS: [PaneHint; 4] =
+    [(&[Action::SelectPrevious, Action::SelectNext], 0), (&[Action::Resend], 9), (&[Action::ForgetGuest], 7), (&[], 1)];
 const COMM_HINTS: [PaneHint; 7] = [
     (&[Action::SelectPrevious, Action::SelectNext], 0),
     (&[Action::StartFilter], 2),
