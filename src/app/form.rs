@@ -5,6 +5,7 @@
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
 use crate::domain::{AddressError, Language, NewReservation, ReservationStatus, normalize_email};
+use crate::journey::{Policy, Refusal};
 
 /// One input of a form; its position in [`Field::ALL`] indexes the labels in `Strings`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,6 +38,8 @@ pub enum FieldError {
     Date,
     Time,
     Language,
+    /// The journey refuses it (a past date or time, a party larger than the venue takes).
+    Refused(Refusal),
 }
 
 /// What the form is for.
@@ -53,6 +56,8 @@ pub struct Form {
     pub fields: Vec<(Field, String)>,
     pub errors: Vec<Option<FieldError>>,
     pub focus: usize,
+    /// The venue's rules: the party-size limit, and no reservation in the past.
+    pub policy: Policy,
 }
 
 /// A form that passed every check.
@@ -63,15 +68,17 @@ pub enum Filled {
 }
 
 impl Form {
-    /// A blank reservation for `day` in the venue's language.
-    pub fn new_reservation(day: NaiveDate, language: Language) -> Self {
+    /// A blank reservation for `day` in the venue's language, checked against `policy`.
+    pub fn new_reservation(day: NaiveDate, language: Language, policy: Policy) -> Self {
         let text = |f: Field| match f {
             Field::Party => "2".to_owned(),
             Field::Date => day.format("%Y-%m-%d").to_string(),
             Field::Language => language.as_str().to_owned(),
             _ => String::new(),
         };
-        Self::with(FormKind::NewReservation, Field::ALL.iter().map(|&f| (f, text(f))).collect())
+        let mut form = Self::with(FormKind::NewReservation, Field::ALL.iter().map(|&f| (f, text(f))).collect());
+        form.policy = policy;
+        form
     }
 
     /// The guest's current address, ready to correct.
@@ -81,7 +88,7 @@ impl Form {
 
     fn with(kind: FormKind, fields: Vec<(Field, String)>) -> Self {
         let errors = vec![None; fields.len()];
-        Form { kind, fields, errors, focus: 0 }
+        Form { kind, fields, errors, focus: 0, policy: Policy::default() }
     }
 
     pub fn input(&mut self, c: char) {
@@ -108,9 +115,10 @@ impl Form {
         self.focus = (self.focus + self.fields.len() - 1) % self.fields.len();
     }
 
-    /// Enter: checks every field; on success returns what to save, else focuses the first
-    /// field in error.
-    pub fn submit(&mut self) -> Option<Filled> {
+    /// Enter: checks every field, then asks the journey whether such a reservation makes
+    /// sense at `now` (the venue's wall clock); on success returns what to save, else
+    /// focuses the first field in error.
+    pub fn submit(&mut self, now: NaiveDateTime) -> Option<Filled> {
         for i in 0..self.fields.len() {
             self.check(i);
         }
@@ -127,13 +135,25 @@ impl Form {
             FormKind::NewReservation => {
                 let date = parse_date(text(Field::Date))?;
                 let time = parse_time(text(Field::Time))?;
+                let party: u32 = text(Field::Party).trim().parse().ok()?;
+                let starts_at = NaiveDateTime::new(date, time);
+                if let Err(refusal) = self.policy.create(ReservationStatus::Pending, starts_at, party, now) {
+                    let field = match refusal {
+                        Refusal::PartySize { .. } => Field::Party,
+                        _ if date < now.date() => Field::Date,
+                        _ => Field::Time,
+                    };
+                    self.focus = field.index();
+                    self.errors[self.focus] = Some(FieldError::Refused(refusal));
+                    return None;
+                }
                 Some(Filled::Reservation(NewReservation {
                     name: text(Field::Name).trim().to_owned(),
                     email: normalize_email(text(Field::Email)).ok()?,
                     phone: text(Field::Phone).trim().to_owned(),
                     language: text(Field::Language).parse().ok()?,
-                    starts_at: NaiveDateTime::new(date, time),
-                    party_size: text(Field::Party).trim().parse().ok()?,
+                    starts_at,
+                    party_size: party,
                     status: ReservationStatus::Pending,
                     notes: String::new(),
                 }))
@@ -143,13 +163,13 @@ impl Form {
 
     fn check(&mut self, i: usize) {
         if let Some((field, text)) = self.fields.get(i) {
-            self.errors[i] = validate(*field, text).err();
+            self.errors[i] = validate(*field, text, &self.policy).err();
         }
     }
 }
 
-/// Checks one field's text.
-pub fn validate(field: Field, text: &str) -> Result<(), FieldError> {
+/// Checks one field's text (the party size against the venue's limit).
+pub fn validate(field: Field, text: &str, policy: &Policy) -> Result<(), FieldError> {
     let t = text.trim();
     let required = !matches!(field, Field::Phone);
     if required && t.is_empty() && field != Field::Email {
@@ -164,8 +184,8 @@ pub fn validate(field: Field, text: &str) -> Result<(), FieldError> {
             if t.is_empty() || (allowed && digits >= 6) { Ok(()) } else { Err(FieldError::Phone) }
         }
         Field::Party => match t.parse::<u32>() {
-            Ok(1..=99) => Ok(()),
-            _ => Err(FieldError::Party),
+            Ok(n) => policy.check_party(n).map_err(FieldError::Refused),
+            Err(_) => Err(FieldError::Party),
         },
         Field::Date => parse_date(t).map(drop).ok_or(FieldError::Date),
         Field::Time => parse_time(t).map(drop).ok_or(FieldError::Time),
@@ -188,20 +208,54 @@ fn parse_time(t: &str) -> Option<NaiveTime> {
 mod tests {
     use super::*;
 
+    fn validate_default(field: Field, text: &str) -> Result<(), FieldError> {
+        validate(field, text, &Policy::default())
+    }
+
+    #[test]
+    fn the_journey_refuses_a_past_time_and_a_party_too_large_next_to_their_field() {
+        let day = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap_or_default();
+        let now = day.and_hms_opt(18, 0, 0).unwrap_or_default();
+        let mut form = Form::new_reservation(day, Language::En, Policy::default());
+        for (i, text) in [(0, "Anna"), (1, "anna@example.org"), (5, "12:30")] {
+            form.fields[i].1 = text.to_owned();
+        }
+        assert_eq!(form.submit(now), None);
+        assert_eq!(form.focus, Field::Time.index());
+        assert!(matches!(form.errors[form.focus], Some(FieldError::Refused(Refusal::Past { .. }))));
+        form.fields[4].1 = "2020-01-01".to_owned();
+        form.fields[5].1 = "20:00".to_owned();
+        assert_eq!(form.submit(now), None);
+        assert_eq!(form.focus, Field::Date.index(), "a past day is the date's fault");
+        form.fields[4].1 = "2026-12-01".to_owned();
+        form.fields[3].1 = "100".to_owned();
+        assert_eq!(form.submit(now), None);
+        assert_eq!(form.focus, Field::Party.index());
+        assert!(matches!(form.errors[form.focus], Some(FieldError::Refused(Refusal::PartySize { max: 99, .. }))));
+        form.fields[3].1 = "4".to_owned();
+        assert!(matches!(form.submit(now), Some(Filled::Reservation(_))));
+        let venue = Policy { max_party_size: 120, ..Policy::default() };
+        assert_eq!(validate(Field::Party, "100", &venue), Ok(()));
+    }
+
     #[test]
     fn each_field_names_its_own_mistake() {
-        assert_eq!(validate(Field::Name, "  "), Err(FieldError::Required));
-        assert!(matches!(validate(Field::Email, "anna.example.org"), Err(FieldError::Address(AddressError::NoAt(_)))));
-        assert_eq!(validate(Field::Email, ""), Err(FieldError::Address(AddressError::Empty)));
-        assert_eq!(validate(Field::Phone, ""), Ok(()));
-        assert_eq!(validate(Field::Phone, "+32 470 12 34 56"), Ok(()));
-        assert_eq!(validate(Field::Phone, "call me"), Err(FieldError::Phone));
-        assert_eq!(validate(Field::Party, "0"), Err(FieldError::Party));
-        assert_eq!(validate(Field::Party, "12"), Ok(()));
-        assert_eq!(validate(Field::Date, "23/11/2026"), Ok(()));
-        assert_eq!(validate(Field::Date, "31/02/2026"), Err(FieldError::Date));
-        assert_eq!(validate(Field::Time, "19h30"), Ok(()));
-        assert_eq!(validate(Field::Time, "25:00"), Err(FieldError::Time));
-        assert_eq!(validate(Field::Language, "de"), Err(FieldError::Language));
+        assert_eq!(validate_default(Field::Name, "  "), Err(FieldError::Required));
+        assert!(matches!(
+            validate_default(Field::Email, "anna.example.org"),
+            Err(FieldError::Address(AddressError::NoAt(_)))
+        ));
+        assert_eq!(validate_default(Field::Email, ""), Err(FieldError::Address(AddressError::Empty)));
+        assert_eq!(validate_default(Field::Phone, ""), Ok(()));
+        assert_eq!(validate_default(Field::Phone, "+32 470 12 34 56"), Ok(()));
+        assert_eq!(validate_default(Field::Phone, "call me"), Err(FieldError::Phone));
+        assert!(matches!(validate_default(Field::Party, "0"), Err(FieldError::Refused(Refusal::PartySize { .. }))));
+        assert_eq!(validate_default(Field::Party, "two"), Err(FieldError::Party));
+        assert_eq!(validate_default(Field::Party, "12"), Ok(()));
+        assert_eq!(validate_default(Field::Date, "23/11/2026"), Ok(()));
+        assert_eq!(validate_default(Field::Date, "31/02/2026"), Err(FieldError::Date));
+        assert_eq!(validate_default(Field::Time, "19h30"), Ok(()));
+        assert_eq!(validate_default(Field::Time, "25:00"), Err(FieldError::Time));
+        assert_eq!(validate_default(Field::Language, "de"), Err(FieldError::Language));
     }
 }

@@ -77,7 +77,7 @@ impl App {
             Action::CancelReservation => self.change_status(ReservationStatus::Cancelled),
             Action::NoShow => self.change_status(ReservationStatus::NoShow),
             Action::NewReservation => {
-                self.form = Some(Form::new_reservation(self.day, self.language));
+                self.form = Some(Form::new_reservation(self.day, self.language, self.policy));
                 true
             }
             Action::Resend => self.resend(),
@@ -173,8 +173,9 @@ impl App {
     }
 
     fn submit_form(&mut self) -> bool {
+        let now = self.venue_now();
         let Some(form) = self.form.as_mut() else { return false };
-        match form.submit() {
+        match form.submit(now) {
             Some(Filled::Reservation(r)) => {
                 self.form = None;
                 self.commands.push(Command::Create(r));

@@ -26,6 +26,7 @@ pub fn error_text(s: &Strings, e: &FieldError) -> String {
         FieldError::Date => s.field_errors[3].to_owned(),
         FieldError::Time => s.field_errors[4].to_owned(),
         FieldError::Language => s.field_errors[5].to_owned(),
+        FieldError::Refused(r) => s.journey().refusal(r),
     }
 }
 
