@@ -46,7 +46,12 @@ fn status_changes_follow_the_rules_and_name_the_guest() {
     let out = execute(&mut store, Command::SetStatus { id: claire, to: ReservationStatus::Confirmed, force: false });
     assert_eq!(
         out,
-        Outcome::StatusChanged { name: "Claire Dubois".into(), to: ReservationStatus::Confirmed, queued: true }
+        Outcome::StatusChanged {
+            name: "Claire Dubois".into(),
+            to: ReservationStatus::Confirmed,
+            queued: true,
+            in_flight: vec![]
+        }
     );
     let david = id_of(&store, "David Smith");
     let out = execute(&mut store, Command::SetStatus { id: david, to: ReservationStatus::Cancelled, force: false });

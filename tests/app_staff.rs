@@ -80,8 +80,18 @@ fn c_and_d_hand_status_changes_to_the_data_thread_and_illegal_ones_are_refused_h
         name: "Anna".into(),
         to: ReservationStatus::Confirmed,
         queued: true,
+        in_flight: vec![],
     }));
     assert_eq!(status(&app), ("Anna: confirmed, email queued".into(), false));
+    // A cancel that came while the confirmation was leaving says it may still arrive.
+    app.update(Action::Done(Outcome::StatusChanged {
+        name: "Anna".into(),
+        to: ReservationStatus::Cancelled,
+        queued: true,
+        in_flight: vec![guestmail::domain::EmailKind::Confirmed],
+    }));
+    let said = status(&app).0;
+    assert!(said.ends_with("Confirmation was already being sent: it may still arrive"), "{said}");
 }
 
 #[test]

@@ -84,3 +84,74 @@ fn r_resends_a_bounced_confirmation_and_x_cancels_after_a_yes() {
     assert!(pty.wait_exit(WAIT).success(), "quitting stops the worker and exits cleanly");
     assert_eq!(server.count(), 2);
 }
+
+/// The issue's case: a reservation whose request and confirmation both still wait (the
+/// server is down; a database from before the journey could hold both). `x`, `y` on it:
+/// afterwards the outbox holds only the cancellation, and the request and the confirmation
+/// are kept as withdrawn, with the reason.
+#[test]
+fn x_y_on_a_reservation_with_queued_emails_leaves_only_the_cancellation() {
+    use guestmail::journey::Withdrawal;
+    use guestmail::store::NewMessage;
+    let env = Env::new(Some("smtp://127.0.0.1:9?tls=none"));
+    let config = env.config_file(Some("smtp://127.0.0.1:9?tls=none"));
+    let text = std::fs::read_to_string(&config).unwrap() + "tracking_listen = \"127.0.0.1:0\"\n";
+    std::fs::write(&config, text).unwrap();
+    let mut store = env.store();
+    let id = store
+        .create_reservation(&booking("Anna Peeters", "anna@example.org", Language::En, &format!("{DAY} 19:30"), 2))
+        .unwrap();
+    // The confirmation queued beside the request, as an older guestmail left them.
+    store.fixture_set_status(id, ReservationStatus::Confirmed).unwrap();
+    let row = store.reservation(id).unwrap();
+    let m = NewMessage {
+        reservation_id: Some(id),
+        guest_id: row.guest.id,
+        kind: EmailKind::Confirmed,
+        recipient: &row.guest.email,
+        subject: "",
+        resend_of: None,
+        actor: "test",
+    };
+    store.queue_message(&m).unwrap();
+
+    let mut pty = spawn(&env, &config);
+    pty.wait_for_text("Anna Peeters", WAIT);
+    pty.send_keys("x");
+    pty.wait_for_text("Cancel the reservation of Anna Peeters at 19:30?", WAIT);
+    pty.send_keys("\r");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert_eq!(store.reservation(id).unwrap().status, ReservationStatus::Confirmed, "Enter does not answer");
+    pty.send_keys("y");
+    pty.wait_for_text("Anna Peeters: cancelled", WAIT);
+    // The worker keeps trying the (down) server; whatever it had in hand is withdrawn when
+    // it next claims it. Wait until nothing but the cancellation waits.
+    let waiting = |store: &guestmail::store::Store| -> Vec<(EmailKind, MessageState)> {
+        store
+            .messages_for_reservation(id)
+            .unwrap()
+            .into_iter()
+            .filter(|m| !matches!(m.state, MessageState::Withdrawn))
+            .map(|m| (m.kind, m.state))
+            .collect()
+    };
+    let deadline = std::time::Instant::now() + WAIT;
+    while waiting(&store).iter().any(|(k, _)| *k != EmailKind::Cancelled) && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let left = waiting(&store);
+    assert_eq!(left.len(), 1, "{left:?}");
+    assert_eq!(left[0].0, EmailKind::Cancelled);
+    // The worker may have withdrawn the request on its own first (the confirmation said it
+    // all); the confirmation goes because of the cancel.
+    let request = store.latest_message(id, EmailKind::Pending).unwrap().unwrap();
+    assert_eq!(request.state, MessageState::Withdrawn);
+    assert!(matches!(request.withdrawn_reason, Some(Withdrawal::Cancelled | Withdrawal::Confirmed)), "{request:?}");
+    let confirmation = store.latest_message(id, EmailKind::Confirmed).unwrap().unwrap();
+    assert_eq!(
+        (confirmation.state, confirmation.withdrawn_reason),
+        (MessageState::Withdrawn, Some(Withdrawal::Cancelled))
+    );
+    pty.send_keys("q");
+    assert!(pty.wait_exit(WAIT).success());
+}

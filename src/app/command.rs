@@ -80,6 +80,8 @@ pub enum Outcome {
         name: String,
         to: ReservationStatus,
         queued: bool,
+        /// Emails the change would have withdrawn but that were being sent at that moment.
+        in_flight: Vec<EmailKind>,
     },
     Created {
         name: String,
@@ -163,19 +165,22 @@ pub enum Outcome {
 }
 
 /// A status change from the screen; `force` is staff's yes to "the meal has not happened
-/// yet". Returns whether an email was queued.
-fn set_status(store: &mut Store, id: i64, to: ReservationStatus, force: bool) -> Result<bool, StoreError> {
+/// yet".
+fn set_status(store: &mut Store, id: i64, to: ReservationStatus, force: bool) -> Result<Outcome, StoreError> {
     let applied = store.change_status(id, to, crate::journey::Change { force, send: true }, ACTOR)?;
-    Ok(applied.queued.iter().any(|q| q.kind != EmailKind::Reminder))
+    let name = store.reservation(id)?.guest.name;
+    Ok(Outcome::StatusChanged {
+        name,
+        to,
+        queued: applied.queued.iter().any(|q| q.kind != EmailKind::Reminder),
+        in_flight: applied.in_flight.iter().map(|(_, kind)| *kind).collect(),
+    })
 }
 
 /// Runs one command on the data thread's connection.
 pub fn execute(store: &mut Store, command: Command) -> Outcome {
     let result = match command {
-        Command::SetStatus { id, to, force } => set_status(store, id, to, force).and_then(|queued| {
-            let name = store.reservation(id)?.guest.name;
-            Ok(Outcome::StatusChanged { name, to, queued })
-        }),
+        Command::SetStatus { id, to, force } => set_status(store, id, to, force),
         Command::Create(r) => store
             .create_reservation(&r)
             .map(|_| Outcome::Created { name: r.name.trim().to_owned(), day: r.starts_at.date() }),

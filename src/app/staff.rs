@@ -192,7 +192,13 @@ impl App {
     fn outcome(&mut self, outcome: Outcome) -> bool {
         let s = self.strings;
         let notice = match outcome {
-            Outcome::StatusChanged { name, to, queued } => Notice::info(s.status_changed(&name, to, queued)),
+            Outcome::StatusChanged { name, to, queued, in_flight } => {
+                let mut text = s.status_changed(&name, to, queued);
+                for kind in in_flight {
+                    text = format!("{text} · {}", s.journey().in_flight(kind));
+                }
+                Notice::info(text)
+            }
             Outcome::Created { name, day } => {
                 self.go_to(day);
                 Notice::info(s.created(&name, day))

@@ -207,6 +207,15 @@ impl JourneyText {
         }
     }
 
+    /// A change came too late to withdraw an email that was being sent at that moment.
+    pub fn in_flight(self, kind: EmailKind) -> String {
+        match self.0 {
+            Language::En => format!("{} was already being sent: it may still arrive", self.kind(kind)),
+            Language::Fr => format!("{} partait déjà : il peut encore arriver", self.kind(kind)),
+            Language::Nl => format!("{} werd al verstuurd: die kan nog aankomen", self.kind(kind)),
+        }
+    }
+
     /// After a counter reset, when emails were held while the address was blocked.
     pub fn held_question(self, n: usize) -> String {
         match (self.0, n) {
