@@ -185,7 +185,7 @@ fn v_on_a_pending_reservation_confirms_it_by_phone_without_an_email() {
     assert!(history.emails.iter().all(|e| e.kind != EmailKind::Confirmed), "no confirmation unless staff ask");
     // What it did queue is the reminder, due 24 h before the reservation (it is days ahead).
     let new: Vec<EmailKind> =
-        history.emails.iter().skip(0).take(history.emails.len() - emails_before).map(|e| e.kind).collect();
+        history.emails.iter().take(history.emails.len() - emails_before).map(|e| e.kind).collect();
     assert_eq!(new, [EmailKind::Reminder]);
 }
 

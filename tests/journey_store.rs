@@ -2,6 +2,8 @@
 //! when. Two connections race where two host stands (or a host stand and the outbox
 //! worker) would.
 
+#![allow(clippy::unwrap_used)]
+
 use std::sync::{Arc, Barrier};
 
 use chrono::{Duration, NaiveDateTime};

@@ -26,7 +26,12 @@ pub struct LastError {
 
 impl LastError {
     /// The popup for `record`, explained in the staff's language.
-    pub fn new(name: String, record: AddressRecord, language: crate::domain::Language) -> Self {
+    pub fn new(
+        name: String,
+        record: AddressRecord,
+        language: crate::domain::Language,
+        clock: crate::clock::Clock,
+    ) -> Self {
         let status = record.last_error_status.clone();
         // Without a stored class, a 5.x.x status is a permanent failure, anything else soft.
         let class = record.last_error_class.as_deref().and_then(|c| c.parse().ok()).unwrap_or(
@@ -34,10 +39,7 @@ impl LastError {
         );
         let diagnostic = record.last_error.clone().unwrap_or_default();
         let e = explain(class, status.as_deref(), &diagnostic, language.as_str());
-        let at = record
-            .last_error_at
-            .and_then(chrono::DateTime::from_timestamp_millis)
-            .map(|t| t.with_timezone(&chrono::Local).format(crate::strings::DATE_TIME).to_string());
+        let at = record.last_error_at.map(|ms| clock.naive(ms).format(crate::strings::DATE_TIME).to_string());
         LastError {
             name,
             email: record.email,

@@ -17,7 +17,8 @@ impl App {
             Event::Resize(w, h) => Some(Action::Resize(w, h)),
             Event::DayLoaded(d, rows) => Some(Action::DayLoaded(d, rows)),
             Event::LoadFailed(e) => Some(Action::LoadFailed(e)),
-            Event::Tick => Some(Action::Tick(chrono::Local::now().date_naive())),
+            // The venue's day, whatever the zone of the machine running the screen.
+            Event::Tick => Some(Action::Tick(self.venue_now().date())),
             Event::Click(x, y) => Some(Action::Click(x, y)),
             Event::Scroll(lines) => Some(Action::Scroll(lines)),
             Event::Done(outcome) => Some(Action::Done(outcome)),

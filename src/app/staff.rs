@@ -229,7 +229,7 @@ impl App {
                 Notice::info(s.email_changed(&email))
             }
             Outcome::LastError { name, record } => {
-                self.last_error = Some(LastError::new(name, record, self.language));
+                self.last_error = Some(LastError::new(name, record, self.language, self.clock));
                 return true;
             }
             Outcome::AddressReset { email, held } => return self.address_reset(&email, held),

@@ -22,7 +22,7 @@ pub fn run(ctx: &Context, args: &TuiArgs) -> anyhow::Result<ExitCode> {
     let keymap = Keymap::with_overrides(&ctx.config.keys)
         .with_context(|| format!("invalid key in the config file {}", ctx.paths.config.display()))?;
     let _log = super::init_logging(ctx);
-    let today = chrono::Local::now().date_naive();
+    let today = ctx.config.clock().now().date();
     if args.demo {
         // Fills only an empty database, so `--demo` is safe to leave in a habit or a script.
         let mut store = ctx.open_store()?;
