@@ -50,6 +50,7 @@ fn status_changes_follow_the_rules_and_name_the_guest() {
             name: "Claire Dubois".into(),
             to: ReservationStatus::Confirmed,
             queued: true,
+            held: false,
             in_flight: vec![]
         }
     );

@@ -254,3 +254,20 @@ fn r_in_a_guest_history_resends_the_selected_email_whatever_its_kind() {
     let again = store.latest_message(anna, EmailKind::Confirmed).unwrap().unwrap();
     assert_eq!((again.resend_of, again.state), (Some(confirmation), guestmail::domain::MessageState::Queued));
 }
+
+#[test]
+fn after_a_counter_reset_the_held_emails_are_offered_and_a_yes_sends_them() {
+    use guestmail::app::Outcome;
+    let (mut app, _store, _dir) = setup();
+    app.update(Action::Done(Outcome::AddressReset { email: "bob@example.org".into(), held: 3 }));
+    assert_eq!(question(&app).as_deref(), Some("3 emails were held while blocked. Send them now?"));
+    key(&mut app, KeyCode::Enter);
+    assert!(app.take_commands().is_empty(), "Enter does not answer");
+    keys(&mut app, "y");
+    assert_eq!(app.take_commands(), vec![Command::ReleaseHeld { email: "bob@example.org".into() }]);
+    app.update(Action::Done(Outcome::HeldReleased { count: 3 }));
+    assert_eq!(app.status.as_ref().unwrap().text, "3 held emails queued");
+    // Nothing held: no question, only the reset's own news.
+    app.update(Action::Done(Outcome::AddressReset { email: "bob@example.org".into(), held: 0 }));
+    assert!(app.confirm.is_none());
+}

@@ -80,6 +80,7 @@ fn c_and_d_hand_status_changes_to_the_data_thread_and_illegal_ones_are_refused_h
         name: "Anna".into(),
         to: ReservationStatus::Confirmed,
         queued: true,
+        held: false,
         in_flight: vec![],
     }));
     assert_eq!(status(&app), ("Anna: confirmed, email queued".into(), false));
@@ -88,6 +89,7 @@ fn c_and_d_hand_status_changes_to_the_data_thread_and_illegal_ones_are_refused_h
         name: "Anna".into(),
         to: ReservationStatus::Cancelled,
         queued: true,
+        held: false,
         in_flight: vec![guestmail::domain::EmailKind::Confirmed],
     }));
     let said = status(&app).0;

@@ -4,7 +4,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 
-use crate::domain::{EmailKind, NewReservation, ReservationStatus, TransitionError};
+use crate::domain::{EmailKind, MessageState, NewReservation, ReservationStatus, TransitionError};
 use crate::journey::{Ask, Refusal};
 use crate::store::{
     AddressRecord, CommCursor, CommFilter, CommRow, DeliveryHealth, FollowUp, ForgetReport, GuestHistory, HistoryEmail,
@@ -80,6 +80,8 @@ pub enum Outcome {
         name: String,
         to: ReservationStatus,
         queued: bool,
+        /// Its email is held, not sent: the guest's address is blocked.
+        held: bool,
         /// Emails the change would have withdrawn but that were being sent at that moment.
         in_flight: Vec<EmailKind>,
     },
@@ -172,7 +174,8 @@ fn set_status(store: &mut Store, id: i64, to: ReservationStatus, force: bool) ->
     Ok(Outcome::StatusChanged {
         name,
         to,
-        queued: applied.queued.iter().any(|q| q.kind != EmailKind::Reminder),
+        queued: applied.queued.iter().any(|q| q.kind != EmailKind::Reminder && q.state == MessageState::Queued),
+        held: applied.queued.iter().any(|q| q.state == MessageState::Suppressed),
         in_flight: applied.in_flight.iter().map(|(_, kind)| *kind).collect(),
     })
 }

@@ -192,8 +192,12 @@ impl App {
     fn outcome(&mut self, outcome: Outcome) -> bool {
         let s = self.strings;
         let notice = match outcome {
-            Outcome::StatusChanged { name, to, queued, in_flight } => {
+            Outcome::StatusChanged { name, to, queued, held, in_flight } => {
                 let mut text = s.status_changed(&name, to, queued);
+                if held {
+                    let errors = self.rows.iter().find(|r| r.guest.name == name).map(|r| r.address.error_count);
+                    text = format!("{text} · {}", s.blocked(errors));
+                }
                 for kind in in_flight {
                     text = format!("{text} · {}", s.journey().in_flight(kind));
                 }
