@@ -8,10 +8,15 @@
 //!
 //! ```text
 //! domain      plain types and rules: statuses, email kinds, markers, address checks
+//! journey     the journey policy: which emails a change queues (and when they fall due),
+//!             which it withdraws, which actions it refuses or asks about; the one place
+//! clock       the venue's clock (named time zone): wall-clock times <-> UTC ms
 //! locale      weekday and month names in en/fr/nl, for the screen and the emails
 //!   ^
 //! store/      every SQL statement: migrations, reservations, messages, events, addresses,
-//!   ^         outbox claims (group commit), resends, opens, bounces, demo bulk writes
+//!   ^         outbox claims (group commit, asking the journey per email), the journey's
+//!             plans applied (plans.rs), resends and held emails, import de-duplication,
+//!             opens, bounces, demo bulk writes
 //! mail/       compose (templates -> MIME), outbox worker + liveness locks, transports
 //!             (SMTP over lettre's connection with one write per command, Maildir)
 //! tracker/    the tracking-pixel HTTP endpoint (mio event loops), batched open writer,
@@ -23,7 +28,7 @@
 //! app/        App state: keys -> Action -> update; staff commands and the panes' look-ups
 //!             run on the data thread (Command -> Outcome)
 //! action, keymap, event, strings/   the one Action enum, the key list, the event channel,
-//!             every user-facing text in en and fr
+//!             every user-facing text in en and fr (the journey's texts in en, fr and nl)
 //! panes/      the history panes as pure widgets over their own state structs (guest
 //!             history, communication history, follow-up list, delivery health)
 //!   ^
@@ -32,6 +37,7 @@
 //!             tui/services.rs runs the outbox worker and the tracker in the TUI process
 //!   ^
 //! cli/        one file per command (clap); main.rs only parses and dispatches.
+//!             `reservation` and `resend` are the journey's scriptable side (JSON, exit 3)
 //!             `serve` runs worker + tracker + bounce watcher until SIGTERM
 //! ```
 //!
