@@ -90,7 +90,8 @@ pub(crate) fn facts(tx: &Transaction<'_>, reservation_id: i64) -> Result<Facts> 
     .ok_or_else(|| StoreError::NotFound(format!("reservation {reservation_id}")))
 }
 
-fn email_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Email> {
+/// An [`Email`] from the first columns of a row selected with [`EMAIL_COLUMNS`].
+pub(crate) fn email_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Email> {
     Ok(Email {
         id: r.get(0)?,
         kind: parsed(r, 1)?,
@@ -102,7 +103,7 @@ fn email_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Email> {
     })
 }
 
-const EMAIL_COLUMNS: &str = "id, kind, state, created_at, sent_at, human_open_count, last_opened_at";
+pub(crate) const EMAIL_COLUMNS: &str = "id, kind, state, created_at, sent_at, human_open_count, last_opened_at";
 
 /// Every email of a reservation, oldest first.
 pub(crate) fn emails(tx: &Transaction<'_>, reservation_id: i64) -> Result<Vec<Email>> {

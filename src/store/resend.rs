@@ -72,28 +72,19 @@ fn resend(
 /// sending, by the journey's rules: of several held copies of one email, the latest.
 fn held(tx: &Transaction<'_>, email: &str, rules: &Rules, now: i64) -> Result<Vec<i64>> {
     let rows: Vec<(Option<i64>, Email, Option<Booking>)> = {
-        let mut stmt = tx.prepare_cached(
-            "SELECT m.id, m.kind, m.state, m.created_at, m.sent_at, m.human_open_count, m.last_opened_at,
-                    m.reservation_id, r.status, r.starts_at
+        let columns = plans::EMAIL_COLUMNS.split(", ").map(|c| format!("m.{c}")).collect::<Vec<_>>().join(", ");
+        let mut stmt = tx.prepare_cached(&format!(
+            "SELECT {columns}, m.reservation_id, r.status, r.starts_at
              FROM messages m LEFT JOIN reservations r ON r.id = m.reservation_id
-             WHERE m.recipient = ?1 AND m.state = 'suppressed' ORDER BY m.id DESC",
-        )?;
+             WHERE m.recipient = ?1 AND m.state = 'suppressed' ORDER BY m.id DESC"
+        ))?;
         stmt.query_map([email], |r| {
-            let email = Email {
-                id: r.get(0)?,
-                kind: parsed(r, 1)?,
-                state: parsed(r, 2)?,
-                created_at: r.get(3)?,
-                sent_at: r.get(4)?,
-                human_opens: r.get(5)?,
-                last_opened_at: r.get(6)?,
-            };
             let status: Option<String> = r.get(8)?;
             let booking = match status {
                 Some(_) => Some(Booking { status: parsed(r, 8)?, starts_at: starts_at(r, 9)? }),
                 None => None,
             };
-            Ok((r.get(7)?, email, booking))
+            Ok((r.get(7)?, plans::email_from(r)?, booking))
         })?
         .collect::<Result<_, _>>()?
     };
