@@ -5,7 +5,7 @@ use rusqlite::{OptionalExtension as _, Transaction, params};
 
 use super::addresses::{self, AddressError};
 use super::{Result, Store, now_ms};
-use crate::domain::BounceClass;
+use crate::domain::{BounceClass, MessageState};
 
 /// How far back "the latest message to this recipient" may be when nothing else ties a
 /// bounce to its message: bounces come back within days, not months.
@@ -78,42 +78,95 @@ fn bounce_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<BounceRecord> {
     })
 }
 
-/// The message a report is about, and its recipient: VERP token, then our header, then the
-/// original Message-ID, then the latest message to the same recipient within the window.
+/// How one recipient of a report was tied to one of our emails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tie {
+    /// By what the report itself names: the VERP token, our header, the original Message-ID.
+    Named,
+    /// By the latest email to the same recipient within [`RECIPIENT_MATCH_WINDOW_MS`]: only
+    /// when the report names no token and no Message-ID at all.
+    Recipient,
+    /// The report names a token or a Message-ID that is none of our emails: someone else's
+    /// mail (or one already erased). Kept unmatched, counted nowhere.
+    Foreign,
+    /// Nothing ties it: no token, no Message-ID, no recent email to that recipient.
+    Loose,
+}
+
+/// What one error recipient of a report does to the counters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Count {
+    /// Nothing is counted.
+    Nothing,
+    /// One error on the email's own recipient; `mark_bounced`: the email becomes `bounced`.
+    OnEmail { mark_bounced: bool },
+    /// One error on the report's recipient, when it is an address we know.
+    OnKnownAddress,
+}
+
+/// The rule: what a report recipient counts, from how it was tied and the state its email is
+/// in. Only the guest's own failures count, and each failure of an email once: an email that
+/// already `failed` (refused at RCPT, counted then) counts nothing more, and a report about
+/// someone else's mail counts nowhere.
+pub fn count_for(tie: Tie, state: Option<MessageState>, is_error: bool) -> Count {
+    match (is_error, tie, state) {
+        (false, _, _) | (_, Tie::Foreign, _) | (_, _, Some(MessageState::Failed)) => Count::Nothing,
+        (true, Tie::Loose, _) => Count::OnKnownAddress,
+        (true, _, Some(MessageState::Suppressed)) => Count::OnEmail { mark_bounced: false },
+        (true, Tie::Named | Tie::Recipient, _) => Count::OnEmail { mark_bounced: true },
+    }
+}
+
+/// One of our emails a report is about: id, recipient, state.
+type Found = (i64, String, Option<MessageState>);
+
+fn found_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Found> {
+    Ok((r.get(0)?, r.get(1)?, r.get::<_, String>(2)?.parse().ok()))
+}
+
+/// The email a report is about, and how it was tied: a VERP token names the email on its own
+/// (an unknown one is [`Tie::Foreign`], never a guess); without one, our header, then the
+/// original Message-ID (either unknown: foreign); only a report naming neither falls back to
+/// the latest email to the same recipient within the window.
 fn find_message(
     tx: &Transaction<'_>,
     links: &BounceLinks<'_>,
     recipient: &str,
     now: i64,
-) -> Result<Option<(i64, String)>> {
-    let by_token = "SELECT id, recipient FROM messages WHERE token = ?1";
-    for token in [links.verp_token, links.original_token].into_iter().flatten() {
-        if let Some(found) =
-            tx.prepare_cached(by_token)?.query_row([token], |r| Ok((r.get(0)?, r.get(1)?))).optional()?
-        {
-            return Ok(Some(found));
-        }
+) -> Result<(Tie, Option<Found>)> {
+    let by_token = "SELECT id, recipient, state FROM messages WHERE token = ?1";
+    if let Some(token) = links.verp_token {
+        let found = tx.prepare_cached(by_token)?.query_row([token], found_row).optional()?;
+        return Ok(if found.is_some() { (Tie::Named, found) } else { (Tie::Foreign, None) });
     }
-    if let Some(mid) = links.original_message_id {
-        let found = tx
-            .prepare_cached("SELECT id, recipient FROM messages WHERE message_id = '<' || ?1 || '>'")?
-            .query_row([mid], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
-        if found.is_some() {
-            return Ok(found);
-        }
+    if let Some(token) = links.original_token
+        && let Some(found) = tx.prepare_cached(by_token)?.query_row([token], found_row).optional()?
+    {
+        return Ok((Tie::Named, Some(found)));
+    }
+    if let Some(mid) = links.original_message_id
+        && let Some(found) = tx
+            .prepare_cached("SELECT id, recipient, state FROM messages WHERE message_id = '<' || ?1 || '>'")?
+            .query_row([mid], found_row)
+            .optional()?
+    {
+        return Ok((Tie::Named, Some(found)));
+    }
+    if links.original_token.is_some() || links.original_message_id.is_some() {
+        return Ok((Tie::Foreign, None));
     }
     if recipient.is_empty() {
-        return Ok(None);
+        return Ok((Tie::Loose, None));
     }
-    Ok(tx
+    let found = tx
         .prepare_cached(
-            "SELECT id, recipient FROM messages
+            "SELECT id, recipient, state FROM messages
              WHERE recipient = ?1 AND created_at >= ?2 AND state NOT IN ('queued', 'suppressed')
              ORDER BY created_at DESC, id DESC LIMIT 1",
         )?
-        .query_row(params![recipient, now - RECIPIENT_MATCH_WINDOW_MS], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?)
+        .query_row(params![recipient, now - RECIPIENT_MATCH_WINDOW_MS], found_row)
+        .optional()?;
+    Ok(if found.is_some() { (Tie::Recipient, found) } else { (Tie::Loose, None) })
 }
 
 fn address_known(tx: &Transaction<'_>, email: &str) -> Result<bool> {
@@ -143,8 +196,8 @@ pub(crate) fn record(
         }
     }
     for b in recipients {
-        let found = find_message(tx, links, b.recipient, now)?;
-        let message_id = found.as_ref().map(|(id, _)| *id);
+        let (tie, found) = find_message(tx, links, b.recipient, now)?;
+        let message_id = found.as_ref().map(|(id, _, _)| *id);
         tx.prepare_cached(
             "INSERT INTO bounces (received_at, source, message_id, recipient, class, status, reply_code, action, diagnostic)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -162,22 +215,22 @@ pub(crate) fn record(
         ])?;
         outcome.recorded += 1;
         outcome.matched += usize::from(message_id.is_some());
-        if !b.class.counts_as_error() {
-            continue;
-        }
-        // The message's own recipient is the address we mailed, even when the report names
-        // a forwarding target; an unmatched report counts only on an address we know.
-        let address = match &found {
-            Some((_, to)) => to.clone(),
-            None if !b.recipient.is_empty() && address_known(tx, b.recipient)? => b.recipient.to_owned(),
-            None => continue,
+        // The email's own recipient is the address we mailed, even when the report names a
+        // forwarding target; a loose report counts only on an address we know.
+        let address = match (count_for(tie, found.as_ref().and_then(|f| f.2), b.class.counts_as_error()), &found) {
+            (Count::Nothing, _) => continue,
+            (Count::OnEmail { mark_bounced }, Some((id, to, _))) => {
+                if mark_bounced {
+                    tx.prepare_cached("UPDATE messages SET state = 'bounced', last_error = ?2 WHERE id = ?1")?
+                        .execute(params![id, b.diagnostic])?;
+                }
+                to.clone()
+            }
+            (Count::OnKnownAddress, _) if !b.recipient.is_empty() && address_known(tx, b.recipient)? => {
+                b.recipient.to_owned()
+            }
+            (Count::OnEmail { .. } | Count::OnKnownAddress, _) => continue,
         };
-        if let Some(id) = message_id {
-            tx.prepare_cached(
-                "UPDATE messages SET state = 'bounced', last_error = ?2 WHERE id = ?1 AND state <> 'suppressed'",
-            )?
-            .execute(params![id, b.diagnostic])?;
-        }
         let was_blocked = addresses::is_blocked(tx, &address)?;
         let error = AddressError {
             class: Some(b.class),
@@ -297,6 +350,59 @@ mod tests {
             assert_eq!(out.errors_counted, 1);
             assert_eq!(store.unmatched_bounces().expect("unmatched").len(), 1);
         }
+    }
+
+    #[test]
+    fn what_a_report_counts() {
+        use MessageState::{Bounced, Failed, Sent, Suppressed};
+        let on_email = Count::OnEmail { mark_bounced: true };
+        #[rustfmt::skip]
+        let table = [
+            // how it was tied, the email's state, an error?   -> what it counts
+            (Tie::Named,     Some(Sent),       true,  on_email),
+            (Tie::Named,     Some(Bounced),    true,  on_email),
+            (Tie::Recipient, Some(Sent),       true,  on_email),
+            (Tie::Named,     Some(Suppressed), true,  Count::OnEmail { mark_bounced: false }),
+            // refused at RCPT: counted then, never again, and it stays failed
+            (Tie::Named,     Some(Failed),     true,  Count::Nothing),
+            (Tie::Recipient, Some(Failed),     true,  Count::Nothing),
+            // a token or Message-ID that is none of ours: someone else's mail
+            (Tie::Foreign,   None,             true,  Count::Nothing),
+            (Tie::Loose,     None,             true,  Count::OnKnownAddress),
+            // delays, auto-replies: nothing, whatever the tie
+            (Tie::Named,     Some(Sent),       false, Count::Nothing),
+            (Tie::Loose,     None,             false, Count::Nothing),
+        ];
+        for (tie, state, is_error, expected) in table {
+            assert_eq!(count_for(tie, state, is_error), expected, "{tie:?} {state:?} {is_error}");
+        }
+    }
+
+    #[test]
+    fn an_unknown_verp_token_is_unmatched_and_counts_nothing() {
+        let dir = tempfile::tempdir().expect("dir");
+        let (mut store, id) = store_with_message(&dir, "sent", 60_000);
+        let foreign = BounceLinks { verp_token: Some("0123456789abcdef0123456789abcdef"), ..BounceLinks::default() };
+        let out = store.record_bounce(None, "test", &foreign, &[hard("ada@example.org")], 12).expect("record");
+        assert_eq!((out.recorded, out.matched, out.errors_counted), (1, 0, 0));
+        assert_eq!(store.message(id).expect("message").state, MessageState::Sent, "never the latest email");
+        assert_eq!(store.address("ada@example.org").expect("address").map(|a| a.error_count), Some(0));
+        assert_eq!(store.unmatched_bounces().expect("unmatched").len(), 1, "kept");
+        // The same with an unknown Message-ID and no token.
+        let mid = BounceLinks { original_message_id: Some("someone-else@mx.example"), ..BounceLinks::default() };
+        let out = store.record_bounce(None, "test", &mid, &[hard("ada@example.org")], 12).expect("record");
+        assert_eq!((out.matched, out.errors_counted), (0, 0));
+    }
+
+    #[test]
+    fn a_report_about_an_email_refused_at_rcpt_counts_nothing_more() {
+        let dir = tempfile::tempdir().expect("dir");
+        let (mut store, id) = store_with_message(&dir, "failed", 60_000);
+        let token = store.message(id).expect("message").token;
+        let links = BounceLinks { verp_token: Some(&token), ..BounceLinks::default() };
+        let out = store.record_bounce(None, "test", &links, &[hard("ada@example.org")], 12).expect("record");
+        assert_eq!((out.matched, out.errors_counted), (1, 0));
+        assert_eq!(store.message(id).expect("message").state, MessageState::Failed);
     }
 
     #[test]

@@ -32,7 +32,9 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 pub use addresses::AddressError as AddressErrorInput;
 pub use addresses::AddressRecord;
-pub use bounces::{BounceLinks, BounceOutcome, BounceRecord, NewBounce, RECIPIENT_MATCH_WINDOW_MS};
+pub use bounces::{
+    BounceLinks, BounceOutcome, BounceRecord, Count, NewBounce, RECIPIENT_MATCH_WINDOW_MS, Tie, count_for,
+};
 pub use comm::{CommCursor, CommFilter, CommRow, comm_query};
 pub use dedupe::{EXISTING_RESERVATION_QUERY, ImportReport};
 pub use demo::{DemoMessage, DemoWriter};
