@@ -43,8 +43,11 @@ pub struct Config {
     pub tracking_base_url: String,
     /// Where the tracking endpoint listens (loopback unless the operator chooses otherwise).
     pub tracking_listen: String,
-    /// The Maildir bounces are delivered to, watched by `guestmail serve`.
+    /// The Maildir bounces are delivered to, watched by `guestmail serve` and the screen.
     pub bounce_maildir: Option<PathBuf>,
+    /// A message in the bounce Maildir larger than this is never read whole: only its head
+    /// (where a report's parts are) is parsed, or it is set aside in `too-big/`.
+    pub bounce_max_bytes: u64,
     /// Hours before a confirmed reservation that the reminder goes out.
     pub reminder_hours: u32,
     /// Hours after the reservation time that the thank-you goes out.
@@ -182,6 +185,7 @@ struct UserView {
     tracking_base_url: Option<String>,
     tracking_listen: Option<String>,
     bounce_maildir: Option<PathBuf>,
+    bounce_max_bytes: Option<u64>,
     reminder_hours: Option<u32>,
     thank_you_after_hours: Option<u32>,
     resend_cooldown_seconds: Option<u32>,
@@ -232,6 +236,7 @@ mod tests {
     fn defaults_apply_without_a_file() {
         let c = Config::load(Path::new("/nonexistent/guestmail.toml"), false).expect("defaults");
         assert_eq!(c.block_after, 12);
+        assert_eq!(c.bounce_max_bytes, 10_485_760);
         assert_eq!(c.reminder_hours, 24);
         assert_eq!(c.smtp_url, None);
         assert_eq!(c.tracking_listen, "127.0.0.1:8025");

@@ -50,6 +50,8 @@ pub enum Service {
     Sending,
     /// The tracking-pixel endpoint.
     Tracking,
+    /// The bounce watcher (when `bounce_maildir` is set).
+    Bounces,
 }
 
 /// Reads the terminal until `stop` is set or the UI hangs up. Runs on its own thread.

@@ -14,6 +14,7 @@ pub mod import;
 pub mod journey;
 pub mod keymap;
 pub mod locale;
+pub mod lockfile;
 pub mod mail;
 pub mod panes;
 pub mod store;

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use guestmail::bounce::ingest::{ingest_maildir, watch_until};
+use guestmail::bounce::ingest::{Limits, ingest_maildir, watch_until};
 use guestmail::config::Config;
 use guestmail::domain::{Language, MessageState, NewReservation, ReservationStatus};
 use guestmail::store::{MessageRecord, Store};
@@ -65,6 +65,10 @@ Subject: Your reservation\n\n--B--\n"
     )
 }
 
+fn limits(block_after: u32) -> Limits {
+    Limits { block_after, ..Limits::from(&Config::default()) }
+}
+
 fn verp(message: &MessageRecord) -> String {
     format!("bounces+{}@bistro.example", message.token)
 }
@@ -82,7 +86,7 @@ fn each_message_is_taken_in_once_even_after_a_restart() {
     let mut f = fixture();
     let bounce = dsn(&verp(&f.message), GUEST, "5.1.1", "failed", "");
     deliver(&f.maildir, "1700000000.M1P1.host", &bounce);
-    let summary = ingest_maildir(&mut f.store, &f.maildir, 12).expect("ingest");
+    let summary = ingest_maildir(&mut f.store, &f.maildir, &limits(12)).expect("ingest");
     assert_eq!((summary.messages, summary.bounces, summary.matched, summary.errors_counted), (1, 1, 1, 1));
     assert!(f.maildir.join("cur/1700000000.M1P1.host:2,S").is_file(), "moved to cur/ with the Seen flag");
     assert!(std::fs::read_dir(f.maildir.join("new")).expect("new/").next().is_none());
@@ -90,14 +94,14 @@ fn each_message_is_taken_in_once_even_after_a_restart() {
     assert_eq!(f.store.bounces_for_message(f.message.id).expect("bounces").len(), 1);
 
     // A second pass finds nothing new.
-    let again = ingest_maildir(&mut f.store, &f.maildir, 12).expect("ingest");
+    let again = ingest_maildir(&mut f.store, &f.maildir, &limits(12)).expect("ingest");
     assert_eq!(again.messages, 0);
 
     // Restart: a new connection, and the same message back in new/ (a crash before the move).
     drop(f.store);
     let mut store = Store::open(&f.db).expect("reopen");
     deliver(&f.maildir, "1700000000.M1P1.host", &bounce);
-    let after_restart = ingest_maildir(&mut store, &f.maildir, 12).expect("ingest");
+    let after_restart = ingest_maildir(&mut store, &f.maildir, &limits(12)).expect("ingest");
     assert_eq!((after_restart.messages, after_restart.already_processed, after_restart.errors_counted), (1, 1, 0));
     assert_eq!(error_count(&store), (1, false), "counted once");
     assert_eq!(store.bounces_for_message(f.message.id).expect("bounces").len(), 1);
@@ -108,7 +112,7 @@ fn cur_messages_without_the_seen_flag_are_taken_in() {
     let mut f = fixture();
     let bounce = dsn(&verp(&f.message), GUEST, "5.2.2", "failed", "");
     std::fs::write(f.maildir.join("cur/1700000001.M2P2.host:2,F"), bounce).expect("write");
-    let summary = ingest_maildir(&mut f.store, &f.maildir, 12).expect("ingest");
+    let summary = ingest_maildir(&mut f.store, &f.maildir, &limits(12)).expect("ingest");
     assert_eq!(summary.errors_counted, 1);
     assert!(f.maildir.join("cur/1700000001.M2P2.host:2,FS").is_file(), "flags kept, Seen added");
 }
@@ -122,7 +126,7 @@ fn a_bounce_is_tied_by_message_id_or_our_header_without_verp() {
         dsn("hello@bistro.example", GUEST, "5.1.1", "failed", &format!("X-Guestmail-Token: {}\n", f.message.token));
     deliver(&f.maildir, "1.a.host", &by_mid);
     deliver(&f.maildir, "2.b.host", &by_header);
-    let summary = ingest_maildir(&mut f.store, &f.maildir, 12).expect("ingest");
+    let summary = ingest_maildir(&mut f.store, &f.maildir, &limits(12)).expect("ingest");
     assert_eq!((summary.matched, summary.unmatched), (2, 0));
     let rows = f.store.bounces_for_message(f.message.id).expect("bounces");
     assert_eq!(rows.len(), 2);
@@ -135,7 +139,7 @@ fn unmatched_bounces_are_kept_and_count_nothing_on_strangers() {
     let stranger =
         dsn("bounces+0123456789abcdef0123456789abcdef@bistro.example", "nobody@else.example", "5.1.1", "failed", "");
     deliver(&f.maildir, "1.c.host", &stranger);
-    let summary = ingest_maildir(&mut f.store, &f.maildir, 12).expect("ingest");
+    let summary = ingest_maildir(&mut f.store, &f.maildir, &limits(12)).expect("ingest");
     assert_eq!((summary.unmatched, summary.errors_counted), (1, 0));
     let unmatched = f.store.unmatched_bounces().expect("unmatched");
     assert_eq!(unmatched.len(), 1);
@@ -156,7 +160,7 @@ fn delays_auto_replies_and_ordinary_mail_count_nothing() {
     deliver(&f.maildir, "2.e.host", &vacation);
     let reply = format!("From: {GUEST}\nTo: hello@bistro.example\nSubject: Re: Your reservation\n\nSee you Friday!\n");
     deliver(&f.maildir, "3.f.host", &reply);
-    let summary = ingest_maildir(&mut f.store, &f.maildir, 12).expect("ingest");
+    let summary = ingest_maildir(&mut f.store, &f.maildir, &limits(12)).expect("ingest");
     assert_eq!((summary.messages, summary.bounces, summary.not_bounces, summary.errors_counted), (3, 2, 1, 0));
     assert_eq!(error_count(&f.store), (0, false));
     assert_eq!(f.store.message(f.message.id).expect("message").state, MessageState::Queued);
@@ -177,7 +181,7 @@ fn the_counter_blocks_past_the_threshold_resets_and_blocks_again() {
             n += 1;
             deliver(&f.maildir, &format!("{n}.g.host"), &bounce);
         }
-        ingest_maildir(&mut f.store, &f.maildir, block_after).expect("ingest")
+        ingest_maildir(&mut f.store, &f.maildir, &limits(block_after)).expect("ingest")
     };
     deliver_and_ingest(&mut f, 12);
     assert_eq!(error_count(&f.store), (12, false), "12 errors: not yet above the threshold");
@@ -209,7 +213,7 @@ Subject: Your reservation\n\nHello\n--F--\n",
         verp(&f.message)
     );
     deliver(&f.maildir, "1.h.host", &arf);
-    let summary = ingest_maildir(&mut f.store, &f.maildir, 12).expect("ingest");
+    let summary = ingest_maildir(&mut f.store, &f.maildir, &limits(12)).expect("ingest");
     assert_eq!((summary.errors_counted, summary.newly_blocked), (1, 1));
     assert_eq!(error_count(&f.store), (1, true));
 }
@@ -217,7 +221,7 @@ Subject: Your reservation\n\nHello\n--F--\n",
 #[test]
 fn a_directory_that_is_not_a_maildir_is_a_clear_error() {
     let mut f = fixture();
-    let err = ingest_maildir(&mut f.store, &f.maildir.join("missing"), 12).expect_err("not a maildir");
+    let err = ingest_maildir(&mut f.store, &f.maildir.join("missing"), &limits(12)).expect_err("not a maildir");
     assert!(err.to_string().contains("not a Maildir"), "{err}");
 }
 
@@ -227,7 +231,7 @@ fn the_watcher_takes_in_new_mail_until_stopped() {
     let stop = Arc::new(AtomicBool::new(false));
     let watcher = {
         let (stop, dir, store) = (Arc::clone(&stop), f.maildir.clone(), Store::open(&f.db).expect("watcher store"));
-        std::thread::spawn(move || watch_until(&stop, store, &dir, 12))
+        std::thread::spawn(move || watch_until(&stop, store, &dir, limits(12)))
     };
     deliver(&f.maildir, "1.w.host", &dsn(&verp(&f.message), GUEST, "5.1.1", "failed", ""));
     // A loose stall guard, not a timing assertion: the watcher polls every two seconds.

@@ -107,6 +107,7 @@ impl App {
                 let what = match service {
                     Service::Sending => self.strings.sending_off,
                     Service::Tracking => self.strings.tracking_off,
+                    Service::Bounces => self.strings.bounces_off,
                 };
                 self.notice(Notice::error(format!("{what}: {why}")))
             }

@@ -20,10 +20,10 @@ pub enum BounceCommand {
 
 pub fn run(ctx: &Context, cmd: BounceCommand) -> anyhow::Result<ExitCode> {
     match cmd {
-        BounceCommand::Parse { files } => parse(&files),
+        BounceCommand::Parse { files } => parse(&files, ctx.config.bounce_max_bytes),
         BounceCommand::Ingest { maildir } => {
             let mut store = ctx.open_store()?;
-            let summary = ingest::ingest_maildir(&mut store, &maildir, ctx.config.block_after)
+            let summary = ingest::ingest_maildir(&mut store, &maildir, &ingest::Limits::from(&ctx.config))
                 .with_context(|| format!("cannot take in the Maildir {}", maildir.display()))?;
             println!("{summary}");
             Ok(ExitCode::SUCCESS)
@@ -32,13 +32,14 @@ pub fn run(ctx: &Context, cmd: BounceCommand) -> anyhow::Result<ExitCode> {
 }
 
 /// One JSON object per recipient (or `"class": "none"`) on stdout; unreadable files are
-/// reported on stderr and the others still parsed. Fails only when no file could be read.
-fn parse(files: &[PathBuf]) -> anyhow::Result<ExitCode> {
+/// reported on stderr and the others still parsed. Fails only when no file could be read. A
+/// file over `bounce_max_bytes` is parsed from its head, as ingestion does.
+fn parse(files: &[PathBuf], max_bytes: u64) -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     let mut unreadable = 0;
     for path in files {
-        let raw = match std::fs::read(path) {
-            Ok(raw) => raw,
+        let raw = match ingest::read_bounded(path, max_bytes) {
+            Ok(ingest::Raw::Whole(raw) | ingest::Raw::Head { head: raw, .. }) => raw,
             Err(e) => {
                 eprintln!("guestmail: cannot read {}: {e}", path.display());
                 unreadable += 1;

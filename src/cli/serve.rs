@@ -12,7 +12,7 @@ use std::time::Duration;
 use anyhow::{Context as _, anyhow};
 
 use super::Context;
-use crate::bounce::ingest::watch_until;
+use crate::bounce::ingest::{Limits, watch_until};
 use crate::mail::Worker;
 use crate::tracker::{self, TrackerOptions};
 
@@ -74,13 +74,14 @@ pub fn run(ctx: &Context, args: &ServeArgs) -> anyhow::Result<ExitCode> {
 
     if let Some(maildir) = ctx.config.bounce_maildir.clone() {
         let store = ctx.open_store()?;
-        let block_after = ctx.config.block_after;
+        let limits = Limits::from(&ctx.config);
         let s = Arc::clone(&stop);
-        eprintln!("guestmail serve: taking in bounces from {}", maildir.display());
+        eprintln!("guestmail serve: taking in bounces from {} (one watcher per database)", maildir.display());
         parts.push((
             "bounces",
             std::thread::spawn(move || {
-                watch_until(&s, store, &maildir, block_after);
+                let report = watch_until(&s, store, &maildir, limits);
+                tracing::info!(?report, "bounce watcher stopped");
                 Ok(())
             }),
         ));

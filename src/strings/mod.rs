@@ -64,6 +64,7 @@ pub struct Strings {
     pub field_errors: [&'static str; 6],
     pub no_selection: &'static str,
     pub sending_off: &'static str,
+    pub bounces_off: &'static str,
     /// The badge of an address past the error threshold.
     pub blocked_badge: &'static str,
     pub no_errors: &'static str,

@@ -1,7 +1,10 @@
 //! The background services the screen runs beside itself, each on its own thread with its own
 //! SQLite connection, all stopped by the one stop flag the runner sets on quit:
-//! the outbox worker (sends what is queued) and the tracking-pixel endpoint (records opens;
-//! its shutdown flushes the opens it answered). A service that cannot start, such as the
+//! the outbox worker (sends what is queued), the tracking-pixel endpoint (records opens;
+//! its shutdown flushes the opens it answered) and, when `bounce_maildir` is set, the bounce
+//! watcher `guestmail serve` runs too (one per database: with a `serve` on the same machine,
+//! whichever started first takes bounces in, the other stands by). The counts it records show
+//! through the data thread's reload, like any other change to the database. A service that cannot start, such as the
 //! endpoint on a port another program holds, leaves the screen running and says why on the
 //! status line.
 
@@ -10,9 +13,11 @@ use std::sync::atomic::AtomicBool;
 use std::sync::mpsc::Sender;
 use std::thread::{self, JoinHandle};
 
+use crate::bounce::ingest::{Limits, watch_until};
 use crate::config::{Config, Paths};
 use crate::event::{Event, Service};
 use crate::mail::{self, Worker};
+use crate::store::Store;
 use crate::tracker::{self, Tracker, TrackerOptions};
 
 /// The running services' threads.
@@ -82,6 +87,22 @@ pub fn start(config: &Config, paths: &Paths, events: &Sender<Event>, stop: &Arc<
             }
         }
         Err(e) => off(Service::Tracking, e.to_string()),
+    }
+    if let Some(maildir) = config.bounce_maildir.clone() {
+        match Store::open(&paths.db) {
+            Ok(store) => {
+                let (limits, stop) = (Limits::from(config), Arc::clone(stop));
+                let spawned = thread::Builder::new().name("bounces".into()).spawn(move || {
+                    let report = watch_until(&stop, store, &maildir, limits);
+                    tracing::info!(?report, "bounce watcher stopped");
+                });
+                match spawned {
+                    Ok(t) => services.threads.push(t),
+                    Err(e) => off(Service::Bounces, e.to_string()),
+                }
+            }
+            Err(e) => off(Service::Bounces, e.to_string()),
+        }
     }
     services
 }
