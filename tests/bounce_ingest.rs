@@ -9,10 +9,17 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use guestmail::bounce::ingest::{Limits, ingest_maildir, watch_until};
+#[path = "support/outbox_env.rs"]
+mod env;
+#[path = "support/smtp.rs"]
+mod smtp;
+
+use env::{Env, booking, flush};
+use guestmail::bounce::ingest::{Limits, WatchReport, ingest_maildir, watch_until};
 use guestmail::config::Config;
 use guestmail::domain::{Language, MessageState, NewReservation, ReservationStatus};
 use guestmail::store::{MessageRecord, Store};
+use smtp::TestSmtp;
 
 const GUEST: &str = "guest@example.org";
 
@@ -243,4 +250,163 @@ fn the_watcher_takes_in_new_mail_until_stopped() {
     stop.store(true, Ordering::Relaxed);
     watcher.join().expect("the watcher thread ends when stopped");
     assert_eq!(error_count(&f.store), (1, false));
+}
+
+/// Bytes this thread has read from files so far (`rchar` of /proc/thread-self/io): what a
+/// pass over the Maildir really pulled in, whatever the page cache holds.
+fn bytes_read_by_this_thread() -> u64 {
+    let io = std::fs::read_to_string("/proc/thread-self/io").expect("/proc/thread-self/io (Linux)");
+    io.lines().find_map(|l| l.strip_prefix("rchar: ")).and_then(|v| v.trim().parse().ok()).expect("rchar")
+}
+
+/// A sparse file of `size` bytes that starts with `head`.
+fn huge_file(path: &Path, head: &str, size: u64) {
+    let file = std::fs::File::create(path).expect("create");
+    std::io::Write::write_all(&mut &file, head.as_bytes()).expect("head");
+    file.set_len(size).expect("grow");
+}
+
+const HUGE: u64 = 200 * 1024 * 1024;
+
+#[test]
+fn a_200_mb_bounce_is_parsed_from_its_head_without_reading_the_rest() {
+    let mut f = fixture();
+    // A real report whose returned original carries a 200 MB attachment.
+    let head = dsn(&verp(&f.message), GUEST, "5.1.1", "failed", "").replace(
+        "--B--\n",
+        "--B\nContent-Type: message/rfc822\n\nFrom: hello@bistro.example\nTo: guest@example.org\n\
+MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"I\"\n\n--I\n\
+Content-Type: application/pdf\nContent-Transfer-Encoding: base64\n\nJVBERi0xLjQK\n",
+    );
+    huge_file(&f.maildir.join("new/1.huge.host"), &head, HUGE);
+    let before = bytes_read_by_this_thread();
+    let summary = ingest_maildir(&mut f.store, &f.maildir, &limits(12)).expect("ingest");
+    let read = bytes_read_by_this_thread() - before;
+    assert_eq!((summary.bounces, summary.matched, summary.errors_counted), (1, 1, 1), "{summary}");
+    assert!(read < 8 * 1024 * 1024, "read {read} bytes of a {HUGE}-byte file");
+    assert_eq!(f.store.message(f.message.id).expect("message").state, MessageState::Bounced);
+    assert!(f.maildir.join("cur/1.huge.host:2,S").is_file());
+}
+
+#[test]
+fn a_200_mb_message_that_is_no_report_is_set_aside_unread() {
+    let mut f = fixture();
+    let reply = format!("From: {GUEST}\nTo: hello@bistro.example\nSubject: Photos of the evening\n\nSee attached!\n");
+    huge_file(&f.maildir.join("new/2.photos.host"), &reply, HUGE);
+    let before = bytes_read_by_this_thread();
+    let summary = ingest_maildir(&mut f.store, &f.maildir, &limits(12)).expect("ingest");
+    let read = bytes_read_by_this_thread() - before;
+    assert_eq!((summary.set_aside, summary.bounces, summary.errors_counted), (1, 0, 0), "{summary}");
+    assert!(read < 8 * 1024 * 1024, "read {read} bytes of a {HUGE}-byte file");
+    let aside = f.maildir.join("too-big/2.photos.host");
+    assert_eq!(std::fs::metadata(&aside).expect("set aside in too-big/").len(), HUGE);
+    assert_eq!(ingest_maildir(&mut f.store, &f.maildir, &limits(12)).expect("again").messages, 0);
+}
+
+#[test]
+fn a_file_just_over_a_small_limit_is_cut_but_one_under_it_is_read_whole() {
+    let mut f = fixture();
+    let bounce = dsn(&verp(&f.message), GUEST, "5.2.2", "failed", "");
+    deliver(&f.maildir, "1.small.host", &bounce);
+    let whole = Limits { block_after: 12, max_bytes: bounce.len() as u64 };
+    assert_eq!(ingest_maildir(&mut f.store, &f.maildir, &whole).expect("ingest").errors_counted, 1);
+    // Over a (silly) limit of 200 bytes, only the top headers are read: not a report.
+    deliver(&f.maildir, "2.small.host", &bounce);
+    let tiny = Limits { block_after: 12, max_bytes: 200 };
+    let summary = ingest_maildir(&mut f.store, &f.maildir, &tiny).expect("ingest");
+    assert_eq!((summary.set_aside, summary.errors_counted), (1, 0), "{summary}");
+}
+
+#[test]
+fn a_verp_token_that_matches_no_email_counts_nothing_even_for_our_guest() {
+    let server = TestSmtp::start();
+    let env = Env::new(Some(&server.url()));
+    let id = env.store().create_reservation(&booking("Ada", GUEST, Language::En, "2037-05-01 19:30", 2)).expect("book");
+    flush(&mut env.worker());
+    let mut store = env.store();
+    let sent = store.messages_for_reservation(id).expect("messages").remove(0);
+    assert_eq!(sent.state, MessageState::Sent);
+    let maildir = maildir_in(env.dir.path());
+    // Someone else's mail to the same address, returned to a token that is none of ours.
+    let foreign = dsn("bounces+0123456789abcdef0123456789abcdef@mail.chez.example", GUEST, "5.1.1", "failed", "");
+    deliver(&maildir, "1.foreign.host", &foreign);
+    let summary = ingest_maildir(&mut store, &maildir, &limits(12)).expect("ingest");
+    assert_eq!((summary.recipients, summary.matched, summary.unmatched, summary.errors_counted), (1, 0, 1, 0));
+    assert_eq!(store.message(sent.id).expect("message").state, MessageState::Sent, "not blamed on our email");
+    assert_eq!(error_count(&store), (0, false));
+    assert_eq!(store.unmatched_bounces().expect("unmatched").len(), 1, "kept for staff to look at");
+}
+
+#[test]
+fn a_report_about_an_email_refused_at_rcpt_is_counted_once_and_it_stays_failed() {
+    let server = TestSmtp::start();
+    server.refuse(GUEST, 550, "5.1.1 <guest@example.org>: Recipient address rejected: User unknown", None);
+    let env = Env::new(Some(&server.url()));
+    let id = env.store().create_reservation(&booking("Ada", GUEST, Language::En, "2037-05-01 19:30", 2)).expect("book");
+    flush(&mut env.worker());
+    let mut store = env.store();
+    let refused = store.messages_for_reservation(id).expect("messages").remove(0);
+    assert_eq!(refused.state, MessageState::Failed);
+    assert_eq!(error_count(&store), (1, false), "counted at RCPT");
+    // A relay on the way reports the same refusal later, to the email's own VERP address.
+    let maildir = maildir_in(env.dir.path());
+    deliver(&maildir, "1.late.host", &dsn(&verp(&refused), GUEST, "5.1.1", "failed", ""));
+    let summary = ingest_maildir(&mut store, &maildir, &limits(12)).expect("ingest");
+    assert_eq!((summary.matched, summary.errors_counted), (1, 0), "{summary}");
+    assert_eq!(error_count(&store), (1, false), "counted once");
+    assert_eq!(store.message(refused.id).expect("message").state, MessageState::Failed);
+    assert_eq!(store.bounces_for_message(refused.id).expect("bounces").len(), 1, "the report is kept");
+}
+
+fn maildir_in(dir: &Path) -> PathBuf {
+    let maildir = dir.join("Maildir");
+    for sub in ["new", "cur", "tmp"] {
+        std::fs::create_dir_all(maildir.join(sub)).expect("maildir");
+    }
+    maildir
+}
+
+/// Runs a watcher on its own thread with its own connection, as serve and the screen do.
+fn spawn_watcher(db: &Path, maildir: &Path, stop: &Arc<AtomicBool>) -> std::thread::JoinHandle<WatchReport> {
+    let (stop, dir, store) = (Arc::clone(stop), maildir.to_owned(), Store::open(db).expect("watcher store"));
+    std::thread::spawn(move || watch_until(&stop, store, &dir, limits(100)))
+}
+
+fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    // A loose stall guard, not a timing assertion: watchers poll every two seconds.
+    let deadline = Instant::now() + Duration::from_mins(1);
+    while !done() {
+        assert!(Instant::now() < deadline, "{what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn two_watchers_on_one_database_take_each_file_in_once_and_the_second_takes_over() {
+    let f = fixture();
+    let first_stop = Arc::new(AtomicBool::new(false));
+    let first = spawn_watcher(&f.db, &f.maildir, &first_stop);
+    let bounce = dsn(&verp(&f.message), GUEST, "5.2.2", "failed", "");
+    deliver(&f.maildir, "0.w.host", &bounce);
+    wait_until("the first watcher never took the bounce in", || error_count(&f.store).0 == 1);
+    // The second one (the screen next to a running serve) stands by while the first holds on.
+    let second_stop = Arc::new(AtomicBool::new(false));
+    let second = spawn_watcher(&f.db, &f.maildir, &second_stop);
+    for n in 1..=10 {
+        deliver(&f.maildir, &format!("{n}.w.host"), &bounce);
+    }
+    wait_until("not every bounce was taken in", || error_count(&f.store).0 == 11);
+    first_stop.store(true, Ordering::Relaxed);
+    let first = first.join().expect("first watcher");
+    for n in 11..=15 {
+        deliver(&f.maildir, &format!("{n}.w.host"), &bounce);
+    }
+    wait_until("the second watcher never took over", || error_count(&f.store).0 == 16);
+    second_stop.store(true, Ordering::Relaxed);
+    let second = second.join().expect("second watcher");
+    assert_eq!((first.taken_in, first.stood_by), (11, 0), "{first:?}");
+    assert_eq!(second.taken_in, 5, "{second:?}");
+    assert!(second.stood_by > 0, "{second:?}");
+    assert_eq!(error_count(&f.store), (16, false), "each file counted once");
+    assert_eq!(std::fs::read_dir(f.maildir.join("cur")).expect("cur").count(), 16);
 }
