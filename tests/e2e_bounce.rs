@@ -89,3 +89,50 @@ fn the_badge_opens_the_last_error_and_delete_resets_it() {
     let reset = store.events_for_address("bob@example.org").unwrap().into_iter().last().unwrap();
     assert_eq!((reset.kind, reset.actor.as_str()), (EventKind::CounterReset, "staff"));
 }
+
+/// A delivery-status report for `recipient`, returned to the email's VERP address.
+fn dsn(token: &str, recipient: &str) -> String {
+    format!(
+        "From: Mail Delivery System <MAILER-DAEMON@mx.example.org>\r\nTo: bounces+{token}@mail.chez.example\r\n\
+         Subject: Undelivered Mail Returned to Sender\r\nMIME-Version: 1.0\r\n\
+         Content-Type: multipart/report; report-type=delivery-status; boundary=\"b1\"\r\n\r\n\
+         --b1\r\nContent-Type: text/plain\r\n\r\nYour message could not be delivered.\r\n\
+         --b1\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.org\r\n\r\n\
+         Final-Recipient: rfc822; {recipient}\r\nAction: failed\r\nStatus: 5.1.1\r\n\
+         Diagnostic-Code: smtp; 550 5.1.1 <{recipient}>: Recipient address rejected: User unknown\r\n\r\n--b1--\r\n"
+    )
+}
+
+#[test]
+fn the_screen_takes_in_bounces_when_it_runs_alone() {
+    let env = Env::new(None);
+    let mut store = env.store();
+    let id = store
+        .create_reservation(&booking("Anna Peeters", "anna@example.org", Language::En, &format!("{DAY} 19:30"), 2))
+        .unwrap();
+    let token = store.messages_for_reservation(id).unwrap().remove(0).token;
+    let maildir = env.dir.path().join("bounces");
+    for sub in ["tmp", "new", "cur"] {
+        std::fs::create_dir_all(maildir.join(sub)).unwrap();
+    }
+    let config = env.config_file(None);
+    let text = std::fs::read_to_string(&config).unwrap()
+        + &format!("tracking_listen = \"127.0.0.1:0\"\nbounce_maildir = \"{}\"\n", maildir.display());
+    std::fs::write(&config, text).unwrap();
+    let home = env.dir.path().join("home");
+    let home = home.to_str().unwrap();
+    let args = ["--db", env.db.to_str().unwrap(), "--config", config.to_str().unwrap(), "--date", DAY];
+    let mut pty =
+        Pty::spawn(BIN, &args, &[("HOME", home), ("XDG_CONFIG_HOME", home), ("XDG_DATA_HOME", home)], 110, 26);
+    let s = pty.wait_for_text("Anna Peeters", WAIT);
+    assert!(!s.contains("Anna Peeters ⚠"), "{s}");
+
+    // The mail system delivers the report into the Maildir: no serve runs, the screen takes it in.
+    std::fs::write(maildir.join("tmp/1.bounce"), dsn(&token, "anna@example.org")).unwrap();
+    std::fs::rename(maildir.join("tmp/1.bounce"), maildir.join("new/1.bounce")).unwrap();
+    pty.wait_for_text("Anna Peeters ⚠1", WAIT);
+    pty.send_keys("q");
+    assert!(pty.wait_exit(WAIT).success());
+    assert_eq!(store.address("anna@example.org").unwrap().unwrap().error_count, 1);
+    assert_eq!(std::fs::read_dir(maildir.join("new")).unwrap().count(), 0, "taken out of new/");
+}
