@@ -22,7 +22,8 @@
 //! tracker/    the tracking-pixel HTTP endpoint (mio event loops), batched open writer,
 //!             human-or-machine classifier
 //! bounce/     bounce parsing (DSN, ARF, SES, vendor text), classes, plain-language
-//!             explanations, Maildir ingestion
+//!             explanations, Maildir ingestion (bounded reads; one watcher per database)
+//! lockfile    one holder at a time across processes (flock), e.g. the bounce watcher
 //! demo, import  demo data and CSV import (through the store)
 //!   ^
 //! app/        App state: keys -> Action -> update; staff commands and the panes' look-ups
@@ -34,7 +35,8 @@
 //!   ^
 //! ui/         drawing, a pure function of App: one file per pane or popup
 //! tui         the terminal runner: raw mode, event loop, data thread, restore on panic;
-//!             tui/services.rs runs the outbox worker and the tracker in the TUI process
+//!             tui/services.rs runs the outbox worker, the tracker and the bounce watcher in
+//!             the TUI process
 //!   ^
 //! cli/        one file per command (clap); main.rs only parses and dispatches.
 //!             `reservation` and `resend` are the journey's scriptable side (JSON, exit 3)

@@ -27,7 +27,7 @@ use guestmail::store::{MessageRecord, Store};
 const HARNESS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/harness/postfix/postfix_e2e.sh");
 const DOMAIN: &str = "guestmail.test";
 /// How long the DSNs may take: the harness measures ~0.06 s each; this only guards a stall.
-const DSN_WAIT: Duration = Duration::from_secs(60);
+const DSN_WAIT: Duration = Duration::from_mins(1);
 
 fn is_root() -> bool {
     Command::new("id").arg("-u").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
@@ -124,7 +124,7 @@ fn real_postfix_dsns_are_classified_and_counted_once_on_the_right_email() {
 
     // The real binary sends, with its VERP envelope bounces+<token>@guestmail.test.
     let started = Instant::now();
-    let send = Command::new(env!("CARGO_BIN_EXE_guestmail"))
+    let sending = Command::new(env!("CARGO_BIN_EXE_guestmail"))
         .arg("--db")
         .arg(&env.db)
         .arg("--config")
@@ -138,7 +138,7 @@ fn real_postfix_dsns_are_classified_and_counted_once_on_the_right_email() {
         states,
         [MessageState::Sent, MessageState::Sent, MessageState::Sent, MessageState::Failed],
         "{}",
-        String::from_utf8_lossy(&send.stderr)
+        String::from_utf8_lossy(&sending.stderr)
     );
     // Refused at RCPT by Postfix itself (550 5.1.1): counted then.
     assert_eq!(errors(&store, guests[3]), 1);
@@ -166,8 +166,8 @@ fn real_postfix_dsns_are_classified_and_counted_once_on_the_right_email() {
 
     assert_eq!(report(&store, sent[0].id), (BounceClass::Hard, Some("5.1.1".into())));
     assert_eq!(report(&store, sent[1].id), (BounceClass::Soft, Some("5.2.2".into())));
-    let (rejected, status) = report(&store, sent[2].id);
-    assert_eq!(status.as_deref(), Some("5.7.1"));
+    let (rejected, rejected_status) = report(&store, sent[2].id);
+    assert_eq!(rejected_status.as_deref(), Some("5.7.1"));
     for (i, guest) in guests[..3].iter().enumerate() {
         let bounced = store.message(sent[i].id).unwrap().state;
         assert_eq!(bounced, MessageState::Bounced, "{guest}");

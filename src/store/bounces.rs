@@ -218,7 +218,6 @@ pub(crate) fn record(
         // The email's own recipient is the address we mailed, even when the report names a
         // forwarding target; a loose report counts only on an address we know.
         let address = match (count_for(tie, found.as_ref().and_then(|f| f.2), b.class.counts_as_error()), &found) {
-            (Count::Nothing, _) => continue,
             (Count::OnEmail { mark_bounced }, Some((id, to, _))) => {
                 if mark_bounced {
                     tx.prepare_cached("UPDATE messages SET state = 'bounced', last_error = ?2 WHERE id = ?1")?
@@ -229,7 +228,8 @@ pub(crate) fn record(
             (Count::OnKnownAddress, _) if !b.recipient.is_empty() && address_known(tx, b.recipient)? => {
                 b.recipient.to_owned()
             }
-            (Count::OnEmail { .. } | Count::OnKnownAddress, _) => continue,
+            // Nothing to count, or nothing to count it on.
+            _ => continue,
         };
         let was_blocked = addresses::is_blocked(tx, &address)?;
         let error = AddressError {
