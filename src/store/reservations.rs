@@ -92,9 +92,7 @@ pub(crate) fn create(
     domain: &str,
     now: i64,
 ) -> Result<Applied> {
-    if r.name.trim().is_empty() {
-        return Err(StoreError::Invalid("the guest's name is empty".into()));
-    }
+    crate::domain::check_guest_name(&r.name).map_err(|e| StoreError::Invalid(e.to_string()))?;
     let email = normalize_email(&r.email)?;
     let plan = rules.policy.create(r.status, r.starts_at, r.party_size, rules.local(now))?;
     let guest_id = upsert_guest(tx, r, &email, now)?;
