@@ -37,12 +37,7 @@ fn no_header_line_passes_998_bytes() {
     let venue = "Le Très Long Nom du Bistrot ".repeat(20);
     let config = Config { venue_name: venue.trim().into(), ..Config::default() };
     let composer = Composer::new(&config).unwrap();
-    let names = [
-        "A".repeat(1000),
-        "Zoë ".repeat(250),
-        "Anna".to_owned() + &" Peeters".repeat(124),
-        "名前".repeat(500),
-    ];
+    let names = ["A".repeat(1000), "Zoë ".repeat(250), "Anna".to_owned() + &" Peeters".repeat(124), "名前".repeat(500)];
     for name in &names {
         for kind in [EmailKind::Pending, EmailKind::Confirmed, EmailKind::Reminder] {
             for language in [Language::En, Language::Fr, Language::Nl] {

@@ -61,9 +61,7 @@ pub fn run(ctx: &Context, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     parts.push((
         "outbox",
         std::thread::spawn(move || {
-            worker
-                .run_until_with(&s, log_outbox_event)
-                .map_err(|e| anyhow!("the outbox worker stopped: {e}"))
+            worker.run_until_with(&s, log_outbox_event).map_err(|e| anyhow!("the outbox worker stopped: {e}"))
         }),
     ));
     eprintln!("guestmail serve: sending from the outbox of {}", ctx.paths.db.display());
