@@ -45,14 +45,22 @@ impl MaildirSender {
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
         let mut file = options.open(&tmp).map_err(|e| io("cannot create the file", e))?;
-        // The envelope sender, as a delivering MTA would record it.
-        if let Some(from) = email.envelope.from() {
-            write!(file, "Return-Path: <{from}>\r\n").map_err(|e| io("write failed", e))?;
+        // From here on, any failure (a full disk, above all) removes the half-written file:
+        // nothing was delivered, so the email stays queued and is tried again later.
+        let written = (|| {
+            // The envelope sender, as a delivering MTA would record it.
+            if let Some(from) = email.envelope.from() {
+                write!(file, "Return-Path: <{from}>\r\n").map_err(|e| io("write failed", e))?;
+            }
+            file.write_all(&email.bytes).map_err(|e| io("write failed", e))?;
+            file.sync_all().map_err(|e| io("sync failed", e))?;
+            drop(file);
+            fs::rename(&tmp, &new).map_err(|e| io("rename failed", e))
+        })();
+        if let Err(e) = written {
+            let _ = fs::remove_file(&tmp);
+            return Err(e);
         }
-        file.write_all(&email.bytes).map_err(|e| io("write failed", e))?;
-        file.sync_all().map_err(|e| io("sync failed", e))?;
-        drop(file);
-        fs::rename(&tmp, &new).map_err(|e| io("rename failed", e))?;
         if let Ok(dir) = fs::File::open(self.root.join("new")) {
             let _ = dir.sync_all();
         }
