@@ -164,14 +164,22 @@ impl Store {
         send: impl Fn(&NewReservation) -> bool,
     ) -> Result<Vec<i64>, (usize, StoreError)> {
         let (domain, rules, now) = (self.message_domain.clone(), self.rules, self.now());
-        let tx =
-            self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(|e| (0, e.into()))?;
-        let mut ids = Vec::with_capacity(rs.len());
-        for (i, r) in rs.iter().enumerate() {
-            ids.push(create(&tx, r, send(r), &rules, &domain, now).map_err(|e| (i, e))?.id);
-        }
-        tx.commit().map_err(|e| (rs.len(), e.into()))?;
-        Ok(ids)
+        // All or none, in one transaction; a lost race for the lock runs it all again.
+        super::retry_busy(
+            || {
+                let tx = self
+                    .conn
+                    .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                    .map_err(|e| (0, e.into()))?;
+                let mut ids = Vec::with_capacity(rs.len());
+                for (i, r) in rs.iter().enumerate() {
+                    ids.push(create(&tx, r, send(r), &rules, &domain, now).map_err(|e| (i, e))?.id);
+                }
+                tx.commit().map_err(|e| (rs.len(), e.into()))?;
+                Ok(ids)
+            },
+            |(_, e)| super::is_busy(e),
+        )
     }
 
     /// The reservations of one day, by time, with their three markers.
