@@ -124,6 +124,12 @@ impl Store {
             frozen_now: None,
         };
         retry_busy(|| migrate::run(&mut store.conn, path), is_busy)?;
+        // An erasure (`forget`) that another connection kept from finishing: finish it now.
+        match store.finish_pending_scrubs() {
+            Ok(true) => {}
+            Ok(false) => tracing::info!("an erasure's WAL checkpoint is still waiting for another connection"),
+            Err(e) => tracing::warn!(error = %e, "could not finish a pending erasure"),
+        }
         Ok(store)
     }
 
