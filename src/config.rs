@@ -199,15 +199,12 @@ fn redact_line(line: &str) -> String {
         let authority = &tail[..end];
         match authority.rsplit_once('@') {
             Some((userinfo, host)) => {
-                match userinfo.split_once(':') {
-                    Some((user, _password)) => {
-                        out.push_str(user);
-                        out.push_str(":***@");
-                    }
-                    None => {
-                        out.push_str(userinfo);
-                        out.push('@');
-                    }
+                if let Some((user, _password)) = userinfo.split_once(':') {
+                    out.push_str(user);
+                    out.push_str(":***@");
+                } else {
+                    out.push_str(userinfo);
+                    out.push('@');
                 }
                 out.push_str(host);
             }

@@ -237,7 +237,7 @@ impl Store {
                 tx.commit()?;
                 Ok(out)
             },
-            |e| is_busy(e),
+            is_busy,
         )
     }
 }
