@@ -47,7 +47,7 @@ fn mount_small_tmpfs(at: &Path) -> Option<Mounted> {
 #[test]
 fn a_full_disk_leaves_no_temporary_file_and_the_emails_stay_queued() {
     let env = Env::new(None);
-    let Some(_mounted) = mount_small_tmpfs(&env.outbox) else { return };
+    let Some(mounted) = mount_small_tmpfs(&env.outbox) else { return };
     let mut store = env.store();
     for i in 0..40 {
         let name = format!("Guest {i} {}", "with a long name ".repeat(8));
@@ -74,7 +74,7 @@ fn a_full_disk_leaves_no_temporary_file_and_the_emails_stay_queued() {
     assert_eq!(count(MessageState::Sent) as u64, summary.sent);
     assert_eq!(count(MessageState::Deferred) as u64, summary.deferred, "{states:?}");
     // Once there is room again (the tmpfs gone), the deferred emails go out at their retry.
-    drop(_mounted);
+    drop(mounted);
     drop(worker);
     let mut later = env.worker().with_clock(|| guestmail::store::now_ms() + 10 * 60_000);
     let retried = flush(&mut later);
