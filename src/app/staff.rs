@@ -101,6 +101,9 @@ impl App {
                 };
                 self.notice(Notice::error(format!("{what}: {why}")))
             }
+            Action::TrackingElsewhere => {
+                self.notice(Notice::info(crate::strings::background::tracking_elsewhere(self.strings.language)))
+            }
             _ => false,
         }
     }

@@ -15,6 +15,7 @@ mod events;
 mod fixture;
 mod followup;
 mod forget;
+mod health;
 mod history;
 mod messages;
 mod migrate;
