@@ -98,6 +98,8 @@ pub enum Action {
     Mail(Report),
     /// A background service could not start; the text says why.
     ServiceOff(Service, String),
+    /// Another guestmail on this machine records the opens (it holds the tracking port).
+    TrackingElsewhere,
 }
 
 impl Action {

@@ -101,7 +101,9 @@ impl Config {
     /// Parses a config text over the embedded defaults. Errors name the file, the line and
     /// the field (toml's own messages carry line, column and key).
     pub fn parse(text: &str, path: &Path) -> Result<Self, ConfigError> {
-        let invalid = |message: String| ConfigError::Invalid { path: path.to_owned(), message };
+        // toml quotes the offending line: never with a password typed into it.
+        let invalid =
+            |message: String| ConfigError::Invalid { path: path.to_owned(), message: redact_secrets(&message) };
         let defaults: toml::Table = toml::from_str(DEFAULT_CONFIG).map_err(|e| invalid(e.to_string()))?;
         // Parse the user's text on its own first, so line numbers in errors are theirs.
         let user: toml::Table = toml::from_str(text).map_err(|e| invalid(e.to_string()))?;
@@ -164,6 +166,57 @@ impl Config {
     pub fn sender_domain(&self) -> &str {
         self.sender.rsplit_once('@').map_or("guestmail.localhost", |(_, d)| d)
     }
+}
+
+/// `message` with every secret it may quote replaced by `***`: the password of a URL's
+/// userinfo (`smtp://user:***@host`), and the value of a key whose name speaks of a password
+/// or secret (`smtp_password = ***`). Config errors quote the user's line; they go to a
+/// terminal and to logs, where a password must never appear.
+pub fn redact_secrets(message: &str) -> String {
+    message.split_inclusive('\n').map(redact_line).collect()
+}
+
+fn redact_line(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    // A key naming a secret: everything after its `=` goes.
+    if let Some((key, _)) = line.split_once('=') {
+        let k = key.to_ascii_lowercase();
+        if ["password", "passwd", "secret", "token"].iter().any(|w| k.contains(w))
+            && !k.contains("_env")
+            && !k.contains("_file")
+        {
+            out.push_str(key);
+            out.push_str("= ***");
+            if line.ends_with('\n') {
+                out.push('\n');
+            }
+            return out;
+        }
+    }
+    let mut rest = line;
+    while let Some(at) = rest.find("://") {
+        let (head, tail) = rest.split_at(at + 3);
+        out.push_str(head);
+        // The authority: up to the path, a blank, a quote or the end.
+        let end = tail.find(|c: char| c == '/' || c == '"' || c == '\'' || c.is_whitespace()).unwrap_or(tail.len());
+        let authority = &tail[..end];
+        match authority.rsplit_once('@') {
+            Some((userinfo, host)) => {
+                if let Some((user, _password)) = userinfo.split_once(':') {
+                    out.push_str(user);
+                    out.push_str(":***@");
+                } else {
+                    out.push_str(userinfo);
+                    out.push('@');
+                }
+                out.push_str(host);
+            }
+            None => out.push_str(authority),
+        }
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The same fields, all optional, to locate errors in a user's file.
@@ -282,6 +335,25 @@ mod tests {
             .expect("valid");
         assert_eq!(c.clock(), Clock::Zone(chrono_tz::Tz::Europe__Brussels));
         assert_eq!(c.policy().thank_you_after_hours, 5);
+    }
+
+    #[test]
+    fn config_errors_never_echo_a_password() {
+        let path = Path::new("gm.toml");
+        for text in [
+            "venue_name = \"X\"\nsmtp_url = \"smtp://user:hunter2@host\n",
+            "smtp_url = \"smtps://user:hunter2@mail.example.org:465/\"\nblock_after = \"x\"\nsmtp_url2 = 1\n",
+            "smtp_url = smtp://user:hunter2@host\n",
+            "smtp_password = \"hunter2\"\n",
+        ] {
+            let err = Config::parse(text, path).unwrap_err().to_string();
+            assert!(!err.contains("hunter2"), "{err}");
+            assert!(err.contains("gm.toml") && err.contains("line"), "still says where: {err}");
+        }
+        let err = Config::parse("venue_name = \"X\"\nsmtp_url = \"smtp://user:hunter2@host\n", path).unwrap_err();
+        assert!(err.to_string().contains("smtp://user:***@host"), "{err}");
+        assert_eq!(redact_secrets("smtp://mail.example.org:587"), "smtp://mail.example.org:587", "a port is no secret");
+        assert_eq!(redact_secrets("smtp_password_file = \"/etc/pw\""), "smtp_password_file = \"/etc/pw\"");
     }
 
     #[test]

@@ -379,6 +379,66 @@ pub fn normalize_email(input: &str) -> Result<String, AddressError> {
     Ok(format!("{local}@{}", domain.to_lowercase()))
 }
 
+/// The longest guest name accepted, in characters, wherever a name enters (the form, the
+/// command line, the import): a longer one is a paste gone wrong, and it would only make
+/// the email's headers and the screen's rows unwieldy.
+pub const MAX_GUEST_NAME_CHARS: usize = 200;
+
+/// Why a guest's name was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NameError {
+    #[error("the guest's name is empty")]
+    Empty,
+    #[error("the guest's name has {0} characters; at most 200 are accepted")]
+    TooLong(usize),
+}
+
+/// The one rule for a guest's name as it enters: trimmed, not empty, at most
+/// [`MAX_GUEST_NAME_CHARS`] characters.
+pub fn check_guest_name(input: &str) -> Result<&str, NameError> {
+    let name = input.trim();
+    if name.is_empty() {
+        return Err(NameError::Empty);
+    }
+    match name.chars().count() {
+        n if n > MAX_GUEST_NAME_CHARS => Err(NameError::TooLong(n)),
+        _ => Ok(name),
+    }
+}
+
+/// `anna@example.org` -> `a…@example.org`: enough for staff to recognise the guest on a
+/// screen the guests at the stand can also read, and all a log line may carry.
+pub fn mask_email(email: &str) -> String {
+    match email.rsplit_once('@') {
+        Some((local, domain)) => {
+            let first: String = local.chars().take(1).collect();
+            format!("{first}…@{domain}")
+        }
+        None => "…".to_owned(),
+    }
+}
+
+/// `text` with every occurrence of `email` (any ASCII case) masked as [`mask_email`] does,
+/// for server replies and errors that quote the recipient before they reach a log.
+pub fn mask_email_in(text: &str, email: &str) -> String {
+    let email = email.trim();
+    if email.len() < 3 {
+        return text.to_owned();
+    }
+    let lower = text.to_ascii_lowercase();
+    let needle = email.to_ascii_lowercase();
+    let masked = mask_email(email);
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for (at, _) in lower.match_indices(&needle) {
+        out.push_str(&text[last..at]);
+        out.push_str(&masked);
+        last = at + needle.len();
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
 /// A reservation day as the screen shows it.
 pub fn day_bounds(day: NaiveDate) -> (NaiveDateTime, NaiveDateTime) {
     let start = day.and_hms_opt(0, 0, 0).unwrap_or_default();
@@ -388,6 +448,25 @@ pub fn day_bounds(day: NaiveDate) -> (NaiveDateTime, NaiveDateTime) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_first_letter_of_the_local_part_shows() {
+        assert_eq!(mask_email("anna.peeters@example.org"), "a…@example.org");
+        assert_eq!(mask_email("é@x.be"), "é…@x.be");
+        assert_eq!(mask_email("nonsense"), "…");
+        assert_eq!(
+            mask_email_in("550 5.1.1 <Anna.Peeters@example.org>: no such user", "anna.peeters@example.org"),
+            "550 5.1.1 <a…@example.org>: no such user"
+        );
+    }
+
+    #[test]
+    fn a_name_is_trimmed_and_capped_at_200_characters() {
+        assert_eq!(check_guest_name("  Anna  "), Ok("Anna"));
+        assert_eq!(check_guest_name(" "), Err(NameError::Empty));
+        assert_eq!(check_guest_name(&"é".repeat(200)).map(str::len), Ok(400), "characters, not bytes");
+        assert_eq!(check_guest_name(&"a".repeat(201)), Err(NameError::TooLong(201)));
+    }
 
     fn summary(state: MessageState, human: u32, machine: u32) -> MessageSummary {
         MessageSummary { state, human_opens: human, machine_opens: machine }

@@ -41,6 +41,8 @@ pub enum Event {
     Mail(Report),
     /// A background service could not start; the text says why.
     ServiceOff(Service, String),
+    /// The tracking port is held by another guestmail that records opens.
+    TrackingElsewhere,
 }
 
 /// The background services the screen runs.

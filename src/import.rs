@@ -82,10 +82,7 @@ fn row<'a>(cell: &dyn Fn(usize) -> &'a str, default_language: Language) -> Resul
     let date = parse_date(cell(0))?;
     let time = NaiveTime::parse_from_str(cell(1), "%H:%M")
         .map_err(|_| format!("time '{}' is not HH:MM (e.g. 19:30)", cell(1)))?;
-    let name = cell(2);
-    if name.is_empty() {
-        return Err("the name is empty".into());
-    }
+    let name = crate::domain::check_guest_name(cell(2)).map_err(|e| e.to_string())?;
     let email = normalize_email(cell(3)).map_err(|e| e.to_string())?;
     // Only "is it a number" here: the limit is the venue's, checked by the journey.
     let party: u32 = cell(5).parse().map_err(|_| format!("party '{}' is not a number of guests", cell(5)))?;

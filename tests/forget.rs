@@ -195,3 +195,90 @@ fn forgetting_an_unknown_address_says_so_and_changes_nothing() {
     let conn = rusqlite::Connection::open(&db).unwrap();
     assert!(!cells_containing(&conn, NEW).is_empty());
 }
+
+/// The raw bytes of the database file, its WAL and every file of the outbox, lower-cased.
+fn raw_traces(db: &Path, outbox: &Path) -> Vec<(String, String)> {
+    let mut files = vec![db.to_owned(), db.with_extension("db-wal")];
+    for sub in ["tmp", "new", "cur"] {
+        if let Ok(dir) = std::fs::read_dir(outbox.join(sub)) {
+            files.extend(dir.map(|e| e.unwrap().path()));
+        }
+    }
+    files
+        .into_iter()
+        .filter_map(|f| {
+            let bytes = std::fs::read(&f).ok()?;
+            Some((f.display().to_string(), String::from_utf8_lossy(&bytes).to_lowercase()))
+        })
+        .collect()
+}
+
+fn occurrences(traces: &[(String, String)], needle: &str) -> Vec<String> {
+    let needle = needle.to_lowercase();
+    traces
+        .iter()
+        .filter_map(|(f, text)| {
+            let n = text.matches(&needle).count();
+            (n > 0).then(|| format!("{f}: {n}"))
+        })
+        .collect()
+}
+
+/// With another connection reading during the erasure (another screen open), the WAL cannot
+/// be truncated: `forget` says so, and the next start finishes it. The guest's emails in the
+/// outbox go at once (by token, and a copy renamed by hand by its headers). Then the address
+/// and the name occur 0 times in the raw bytes of the database, its WAL and the outbox.
+#[test]
+fn forget_with_another_reader_open_finishes_at_the_next_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.db");
+    let outbox = dir.path().join("outbox");
+    fixture(&db);
+    // The emails go out to the local Maildir outbox, as the demo's do.
+    let out = guestmail(&db, &["send"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let sent = std::fs::read_dir(outbox.join("new")).unwrap().count();
+    assert!(sent >= 1, "Anna's resent confirmation is in the outbox");
+    let first = std::fs::read_dir(outbox.join("new")).unwrap().next().unwrap().unwrap().path();
+    std::fs::copy(&first, outbox.join("cur").join("renamed-by-a-mail-program.eml")).unwrap();
+    assert!(!occurrences(&raw_traces(&db, &outbox), NEW).is_empty());
+    assert!(!occurrences(&raw_traces(&db, &outbox), "Anna Peeters").is_empty());
+
+    // Another screen, in the middle of reading.
+    let reader = rusqlite::Connection::open(&db).unwrap();
+    reader.execute_batch("BEGIN").unwrap();
+    let _: i64 = reader.query_row("SELECT COUNT(*) FROM guests", [], |r| r.get(0)).unwrap();
+
+    let out = guestmail(&db, &["forget", NEW]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("outbox email files:       2"), "{stdout}");
+    assert!(stdout.contains("not finished: another guestmail"), "{stdout}");
+    let traces = raw_traces(&db, &outbox);
+    let in_outbox = |t: &[(String, String)]| t.iter().filter(|(f, _)| f.contains("outbox")).count();
+    assert_eq!(in_outbox(&traces), 0, "the guest's emails left the outbox at once");
+    assert!(!occurrences(&traces, NEW).is_empty(), "while the reader holds old pages, the old text is still on disk");
+    let pending: i64 = reader.query_row("SELECT COUNT(*) FROM pending_scrubs", [], |r| r.get(0)).unwrap_or_else(|_| {
+        // The reader's snapshot predates the table: ask a fresh connection.
+        rusqlite::Connection::open(&db)
+            .unwrap()
+            .query_row("SELECT COUNT(*) FROM pending_scrubs", [], |r| r.get(0))
+            .unwrap()
+    });
+    assert_eq!(pending, 1, "the unfinished erasure is recorded");
+
+    // The other screen closes; the next start of any command finishes the erasure.
+    reader.execute_batch("COMMIT").unwrap();
+    drop(reader);
+    let out = guestmail(&db, &["reservation", "show", "1"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let traces = raw_traces(&db, &outbox);
+    for s in SECRETS {
+        assert_eq!(occurrences(&traces, s), Vec::<String>::new(), "{s} is still in the raw bytes");
+    }
+    let wal = std::fs::metadata(db.with_extension("db-wal")).map_or(0, |m| m.len());
+    assert_eq!(wal, 0, "the WAL was truncated");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    assert_eq!(conn.query_row("SELECT COUNT(*) FROM pending_scrubs", [], |r| r.get::<_, i64>(0)).unwrap(), 0);
+    assert!(!cells_containing(&conn, "Bob Martin").is_empty(), "other guests are untouched");
+}

@@ -69,6 +69,13 @@ fn serve_sends_tracks_and_stops_cleanly_on_sigterm() {
     let m = env.store().message(message.id).unwrap();
     assert_eq!(m.state, MessageState::Sent);
     assert_eq!(m.open_count, 1, "the answered open was stored before the exit");
+    // The log (INFO, beside the database) names the email, never the guest's full address.
+    let mut logged = String::new();
+    for f in std::fs::read_dir(env.db.parent().unwrap().join("log")).unwrap() {
+        logged.push_str(&std::fs::read_to_string(f.unwrap().path()).unwrap());
+    }
+    assert!(logged.contains("a…@example.org"), "the outbox's progress is logged, masked:\n{logged}");
+    assert!(!logged.to_lowercase().contains("a@example.org"), "a full address in the log:\n{logged}");
 }
 
 /// A standard delivery-status report for `recipient`, addressed to the message's VERP address.

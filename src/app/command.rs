@@ -229,7 +229,14 @@ pub fn execute(store: &mut Store, command: Command) -> Outcome {
             .mark_confirmed_by_phone(reservation_id, ACTOR)
             .map(|changed| Outcome::ConfirmedByPhone { reservation_id, name, changed }),
         Command::Forget { guest_id, email } => {
-            store.forget_guest(&email, ACTOR).map(|report| Outcome::Forgotten { guest_id, report })
+            store.forget_guest(&email, ACTOR).map(|report| {
+                // The outbox beside the database holds their emails (name and address) too.
+                let outbox = crate::config::Paths::resolve(Some(store.path().to_owned()), None).outbox;
+                if let Err(e) = crate::mail::transport::remove_guest_emails(&outbox, &report.tokens, &email) {
+                    tracing::warn!(error = %e, "could not delete a forgotten guest's emails from the outbox");
+                }
+                Outcome::Forgotten { guest_id, report }
+            })
         }
     };
     result.unwrap_or_else(|e| match e {

@@ -92,7 +92,11 @@ impl Form {
     }
 
     pub fn input(&mut self, c: char) {
-        if let Some((_, text)) = self.fields.get_mut(self.focus) {
+        if let Some((field, text)) = self.fields.get_mut(self.focus) {
+            // A name stops at the one cap every entry point applies (a paste gone wrong).
+            if *field == Field::Name && text.chars().count() >= crate::domain::MAX_GUEST_NAME_CHARS {
+                return;
+            }
             text.push(c);
         }
     }
@@ -236,6 +240,17 @@ mod tests {
         assert!(matches!(form.submit(now), Some(Filled::Reservation(_))));
         let venue = Policy { max_party_size: 120, ..Policy::default() };
         assert_eq!(validate(Field::Party, "100", &venue), Ok(()));
+    }
+
+    #[test]
+    fn the_name_field_stops_at_200_characters() {
+        let day = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap_or_default();
+        let mut form = Form::new_reservation(day, Language::En, Policy::default());
+        form.focus = Field::Name.index();
+        for _ in 0..250 {
+            form.input('é');
+        }
+        assert_eq!(form.fields[form.focus].1.chars().count(), 200);
     }
 
     #[test]

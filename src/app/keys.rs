@@ -24,6 +24,7 @@ impl App {
             Event::Done(outcome) => Some(Action::Done(outcome)),
             Event::Mail(report) => Some(Action::Mail(report)),
             Event::ServiceOff(service, why) => Some(Action::ServiceOff(service, why)),
+            Event::TrackingElsewhere => Some(Action::TrackingElsewhere),
         }
     }
 

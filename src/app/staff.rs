@@ -56,17 +56,8 @@ impl From<&FollowUp> for ReservationTarget {
     }
 }
 
-/// `anna@example.org` -> `a…@example.org`: enough for staff to recognise the guest on a
-/// screen the guests at the stand can also read.
-pub fn mask_email(email: &str) -> String {
-    match email.rsplit_once('@') {
-        Some((local, domain)) => {
-            let first: String = local.chars().take(1).collect();
-            format!("{first}…@{domain}")
-        }
-        None => "…".to_owned(),
-    }
-}
+/// Moved down to [`crate::domain`] so the lower layers can mask without importing `app`.
+pub use crate::domain::mask_email;
 
 impl App {
     /// Applies the actions of this file; see [`App::update`].
@@ -110,6 +101,9 @@ impl App {
                     Service::Bounces => self.strings.bounces_off,
                 };
                 self.notice(Notice::error(format!("{what}: {why}")))
+            }
+            Action::TrackingElsewhere => {
+                self.notice(Notice::info(crate::strings::background::tracking_elsewhere(self.strings.language)))
             }
             _ => false,
         }
@@ -266,17 +260,5 @@ impl App {
 
     fn guest_row(&self, email: &str) -> Option<&ReservationRow> {
         self.rows.iter().find(|r| r.guest.email.eq_ignore_ascii_case(email))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::mask_email;
-
-    #[test]
-    fn only_the_first_letter_of_the_local_part_shows() {
-        assert_eq!(mask_email("anna.peeters@example.org"), "a…@example.org");
-        assert_eq!(mask_email("é@x.be"), "é…@x.be");
-        assert_eq!(mask_email("nonsense"), "…");
     }
 }

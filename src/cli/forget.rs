@@ -3,6 +3,8 @@
 //! decision. The TUI's action asks yes/no first.
 
 use std::io::Write as _;
+
+use anyhow::Context as _;
 use std::process::ExitCode;
 
 use super::Context;
@@ -25,6 +27,11 @@ pub fn run(ctx: &Context, args: &ForgetArgs) -> anyhow::Result<ExitCode> {
         }
         Err(e) => return Err(e.into()),
     };
+    // Their emails in the local outbox carry name and address too.
+    let files = crate::mail::transport::remove_guest_emails(&ctx.paths.outbox, &report.tokens, &args.email)
+        .with_context(|| {
+            format!("the database is erased, but the outbox {} could not be cleaned", ctx.paths.outbox.display())
+        })?;
     let mut out = std::io::stdout().lock();
     writeln!(out, "forgot {}:", args.email.trim())?;
     writeln!(out, "  guests anonymised:        {}", report.guests)?;
@@ -35,6 +42,14 @@ pub fn run(ctx: &Context, args: &ForgetArgs) -> anyhow::Result<ExitCode> {
     writeln!(out, "  log entries scrubbed:     {}", report.events)?;
     writeln!(out, "  bounce reports scrubbed:  {}", report.bounces)?;
     writeln!(out, "  address records removed:  {}", report.addresses)?;
+    writeln!(out, "  outbox email files:       {files}")?;
+    if !report.wal_cleared {
+        writeln!(
+            out,
+            "not finished: another guestmail (a screen or serve) is reading the database, so old copies of the \
+             data stay in its journal until that finishes; the next start of guestmail completes the erasure"
+        )?;
+    }
     writeln!(out, "kept: reservation times and sizes, email kinds, states, times and open counts")?;
     Ok(ExitCode::SUCCESS)
 }

@@ -7,6 +7,7 @@ mod import;
 mod reservation;
 mod send;
 mod serve;
+mod status;
 mod tracker;
 mod tui;
 
@@ -58,6 +59,8 @@ pub enum Command {
     Bounce(bounce::BounceCommand),
     /// Erase a guest's personal data, keeping only anonymous counts.
     Forget(forget::ForgetArgs),
+    /// Print the background's health as JSON (exit 1 when unhealthy), for monitoring.
+    Status(status::StatusArgs),
     /// Run only the tracking-pixel endpoint until SIGTERM (benchmarks, split setups).
     #[command(hide = true)]
     Tracker(tracker::TrackerArgs),
@@ -103,6 +106,7 @@ impl Cli {
             Some(Command::Serve(args)) => serve::run(&ctx, &args),
             Some(Command::Bounce(cmd)) => bounce::run(&ctx, cmd),
             Some(Command::Forget(args)) => forget::run(&ctx, &args),
+            Some(Command::Status(args)) => status::run(&ctx, &args),
             Some(Command::Tracker(args)) => tracker::run(&ctx, &args),
         }
     }

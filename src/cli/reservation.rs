@@ -6,7 +6,7 @@
 
 use std::process::ExitCode;
 
-use anyhow::{Context as _, bail};
+use anyhow::Context as _;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde_json::json;
 
@@ -153,12 +153,10 @@ fn new_reservation(ctx: &Context, args: &AddArgs) -> anyhow::Result<NewReservati
         .with_context(|| format!("date '{}' is not YYYY-MM-DD (e.g. 2026-12-24)", args.date))?;
     let time = NaiveTime::parse_from_str(args.time.trim(), "%H:%M")
         .with_context(|| format!("time '{}' is not HH:MM (e.g. 19:30)", args.time))?;
-    if args.name.trim().is_empty() {
-        bail!("the guest's name is empty");
-    }
+    let name = crate::domain::check_guest_name(&args.name)?;
     let email = crate::domain::normalize_email(&args.email)?;
     Ok(NewReservation {
-        name: args.name.trim().to_owned(),
+        name: name.to_owned(),
         email,
         phone: args.phone.trim().to_owned(),
         language: args.language.unwrap_or(ctx.config.language),

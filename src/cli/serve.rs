@@ -13,6 +13,7 @@ use anyhow::{Context as _, anyhow};
 
 use super::Context;
 use crate::bounce::ingest::{Limits, watch_until};
+use crate::domain::{mask_email, mask_email_in};
 use crate::mail::Worker;
 use crate::tracker::{self, TrackerOptions};
 
@@ -24,6 +25,22 @@ pub struct ServeArgs {
     /// Do not serve the tracking pixel (another process does).
     #[arg(long)]
     pub no_tracker: bool,
+}
+
+/// Logs the outbox's progress with the recipient masked as the screen shows it (`a…@x.org`),
+/// in the reply text too: the log never carries a guest's full address.
+fn log_outbox_event(event: crate::mail::Event) {
+    match event {
+        crate::mail::Event::Started { due } => tracing::info!(due, "outbox flush"),
+        crate::mail::Event::Done(r) => tracing::info!(
+            message = r.message,
+            kind = %r.kind,
+            to = %mask_email(&r.recipient),
+            state = %r.state,
+            detail = %mask_email_in(&r.detail, &r.recipient),
+            "outbox"
+        ),
+    }
 }
 
 /// One named background part of the daemon.
@@ -44,9 +61,7 @@ pub fn run(ctx: &Context, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     parts.push((
         "outbox",
         std::thread::spawn(move || {
-            worker
-                .run_until_with(&s, |event| tracing::info!(?event, "outbox"))
-                .map_err(|e| anyhow!("the outbox worker stopped: {e}"))
+            worker.run_until_with(&s, log_outbox_event).map_err(|e| anyhow!("the outbox worker stopped: {e}"))
         }),
     ));
     eprintln!("guestmail serve: sending from the outbox of {}", ctx.paths.db.display());

@@ -16,7 +16,7 @@ use lettre::{Address, Message};
 
 use super::{locale, templates};
 use crate::config::Config;
-use crate::domain::Language;
+use crate::domain::{Language, MAX_GUEST_NAME_CHARS};
 use crate::store::Claimed;
 
 /// Why a message could not be composed.
@@ -87,10 +87,21 @@ pub fn header_safe(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// A name as it may go into a header: at most [`MAX_GUEST_NAME_CHARS`] characters (a row
+/// from before the cap, or a venue's long name). lettre folds a long display name or subject
+/// at its blanks and splits non-ASCII text into short encoded words, but cannot break one
+/// long ASCII word: the cap keeps even that well under RFC 5322's 998 bytes a line.
+pub fn capped_name(name: Cow<'_, str>) -> Cow<'_, str> {
+    match name.char_indices().nth(MAX_GUEST_NAME_CHARS) {
+        Some((at, _)) => Cow::Owned(name[..at].trim_end().to_owned()),
+        None => name,
+    }
+}
+
 impl Composer {
     pub fn new(config: &Config) -> Result<Self, ComposeError> {
         let sender = address("sender", &config.sender)?;
-        let venue = header_safe(&config.venue_name).into_owned();
+        let venue = capped_name(header_safe(&config.venue_name)).into_owned();
         let verp_domain =
             config.verp.then(|| config.bounce_domain.clone().unwrap_or_else(|| config.sender_domain().to_owned()));
         Ok(Composer {
@@ -118,7 +129,7 @@ impl Composer {
     /// Builds the email for one claimed message.
     pub fn compose(&self, m: &Claimed) -> Result<Composed, ComposeError> {
         let lang = m.language.unwrap_or(self.venue_language);
-        let guest = header_safe(&m.guest_name);
+        let guest = capped_name(header_safe(&m.guest_name));
         let when = m.starts_at.map(|at| locale::date_time(at, lang)).unwrap_or_default();
         let party = m.party_size.map(|n| locale::party(n, lang)).unwrap_or_default();
         let pixel = format!("{}/o/{}.gif", self.tracking_base, m.token);

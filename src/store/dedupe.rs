@@ -72,22 +72,30 @@ impl Store {
         send: impl Fn(&NewReservation) -> bool,
     ) -> Result<ImportReport, (usize, StoreError)> {
         let (domain, rules, now) = (self.message_domain.clone(), self.rules, self.now());
-        let tx =
-            self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(|e| (0, e.into()))?;
-        let mut report = ImportReport { rows: Vec::with_capacity(rs.len()), emails_queued: 0 };
-        for (i, r) in rs.iter().enumerate() {
-            let at = |e: StoreError| (i, e);
-            if !allow_duplicates && let Some(id) = existing(&tx, r).map_err(at)? {
-                report.rows.push(Err(id));
-                continue;
-            }
-            // The one call into the reservation rules of the store: main's `create` applies the
-            // journey's plan; keep this the only place the import calls it.
-            let applied = create(&tx, r, send(r), &rules, &domain, now).map_err(at)?;
-            report.emails_queued += applied.queued.len() as u64;
-            report.rows.push(Ok(applied.id));
-        }
-        tx.commit().map_err(|e| (rs.len(), e.into()))?;
-        Ok(report)
+        // All or none, in one transaction; a lost race for the lock runs it all again.
+        super::retry_busy(
+            || {
+                let tx = self
+                    .conn
+                    .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                    .map_err(|e| (0, e.into()))?;
+                let mut report = ImportReport { rows: Vec::with_capacity(rs.len()), emails_queued: 0 };
+                for (i, r) in rs.iter().enumerate() {
+                    let at = |e: StoreError| (i, e);
+                    if !allow_duplicates && let Some(id) = existing(&tx, r).map_err(at)? {
+                        report.rows.push(Err(id));
+                        continue;
+                    }
+                    // The one call into the reservation rules of the store: main's `create`
+                    // applies the journey's plan; keep this the only place the import calls it.
+                    let applied = create(&tx, r, send(r), &rules, &domain, now).map_err(at)?;
+                    report.emails_queued += applied.queued.len() as u64;
+                    report.rows.push(Ok(applied.id));
+                }
+                tx.commit().map_err(|e| (rs.len(), e.into()))?;
+                Ok(report)
+            },
+            |(_, e)| super::is_busy(e),
+        )
     }
 }

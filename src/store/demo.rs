@@ -58,7 +58,7 @@ impl Store {
     pub fn demo_bulk<T>(&mut self, f: impl FnOnce(&DemoWriter<'_>) -> Result<T>) -> Result<T> {
         self.conn.pragma_update(None, "synchronous", "OFF")?;
         self.conn.pragma_update(None, "cache_size", -262_144)?;
-        let out = self.write(|tx| f(&DemoWriter { tx }));
+        let out = self.write_once(|tx| f(&DemoWriter { tx }));
         self.conn.pragma_update(None, "synchronous", "FULL")?;
         self.conn.pragma_update(None, "cache_size", -2000)?;
         out

@@ -8,8 +8,13 @@
 //! same way; the address rows with their counters go. What stays: how many reservations and
 //! emails there were, their kinds, states, times and open counts.
 //!
-//! It runs with `secure_delete` on and checkpoints the WAL afterwards, so the old text is
-//! overwritten in the database file itself, not only hidden from queries.
+//! It runs with `secure_delete` on and checkpoints the WAL afterwards (truncating it), so the
+//! old text is overwritten in the database file itself, not only hidden from queries. While
+//! another connection reads (another screen open), the checkpoint cannot finish: the erasure
+//! leaves a row in `pending_scrubs` (in its own transaction, so even a crash keeps it), the
+//! caller says so, and the next [`Store::open`] finishes the checkpoint and removes the row.
+//! The guest's emails in the local Maildir outbox are the caller's to delete (by the tokens
+//! in the report: see `mail::transport::maildir::remove_guest_emails`).
 
 use rusqlite::{Transaction, params};
 
@@ -21,7 +26,7 @@ use crate::domain::EventKind;
 pub const FORGOTTEN_NAME: &str = "(forgotten)";
 
 /// How many rows of each table were anonymised.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ForgetReport {
     pub guests: usize,
     pub reservations: usize,
@@ -32,7 +37,18 @@ pub struct ForgetReport {
     pub addresses: usize,
     /// Emails still waiting to be sent, now suppressed.
     pub unsent_suppressed: usize,
+    /// The tracking tokens of the guest's emails (random, nothing personal): they name the
+    /// emails' files in the Maildir outbox.
+    pub tokens: Vec<String>,
+    /// Whether the WAL was checkpointed and truncated now; false: another connection was
+    /// reading, and the next start finishes it.
+    pub wal_cleared: bool,
 }
+
+/// The table of erasures whose WAL checkpoint is still to finish. Created when first needed,
+/// so it needs no migration of its own.
+const PENDING_TABLE: &str =
+    "CREATE TABLE IF NOT EXISTS pending_scrubs (id INTEGER PRIMARY KEY, created_at INTEGER NOT NULL)";
 
 /// Replaces every occurrence of each needle (any ASCII case) in `text` with `(forgotten)`.
 pub fn scrub(text: &str, needles: &[String]) -> String {
@@ -109,7 +125,11 @@ fn forget(tx: &Transaction<'_>, email: &str, actor: &str, now: i64) -> Result<Fo
     if guests == 0 {
         return Err(StoreError::NotFound(format!("no guest with the address {email}")));
     }
-    let mut report = ForgetReport { guests, ..ForgetReport::default() };
+    let tokens = tx
+        .prepare("SELECT token FROM messages WHERE id IN forget_messages")?
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut report = ForgetReport { guests, tokens, ..ForgetReport::default() };
     // Text columns first, while the needles can still be found.
     report.events += scrub_column(
         tx,
@@ -160,6 +180,9 @@ fn forget(tx: &Transaction<'_>, email: &str, actor: &str, now: i64) -> Result<Fo
     let detail = format!("{} guest(s), {} email(s)", report.guests, report.messages);
     events::append(tx, EventKind::Forgotten, now, &NewEvent { detail: &detail, actor, ..NewEvent::default() })?;
     tx.execute_batch("DELETE FROM forget_guests; DELETE FROM forget_messages; DELETE FROM forget_addresses;")?;
+    // Until the checkpoint below finishes, the old text may live on in the file and its WAL.
+    tx.execute_batch(PENDING_TABLE)?;
+    tx.execute("INSERT INTO pending_scrubs (created_at) VALUES (?1)", [now])?;
     Ok(report)
 }
 
@@ -170,9 +193,51 @@ impl Store {
         self.conn.pragma_update(None, "secure_delete", true)?;
         let out = self.write(|tx| forget(tx, &email, actor, now_ms()));
         self.conn.pragma_update(None, "secure_delete", false)?;
-        let report = out?;
+        let mut report = out?;
         // Old pages live on in the WAL until a checkpoint copies the new ones over them.
-        self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        report.wal_cleared = self.finish_pending_scrubs()?;
         Ok(report)
+    }
+
+    /// Finishes the erasures still pending: checkpoints the WAL into the database file and
+    /// truncates it, then removes their row. Returns true when nothing is pending any more;
+    /// false when another connection's read still holds old pages (try again later). Runs
+    /// at every [`Store::open`] (one look-up when nothing is pending).
+    pub fn finish_pending_scrubs(&mut self) -> Result<bool> {
+        let exists: bool = self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'pending_scrubs')",
+            [],
+            |r| r.get(0),
+        )?;
+        if !exists {
+            return Ok(true);
+        }
+        let pending: i64 = self.conn.query_row("SELECT COUNT(*) FROM pending_scrubs", [], |r| r.get(0))?;
+        if pending == 0 {
+            return Ok(true);
+        }
+        // A reader blocks the truncate: wait for it a moment, not the writers' 5 s.
+        self.conn.busy_timeout(std::time::Duration::from_secs(1))?;
+        let done = self.truncate_wal();
+        self.conn.busy_timeout(super::BUSY_TIMEOUT)?;
+        if !done? {
+            return Ok(false);
+        }
+        self.write(|tx| Ok(tx.execute("DELETE FROM pending_scrubs", [])?))?;
+        // The delete above left a frame (no personal data in it): tidy it away if we can.
+        let _ = self.truncate_wal();
+        Ok(true)
+    }
+
+    /// `PRAGMA wal_checkpoint(TRUNCATE)`: true when every frame was copied and the WAL is empty.
+    fn truncate_wal(&self) -> Result<bool> {
+        let busy = self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get::<_, i64>(0));
+        match busy {
+            Ok(busy) => Ok(busy == 0),
+            Err(e) => {
+                let e = StoreError::Sqlite(e);
+                if super::is_busy(&e) { Ok(false) } else { Err(e) }
+            }
+        }
     }
 }

@@ -15,6 +15,7 @@ mod events;
 mod fixture;
 mod followup;
 mod forget;
+mod health;
 mod history;
 mod messages;
 mod migrate;
@@ -114,7 +115,7 @@ impl Store {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
+        retry_busy(|| conn.pragma_update(None, "journal_mode", "WAL"), is_busy_sqlite)?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.set_prepared_statement_cache_capacity(64);
@@ -125,7 +126,13 @@ impl Store {
             rules: Rules::default(),
             frozen_now: None,
         };
-        migrate::run(&mut store.conn, path)?;
+        retry_busy(|| migrate::run(&mut store.conn, path), is_busy)?;
+        // An erasure (`forget`) that another connection kept from finishing: finish it now.
+        match store.finish_pending_scrubs() {
+            Ok(true) => {}
+            Ok(false) => tracing::info!("an erasure's WAL checkpoint is still waiting for another connection"),
+            Err(e) => tracing::warn!(error = %e, "could not finish a pending erasure"),
+        }
         Ok(store)
     }
 
@@ -209,12 +216,66 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Runs `f` in one immediate (write-locking) transaction: all of it commits or none.
-    pub(crate) fn write<T>(&mut self, f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>) -> Result<T> {
+    /// [`Store::write`] for a closure that can run only once (a bulk load that consumes its
+    /// input): no retry.
+    pub(crate) fn write_once<T>(&mut self, f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>) -> Result<T> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let out = f(&tx)?;
         tx.commit()?;
         Ok(out)
+    }
+
+    /// Runs `f` in one immediate (write-locking) transaction: all of it commits or none.
+    ///
+    /// Writers wait their turn: SQLite's busy handler waits [`BUSY_TIMEOUT`] for the lock,
+    /// and a race lost even so (`SQLITE_BUSY`/`SQLITE_LOCKED`, such as behind a long import)
+    /// rolls back and runs the whole of `f` again after a short pause, for up to
+    /// [`WRITE_PATIENCE`] in all: no caller sees "database is locked" while another writer
+    /// is merely busy. `f` may run more than once, so it changes nothing outside `tx`.
+    pub(crate) fn write<T>(&mut self, mut f: impl FnMut(&rusqlite::Transaction<'_>) -> Result<T>) -> Result<T> {
+        retry_busy(
+            || {
+                let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                let out = f(&tx)?;
+                tx.commit()?;
+                Ok(out)
+            },
+            is_busy,
+        )
+    }
+}
+
+/// How long, in all, a write keeps retrying a transaction that lost the race for the lock.
+pub const WRITE_PATIENCE: Duration = Duration::from_secs(30);
+
+/// Whether an error is a lost race for the database lock (worth running the transaction
+/// again), not a real failure.
+pub fn is_busy(e: &StoreError) -> bool {
+    match e {
+        StoreError::Sqlite(e) | StoreError::Migration { source: e, .. } => is_busy_sqlite(e),
+        _ => false,
+    }
+}
+
+fn is_busy_sqlite(e: &rusqlite::Error) -> bool {
+    matches!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked))
+}
+
+/// Runs `attempt` again while it fails with a lost race (`busy`), pausing 5 ms, then
+/// doubling up to 250 ms (with a little jitter so two losers do not collide again), for up
+/// to [`WRITE_PATIENCE`].
+pub(crate) fn retry_busy<T, E>(mut attempt: impl FnMut() -> Result<T, E>, busy: impl Fn(&E) -> bool) -> Result<T, E> {
+    let started = std::time::Instant::now();
+    let mut pause = Duration::from_millis(5);
+    loop {
+        match attempt() {
+            Err(e) if busy(&e) && started.elapsed() < WRITE_PATIENCE => {
+                let jitter = Duration::from_micros(u64::from(std::process::id() % 7 + 1) * 700);
+                std::thread::sleep(pause + jitter);
+                pause = (pause * 2).min(Duration::from_millis(250));
+            }
+            other => return other,
+        }
     }
 }
 

@@ -92,9 +92,7 @@ pub(crate) fn create(
     domain: &str,
     now: i64,
 ) -> Result<Applied> {
-    if r.name.trim().is_empty() {
-        return Err(StoreError::Invalid("the guest's name is empty".into()));
-    }
+    crate::domain::check_guest_name(&r.name).map_err(|e| StoreError::Invalid(e.to_string()))?;
     let email = normalize_email(&r.email)?;
     let plan = rules.policy.create(r.status, r.starts_at, r.party_size, rules.local(now))?;
     let guest_id = upsert_guest(tx, r, &email, now)?;
@@ -166,14 +164,22 @@ impl Store {
         send: impl Fn(&NewReservation) -> bool,
     ) -> Result<Vec<i64>, (usize, StoreError)> {
         let (domain, rules, now) = (self.message_domain.clone(), self.rules, self.now());
-        let tx =
-            self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(|e| (0, e.into()))?;
-        let mut ids = Vec::with_capacity(rs.len());
-        for (i, r) in rs.iter().enumerate() {
-            ids.push(create(&tx, r, send(r), &rules, &domain, now).map_err(|e| (i, e))?.id);
-        }
-        tx.commit().map_err(|e| (rs.len(), e.into()))?;
-        Ok(ids)
+        // All or none, in one transaction; a lost race for the lock runs it all again.
+        super::retry_busy(
+            || {
+                let tx = self
+                    .conn
+                    .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                    .map_err(|e| (0, e.into()))?;
+                let mut ids = Vec::with_capacity(rs.len());
+                for (i, r) in rs.iter().enumerate() {
+                    ids.push(create(&tx, r, send(r), &rules, &domain, now).map_err(|e| (i, e))?.id);
+                }
+                tx.commit().map_err(|e| (rs.len(), e.into()))?;
+                Ok(ids)
+            },
+            |(_, e)| super::is_busy(e),
+        )
     }
 
     /// The reservations of one day, by time, with their three markers.

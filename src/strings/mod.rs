@@ -104,6 +104,7 @@ pub struct Strings {
     actions: [&'static str; 30],
 }
 
+pub mod background;
 mod en;
 mod fr;
 pub mod history;

@@ -109,6 +109,7 @@ impl Conn {
                     let reply = match (head.method, head.route) {
                         (Method::Other, _) => Reply::MethodNotAllowed,
                         (_, Route::Other) => Reply::NotFound,
+                        (_, Route::Health) => Reply::Health,
                         // A HEAD shows no image to anyone (link checkers send them): answer
                         // alike, record nothing.
                         (Method::Head, Route::Pixel(_)) | (_, Route::Pixel(None)) => Reply::Pixel,

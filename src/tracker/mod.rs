@@ -26,6 +26,30 @@ use crate::store::{Store, StoreError};
 
 pub use writer::{WriterReport, WriterStats};
 
+/// The path a guestmail tracker answers with [`HEALTH_BODY`], so another process can tell
+/// that the port is held by a guestmail recording opens, not by some other program.
+pub const HEALTH_PATH: &str = "/guestmail/health";
+/// The fixed answer at [`HEALTH_PATH`].
+pub const HEALTH_BODY: &[u8] = b"guestmail tracker: recording opens\n";
+
+/// Whether a guestmail tracker answers at `listen` (the config's `tracking_listen`): a GET of
+/// [`HEALTH_PATH`] within `timeout` that returns [`HEALTH_BODY`].
+pub fn guestmail_answers(listen: &str, timeout: Duration) -> bool {
+    use std::io::{Read as _, Write as _};
+    use std::net::ToSocketAddrs as _;
+    let Some(addr) = listen.to_socket_addrs().ok().and_then(|mut a| a.next()) else { return false };
+    let Ok(mut stream) = TcpStream::connect_timeout(&wake_address(addr), timeout) else { return false };
+    let _ = stream.set_read_timeout(Some(timeout));
+    let _ = stream.set_write_timeout(Some(timeout));
+    let request = format!("GET {HEALTH_PATH} HTTP/1.1\r\nHost: guestmail\r\nConnection: close\r\n\r\n");
+    if stream.write_all(request.as_bytes()).is_err() {
+        return false;
+    }
+    let mut answer = Vec::new();
+    let _ = stream.take(4096).read_to_end(&mut answer);
+    answer.starts_with(b"HTTP/1.1 200") && answer.ends_with(HEALTH_BODY)
+}
+
 /// The retention of open details from the config's `open_retention_days` (0 keeps them).
 pub fn retention_days(days: u32) -> Option<Duration> {
     (days > 0).then(|| Duration::from_secs(u64::from(days) * 86_400))

@@ -27,6 +27,9 @@ pub enum Route<'b> {
     /// `/o/<anything>.gif`: always the pixel; the token only if it has a token's shape
     /// (anything else cannot match a message, so it is not worth the writer's time).
     Pixel(Option<&'b str>),
+    /// [`super::HEALTH_PATH`]: "a guestmail tracker answers here", for another guestmail
+    /// process (the screen, `guestmail status`) to tell who holds the port.
+    Health,
     Other,
 }
 
@@ -112,6 +115,9 @@ pub fn parse(buf: &[u8], full: bool) -> Parsed<'_> {
 /// `/o/<token>.gif`, query string ignored.
 fn route(target: &str) -> Route<'_> {
     let path = target.split_once('?').map_or(target, |(path, _)| path);
+    if path == super::HEALTH_PATH {
+        return Route::Health;
+    }
     let Some(name) = path.strip_prefix("/o/").and_then(|rest| rest.strip_suffix(".gif")) else {
         return Route::Other;
     };

@@ -17,6 +17,8 @@ pub const PIXEL_GIF: [u8; 43] = [
 pub enum Reply {
     /// 200 with the pixel, whatever the token, so the answer reveals nothing.
     Pixel,
+    /// 200 with [`super::HEALTH_BODY`].
+    Health,
     NotFound,
     MethodNotAllowed,
     BadRequest,
@@ -33,7 +35,7 @@ pub enum Reply {
 impl Reply {
     fn status_line(self) -> &'static [u8] {
         match self {
-            Reply::Pixel => b"HTTP/1.1 200 OK\r\n",
+            Reply::Pixel | Reply::Health => b"HTTP/1.1 200 OK\r\n",
             Reply::NotFound => b"HTTP/1.1 404 Not Found\r\n",
             Reply::MethodNotAllowed => b"HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, HEAD\r\n",
             Reply::BadRequest => b"HTTP/1.1 400 Bad Request\r\n",
@@ -47,6 +49,7 @@ impl Reply {
     fn body(self) -> &'static [u8] {
         match self {
             Reply::Pixel => &PIXEL_GIF,
+            Reply::Health => super::HEALTH_BODY,
             Reply::NotFound => b"not found\n",
             Reply::MethodNotAllowed => b"method not allowed\n",
             Reply::BadRequest => b"bad request\n",

@@ -86,6 +86,14 @@ pub fn start(config: &Config, paths: &Paths, events: &Sender<Event>, stop: &Arc<
                 Err(e) => off(Service::Tracking, e.to_string()),
             }
         }
+        // "Off" only when nobody records: a guestmail serve on this machine holding the port
+        // answers our health path, and records the opens.
+        Err(e @ tracker::TrackerError::Bind { .. })
+            if tracker::guestmail_answers(&config.tracking_listen, std::time::Duration::from_secs(1)) =>
+        {
+            tracing::info!("tracking port held by another guestmail ({e}); it records the opens");
+            let _ = events.send(Event::TrackingElsewhere);
+        }
         Err(e) => off(Service::Tracking, e.to_string()),
     }
     if let Some(maildir) = config.bounce_maildir.clone() {

@@ -8,7 +8,7 @@ mod smtp;
 
 use std::path::Path;
 
-pub use maildir::MaildirSender;
+pub use maildir::{MaildirSender, remove_guest_emails};
 pub use settings::{Security, SmtpSettings, TransportError};
 pub use smtp::SmtpSender;
 

@@ -1,0 +1,16 @@
+//! What `guestmail status` reads: a quick check of the file and the last bounce taken in.
+
+use super::{Result, Store};
+
+impl Store {
+    /// `PRAGMA quick_check`: "ok" when the file's structure is sound (faster than the full
+    /// integrity check on a large database).
+    pub fn quick_check(&self) -> Result<String> {
+        Ok(self.conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?)
+    }
+
+    /// When the last bounce was taken in (UTC ms), if ever.
+    pub fn last_bounce_at(&self) -> Result<Option<i64>> {
+        Ok(self.conn.query_row("SELECT MAX(received_at) FROM bounces", [], |r| r.get(0))?)
+    }
+}

@@ -1,0 +1,88 @@
+//! `guestmail status` through the real binary: the health as one JSON object, the tracker
+//! seen up only when a guestmail answers its health path (real HTTP), exit 1 when the
+//! database is damaged.
+
+#![allow(clippy::unwrap_used)]
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use guestmail::domain::BounceClass;
+use guestmail::store::{BounceLinks, NewBounce, Store};
+use guestmail::tracker::{Tracker, TrackerOptions};
+
+fn status(db: &Path, config: &Path) -> (Output, serde_json::Value) {
+    let out = Command::new(env!("CARGO_BIN_EXE_guestmail"))
+        .arg("--db")
+        .arg(db)
+        .arg("--config")
+        .arg(config)
+        .arg("status")
+        .env_remove("GUESTMAIL_DB")
+        .output()
+        .unwrap();
+    let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!("{e}: {}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+    });
+    (out, json)
+}
+
+#[test]
+fn status_reports_the_emails_the_tracker_and_a_damaged_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.db");
+    let mut store = Store::open(&db).unwrap();
+    guestmail::demo::fill(
+        &mut store,
+        &guestmail::demo::DemoOptions::week(chrono::NaiveDate::from_ymd_opt(2037, 11, 23).unwrap()),
+    )
+    .unwrap();
+    drop(store);
+    let tracker =
+        Tracker::start("127.0.0.1:0", &db, TrackerOptions { workers: 1, ..TrackerOptions::default() }).unwrap();
+    let config = dir.path().join("c.toml");
+    std::fs::write(&config, format!("tracking_listen = \"{}\"\n", tracker.local_addr())).unwrap();
+
+    let (out, json) = status(&db, &config);
+    assert!(out.status.success(), "{json}");
+    assert_eq!(json["healthy"], true, "{json}");
+    assert_eq!(json["database"]["check"], "ok");
+    assert!(json["emails"]["sent"].as_i64().unwrap() > 0, "{json}");
+    assert_eq!(json["sending_paused"], serde_json::Value::Null);
+    assert_eq!(json["tracker"]["up"], true, "a guestmail answers on tracking_listen: {json}");
+    assert_eq!(json["last_bounce_at"], serde_json::Value::Null, "no bounce taken in yet: {json}");
+    let bounce = NewBounce {
+        recipient: "x@example.org",
+        class: BounceClass::Hard,
+        status: Some("5.1.1"),
+        reply_code: Some("550"),
+        action: Some("failed"),
+        diagnostic: "550 5.1.1 user unknown",
+    };
+    Store::open(&db).unwrap().record_bounce(Some("key-1"), "test", &BounceLinks::default(), &[bounce], 12).unwrap();
+    let (_, json) = status(&db, &config);
+    assert!(json["last_bounce_at"].as_str().unwrap().starts_with("20"), "{json}");
+
+    // Something else on the port (a plain listener that answers nothing like guestmail).
+    let addr = tracker.local_addr();
+    tracker.shutdown().unwrap();
+    let other = std::net::TcpListener::bind(addr).unwrap();
+    let (_, json) = status(&db, &config);
+    assert_eq!(json["tracker"]["up"], false, "{json}");
+    drop(other);
+    let (_, json) = status(&db, &config);
+    assert_eq!(json["tracker"]["up"], false, "nobody listens: {json}");
+
+    // A damaged file: exit 1, and says why.
+    let bytes = std::fs::read(&db).unwrap();
+    let mut broken = bytes.clone();
+    for b in &mut broken[4096..12288] {
+        *b = 0x5a;
+    }
+    std::fs::write(&db, &broken).unwrap();
+    let _ = std::fs::remove_file(db.with_extension("db-wal"));
+    let (out, json) = status(&db, &config);
+    assert_eq!(out.status.code(), Some(1), "{json}");
+    assert_eq!(json["healthy"], false);
+    assert!(!json["problems"].as_array().unwrap().is_empty(), "{json}");
+}
