@@ -9,6 +9,7 @@ pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod domain;
+pub mod failure;
 pub mod event;
 pub mod import;
 pub mod journey;
