@@ -165,6 +165,13 @@ pub(crate) fn record(
         if !b.class.counts_as_error() {
             continue;
         }
+        // A report about our relay, our sender or our reputation is the venue's problem, not
+        // the guest's: kept, counted on nobody (one classifier: src/failure.rs).
+        if b.class != BounceClass::Complaint
+            && crate::failure::of_report(b.reply_code, b.status, b.diagnostic).fault == crate::failure::Fault::Venue
+        {
+            continue;
+        }
         // The message's own recipient is the address we mailed, even when the report names
         // a forwarding target; an unmatched report counts only on an address we know.
         let address = match &found {
