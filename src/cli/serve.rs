@@ -45,7 +45,12 @@ pub fn run(ctx: &Context, args: &ServeArgs) -> anyhow::Result<ExitCode> {
         "outbox",
         std::thread::spawn(move || {
             worker
-                .run_until_with(&s, |event| tracing::info!(?event, "outbox"))
+                .run_until_with(&s, |event| match event {
+                    paused @ crate::mail::Event::Paused(_) => {
+                        tracing::warn!(event = ?paused, "sending paused or resumed");
+                    }
+                    event => tracing::info!(?event, "outbox"),
+                })
                 .map_err(|e| anyhow!("the outbox worker stopped: {e}"))
         }),
     ));
@@ -93,6 +98,20 @@ pub fn run(ctx: &Context, args: &ServeArgs) -> anyhow::Result<ExitCode> {
         std::thread::sleep(Duration::from_millis(100));
     }
     stop.store(true, Ordering::SeqCst);
+    // The outbox may be blocked on a silent mail server (up to smtp_timeout_seconds): give
+    // it a short grace, then leave it behind; its email in flight keeps its in-flight mark
+    // and is flagged at the next start, the rest goes back to the outbox.
+    let grace = std::time::Instant::now() + super::send::STOP_GRACE;
+    while parts.iter().any(|(n, h)| *n == "outbox" && !h.is_finished()) && std::time::Instant::now() < grace {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    parts.retain(|(n, h)| {
+        let stuck = *n == "outbox" && !h.is_finished();
+        if stuck {
+            eprintln!("guestmail serve: the mail server holds an email; it is checked at the next start");
+        }
+        !stuck
+    });
     let mut failed = false;
     for (name, handle) in parts {
         match handle.join() {

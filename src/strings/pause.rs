@@ -127,8 +127,8 @@ fn codes(detail: &str) -> Option<String> {
     }
 }
 
-/// The line: "The mail server refused our login (535 5.7.8): check smtp_url and the
-/// password file".
+/// The line, e.g. `The mail server refused our login (535 5.7.8): check smtp_url and the
+/// password file`.
 pub fn line(lang: Language, reason: Reason, detail: &str) -> String {
     let (what, check) = words(lang, reason);
     match codes(detail) {

@@ -91,7 +91,20 @@ fn classify(e: &SmtpError, stage: Stage) -> SendError {
     if e.is_client() {
         return SendError::Invalid(e.to_string());
     }
-    SendError::NoReply { stage, timed_out: e.is_timeout(), error: e.to_string() }
+    SendError::NoReply { stage, timed_out: timed_out(e), error: e.to_string() }
+}
+
+/// Whether a wait ran out: lettre only knows `TimedOut`, but a socket read timeout on Linux
+/// reports `WouldBlock` (EAGAIN).
+fn timed_out(e: &SmtpError) -> bool {
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            return matches!(io.kind(), std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock);
+        }
+        source = s.source();
+    }
+    e.is_timeout()
 }
 
 impl SmtpSender {
@@ -186,9 +199,11 @@ impl SmtpSender {
                 // After a 4xx/5xx reply the session is still sound: reset it and keep it.
                 if (e.is_transient() || e.is_permanent()) && conn.command(Rset).is_ok() {
                     self.give_back(conn);
-                } else {
+                } else if e.is_transient() || e.is_permanent() {
                     conn.abort();
                 }
+                // Otherwise the server went silent or away: closing the socket (by dropping
+                // it) is all; a polite QUIT would wait out the timeout once more.
                 Err(classify(&e, stage))
             }
         }
