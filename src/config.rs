@@ -35,6 +35,9 @@ pub struct Config {
     pub smtp_password_env: Option<String>,
     /// ... or a file readable by its owner only.
     pub smtp_password_file: Option<PathBuf>,
+    /// How long to wait for the SMTP server: to connect, for its greeting, and for each
+    /// command's answer. A wait that runs out pauses sending (the server's problem).
+    pub smtp_timeout_seconds: u32,
     /// Per-message envelope sender (VERP) `bounces+<token>@domain`; false = the sender.
     pub verp: bool,
     /// The domain of the VERP address; default: the sender's domain.
@@ -233,6 +236,7 @@ struct UserView {
     smtp_url: Option<String>,
     smtp_password_env: Option<String>,
     smtp_password_file: Option<PathBuf>,
+    smtp_timeout_seconds: Option<u32>,
     verp: Option<bool>,
     bounce_domain: Option<String>,
     tracking_base_url: Option<String>,

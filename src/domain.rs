@@ -439,6 +439,25 @@ pub fn mask_email_in(text: &str, email: &str) -> String {
     out
 }
 
+/// Masks every address-like word of a server's text (`<anna@example.org>:` ->
+/// `<a…@example.org>:`), for logs of replies whose recipient is not known.
+pub fn mask_addresses(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, word) in text.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        let core =
+            word.trim_matches(|c: char| matches!(c, '<' | '>' | ':' | ',' | ';' | '(' | ')' | '"' | '\'' | '[' | ']'));
+        if core.contains('@') && !core.starts_with('@') {
+            out.push_str(&word.replacen(core, &mask_email(core), 1));
+        } else {
+            out.push_str(word);
+        }
+    }
+    out
+}
+
 /// A reservation day as the screen shows it.
 pub fn day_bounds(day: NaiveDate) -> (NaiveDateTime, NaiveDateTime) {
     let start = day.and_hms_opt(0, 0, 0).unwrap_or_default();
@@ -558,6 +577,16 @@ mod tests {
         assert!(matches!(normalize_email("anna@ex ample.be"), Err(AddressError::BadCharacter(_))));
         assert!(matches!(normalize_email("anna@example.be\r\nBcc: x@evil.test"), Err(AddressError::BadCharacter(_))));
         assert!(matches!(normalize_email(&format!("{}@example.be", "a".repeat(250))), Err(AddressError::TooLong(_))));
+    }
+
+    #[test]
+    fn addresses_in_a_server_reply_are_masked() {
+        assert_eq!(
+            mask_addresses("554 5.7.1 <anna@example.org>: Relay access denied"),
+            "554 5.7.1 <a…@example.org>: Relay access denied"
+        );
+        assert_eq!(mask_addresses("535 5.7.8 authentication failed"), "535 5.7.8 authentication failed");
+        assert_eq!(mask_addresses("to bo@x.be, from @host"), "to b…@x.be, from @host");
     }
 
     #[test]

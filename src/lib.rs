@@ -10,6 +10,7 @@ pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod event;
+pub mod failure;
 pub mod import;
 pub mod journey;
 pub mod keymap;

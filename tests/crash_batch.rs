@@ -82,8 +82,13 @@ fn a_kill_mid_batch_leaves_at_most_that_batch_uncertain_and_no_duplicate() {
 
     let end = rows(&store, n);
     assert_eq!(store.integrity_check().expect("check"), "ok");
-    assert_eq!(ids_in(&end, MessageState::Uncertain), stranded, "exactly the stranded batch is uncertain");
-    assert_eq!(ids_in(&end, MessageState::Sent).len() + stranded.len(), n as usize, "every other row was sent");
+    // Issue 10: only the rows actually on the wire (marked in flight before their bytes
+    // went, results not yet recorded) are uncertain; the rest of the stranded batch went
+    // back to the outbox at the next start and was sent then.
+    let uncertain = ids_in(&end, MessageState::Uncertain);
+    assert!(!uncertain.is_empty() && uncertain.iter().all(|id| stranded.contains(id)), "{uncertain:?} of {stranded:?}");
+    assert!(uncertain.len() < stranded.len() || stranded.len() == 1, "claimed rows not started were flagged too");
+    assert_eq!(ids_in(&end, MessageState::Sent).len() + uncertain.len(), n as usize, "every other row was sent");
     let mut arrivals: HashMap<String, usize> = HashMap::new();
     for r in server.received() {
         *arrivals.entry(r.message_id()).or_default() += 1;
@@ -95,7 +100,10 @@ fn a_kill_mid_batch_leaves_at_most_that_batch_uncertain_and_no_duplicate() {
             MessageState::Sent => assert!(arrived, "message {} is marked sent but never arrived", m.id),
             // At most the messages already on the wire before the kill; the rest of the batch
             // was never sent and is not re-sent on its own.
-            MessageState::Uncertain => assert_eq!(m.attempts, 1, "message {} was claimed again", m.id),
+            MessageState::Uncertain => {
+                assert_eq!(m.attempts, 1, "message {} was claimed again", m.id);
+                assert!(arrived, "message {} is uncertain but was never on the wire", m.id);
+            }
             other => panic!("message {} ended {other}", m.id),
         }
     }

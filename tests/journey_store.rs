@@ -202,7 +202,10 @@ fn a_reminder_is_withdrawn_after_the_confirmation_was_refused() {
         reply_code: Some("550".into()),
         status: Some("5.1.1".into()),
         text: "user unknown".into(),
-        class: guestmail::domain::BounceClass::Hard,
+        failure: guestmail::failure::Failure::new(
+            guestmail::failure::Fault::Guest,
+            guestmail::failure::Reason::UnknownUser,
+        ),
     };
     store.record_delivery(m.id, "w", &refused, 12, guestmail::store::now_ms()).unwrap();
     // When the reminder falls due (24 h before), the worker withdraws it instead.

@@ -13,7 +13,7 @@ use anyhow::{Context as _, anyhow};
 
 use super::Context;
 use crate::bounce::ingest::{Limits, watch_until};
-use crate::domain::{mask_email, mask_email_in};
+use crate::domain::{mask_addresses, mask_email, mask_email_in};
 use crate::mail::Worker;
 use crate::tracker::{self, TrackerOptions};
 
@@ -40,6 +40,10 @@ fn log_outbox_event(event: crate::mail::Event) {
             detail = %mask_email_in(&r.detail, &r.recipient),
             "outbox"
         ),
+        crate::mail::Event::Paused(Some(p)) => {
+            tracing::warn!(reason = ?p.reason, detail = %mask_addresses(&p.detail), attempts = p.attempts, "sending paused");
+        }
+        crate::mail::Event::Paused(None) => tracing::info!("sending resumed"),
     }
 }
 
@@ -109,6 +113,20 @@ pub fn run(ctx: &Context, args: &ServeArgs) -> anyhow::Result<ExitCode> {
         std::thread::sleep(Duration::from_millis(100));
     }
     stop.store(true, Ordering::SeqCst);
+    // The outbox may be blocked on a silent mail server (up to smtp_timeout_seconds): give
+    // it a short grace, then leave it behind; its email in flight keeps its in-flight mark
+    // and is flagged at the next start, the rest goes back to the outbox.
+    let grace = std::time::Instant::now() + super::send::STOP_GRACE;
+    while parts.iter().any(|(n, h)| *n == "outbox" && !h.is_finished()) && std::time::Instant::now() < grace {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    parts.retain(|(n, h)| {
+        let stuck = *n == "outbox" && !h.is_finished();
+        if stuck {
+            eprintln!("guestmail serve: the mail server holds an email; it is checked at the next start");
+        }
+        !stuck
+    });
     let mut failed = false;
     for (name, handle) in parts {
         match handle.join() {

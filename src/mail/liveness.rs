@@ -6,7 +6,7 @@
 //! worker dead?" exactly, across threads and processes, with no timeouts to tune.
 
 use std::fs::{self, File, TryLockError};
-use std::io;
+use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 
 /// The folder of worker lock files for a database.
@@ -21,7 +21,7 @@ pub fn lock_dir(db: &Path) -> PathBuf {
 pub struct WorkerLock {
     id: String,
     path: PathBuf,
-    _file: File,
+    file: File,
 }
 
 fn valid_id(id: &str) -> bool {
@@ -40,12 +40,38 @@ impl WorkerLock {
         let path = dir.join(format!("{id}.lock"));
         let file = fs::OpenOptions::new().write(true).create_new(true).open(&path)?;
         file.lock()?;
-        Ok(Self { id, path, _file: file })
+        Ok(Self { id, path, file })
     }
 
     pub fn id(&self) -> &str {
         &self.id
     }
+
+    /// The in-flight marker: notes that message `id` is about to go on the wire, by
+    /// appending its id to this worker's lock file before the first byte leaves. One small
+    /// write to the page cache per message, no fsync: it survives the process being killed
+    /// (SIGKILL, OOM, panic), which is what start-up recovers from; a power cut may lose it,
+    /// then the row goes back to the outbox and its one Message-ID lets the receiving
+    /// server drop the rare duplicate.
+    pub fn mark_started(&mut self, id: i64) -> io::Result<()> {
+        self.file.write_all(format!("{id}\n").as_bytes())
+    }
+
+    /// Forgets the marks once the results are on disk (after each group commit).
+    pub fn clear_started(&mut self) -> io::Result<()> {
+        self.file.set_len(0)?;
+        io::Seek::seek(&mut self.file, io::SeekFrom::Start(0)).map(|_| ())
+    }
+}
+
+/// The messages a (dead) worker had started sending, from its marker; `None` when its lock
+/// file is gone or unreadable (then start-up cannot tell and treats every row as started).
+pub fn started(dir: &Path, id: &str) -> Option<Vec<i64>> {
+    if !valid_id(id) {
+        return None;
+    }
+    let text = fs::read_to_string(dir.join(format!("{id}.lock"))).ok()?;
+    Some(text.lines().filter_map(|l| l.trim().parse().ok()).collect())
 }
 
 impl Drop for WorkerLock {
@@ -55,7 +81,8 @@ impl Drop for WorkerLock {
 }
 
 /// Whether the worker `id` still holds its lock. A missing file, or a lock we can take, means
-/// it is gone (its file is then removed). An id that is not one of ours is treated as gone.
+/// it is gone (its file stays until [`sweep`], so start-up can read its in-flight marker
+/// first). An id that is not one of ours is treated as gone.
 pub fn is_alive(dir: &Path, id: &str) -> bool {
     if !valid_id(id) {
         return false;
@@ -63,10 +90,7 @@ pub fn is_alive(dir: &Path, id: &str) -> bool {
     let path = dir.join(format!("{id}.lock"));
     let Ok(file) = fs::OpenOptions::new().write(true).open(&path) else { return false };
     match file.try_lock() {
-        Ok(()) => {
-            let _ = fs::remove_file(&path);
-            false
-        }
+        Ok(()) => false,
         Err(TryLockError::WouldBlock) => true,
         Err(TryLockError::Error(e)) => {
             tracing::warn!("cannot check worker {id}'s lock: {e}; treating it as stopped");
@@ -83,6 +107,7 @@ pub fn sweep(dir: &Path, me: &str) -> usize {
         .flatten()
         .filter_map(|e| e.file_name().to_str().and_then(|n| n.strip_suffix(".lock")).map(str::to_owned))
         .filter(|id| id != me && !is_alive(dir, id))
+        .filter(|id| fs::remove_file(dir.join(format!("{id}.lock"))).is_ok())
         .count()
 }
 
@@ -98,6 +123,14 @@ mod tests {
         assert!(is_alive(dir.path(), &id));
         drop(lock);
         assert!(!is_alive(dir.path(), &id));
+        let mut lock = WorkerLock::acquire(dir.path()).expect("lock");
+        lock.mark_started(7).expect("mark");
+        lock.mark_started(8).expect("mark");
+        assert_eq!(started(dir.path(), lock.id()), Some(vec![7, 8]));
+        lock.clear_started().expect("clear");
+        lock.mark_started(9).expect("mark");
+        assert_eq!(started(dir.path(), lock.id()), Some(vec![9]));
+        assert_eq!(started(dir.path(), "w-never-existed"), None);
         assert!(!is_alive(dir.path(), "../etc/passwd"));
         assert!(!is_alive(dir.path(), "w-never-existed"));
     }

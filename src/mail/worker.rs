@@ -19,8 +19,9 @@ use super::compose::{ComposeError, Composer};
 use super::liveness::{self, WorkerLock};
 use super::transport::{SendError, Transport, TransportError};
 use crate::config::Config;
-use crate::domain::{BounceClass, EmailKind, MessageState};
-use crate::store::{Claimed, Delivery, Rules, Store, StoreError, now_ms};
+use crate::domain::{EmailKind, MessageState};
+use crate::failure::{self, Fault, Reason, Stage};
+use crate::store::{Claimed, Delivery, Rules, SendingPause, Store, StoreError, now_ms};
 
 /// How often a running worker looks for newly due messages.
 pub const POLL: Duration = Duration::from_millis(500);
@@ -40,8 +41,11 @@ pub enum WorkerError {
 }
 
 /// What one flush did.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Summary {
+    /// The run stopped because the venue's setup or server refused us: why, and the
+    /// server's words. The emails not sent stay in the outbox, counted on nobody.
+    pub paused: Option<(Reason, String)>,
     pub sent: u64,
     pub deferred: u64,
     pub failed: u64,
@@ -70,6 +74,10 @@ pub enum Event {
     Started { due: u64 },
     /// One message moved on.
     Done(Report),
+    /// Sending is paused (venue problem, see [`crate::failure`]), or no longer (`None`).
+    /// A running worker reports it when it changes, whoever caused it (the screen's worker
+    /// also sees a pause recorded by `serve` on the same database).
+    Paused(Option<SendingPause>),
 }
 
 pub struct Worker {
@@ -86,15 +94,6 @@ pub struct Worker {
 impl std::fmt::Debug for Worker {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Worker").field("id", &self.id()).field("transport", &self.transport).finish_non_exhaustive()
-    }
-}
-
-/// The class of a permanent refusal, from its enhanced status: a bad mailbox or domain is
-/// hard; a full mailbox or a policy/spam refusal is soft (both count one error).
-pub fn refusal_class(status: Option<&str>) -> BounceClass {
-    match status.and_then(|s| s.get(1..)) {
-        Some(rest) if rest.starts_with(".2.") || rest.starts_with(".7.") => BounceClass::Soft,
-        _ => BounceClass::Hard,
     }
 }
 
@@ -140,31 +139,50 @@ impl Worker {
         &self.transport
     }
 
-    /// Flags as `uncertain` the rows that dead workers left in `sending`.
+    /// Deals with the rows that dead workers left in `sending`: those a worker had started
+    /// (its in-flight marker says so) become `uncertain`, the others go back to the outbox.
     pub fn recover(&mut self) -> Result<Vec<i64>, WorkerError> {
         let dir = self.lock_dir.clone();
         let me = self.id().to_owned();
         let alive = |id: &str| id == me || liveness::is_alive(&dir, id);
-        let recovered = self.store.recover_interrupted(&alive, "worker")?;
+        let started = |id: &str| liveness::started(&dir, id);
+        let recovered = self.store.recover_interrupted_with(&alive, &started, "worker")?;
         liveness::sweep(&dir, &me);
         Ok(recovered)
     }
 
-    /// One attempt at one claimed message.
-    fn attempt(&self, m: &Claimed) -> Delivery {
+    /// One attempt at one claimed message, its failure classified by whose fault it is.
+    fn attempt(&mut self, m: &Claimed) -> Result<Delivery, WorkerError> {
         let composed = match self.composer.compose(m) {
             Ok(c) => c,
-            Err(e) => return Delivery::Invalid { reason: e.to_string() },
+            Err(e) => return Ok(Delivery::Invalid { reason: e.to_string() }),
         };
-        match self.transport.send(&composed) {
+        // The in-flight marker goes down before the first byte: after a kill, only the
+        // rows marked are `uncertain`, the rest of the batch goes back to the outbox.
+        self.lock.mark_started(m.id).map_err(|source| WorkerError::Lock { dir: self.lock_dir.clone(), source })?;
+        Ok(match self.transport.send(&composed) {
             Ok(reply) => Delivery::Sent { reply, subject: composed.subject },
             Err(SendError::Transient(error)) => Delivery::Transient { error },
-            Err(SendError::Permanent { reply_code, status, text }) => {
-                let class = refusal_class(status.as_deref());
-                Delivery::Permanent { reply_code, status, text, class }
-            }
             Err(SendError::Invalid(reason)) => Delivery::Invalid { reason },
-        }
+            Err(SendError::NoReply { stage, timed_out, error }) => {
+                let failure = failure::classify(None, None, &error, stage, timed_out);
+                if stage == Stage::AfterData {
+                    Delivery::Uncertain { failure, detail: error }
+                } else {
+                    Delivery::Paused { failure, detail: error }
+                }
+            }
+            Err(SendError::Refused { stage, code, text }) => {
+                let status = failure::enhanced_status(&text).map(str::to_owned);
+                let failure = failure::classify(Some(code), status.as_deref(), &text, stage, false);
+                let line = failure::reply_line(Some(&code.to_string()), None, &text);
+                match failure.fault {
+                    Fault::Guest => Delivery::Permanent { reply_code: Some(code.to_string()), status, text, failure },
+                    Fault::Venue => Delivery::Paused { failure, detail: line },
+                    Fault::Transient => Delivery::Transient { error: line },
+                }
+            }
+        })
     }
 
     /// Recovers interrupted rows, queues due reminders, then sends everything due now and
@@ -196,14 +214,29 @@ impl Worker {
     }
 
     /// [`Self::run_until`], reporting each message that moves on (for the status line).
+    /// While sending is paused (see [`crate::store::SendingPause`]) it only tries again when
+    /// the pause's retry time comes (1, 2, 5, then every 10 minutes).
     pub fn run_until_with(mut self, stop: &AtomicBool, mut on: impl FnMut(Event)) -> Result<(), WorkerError> {
         let mut last_housekeeping: Option<Instant> = None;
+        let mut shown: Option<SendingPause> = None;
         while !stop.load(Ordering::Relaxed) {
             if last_housekeeping.is_none_or(|t| t.elapsed() >= HOUSEKEEPING) {
                 last_housekeeping = Some(Instant::now());
                 if let Err(e) = self.recover() {
                     tracing::warn!("outbox housekeeping failed: {e}");
                 }
+            }
+            let pause = self.store.sending_pause().unwrap_or_else(|e| {
+                tracing::warn!("cannot read the sending pause: {e}");
+                None
+            });
+            if pause != shown {
+                shown.clone_from(&pause);
+                on(Event::Paused(pause.clone()));
+            }
+            if pause.as_ref().is_some_and(|p| (self.clock)() < p.retry_at) {
+                sleep_unless(stop, POLL);
+                continue;
             }
             let mut summary = Summary::default();
             let pause = match self.flush(stop, false, &mut |e| on(e), &mut summary) {
@@ -248,25 +281,9 @@ fn detail(d: &Delivery) -> String {
         Delivery::Sent { reply, .. } => reply.clone(),
         Delivery::Transient { error } => error.clone(),
         Delivery::Permanent { reply_code, status, text, .. } => {
-            [reply_code.as_deref(), status.as_deref(), Some(text.as_str())]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" ")
+            failure::reply_line(reply_code.as_deref(), status.as_deref(), text)
         }
+        Delivery::Paused { detail, .. } | Delivery::Uncertain { detail, .. } => detail.clone(),
         Delivery::Invalid { reason } => reason.clone(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn refusals_are_classed_by_their_enhanced_status() {
-        assert_eq!(refusal_class(Some("5.1.1")), BounceClass::Hard);
-        assert_eq!(refusal_class(Some("5.2.2")), BounceClass::Soft);
-        assert_eq!(refusal_class(Some("5.7.1")), BounceClass::Soft);
-        assert_eq!(refusal_class(None), BounceClass::Hard);
     }
 }

@@ -81,12 +81,7 @@ pub(crate) fn record_error(
         now
     ])?;
     let kind = if complaint { EventKind::Complaint } else { EventKind::Bounced };
-    let detail = match (error.status, error.reply_code) {
-        (Some(s), Some(c)) => format!("{c} {s} {}", error.diagnostic),
-        (Some(s), None) => format!("{s} {}", error.diagnostic),
-        (None, Some(c)) => format!("{c} {}", error.diagnostic),
-        (None, None) => error.diagnostic.to_owned(),
-    };
+    let detail = crate::failure::reply_line(error.reply_code, error.status, error.diagnostic);
     events::append(
         tx,
         kind,
@@ -100,6 +95,13 @@ pub(crate) fn record_error(
         },
     )?;
     fetch(tx, email)?.ok_or_else(|| StoreError::NotFound(format!("address {email}")))
+}
+
+/// Keeps why the address's last error counted (a [`crate::failure::Reason`]), for the popup.
+pub(crate) fn set_reason(tx: &Transaction<'_>, email: &str, reason: crate::failure::Reason) -> Result<()> {
+    tx.prepare_cached("UPDATE addresses SET last_error_reason = ?2 WHERE email = ?1")?
+        .execute(params![email, reason.as_str()])?;
+    Ok(())
 }
 
 pub(crate) fn fetch(conn: &rusqlite::Connection, email: &str) -> Result<Option<AddressRecord>> {

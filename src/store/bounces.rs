@@ -215,6 +215,14 @@ pub(crate) fn record(
         ])?;
         outcome.recorded += 1;
         outcome.matched += usize::from(message_id.is_some());
+        // A report about our relay, our sender or our reputation is the venue's problem, not
+        // the guest's: kept, counted on nobody (one classifier: src/failure.rs).
+        if b.class.counts_as_error()
+            && b.class != BounceClass::Complaint
+            && crate::failure::of_report(b.reply_code, b.status, b.diagnostic).fault == crate::failure::Fault::Venue
+        {
+            continue;
+        }
         // The email's own recipient is the address we mailed, even when the report names a
         // forwarding target; a loose report counts only on an address we know.
         let address = match (count_for(tie, found.as_ref().and_then(|f| f.2), b.class.counts_as_error()), &found) {

@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     // Must stay after 002-004 when those land (they are numbered by the issue that adds them).
     include_str!("../../assets/migrations/002_history_indexes.sql"),
     include_str!("../../assets/migrations/003_journey.sql"),
+    include_str!("../../assets/migrations/004_failure_fault.sql"),
 ];
 
 /// A migration that rebuilds a table others point at says so on its first line: it runs with

@@ -21,6 +21,7 @@ mod messages;
 mod migrate;
 mod opens;
 mod outbox;
+mod pause;
 mod plans;
 mod resend;
 mod reservations;
@@ -48,7 +49,8 @@ pub use history::{GUEST_EMAILS_QUERY, GuestHistory, HistoryEmail, LogEntry, LogL
 pub use messages::{MessageRecord, NewMessage, new_token};
 pub use migrate::SCHEMA_VERSION;
 pub use opens::{OpenFacts, OpenHit, OpenRecord, OpenVerdict, RecordedBatch};
-pub use outbox::{BACKOFF_MINUTES, Claim, Claimed, Delivery, GIVE_UP_AFTER_MS, backoff_ms};
+pub use outbox::{BACKOFF_MINUTES, Claim, Claimed, Delivery, GIVE_UP_AFTER_MS, Started, backoff_ms, refusal_class};
+pub use pause::{RETRY_MINUTES, SendingPause, retry_after_ms};
 pub use plans::{Applied, QueuedEmail, Rules};
 pub use resend::ResendOutcome;
 pub use reservations::DAY_QUERY;

@@ -8,12 +8,13 @@
 mod batch;
 
 use chrono::NaiveDateTime;
-use rusqlite::{Transaction, params};
+use rusqlite::{OptionalExtension as _, Transaction, params};
 
 use super::events::{self, NewEvent};
 use super::rows::{parsed, parsed_opt};
 use super::{Result, Store, addresses};
 use crate::domain::{BounceClass, EmailKind, EventKind, Language, MessageState};
+use crate::failure::{Failure, Fault, Reason};
 
 /// Retry delays after a temporary failure, by attempt; the last one repeats.
 pub const BACKOFF_MINUTES: [i64; 4] = [1, 5, 15, 60];
@@ -42,10 +43,19 @@ pub struct Claimed {
 pub enum Delivery {
     /// The server accepted it; its reply is kept.
     Sent { reply: String, subject: String },
-    /// A 4xx, a refused connection, a timeout: try again later.
+    /// A 4xx for this email (greylisting, a full mailbox for now): try again later.
     Transient { error: String },
-    /// A permanent 5xx refusal of this message: failed, and one error on the address.
-    Permanent { reply_code: Option<String>, status: Option<String>, text: String, class: BounceClass },
+    /// A permanent refusal of the guest's address (see [`crate::failure`]): failed, and one
+    /// error on the address.
+    Permanent { reply_code: Option<String>, status: Option<String>, text: String, failure: Failure },
+    /// The venue's own setup or server refused us (login, relay, sender, TLS, size, rate,
+    /// blocklist, a server gone or silent): the email goes back to the outbox untouched
+    /// (its attempt not counted, nothing on the address) and sending pauses.
+    Paused { failure: Failure, detail: String },
+    /// Its DATA may have reached the server without a final reply (connection lost or
+    /// silent after the message went): `uncertain`, never re-sent on its own; sending
+    /// pauses as the server is in trouble.
+    Uncertain { failure: Failure, detail: String },
     /// The message cannot be built or sent as is (not the address's fault): failed.
     Invalid { reason: String },
 }
@@ -101,6 +111,15 @@ fn details(tx: &Transaction<'_>, ids: &[i64]) -> Result<Vec<Claimed>> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// The class an address's record keeps for a guest's refusal: a mailbox or domain that
+/// does not exist is hard; a full or disabled mailbox, or an unclear refusal, soft.
+pub fn refusal_class(failure: Failure) -> BounceClass {
+    match failure.reason {
+        Reason::UnknownUser | Reason::NoSuchDomain => BounceClass::Hard,
+        _ => BounceClass::Soft,
+    }
+}
+
 /// Records what came of sending message `id`, which `worker` claimed; returns its new state.
 pub(crate) fn record(
     tx: &Transaction<'_>,
@@ -120,60 +139,87 @@ pub(crate) fn record(
     let event = NewEvent { message_id: Some(id), reservation_id, actor: worker, ..NewEvent::default() };
     // The row is normally still ours in `sending`; if a start-up elsewhere wrongly flagged it
     // `uncertain`, the definite answer we now hold is better than that guess.
-    let update = |state: MessageState, reply: Option<&str>, error: Option<&str>, next: Option<i64>| {
+    let update = |state: MessageState, reply: Option<&str>, error: Option<&str>, next: Option<i64>, fault: Failure| {
         tx.prepare_cached(
             "UPDATE messages SET state = ?2, server_reply = COALESCE(?3, server_reply), last_error = ?4,
-                    next_attempt_at = ?5, claimed_by = NULL
+                    next_attempt_at = ?5, claimed_by = NULL, fault = ?6, fault_reason = ?7
              WHERE id = ?1 AND state IN ('sending', 'uncertain')",
         )?
-        .execute(params![id, state.as_str(), reply, error, next])
+        .execute(params![id, state.as_str(), reply, error, next, fault.fault.as_str(), fault.reason.as_str()])
     };
+    let transient = Failure::new(Fault::Transient, Reason::Temporary);
     let state = match delivery {
         Delivery::Sent { reply, subject } => {
             tx.prepare_cached(
                 "UPDATE messages SET state = 'sent', server_reply = ?2, sent_at = ?3, last_error = NULL,
-                        next_attempt_at = NULL, claimed_by = NULL,
+                        next_attempt_at = NULL, claimed_by = NULL, fault = NULL, fault_reason = NULL,
                         subject = CASE WHEN subject = '' THEN ?4 ELSE subject END
                  WHERE id = ?1 AND state IN ('sending', 'uncertain')",
             )?
             .execute(params![id, reply, now, subject])?;
             events::append(tx, EventKind::Sent, now, &NewEvent { detail: reply, ..event })?;
+            // The server takes our email again: whatever paused sending is solved.
+            super::pause::clear(tx)?;
             MessageState::Sent
         }
         Delivery::Transient { error } if now - created_at >= GIVE_UP_AFTER_MS => {
-            update(MessageState::Failed, None, Some(error), None)?;
+            update(MessageState::Failed, None, Some(error), None, transient)?;
             let detail = format!("gave up after {attempts} attempts in 24 h: {error}");
             events::append(tx, EventKind::Failed, now, &NewEvent { detail: &detail, ..event })?;
             MessageState::Failed
         }
         Delivery::Transient { error } => {
             let next = (now + backoff_ms(attempts)).min(created_at + GIVE_UP_AFTER_MS);
-            update(MessageState::Deferred, None, Some(error), Some(next))?;
+            update(MessageState::Deferred, None, Some(error), Some(next), transient)?;
             let detail = format!("attempt {attempts}: {error}; next attempt in {} min", (next - now + 59_999) / 60_000);
             events::append(tx, EventKind::Deferred, now, &NewEvent { detail: &detail, ..event })?;
             MessageState::Deferred
         }
-        Delivery::Permanent { reply_code, status, text, class } => {
-            let reply = [reply_code.as_deref(), status.as_deref(), Some(text.as_str())]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" ");
-            update(MessageState::Failed, Some(&reply), Some(&reply), None)?;
+        Delivery::Permanent { reply_code, status, text, failure } => {
+            let reply = crate::failure::reply_line(reply_code.as_deref(), status.as_deref(), text);
+            update(MessageState::Failed, Some(&reply), Some(&reply), None, *failure)?;
             events::append(tx, EventKind::Failed, now, &NewEvent { detail: &reply, ..event.clone() })?;
-            let error = addresses::AddressError {
-                class: Some(*class),
-                status: status.as_deref(),
-                reply_code: reply_code.as_deref(),
-                diagnostic: text,
-                message_id: Some(id),
-                actor: worker,
-            };
-            addresses::record_error(tx, &recipient, &error, block_after, now)?;
+            if failure.counts_on_guest() {
+                let error = addresses::AddressError {
+                    class: Some(refusal_class(*failure)),
+                    status: status.as_deref(),
+                    reply_code: reply_code.as_deref(),
+                    diagnostic: text,
+                    message_id: Some(id),
+                    actor: worker,
+                };
+                addresses::record_error(tx, &recipient, &error, block_after, now)?;
+                addresses::set_reason(tx, &recipient, failure.reason)?;
+            }
             MessageState::Failed
         }
+        Delivery::Paused { failure, detail } => {
+            // Back where it was, as if never claimed: the venue's problem is no attempt of
+            // this email, and nothing is counted on the address.
+            let state: MessageState = tx
+                .prepare_cached(
+                    "UPDATE messages SET state = CASE WHEN attempts > 1 THEN 'deferred' ELSE 'queued' END,
+                            attempts = MAX(attempts - 1, 0), claimed_by = NULL, last_error = ?2,
+                            fault = 'venue', fault_reason = ?3
+                     WHERE id = ?1 AND state IN ('sending', 'uncertain')
+                     RETURNING state",
+                )?
+                .query_row(params![id, detail, failure.reason.as_str()], |r| r.get::<_, String>(0))
+                .optional()?
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(MessageState::Queued);
+            super::pause::pause(tx, failure.reason, detail, now)?;
+            state
+        }
+        Delivery::Uncertain { failure, detail } => {
+            update(MessageState::Uncertain, None, Some(detail), None, *failure)?;
+            let detail = format!("{detail}: the server may or may not have it; check and resend");
+            events::append(tx, EventKind::Uncertain, now, &NewEvent { detail: &detail, ..event })?;
+            super::pause::pause(tx, failure.reason, &detail, now)?;
+            MessageState::Uncertain
+        }
         Delivery::Invalid { reason } => {
-            update(MessageState::Failed, None, Some(reason), None)?;
+            update(MessageState::Failed, None, Some(reason), None, transient)?;
             events::append(tx, EventKind::Failed, now, &NewEvent { detail: reason, ..event })?;
             MessageState::Failed
         }
@@ -181,19 +227,41 @@ pub(crate) fn record(
     Ok(state)
 }
 
-/// Moves the rows that a dead worker left in `sending` to `uncertain`: the server may or may
-/// not have taken them, so they are shown to staff and never re-sent on their own. `alive`
-/// says whether the worker named in `claimed_by` still runs (then its rows are left alone).
-pub(crate) fn recover(tx: &Transaction<'_>, alive: &dyn Fn(&str) -> bool, actor: &str, now: i64) -> Result<Vec<i64>> {
+/// What start-up knows of a dead worker: the rows it had started sending (from its
+/// in-flight marker, see [`crate::mail::liveness`]), or `None` when it cannot tell.
+pub type Started<'a> = &'a dyn Fn(&str) -> Option<Vec<i64>>;
+
+/// Deals with the rows that a dead worker left in `sending`. A row it had started (its
+/// bytes may have gone) becomes `uncertain`: the server may or may not have it, so it is
+/// shown to staff and never re-sent on its own. A row it had claimed but not started goes
+/// back to the outbox as if never claimed. Without a marker (`started` says `None`) every
+/// row is uncertain. `alive` says whether the worker named in `claimed_by` still runs (then
+/// its rows are left alone). Returns the rows made uncertain.
+pub(crate) fn recover(
+    tx: &Transaction<'_>,
+    alive: &dyn Fn(&str) -> bool,
+    started: Started<'_>,
+    actor: &str,
+    now: i64,
+) -> Result<Vec<i64>> {
     let rows: Vec<(i64, Option<i64>, Option<String>)> = {
         let mut stmt = tx.prepare_cached(
             "SELECT id, reservation_id, claimed_by FROM messages WHERE state = 'sending' ORDER BY id",
         )?;
         stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?
     };
+    let mut markers: std::collections::HashMap<String, Option<Vec<i64>>> = std::collections::HashMap::new();
     let mut out = Vec::new();
     for (id, reservation_id, claimed_by) in rows {
         if claimed_by.as_deref().is_some_and(alive) {
+            continue;
+        }
+        let marker = match &claimed_by {
+            Some(w) => markers.entry(w.clone()).or_insert_with(|| started(w)).as_deref(),
+            None => None,
+        };
+        if marker.is_some_and(|ids| !ids.contains(&id)) {
+            batch::release_dead(tx, id)?;
             continue;
         }
         tx.prepare_cached("UPDATE messages SET state = 'uncertain', claimed_by = NULL WHERE id = ?1")?.execute([id])?;
@@ -263,9 +331,21 @@ impl Store {
         self.write(|tx| batch::release(tx, worker, ids))
     }
 
-    /// Flags the rows dead workers left in `sending`; see [`recover`].
+    /// Flags the rows dead workers left in `sending`, none of them known to be started
+    /// (every one becomes `uncertain`); see [`recover`].
     pub fn recover_interrupted(&mut self, alive: &dyn Fn(&str) -> bool, actor: &str) -> Result<Vec<i64>> {
-        self.write(|tx| recover(tx, alive, actor, super::now_ms()))
+        self.write(|tx| recover(tx, alive, &|_| None, actor, super::now_ms()))
+    }
+
+    /// Deals with the rows dead workers left in `sending`, knowing which ones each had
+    /// started; see [`recover`].
+    pub fn recover_interrupted_with(
+        &mut self,
+        alive: &dyn Fn(&str) -> bool,
+        started: Started<'_>,
+        actor: &str,
+    ) -> Result<Vec<i64>> {
+        self.write(|tx| recover(tx, alive, started, actor, super::now_ms()))
     }
 
     /// How many messages are due now (the length of a flush's progress bar).

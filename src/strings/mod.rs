@@ -109,6 +109,7 @@ mod en;
 mod fr;
 pub mod history;
 pub mod journey;
+pub mod pause;
 
 pub use en::EN;
 pub use fr::FR;

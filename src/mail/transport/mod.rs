@@ -13,18 +13,22 @@ pub use settings::{Security, SmtpSettings, TransportError};
 pub use smtp::SmtpSender;
 
 use super::compose::Composed;
+use crate::failure::Stage;
 
-/// Why an attempt did not deliver, in the three kinds the outbox needs to tell apart.
+/// Why an attempt did not deliver, as the outbox needs to tell: what the server said and
+/// when, or that it said nothing. Whose fault that is, [`crate::failure::classify`] says.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SendError {
-    /// Try again later: a 4xx reply, a refused or lost connection, a timeout, a TLS or login
-    /// failure (the server or the settings, not the guest's address).
+    /// The server answered `code text` (4xx or 5xx) at `stage`; `text` begins with the
+    /// enhanced status when the server gives one.
+    #[error("refused at {stage:?}: {code} {text}")]
+    Refused { stage: Stage, code: u16, text: String },
+    /// No answer at `stage`: the connection failed, was lost, or a wait ran out.
+    #[error("no answer at {stage:?}: {error}")]
+    NoReply { stage: Stage, timed_out: bool, error: String },
+    /// A local failure to try again later (the Maildir outbox: a full disk).
     #[error("temporary failure: {0}")]
     Transient(String),
-    /// The server refused this recipient or this message for good (5xx at RCPT or after the
-    /// data): counts as an error on the address.
-    #[error("refused: {}", [reply_code.as_deref(), status.as_deref(), Some(text.as_str())].into_iter().flatten().collect::<Vec<_>>().join(" "))]
-    Permanent { reply_code: Option<String>, status: Option<String>, text: String },
     /// The message cannot be sent as built (e.g. a non-ASCII address to a server without
     /// SMTPUTF8): failed, without blaming the address.
     #[error("cannot be sent: {0}")]

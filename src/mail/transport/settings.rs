@@ -14,7 +14,7 @@ use lettre::transport::smtp::client::TlsParameters;
 
 use crate::config::Config;
 
-/// How long one SMTP command may take before the attempt counts as a (temporary) failure.
+/// How long one SMTP command may take by default (`smtp_timeout_seconds` in the config).
 pub const COMMAND_TIMEOUT: Duration = Duration::from_mins(1);
 
 #[derive(Debug, thiserror::Error)]
@@ -107,7 +107,8 @@ impl SmtpSettings {
                 return Err(TransportError::Password("a password is configured but smtp_url names no user".into()));
             }
         };
-        Ok(Self { host, port: parsed.port().unwrap_or(default_port), security, credentials, timeout: COMMAND_TIMEOUT })
+        let timeout = Duration::from_secs(u64::from(config.smtp_timeout_seconds.max(1)));
+        Ok(Self { host, port: parsed.port().unwrap_or(default_port), security, credentials, timeout })
     }
 }
 

@@ -23,6 +23,7 @@ use lettre::transport::smtp::commands::{Data, Mail, Rcpt, Rset};
 use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter, MailParameter};
 
 use super::{Security, SendError, SmtpSettings};
+use crate::failure::Stage;
 
 /// Idle connections kept open, and for how long.
 const MAX_IDLE: usize = 4;
@@ -77,43 +78,33 @@ impl fmt::Display for Payload {
     }
 }
 
-/// Where in the transaction a reply came; only refusals of the recipient or of the message
-/// itself are the address's business.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Stage {
-    Mail,
-    Rcpt,
-    Data,
-    Content,
-}
-
-/// The enhanced status code (RFC 3463) at the start of a reply text, if any.
-pub(crate) fn enhanced_status(text: &str) -> Option<String> {
-    let word = text.split_whitespace().next()?;
-    let parts: Vec<&str> = word.split('.').collect();
-    let ok = parts.len() == 3
-        && matches!(parts[0], "2" | "4" | "5")
-        && parts[1..].iter().all(|p| !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()));
-    ok.then(|| word.to_owned())
-}
-
 fn reply_text(e: &SmtpError) -> String {
     std::error::Error::source(e).map(ToString::to_string).unwrap_or_default()
 }
 
+/// What went wrong at `stage`, as the outbox needs it: the server's reply, or no reply.
 fn classify(e: &SmtpError, stage: Stage) -> SendError {
-    if e.is_permanent() && matches!(stage, Stage::Rcpt | Stage::Content) {
-        let text = reply_text(e);
-        return SendError::Permanent {
-            reply_code: e.status().map(|c| c.to_string()),
-            status: enhanced_status(&text),
-            text,
-        };
+    if let Some(code) = e.status().filter(|_| e.is_transient() || e.is_permanent()) {
+        let code = code.to_string().parse().unwrap_or(if e.is_permanent() { 550 } else { 450 });
+        return SendError::Refused { stage, code, text: reply_text(e) };
     }
     if e.is_client() {
         return SendError::Invalid(e.to_string());
     }
-    SendError::Transient(e.to_string())
+    SendError::NoReply { stage, timed_out: timed_out(e), error: e.to_string() }
+}
+
+/// Whether a wait ran out: lettre only knows `TimedOut`, but a socket read timeout on Linux
+/// reports `WouldBlock` (EAGAIN).
+fn timed_out(e: &SmtpError) -> bool {
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            return matches!(io.kind(), std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock);
+        }
+        source = s.source();
+    }
+    e.is_timeout()
 }
 
 impl SmtpSender {
@@ -126,22 +117,21 @@ impl SmtpSender {
         format!("SMTP {}:{} ({})", s.host, s.port, s.security_name())
     }
 
-    /// Opens, secures and logs in one connection. Any failure here is the server's or the
-    /// settings', so it is temporary for the message.
+    /// Opens, secures and logs in one connection, each step bounded by the timeout.
     fn connect(&self) -> Result<SmtpConnection, SendError> {
         let s = &self.settings;
-        let setup = |what: &str, e: SmtpError| SendError::Transient(format!("{what} {}:{}: {e}", s.host, s.port));
         let implicit = match &s.security {
             Security::Tls(p) => Some(p),
             _ => None,
         };
         let mut conn = SmtpConnection::connect((s.host.as_str(), s.port), Some(s.timeout), &self.hello, implicit, None)
-            .map_err(|e| setup("cannot connect to", e))?;
+            .map_err(|e| classify(&e, if e.is_tls() { Stage::Tls } else { Stage::Connect }))?;
         if let Security::StartTls(p) = &s.security {
-            conn.starttls(p, &self.hello).map_err(|e| setup("STARTTLS failed with", e))?;
+            conn.starttls(p, &self.hello).map_err(|e| classify(&e, Stage::Tls))?;
         }
         if let Some(c) = &s.credentials {
-            conn.auth(&[Mechanism::Plain, Mechanism::Login], c).map_err(|e| setup("login refused by", e))?;
+            // One attempt: a server locks an account after a few wrong passwords.
+            conn.auth(&[Mechanism::Plain, Mechanism::Login], c).map_err(|e| classify(&e, Stage::Auth))?;
         }
         Ok(conn)
     }
@@ -186,7 +176,7 @@ impl SmtpSender {
             match transact(&mut conn, envelope, message) {
                 // A pooled connection the server closed in the meantime fails at MAIL, before
                 // anything was accepted: retry once on a fresh one.
-                Err((Stage::Mail, e)) if !e.is_transient() && !e.is_permanent() => conn.abort(),
+                Err((Stage::MailFrom, e)) if !e.is_transient() && !e.is_permanent() => conn.abort(),
                 result => return self.finish(conn, result),
             }
         }
@@ -209,9 +199,11 @@ impl SmtpSender {
                 // After a 4xx/5xx reply the session is still sound: reset it and keep it.
                 if (e.is_transient() || e.is_permanent()) && conn.command(Rset).is_ok() {
                     self.give_back(conn);
-                } else {
+                } else if e.is_transient() || e.is_permanent() {
                     conn.abort();
                 }
+                // Otherwise the server went silent or away: closing the socket (by dropping
+                // it) is all; a polite QUIT would wait out the timeout once more.
                 Err(classify(&e, stage))
             }
         }
@@ -229,7 +221,7 @@ fn transact(conn: &mut SmtpConnection, envelope: &Envelope, message: &[u8]) -> R
     if !message.is_ascii() && info.supports_feature(Extension::EightBitMime) {
         params.push(MailParameter::Body(MailBodyParameter::EightBitMime));
     }
-    conn.command(Mail::new(envelope.from().cloned(), params)).map_err(|e| (Stage::Mail, e))?;
+    conn.command(Mail::new(envelope.from().cloned(), params)).map_err(|e| (Stage::MailFrom, e))?;
     for to in envelope.to() {
         conn.command(Rcpt::new(Address::clone(to), vec![])).map_err(|e| (Stage::Rcpt, e))?;
     }
@@ -239,7 +231,7 @@ fn transact(conn: &mut SmtpConnection, envelope: &Envelope, message: &[u8]) -> R
         // Not UTF-8 (never the case for what compose builds): lettre's own two-write path.
         Err(_) => conn.message(message),
     }
-    .map_err(|e| (Stage::Content, e))?;
+    .map_err(|e| (Stage::AfterData, e))?;
     let code = response.code().to_string();
     Ok(std::iter::once(code.as_str()).chain(response.message()).collect::<Vec<_>>().join(" "))
 }
@@ -253,13 +245,5 @@ mod tests {
         assert_eq!(Payload::new(".a\r\nb.\r\n..c\r\n").0, "..a\r\nb.\r\n...c\r\n.\r\n");
         assert_eq!(Payload::new("x").0, "x\r\n.\r\n");
         assert_eq!(Payload::new("x\r\n.\r\n").0, "x\r\n..\r\n.\r\n");
-    }
-
-    #[test]
-    fn enhanced_status_is_read_from_the_reply_text() {
-        assert_eq!(enhanced_status("5.1.1 <a@b.c>: Recipient address rejected").as_deref(), Some("5.1.1"));
-        assert_eq!(enhanced_status("4.2.2 Mailbox full").as_deref(), Some("4.2.2"));
-        assert_eq!(enhanced_status("Mailbox unavailable"), None);
-        assert_eq!(enhanced_status("5.1 nope"), None);
     }
 }

@@ -7,12 +7,13 @@
 //! start-up marks `uncertain` (shown to staff, never re-sent on its own). What changes is
 //! the cost: one synced commit per batch instead of one per message.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use super::{Event, Report, Summary, Worker, WorkerError, count, detail};
 use crate::domain::MessageState;
+use crate::failure::{self, Failure, Fault, Reason};
 use crate::store::{Claimed, Delivery};
 
 /// How many rows one claim takes. Big enough that the commit's fsync is small next to the
@@ -29,6 +30,13 @@ pub const RECORD_AFTER: Duration = Duration::from_millis(100);
 pub(super) struct Inflight {
     claimed: VecDeque<Claimed>,
     done: Vec<(Claimed, Delivery)>,
+    /// Unclear permanent refusals of this run, by signature: the first recipient's domain.
+    unclear: HashMap<String, String>,
+}
+
+/// A delivery that stops the run: the venue's setup or server is in trouble.
+fn stops_the_run(d: &Delivery) -> bool {
+    matches!(d, Delivery::Paused { .. } | Delivery::Uncertain { .. })
 }
 
 impl Worker {
@@ -48,9 +56,13 @@ impl Worker {
         if due > 0 || announce_idle {
             on(Event::Started { due });
         }
+        self.inflight.unclear.clear();
+        let mut paused = false;
         let mut last_commit = Instant::now();
         loop {
-            let stopping = stop.load(Ordering::Relaxed);
+            // A venue problem (our login, our relay, a silent server) ends the run at once:
+            // one login attempt, not one per queued email; the rest stays in the outbox.
+            let stopping = paused || stop.load(Ordering::Relaxed);
             let batch_over = self.inflight.claimed.is_empty();
             let overdue = !self.inflight.done.is_empty() && last_commit.elapsed() >= RECORD_AFTER;
             if stopping || batch_over || overdue {
@@ -65,7 +77,15 @@ impl Worker {
                 }
             }
             if let Some(m) = self.inflight.claimed.pop_front() {
-                let delivery = self.attempt(&m);
+                let delivery = match self.attempt(&m) {
+                    Ok(d) => d,
+                    Err(e) => {
+                        self.inflight.claimed.push_front(m);
+                        return Err(e);
+                    }
+                };
+                let delivery = self.same_refusal_elsewhere(&m, delivery);
+                paused = stops_the_run(&delivery);
                 self.inflight.done.push((m, delivery));
             }
         }
@@ -77,7 +97,14 @@ impl Worker {
         let now = (self.clock)();
         let done: Vec<(i64, &Delivery)> = self.inflight.done.iter().map(|(m, d)| (m.id, d)).collect();
         let (states, claim) = self.store.record_and_claim(&done, self.lock.id(), self.block_after, now, want)?;
+        // The results are on disk: the in-flight marks of these rows are not needed any more.
+        if let Err(e) = self.lock.clear_started() {
+            tracing::warn!("cannot clear the in-flight marker: {e}");
+        }
         for ((m, d), state) in std::mem::take(&mut self.inflight.done).into_iter().zip(states) {
+            if let Delivery::Paused { failure, detail } | Delivery::Uncertain { failure, detail } = &d {
+                summary.paused = Some((failure.reason, detail.clone()));
+            }
             count(summary, state);
             tracing::info!(message = m.id, kind = %m.kind, %state, attempt = m.attempts, "delivery recorded");
             on(Event::Done(Report { message: m.id, kind: m.kind, recipient: m.recipient, state, detail: detail(&d) }));
@@ -100,6 +127,46 @@ impl Worker {
             }));
         }
         Ok(())
+    }
+
+    /// "Where code and text do not say, the same refusal for recipients at different domains
+    /// in one run is the venue's": an unclear permanent refusal is the guest's, until the
+    /// same words come back for another domain. Then this one, and those of the run not yet
+    /// recorded, are the venue's (sending pauses, nobody is counted). One already recorded
+    /// before the second domain came stays counted.
+    fn same_refusal_elsewhere(&mut self, m: &Claimed, delivery: Delivery) -> Delivery {
+        let Delivery::Permanent { reply_code, status, text, failure } = &delivery else { return delivery };
+        if failure.reason != Reason::Unclear {
+            return delivery;
+        }
+        let code = reply_code.as_deref().and_then(|c| c.parse().ok());
+        let signature = failure::signature(code, status.as_deref(), text);
+        let domain = failure::domain_of(&m.recipient);
+        match self.inflight.unclear.get(&signature) {
+            Some(first) if *first != domain => {
+                let venue = Failure::new(Fault::Venue, Reason::Unclear);
+                let line = failure::reply_line(reply_code.as_deref(), status.as_deref(), text);
+                for (_, d) in &mut self.inflight.done {
+                    if let Delivery::Permanent { reply_code, status, text, failure } = d
+                        && failure.reason == Reason::Unclear
+                        && failure::signature(
+                            reply_code.as_deref().and_then(|c| c.parse().ok()),
+                            status.as_deref(),
+                            text,
+                        ) == signature
+                    {
+                        let detail = failure::reply_line(reply_code.as_deref(), status.as_deref(), text);
+                        *d = Delivery::Paused { failure: venue, detail };
+                    }
+                }
+                Delivery::Paused { failure: venue, detail: line }
+            }
+            Some(_) => delivery,
+            None => {
+                self.inflight.unclear.insert(signature, domain);
+                delivery
+            }
+        }
     }
 
     /// Gives the claimed rows not yet tried back to the outbox (`queued` or `deferred`).

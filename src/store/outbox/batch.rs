@@ -135,3 +135,15 @@ pub(crate) fn release(tx: &Transaction<'_>, worker: &str, ids: &[i64]) -> Result
     }
     Ok(moved)
 }
+
+/// Gives back one row a dead worker claimed but never started sending: `queued` on a first
+/// attempt, else `deferred` with its retry time unchanged; the claim's attempt taken back.
+pub(crate) fn release_dead(tx: &Transaction<'_>, id: i64) -> Result<()> {
+    tx.prepare_cached(
+        "UPDATE messages SET state = CASE WHEN attempts > 1 THEN 'deferred' ELSE 'queued' END,
+                attempts = MAX(attempts - 1, 0), claimed_by = NULL
+         WHERE id = ?1 AND state = 'sending'",
+    )?
+    .execute([id])?;
+    Ok(())
+}
