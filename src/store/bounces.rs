@@ -216,13 +216,11 @@ pub(crate) fn record(
         outcome.recorded += 1;
         outcome.matched += usize::from(message_id.is_some());
         // A report about our relay, our sender or our reputation is the venue's problem, not
-        // the guest's: kept, counted on nobody (one classifier: src/failure.rs).
-        if b.class.counts_as_error()
+        // the guest's: the email still did not arrive (it is marked bounced), but the report
+        // counts on nobody (one classifier: src/failure.rs).
+        let venue = b.class.counts_as_error()
             && b.class != BounceClass::Complaint
-            && crate::failure::of_report(b.reply_code, b.status, b.diagnostic).fault == crate::failure::Fault::Venue
-        {
-            continue;
-        }
+            && crate::failure::of_report(b.reply_code, b.status, b.diagnostic).fault == crate::failure::Fault::Venue;
         // The email's own recipient is the address we mailed, even when the report names a
         // forwarding target; a loose report counts only on an address we know.
         let address = match (count_for(tie, found.as_ref().and_then(|f| f.2), b.class.counts_as_error()), &found) {
@@ -239,6 +237,9 @@ pub(crate) fn record(
             // Nothing to count, or nothing to count it on.
             _ => continue,
         };
+        if venue {
+            continue;
+        }
         let was_blocked = addresses::is_blocked(tx, &address)?;
         let error = AddressError {
             class: Some(b.class),
