@@ -100,6 +100,8 @@ pub enum Action {
     ServiceOff(Service, String),
     /// Another guestmail on this machine records the opens (it holds the tracking port).
     TrackingElsewhere,
+    /// The outbox's standing changed (paused, stopped, or working again).
+    Background(crate::event::Background),
 }
 
 impl Action {

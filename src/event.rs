@@ -43,6 +43,18 @@ pub enum Event {
     ServiceOff(Service, String),
     /// The tracking port is held by another guestmail that records opens.
     TrackingElsewhere,
+    /// The outbox's standing: paused on a venue problem, or unable to work at all.
+    Background(Background),
+}
+
+/// News of the outbox that stays on screen until it is solved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Background {
+    /// Sending is paused on the venue's problem (`None`: resumed).
+    Paused(Option<crate::store::SendingPause>),
+    /// The outbox cannot work: the database is damaged or read-only, or the disk is full
+    /// (`None`: it works again).
+    Trouble(Option<String>),
 }
 
 /// The background services the screen runs.

@@ -83,6 +83,20 @@ pub struct Failure {
     pub reason: Reason,
 }
 
+impl Failure {
+    /// The bounce class staff are shown for this failure (the last-error popup explains by
+    /// class): a mailbox or domain that does not exist is hard; a full or disabled mailbox,
+    /// an unclear refusal and the venue's problems are soft; a temporary one is a delay.
+    pub const fn bounce_class(&self) -> crate::domain::BounceClass {
+        use crate::domain::BounceClass;
+        match (self.fault, self.reason) {
+            (_, Reason::UnknownUser | Reason::NoSuchDomain) => BounceClass::Hard,
+            (Fault::Transient, _) => BounceClass::Delayed,
+            _ => BounceClass::Soft,
+        }
+    }
+}
+
 impl Fault {
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -494,6 +508,16 @@ mod tests {
     use super::*;
     use Fault::{Guest, Transient, Venue};
     use Stage::{AfterData, Auth, Connect, Data, MailFrom, Rcpt, Report, Tls};
+
+    #[test]
+    fn the_popup_explains_by_the_classifier_s_class() {
+        use crate::domain::BounceClass;
+        let class = |code, status, text| of_report(code, status, text).bounce_class();
+        assert_eq!(class(Some("550"), Some("5.1.1"), "user unknown"), BounceClass::Hard);
+        assert_eq!(class(Some("552"), Some("5.2.2"), "mailbox full"), BounceClass::Soft);
+        assert_eq!(class(Some("554"), Some("5.7.1"), "Relay access denied"), BounceClass::Soft);
+        assert_eq!(class(Some("451"), Some("4.3.0"), "try again later"), BounceClass::Delayed);
+    }
 
     /// Real replies, as servers send them (Postfix, Exim, Gmail, Outlook, Yahoo, SES).
     #[test]

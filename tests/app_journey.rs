@@ -271,3 +271,37 @@ fn after_a_counter_reset_the_held_emails_are_offered_and_a_yes_sends_them() {
     app.update(Action::Done(Outcome::AddressReset { email: "bob@example.org".into(), held: 0 }));
     assert!(app.confirm.is_none());
 }
+
+#[test]
+fn a_paused_or_stopped_outbox_stays_on_screen_until_it_works_again() {
+    use guestmail::event::Background;
+    use guestmail::failure::Reason;
+    use guestmail::store::SendingPause;
+    let (mut app, _store, _dir) = setup();
+    let screen = |app: &mut App| {
+        app.update(Action::Resize(140, 12));
+        let mut terminal = Terminal::new(TestBackend::new(140, 12)).unwrap();
+        terminal.draw(|f| f.render_widget(&*app, f.area())).unwrap();
+        let buf = terminal.backend().buffer().clone();
+        (0..12).map(|y| (0..140).map(|x| buf[(x, y)].symbol()).collect::<String>()).collect::<Vec<_>>().join("\n")
+    };
+    let pause = SendingPause {
+        reason: Reason::Authentication,
+        detail: "535 5.7.8 Error: authentication failed".into(),
+        since: 0,
+        last_at: 0,
+        attempts: 1,
+        retry_at: 60_000,
+    };
+    app.update(Action::Background(Background::Paused(Some(pause))));
+    let s = screen(&mut app);
+    assert!(s.contains("⚠ sending paused"), "{s}");
+    assert!(s.contains("The mail server refused our login (535 5.7.8): check smtp_url and the password file"), "{s}");
+    app.update(Action::Background(Background::Paused(None)));
+    app.update(Action::Background(Background::Trouble(Some("attempt to write a readonly database".into()))));
+    let s = screen(&mut app);
+    assert!(s.contains("Sending stopped: attempt to write a readonly database"), "{s}");
+    app.update(Action::Background(Background::Trouble(None)));
+    let s = screen(&mut app);
+    assert!(!s.contains("paused") && !s.contains("stopped"), "{s}");
+}

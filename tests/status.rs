@@ -86,3 +86,26 @@ fn status_reports_the_emails_the_tracker_and_a_damaged_database() {
     assert_eq!(json["healthy"], false);
     assert!(!json["problems"].as_array().unwrap().is_empty(), "{json}");
 }
+
+#[test]
+fn a_paused_outbox_makes_status_unhealthy_and_says_what_to_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.db");
+    let mut store = Store::open(&db).unwrap();
+    store
+        .pause_sending(guestmail::failure::Reason::Authentication, "535 5.7.8 Error: authentication failed", 1_000)
+        .unwrap();
+    let config = dir.path().join("c.toml");
+    std::fs::write(&config, "tracking_listen = \"127.0.0.1:9\"\n").unwrap();
+    let (out, json) = status(&db, &config);
+    assert_eq!(out.status.code(), Some(1), "{json}");
+    assert_eq!(json["healthy"], false);
+    assert_eq!(
+        json["sending_paused"]["line"],
+        "The mail server refused our login (535 5.7.8): check smtp_url and the password file"
+    );
+    assert_eq!(json["database"]["ok"], true, "the database itself is fine: {json}");
+    store.clear_sending_pause().unwrap();
+    let (_, json) = status(&db, &config);
+    assert_eq!(json["sending_paused"], serde_json::Value::Null, "{json}");
+}

@@ -33,11 +33,11 @@ impl LastError {
         clock: crate::clock::Clock,
     ) -> Self {
         let status = record.last_error_status.clone();
-        // Without a stored class, a 5.x.x status is a permanent failure, anything else soft.
-        let class = record.last_error_class.as_deref().and_then(|c| c.parse().ok()).unwrap_or(
-            if status.as_deref().is_some_and(|s| s.starts_with('5')) { BounceClass::Hard } else { BounceClass::Soft },
-        );
         let diagnostic = record.last_error.clone().unwrap_or_default();
+        // Without a stored class, the one classifier of failures decides (src/failure.rs).
+        let class: BounceClass = record.last_error_class.as_deref().and_then(|c| c.parse().ok()).unwrap_or_else(|| {
+            crate::failure::of_report(record.last_error_code.as_deref(), status.as_deref(), &diagnostic).bounce_class()
+        });
         let e = explain(class, status.as_deref(), &diagnostic, language.as_str());
         let at = record.last_error_at.map(|ms| clock.naive(ms).format(crate::strings::DATE_TIME).to_string());
         LastError {

@@ -25,6 +25,7 @@ impl App {
             Event::Mail(report) => Some(Action::Mail(report)),
             Event::ServiceOff(service, why) => Some(Action::ServiceOff(service, why)),
             Event::TrackingElsewhere => Some(Action::TrackingElsewhere),
+            Event::Background(news) => Some(Action::Background(news)),
         }
     }
 

@@ -112,6 +112,10 @@ pub struct App {
     pub history_more: bool,
     /// Delivery over the last 30 days, once the data thread has counted it.
     pub health: Option<DeliveryHealth>,
+    /// Sending is paused on the venue's own problem (shown until solved).
+    pub sending_paused: Option<crate::store::SendingPause>,
+    /// The outbox cannot work at all, and why (shown until it works again).
+    pub outbox_trouble: Option<String>,
     pub running: bool,
     /// A page of the history or the communication history is on its way.
     paging: bool,
@@ -151,6 +155,8 @@ impl App {
             history: None,
             history_more: false,
             health: None,
+            sending_paused: None,
+            outbox_trouble: None,
             running: true,
             paging: false,
             needs_redraw: true,

@@ -102,6 +102,13 @@ impl App {
                 };
                 self.notice(Notice::error(format!("{what}: {why}")))
             }
+            Action::Background(news) => {
+                match news {
+                    crate::event::Background::Paused(p) => self.sending_paused = p,
+                    crate::event::Background::Trouble(t) => self.outbox_trouble = t,
+                }
+                true
+            }
             Action::TrackingElsewhere => {
                 self.notice(Notice::info(crate::strings::background::tracking_elsewhere(self.strings.language)))
             }

@@ -71,7 +71,7 @@ pub fn run(ctx: &Context, args: &SendArgs) -> anyhow::Result<ExitCode> {
                 eprintln!("{done}: message {} {} {}: {}", report.message, report.kind, report.state, report.detail);
             }
         }
-        Event::Paused(_) => {}
+        Event::Paused(_) | Event::Trouble(_) => {}
     };
     // Ctrl-C or SIGTERM ends the run cleanly: results recorded, untried rows given back.
     let stop = Arc::new(AtomicBool::new(false));

@@ -44,6 +44,8 @@ fn log_outbox_event(event: crate::mail::Event) {
             tracing::warn!(reason = ?p.reason, detail = %mask_addresses(&p.detail), attempts = p.attempts, "sending paused");
         }
         crate::mail::Event::Paused(None) => tracing::info!("sending resumed"),
+        crate::mail::Event::Trouble(Some(why)) => tracing::warn!("the outbox cannot work: {why}"),
+        crate::mail::Event::Trouble(None) => tracing::info!("the outbox works again"),
     }
 }
 

@@ -28,6 +28,7 @@ pub fn run(ctx: &Context, _args: &StatusArgs) -> anyhow::Result<ExitCode> {
     let mut database = json!({ "path": db.display().to_string(), "read_only": read_only });
     let mut emails = serde_json::Map::new();
     let mut last_bounce = Value::Null;
+    let mut sending_paused = Value::Null;
     match ctx.open_store() {
         Ok(store) => {
             let check = store.quick_check().unwrap_or_else(|e| e.to_string());
@@ -43,6 +44,22 @@ pub fn run(ctx: &Context, _args: &StatusArgs) -> anyhow::Result<ExitCode> {
                 }
                 Err(e) => problems.push(format!("cannot count the emails: {e}")),
             }
+            match store.sending_pause() {
+                Ok(Some(p)) => {
+                    let line = crate::strings::pause::line(ctx.config.language, p.reason, &p.detail);
+                    problems.push(format!("sending is paused: {line}"));
+                    let at = |ms: i64| chrono::DateTime::from_timestamp_millis(ms).map(|t| t.to_rfc3339());
+                    sending_paused = json!({
+                        "reason": format!("{:?}", p.reason),
+                        "line": line,
+                        "since": at(p.since),
+                        "next_try": at(p.retry_at),
+                        "attempts": p.attempts,
+                    });
+                }
+                Ok(None) => {}
+                Err(e) => problems.push(format!("cannot read the sending pause: {e}")),
+            }
             if let Ok(Some(at)) = store.last_bounce_at() {
                 last_bounce =
                     chrono::DateTime::from_timestamp_millis(at).map_or(Value::Null, |t| json!(t.to_rfc3339()));
@@ -53,11 +70,7 @@ pub fn run(ctx: &Context, _args: &StatusArgs) -> anyhow::Result<ExitCode> {
             database["check"] = json!(format!("{e:#}"));
         }
     }
-    database["ok"] = json!(problems.is_empty());
-    // PAUSE: the sending-pause state (issue 10, part 2) is not on main yet. When it lands,
-    // read it here with its store function, report `{"reason", "since", "what_to_check"}`
-    // and push a problem while it is set, so the exit code says unhealthy.
-    let sending_paused = Value::Null;
+    database["ok"] = json!(!read_only && database["check"] == json!("ok"));
     let listen = &ctx.config.tracking_listen;
     let tracker_up = crate::tracker::guestmail_answers(listen, Duration::from_secs(1));
     let status = json!({

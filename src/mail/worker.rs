@@ -78,6 +78,9 @@ pub enum Event {
     /// A running worker reports it when it changes, whoever caused it (the screen's worker
     /// also sees a pause recorded by `serve` on the same database).
     Paused(Option<SendingPause>),
+    /// The outbox cannot work (the database is damaged, read-only or the disk is full), with
+    /// the error; `None` once a flush works again.
+    Trouble(Option<String>),
 }
 
 pub struct Worker {
@@ -219,6 +222,7 @@ impl Worker {
     pub fn run_until_with(mut self, stop: &AtomicBool, mut on: impl FnMut(Event)) -> Result<(), WorkerError> {
         let mut last_housekeeping: Option<Instant> = None;
         let mut shown: Option<SendingPause> = None;
+        let mut trouble = false;
         while !stop.load(Ordering::Relaxed) {
             if last_housekeeping.is_none_or(|t| t.elapsed() >= HOUSEKEEPING) {
                 last_housekeeping = Some(Instant::now());
@@ -240,9 +244,16 @@ impl Worker {
             }
             let mut summary = Summary::default();
             let pause = match self.flush(stop, false, &mut |e| on(e), &mut summary) {
-                Ok(()) => POLL,
+                Ok(()) => {
+                    if std::mem::take(&mut trouble) {
+                        on(Event::Trouble(None));
+                    }
+                    POLL
+                }
                 Err(e) => {
                     tracing::warn!("outbox flush failed: {e}; retrying shortly");
+                    trouble = true;
+                    on(Event::Trouble(Some(e.to_string())));
                     Duration::from_secs(5)
                 }
             };

@@ -14,6 +14,35 @@ pub fn tracking_elsewhere(lang: Language) -> &'static str {
     }
 }
 
+/// The outbox cannot work at all (damaged or read-only database, full disk): the status
+/// line, until it works again.
+pub fn outbox_trouble(lang: Language, why: &str) -> String {
+    match lang {
+        Language::En => {
+            format!("Sending stopped: {why} — emails wait in the outbox; check the database file and the disk")
+        }
+        Language::Fr => {
+            format!(
+                "Envoi arrêté : {why} — les e-mails attendent dans la file ; vérifier le fichier de la base et le disque"
+            )
+        }
+        Language::Nl => {
+            format!(
+                "Verzenden gestopt: {why} — de e-mails wachten in de verzendrij; controleer het databasebestand en de schijf"
+            )
+        }
+    }
+}
+
+/// The header's short warning while emails cannot go out (the status line has the details).
+pub fn stopped_short(lang: Language) -> &'static str {
+    match lang {
+        Language::En => "⚠ sending paused",
+        Language::Fr => "⚠ envoi en pause",
+        Language::Nl => "⚠ verzenden gepauzeerd",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

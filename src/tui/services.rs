@@ -15,7 +15,7 @@ use std::thread::{self, JoinHandle};
 
 use crate::bounce::ingest::{Limits, watch_until};
 use crate::config::{Config, Paths};
-use crate::event::{Event, Service};
+use crate::event::{Background, Event, Service};
 use crate::mail::{self, Worker};
 use crate::store::Store;
 use crate::tracker::{self, Tracker, TrackerOptions};
@@ -47,9 +47,13 @@ pub fn start(config: &Config, paths: &Paths, events: &Sender<Event>, stop: &Arc<
             let (tx, stop) = (events.clone(), Arc::clone(stop));
             let spawned = thread::Builder::new().name("outbox".into()).spawn(move || {
                 let report = |e: mail::Event| {
-                    if let mail::Event::Done(r) = e {
-                        let _ = tx.send(Event::Mail(r));
-                    }
+                    let event = match e {
+                        mail::Event::Done(r) => Event::Mail(r),
+                        mail::Event::Paused(pause) => Event::Background(Background::Paused(pause)),
+                        mail::Event::Trouble(why) => Event::Background(Background::Trouble(why)),
+                        mail::Event::Started { .. } => return,
+                    };
+                    let _ = tx.send(event);
                 };
                 if let Err(e) = worker.run_until_with(&stop, report) {
                     tracing::warn!("the outbox worker stopped: {e}");

@@ -25,6 +25,9 @@ pub(super) fn render_status(app: &App, theme: Theme, area: Rect, buf: &mut Buffe
     } else if let Some(status) = &app.status {
         let style = if status.error { theme.error() } else { theme.bold() };
         Line::from(Span::styled(status.text.as_str(), style))
+    } else if let Some(line) = background_line(app) {
+        // Until it is solved, the outbox's problem stays where the health would be.
+        Line::from(Span::styled(line, theme.error()))
     } else if let Some(health) = &app.health {
         // Nothing to report: the line tells how delivery is doing (a warning below 98%).
         HealthLine { health, strings: app.strings.history(), theme }.line()
@@ -32,6 +35,15 @@ pub(super) fn render_status(app: &App, theme: Theme, area: Rect, buf: &mut Buffe
         Line::default()
     };
     line.render(area, buf);
+}
+
+/// The outbox's standing when it cannot send: paused on the venue's problem, or stopped.
+pub(super) fn background_line(app: &App) -> Option<String> {
+    let lang = app.strings.language;
+    if let Some(p) = &app.sending_paused {
+        return Some(crate::strings::pause::status(lang, p.reason, &p.detail));
+    }
+    app.outbox_trouble.as_ref().map(|why| crate::strings::background::outbox_trouble(lang, why))
 }
 
 /// Hints in reading order (the ones that do not fit are left out, whole, and shorter ones

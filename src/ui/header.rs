@@ -38,10 +38,15 @@ pub(super) fn render(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
     if let Some(counts) = counts {
         Line::from(counts).right_aligned().render(area, buf);
     }
-    // The health goes between them when it fits.
+    // The health goes between them when it fits; a stopped outbox says so instead.
     let room = area.width.saturating_sub(left_width + 2 + if counts_fit { counts_width + 2 } else { 0 });
-    if let Some(health) = health(app, theme, room) {
-        health.render(Rect { x: area.x + left_width + 2, width: room, ..area }, buf);
+    let stopped = (app.sending_paused.is_some() || app.outbox_trouble.is_some())
+        .then(|| {
+            Line::from(Span::styled(crate::strings::background::stopped_short(app.strings.language), theme.error()))
+        })
+        .filter(|l| l.width() <= usize::from(room));
+    if let Some(line) = stopped.or_else(|| health(app, theme, room)) {
+        line.render(Rect { x: area.x + left_width + 2, width: room, ..area }, buf);
     }
 }
 
