@@ -13,6 +13,8 @@ const MIGRATIONS: &[&str] = &[
     // Must stay after 002-004 when those land (they are numbered by the issue that adds them).
     include_str!("../../assets/migrations/002_history_indexes.sql"),
     include_str!("../../assets/migrations/003_journey.sql"),
+    // Issue 11 (the lead renumbers it if 004 lands first).
+    include_str!("../../assets/migrations/005_opens_kinds.sql"),
 ];
 
 /// A migration that rebuilds a table others point at says so on its first line: it runs with

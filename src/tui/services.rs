@@ -18,7 +18,7 @@ use crate::config::{Config, Paths};
 use crate::event::{Event, Service};
 use crate::mail::{self, Worker};
 use crate::store::Store;
-use crate::tracker::{self, Tracker, TrackerOptions};
+use crate::tracker::{Tracker, TrackerOptions};
 
 /// The running services' threads.
 #[derive(Debug, Default)]
@@ -62,13 +62,14 @@ pub fn start(config: &Config, paths: &Paths, events: &Sender<Event>, stop: &Arc<
         }
         Err(e) => off(Service::Sending, e.to_string()),
     }
-    let options = TrackerOptions {
-        retention: tracker::retention_days(config.open_retention_days),
-        // A host stand sees a handful of opens a minute: two threads are plenty.
-        workers: 2,
-        ..TrackerOptions::default()
-    };
-    match Tracker::start(&config.tracking_listen, &paths.db, options) {
+    let started = TrackerOptions::from_config(config)
+        .map_err(|e| e.to_string())
+        .and_then(|options| {
+            // A host stand sees a handful of opens a minute: two threads are plenty.
+            let options = TrackerOptions { workers: 2, ..options };
+            Tracker::start(&config.tracking_listen, &paths.db, options).map_err(|e| e.to_string())
+        });
+    match started {
         Ok(endpoint) => {
             tracing::info!("tracking pixel on http://{}/o/<token>.gif", endpoint.local_addr());
             let stop = Arc::clone(stop);
