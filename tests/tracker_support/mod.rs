@@ -1,6 +1,8 @@
 //! Helpers for the tracker tests: a database with sent messages, and a plain HTTP/1.1
 //! client over `std::net::TcpStream` that reads answers with `httparse`.
 
+#![allow(dead_code)] // each test binary uses its own part of the helpers
+
 use std::io::{Read as _, Write as _};
 use std::net::{SocketAddr, TcpStream};
 use std::path::PathBuf;
