@@ -8,8 +8,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use guestmail::store::{OpenHit, Store, now_ms};
 use guestmail::store::OpenKind;
+use guestmail::store::{OpenHit, Store, now_ms};
 use guestmail::tracker::classify::HUMAN_REASON;
 use guestmail::tracker::response::PIXEL_GIF;
 use guestmail::tracker::{Tracker, TrackerOptions};

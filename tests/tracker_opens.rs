@@ -76,7 +76,10 @@ fn a_message_keeps_its_fill_of_raw_hits_then_only_counts() {
     assert_eq!(opens.len(), 5, "raw hits kept");
     let m = store.message(w.ids[0]).expect("message");
     assert_eq!((m.open_count, m.human_open_count, m.open_hits_not_kept), (8, 8, 3));
-    assert!(m.last_opened_at >= opens.iter().map(|o| Some(o.at)).max().flatten(), "last open moves with the counted hits");
+    assert!(
+        m.last_opened_at >= opens.iter().map(|o| Some(o.at)).max().flatten(),
+        "last open moves with the counted hits"
+    );
 }
 
 #[test]
@@ -157,7 +160,11 @@ fn locked_database_never_delays_an_answer() {
     let pixels = (0..i).filter(|i| i % 10 != 9).count() as u64;
     latencies.sort();
     let p99 = latencies[latencies.len() * 99 / 100];
-    eprintln!("locked-database case: {} requests, p99 {p99:?}, max {:?}", latencies.len(), latencies[latencies.len() - 1]);
+    eprintln!(
+        "locked-database case: {} requests, p99 {p99:?}, max {:?}",
+        latencies.len(),
+        latencies[latencies.len() - 1]
+    );
     assert!(p99 < Duration::from_millis(50), "p99 {p99:?} while the database was locked");
     assert!(w.store().open_total().expect("total") == 0, "nothing could be stored yet");
     assert!(holder.wait().expect("holder").success());
@@ -175,9 +182,8 @@ fn locked_database_never_delays_an_answer() {
 #[test]
 fn forwarded_for_is_believed_only_from_a_trusted_proxy() {
     let w = World::new(2);
-    let forwarded = |token: &str| {
-        format!("GET {} HTTP/1.1\r\nUser-Agent: evil\r\nX-Forwarded-For: 6.6.6.6\r\n\r\n", pixel(token))
-    };
+    let forwarded =
+        |token: &str| format!("GET {} HTTP/1.1\r\nUser-Agent: evil\r\nX-Forwarded-For: 6.6.6.6\r\n\r\n", pixel(token));
     // Default: nobody is trusted; a local process cannot claim to be anyone.
     let tracker = w.start(TrackerOptions::default());
     Client::connect(tracker.local_addr()).request(&forwarded(&w.tokens[0]), false);

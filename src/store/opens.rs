@@ -211,7 +211,7 @@ pub(crate) fn record(
     tx: &Transaction<'_>,
     hits: &[OpenHit],
     policy: OpenPolicy,
-    clients: Clients<'_>,
+    clients: &mut Clients<'_>,
     classify: &mut dyn FnMut(&OpenFacts<'_>) -> OpenVerdict,
 ) -> Result<RecordedBatch> {
     let mut find = tx.prepare_cached(
@@ -320,7 +320,12 @@ impl Store {
         hits: &[OpenHit],
         mut classify: impl FnMut(&OpenFacts<'_>) -> OpenVerdict,
     ) -> Result<RecordedBatch> {
-        self.record_opens_with(hits, OpenPolicy { dedup_ms: 0, hits_kept: u32::MAX }, &mut RecentClients::default(), &mut classify)
+        self.record_opens_with(
+            hits,
+            OpenPolicy { dedup_ms: 0, hits_kept: u32::MAX },
+            &mut RecentClients::default(),
+            &mut classify,
+        )
     }
 
     /// As [`Store::record_opens`], with the venue's policy: a replay (same client within
@@ -343,7 +348,7 @@ impl Store {
         let mut batch = HashMap::new();
         let done = self.write(|tx| {
             batch.clear();
-            record(tx, hits, policy, Clients { recent, batch: &mut batch }, classify)
+            record(tx, hits, policy, &mut Clients { recent, batch: &mut batch }, classify)
         })?;
         for (key, at) in batch {
             recent.counted(key, at, policy.dedup_ms);

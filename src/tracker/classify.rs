@@ -8,7 +8,7 @@
 //! - a **machine**: Apple Mail Privacy Protection (prefetches every image on delivery), a
 //!   fetch within seconds of delivery (even through a provider's proxy), security gateways,
 //!   link scanners and previews (Microsoft Defender / Safe Links from Exchange Online
-//!   Protection, Yahoo's link preview, VirusTotal, the Rambler, Seznam and UkrNet mail
+//!   Protection, Yahoo's link preview, `VirusTotal`, the Rambler, Seznam and `UkrNet` mail
 //!   proxies), headless browsers, HTTP tools and crawlers.
 //!
 //! The table refers to published address lists by name ([`List`]); their contents are data
@@ -165,8 +165,16 @@ pub const RULES: &[Rule] = &[
     machine("apple-mpp-agent", AgentIs("mozilla/5.0"), APPLE_MPP),
     machine("no-agent", NoAgent, "no User-Agent"),
     // A provider's proxy on delivery is its prefetch; later it is the reader.
-    machine("gmail-on-delivery", All(&[Agent("googleimageproxy"), SentWithin(PREFETCH_SECONDS)]), "Gmail proxy on delivery"),
-    machine("yahoo-on-delivery", All(&[Agent("yahoomailproxy"), SentWithin(PREFETCH_SECONDS)]), "Yahoo proxy on delivery"),
+    machine(
+        "gmail-on-delivery",
+        All(&[Agent("googleimageproxy"), SentWithin(PREFETCH_SECONDS)]),
+        "Gmail proxy on delivery",
+    ),
+    machine(
+        "yahoo-on-delivery",
+        All(&[Agent("yahoomailproxy"), SentWithin(PREFETCH_SECONDS)]),
+        "Yahoo proxy on delivery",
+    ),
     machine("on-delivery", SentWithin(PREFETCH_SECONDS), ON_DELIVERY),
     proxy("gmail-proxy", Agent("googleimageproxy"), "Gmail image proxy", "Gmail"),
     proxy("yahoo-proxy", Agent("yahoomailproxy"), "Yahoo Mail proxy", "Yahoo"),
@@ -209,8 +217,8 @@ struct Seen<'a> {
 impl Seen<'_> {
     fn matches(&self, test: Test) -> bool {
         match test {
-            Agent(text) => self.agent.is_some_and(|a| a.contains(text)),
-            AgentIs(text) => self.agent == Some(text),
+            Agent(needle) => self.agent.is_some_and(|a| a.contains(needle)),
+            AgentIs(whole) => self.agent == Some(whole),
             NoAgent => self.agent.is_none(),
             From(list) => self.facts.ip.is_some_and(|ip| self.ranges.contains(list, ip)),
             SentWithin(secs) => self.facts.seconds_after_send.is_some_and(|s| s < secs),

@@ -44,7 +44,9 @@ const CASES: &[Case] = &[
     (Some(YAHOO), "87.248.110.2", 86_400, X, "yahoo-proxy"),
     (Some(YAHOO), "98.137.27.103", 1, M, "yahoo-on-delivery"),
     (
-        Some("Mozilla/5.0 (compatible; Yahoo Link Preview; https://help.yahoo.com/kb/mail/yahoo-link-preview-SLN23615.html)"),
+        Some(
+            "Mozilla/5.0 (compatible; Yahoo Link Preview; https://help.yahoo.com/kb/mail/yahoo-link-preview-SLN23615.html)",
+        ),
         "74.6.231.20",
         LATER,
         M,
@@ -67,7 +69,13 @@ const CASES: &[Case] = &[
     (Some(CHROME), "52.98.151.6", LATER, M, "eop-range"),
     (Some(CHROME), "40.99.5.17", LATER, M, "eop-range"),
     (Some(CHROME), "2a01:111:f403:c10d::5", LATER, M, "eop-range"),
-    (Some("Mozilla/5.0 (compatible; MSIE 10.0; Windows NT 6.2; WOW64; Trident/6.0)"), "132.245.26.156", LATER, M, "eop-range"),
+    (
+        Some("Mozilla/5.0 (compatible; MSIE 10.0; Windows NT 6.2; WOW64; Trident/6.0)"),
+        "132.245.26.156",
+        LATER,
+        M,
+        "eop-range",
+    ),
     (
         Some("Mozilla/5.0 (Windows NT 6.1; WOW64) AppleWebKit/534+ (KHTML, like Gecko) BingPreview/1.0b"),
         HOME,
@@ -77,14 +85,28 @@ const CASES: &[Case] = &[
     ),
     (Some("Microsoft Office Existence Discovery"), HOME, LATER, M, "ms-existence"),
     // Other mail providers' proxies and scanners.
-    (Some("Mozilla/5.0 (compatible; RamblerMail/6.0; +https://help.rambler.ru/mail/)"), HOME, LATER, M, "rambler-proxy"),
-    (Some("Mozilla/5.0 (compatible; SeznamEmailProxy/1.0; +http://napoveda.seznam.cz/)"), HOME, LATER, M, "seznam-proxy"),
+    (
+        Some("Mozilla/5.0 (compatible; RamblerMail/6.0; +https://help.rambler.ru/mail/)"),
+        HOME,
+        LATER,
+        M,
+        "rambler-proxy",
+    ),
+    (
+        Some("Mozilla/5.0 (compatible; SeznamEmailProxy/1.0; +http://napoveda.seznam.cz/)"),
+        HOME,
+        LATER,
+        M,
+        "seznam-proxy",
+    ),
     (Some("Mozilla/5.0 (compatible; ukr.net image proxy)"), HOME, LATER, M, "ukrnet-proxy"),
     (Some("VirusTotal"), HOME, LATER, M, "virustotal"),
     (Some("Mozilla/5.0 (compatible; VirusTotalBot/1.0)"), HOME, LATER, M, "virustotal"),
     (Some("okhttp/4.12.0"), HOME, LATER, M, "tool"),
     (
-        Some("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/120.0.6099.71 Safari/537.36"),
+        Some(
+            "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/120.0.6099.71 Safari/537.36",
+        ),
         HOME,
         LATER,
         M,
@@ -110,17 +132,27 @@ const CASES: &[Case] = &[
     (Some(CHROME), HOME, LATER, P, "person"),
     (Some(WEBKIT), HOME, LATER, P, "person"),
     (
-        Some("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"),
+        Some(
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
+        ),
         "2a02:a03f:6a8e:1d00::12",
         LATER,
         P,
         "person",
     ),
-    (Some("Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:115.0) Gecko/20100101 Thunderbird/115.10.1"), HOME, LATER, P, "person"),
+    (
+        Some("Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:115.0) Gecko/20100101 Thunderbird/115.10.1"),
+        HOME,
+        LATER,
+        P,
+        "person",
+    ),
     (Some("Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.17126; Pro)"), HOME, LATER, P, "person"),
     (Some("Mozilla/4.0 (compatible; ms-office; MSOffice 16)"), HOME, LATER, P, "person"),
     (
-        Some("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.6478.71 Mobile Safari/537.36"),
+        Some(
+            "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.6478.71 Mobile Safari/537.36",
+        ),
         HOME,
         LATER,
         P,
@@ -162,7 +194,8 @@ fn a_fetch_right_after_sending_is_a_prefetch() {
 #[test]
 fn a_venue_list_replaces_the_built_in_one() {
     let mut ranges = Ranges::embedded();
-    let facts = OpenFacts { user_agent: Some(CHROME), ip: Some("104.47.17.98".parse().expect("ip")), seconds_after_send: None };
+    let facts =
+        OpenFacts { user_agent: Some(CHROME), ip: Some("104.47.17.98".parse().expect("ip")), seconds_after_send: None };
     assert_eq!(classify(&ranges, &facts).rule, "eop-range");
     ranges.set(List::MicrosoftEop, Vec::new());
     assert_eq!(classify(&ranges, &facts).kind, OpenKind::Person);

@@ -133,7 +133,7 @@ impl Tracker {
         let writer_stats = Arc::clone(&stats);
         let writer = std::thread::Builder::new()
             .name("tracker-writer".into())
-            .spawn(move || writer::run(store, &rx, config, &writer_stats))
+            .spawn(move || writer::run(store, &rx, &config, &writer_stats))
             .map_err(TrackerError::Thread)?;
         let workers_wanted = options.workers;
         let shared = Arc::new(server::Shared {
@@ -268,7 +268,8 @@ pub fn load_ranges(dir: Option<&Path>) -> Result<Ranges, RangesError> {
         let path = dir.join(list.file_name());
         match std::fs::read_to_string(&path) {
             Ok(text) => {
-                let nets = ranges::parse_list(list, &text).map_err(|source| RangesError::Bad { path: path.clone(), source })?;
+                let nets = ranges::parse_list(list, &text)
+                    .map_err(|source| RangesError::Bad { path: path.clone(), source })?;
                 tracing::info!(path = %path.display(), networks = nets.len(), "address ranges from the venue");
                 out.set(list, nets);
             }

@@ -106,7 +106,8 @@ pub fn parse_list(list: List, text: &str) -> Result<Vec<Net>, BadLine> {
         if line.is_empty() {
             continue;
         }
-        let net = Net::parse(line).ok_or_else(|| BadLine { file: list.file_name(), line: i + 1, text: line.to_owned() })?;
+        let net =
+            Net::parse(line).ok_or_else(|| BadLine { file: list.file_name(), line: i + 1, text: line.to_owned() })?;
         nets.push(net);
     }
     Ok(nets)

@@ -86,12 +86,7 @@ pub fn accept_loop(listener: &TcpListener, shared: &Shared, workers: &[WorkerHan
 }
 
 /// One worker's event loop; returns once stopped and its connections are done.
-pub fn worker_loop(
-    mut poll: Poll,
-    incoming: &Receiver<Incoming>,
-    shared: &Shared,
-    hits: &SyncSender<OpenHit>,
-) {
+pub fn worker_loop(mut poll: Poll, incoming: &Receiver<Incoming>, shared: &Shared, hits: &SyncSender<OpenHit>) {
     let mut conns: Vec<Option<Conn>> = Vec::new();
     let mut free: Vec<usize> = Vec::new();
     let mut events = Events::with_capacity(256);

@@ -104,7 +104,7 @@ pub struct WriterConfig {
 const PURGE_EVERY: Duration = Duration::from_hours(1);
 
 /// Runs the writer until every sender is gone; call it on its own thread.
-pub fn run(mut store: Store, hits: &Receiver<OpenHit>, config: WriterConfig, stats: &Arc<WriterStats>) {
+pub fn run(mut store: Store, hits: &Receiver<OpenHit>, config: &WriterConfig, stats: &Arc<WriterStats>) {
     // Checkpoints run on their own thread (see `checkpoint_loop`), not inside our commits.
     let done = Arc::new(AtomicBool::new(false));
     let checkpointer = match Store::open(store.path()) {
@@ -139,7 +139,7 @@ pub fn run(mut store: Store, hits: &Receiver<OpenHit>, config: WriterConfig, sta
     }
 }
 
-fn write_batches(store: &mut Store, hits: &Receiver<OpenHit>, config: WriterConfig, stats: &WriterStats) {
+fn write_batches(store: &mut Store, hits: &Receiver<OpenHit>, config: &WriterConfig, stats: &WriterStats) {
     let mut recent = RecentClients::default();
     let mut batch: Vec<OpenHit> = Vec::with_capacity(config.max_batch);
     let window_ms = i64::try_from(config.window.as_millis()).unwrap_or(i64::MAX);
@@ -178,7 +178,7 @@ fn write_batches(store: &mut Store, hits: &Receiver<OpenHit>, config: WriterConf
                 }
             }
         }
-        store_batch(store, &mut batch, &config, &mut recent, disconnected, stats);
+        store_batch(store, &mut batch, config, &mut recent, disconnected, stats);
     }
 }
 

@@ -62,13 +62,11 @@ pub fn start(config: &Config, paths: &Paths, events: &Sender<Event>, stop: &Arc<
         }
         Err(e) => off(Service::Sending, e.to_string()),
     }
-    let started = TrackerOptions::from_config(config)
-        .map_err(|e| e.to_string())
-        .and_then(|options| {
-            // A host stand sees a handful of opens a minute: two threads are plenty.
-            let options = TrackerOptions { workers: 2, ..options };
-            Tracker::start(&config.tracking_listen, &paths.db, options).map_err(|e| e.to_string())
-        });
+    let started = TrackerOptions::from_config(config).map_err(|e| e.to_string()).and_then(|options| {
+        // A host stand sees a handful of opens a minute: two threads are plenty.
+        let options = TrackerOptions { workers: 2, ..options };
+        Tracker::start(&config.tracking_listen, &paths.db, options).map_err(|e| e.to_string())
+    });
     match started {
         Ok(endpoint) => {
             tracing::info!("tracking pixel on http://{}/o/<token>.gif", endpoint.local_addr());
@@ -87,7 +85,7 @@ pub fn start(config: &Config, paths: &Paths, events: &Sender<Event>, stop: &Arc<
                 Err(e) => off(Service::Tracking, e.to_string()),
             }
         }
-        Err(e) => off(Service::Tracking, e.to_string()),
+        Err(e) => off(Service::Tracking, e),
     }
     if let Some(maildir) = config.bounce_maildir.clone() {
         match Store::open(&paths.db) {
