@@ -146,7 +146,7 @@ pub static EN: Strings = Strings {
     statuses: ["pending", "confirmed", "completed", "cancelled", "no-show"],
     markers: [
         "opened",
-        "magenta: fetched only by a machine (privacy prefetch, scanner): not proof it was read",
+        "magenta: a machine's fetch, not a reader",
         "sent, not opened yet",
         "queued or being sent",
         "bounced or failed",

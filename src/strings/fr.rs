@@ -155,7 +155,7 @@ pub static FR: Strings = Strings {
     statuses: ["en attente", "confirmée", "terminée", "annulée", "absent"],
     markers: [
         "Ouvert",
-        "magenta : lu seulement par une machine (préchargement, scanner) : pas la preuve d'une lecture",
+        "magenta : une machine, pas un lecteur",
         "Pas encore ouvert",
         "en file ou en cours d'envoi",
         "rejeté ou en échec",
