@@ -65,6 +65,17 @@ pub struct Config {
     pub block_after: u32,
     /// Days after which the client IP and User-Agent of an open are erased.
     pub open_retention_days: u32,
+    /// Hits on one email from the same client (address and User-Agent) within this many
+    /// seconds count once.
+    pub open_dedup_seconds: u32,
+    /// Raw hits kept per email; past it only its counters and last-open time move.
+    pub open_hits_kept: u32,
+    /// Reverse proxies (addresses or CIDRs) whose `X-Forwarded-For` is believed; empty:
+    /// the tracker records each peer's own address.
+    pub trusted_proxies: Vec<String>,
+    /// A directory of address-range files (`apple_mpp.txt`, `google.txt`,
+    /// `microsoft_eop.txt`, `yahoo.txt`, `security_gateways.txt`) replacing the built-in ones.
+    pub ranges_dir: Option<PathBuf>,
     /// Key overrides: action name -> key, e.g. `resend = "r"`.
     pub keys: BTreeMap<String, String>,
 }
@@ -133,6 +144,8 @@ impl Config {
                 return Err(invalid("field `venue_name` is empty".into()));
             }
             Clock::named(c.time_zone.as_deref()).map_err(|e| invalid(format!("field `time_zone`: {e}")))?;
+            crate::tracker::trusted_proxies(&c.trusted_proxies)
+                .map_err(|e| invalid(format!("field `trusted_proxies`: {e}")))?;
             if c.max_party_size == 0 {
                 return Err(invalid("field `max_party_size` must be at least 1".into()));
             }
@@ -250,6 +263,10 @@ struct UserView {
     time_zone: Option<String>,
     block_after: Option<u32>,
     open_retention_days: Option<u32>,
+    open_dedup_seconds: Option<u32>,
+    open_hits_kept: Option<u32>,
+    trusted_proxies: Option<Vec<String>>,
+    ranges_dir: Option<PathBuf>,
     keys: Option<BTreeMap<String, String>>,
 }
 

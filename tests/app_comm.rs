@@ -88,6 +88,7 @@ fn the_communication_history_pages_as_the_selection_nears_the_end() {
         next_attempt_at: None,
         human_opens: 0,
         machine_opens: 0,
+        open_via: None,
         last_opened_at: None,
         resend_of: None,
     };

@@ -4,7 +4,6 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::borrow::Cow;
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -64,7 +63,7 @@ fn fixture(db: &Path) {
     let second = book(&mut store, "Anna Peeters", NEW, "", "2037-11-23 20:00", "");
     let msg = store.latest_message(second, EmailKind::Confirmed).unwrap().unwrap();
     store.fixture_mark_sent(msg.id, now_ms() - 60_000).unwrap();
-    let verdict = |_: &guestmail::store::OpenFacts<'_>| OpenVerdict { machine: false, reason: Cow::Borrowed("person") };
+    let verdict = |_: &guestmail::store::OpenFacts<'_>| OpenVerdict::person();
     let hit = OpenHit {
         token: msg.token.clone(),
         at: now_ms(),

@@ -136,7 +136,16 @@ fn book(store: &mut Store, email: &str, when: &str, status: ReservationStatus) -
 
 fn human_or_machine(f: &guestmail::store::OpenFacts<'_>) -> OpenVerdict {
     let machine = f.user_agent.is_some_and(|ua| ua.contains("Proxy"));
-    OpenVerdict { machine, reason: Cow::Borrowed(if machine { "proxy" } else { "person" }) }
+    if machine {
+        OpenVerdict {
+            kind: guestmail::store::OpenKind::Machine,
+            rule: Cow::Borrowed("test"),
+            reason: Cow::Borrowed("proxy"),
+            via: None,
+        }
+    } else {
+        OpenVerdict::person()
+    }
 }
 
 #[test]

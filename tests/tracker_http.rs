@@ -8,16 +8,17 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use guestmail::store::OpenKind;
 use guestmail::store::{OpenHit, Store, now_ms};
-use guestmail::tracker::classify::{HUMAN_REASON, classify};
+use guestmail::tracker::classify::HUMAN_REASON;
 use guestmail::tracker::response::PIXEL_GIF;
 use guestmail::tracker::{Tracker, TrackerOptions};
-use tracker_support::{Client, FIREFOX, GMAIL, MPP, World, pixel};
+use tracker_support::{Client, FIREFOX, GMAIL, MPP, World, by_rules, counting_every_hit, pixel};
 
 #[test]
 fn a_known_token_records_one_open_per_request_with_its_facts() {
     let w = World::new(1);
-    let tracker = w.start(TrackerOptions::default());
+    let tracker = w.start(counting_every_hit());
     let before = now_ms();
     let mut client = Client::connect(tracker.local_addr());
     for _ in 0..3 {
@@ -142,14 +143,15 @@ fn a_slow_client_gets_408_and_an_idle_one_is_closed() {
 }
 
 #[test]
-fn proxy_agents_and_addresses_are_stored_as_machine_opens() {
+fn each_hit_is_stored_with_its_kind_and_rule() {
     let w = World::new(1);
-    let tracker = w.start(TrackerOptions::default());
+    let trusted = guestmail::tracker::trusted_proxies(&["127.0.0.1".to_owned()]).expect("trusted");
+    let tracker = w.start(TrackerOptions { trusted_proxies: trusted, ..TrackerOptions::default() });
     let mut client = Client::connect(tracker.local_addr());
     let token = &w.tokens[0];
     client.get(&pixel(token), Some(MPP));
     client.get(&pixel(token), Some(GMAIL));
-    // Behind the operator's reverse proxy: the forwarded address is Apple's.
+    // Behind the operator's reverse proxy (trusted): the forwarded address is Apple's.
     let forwarded = format!(
         "GET {} HTTP/1.1\r\nUser-Agent: {FIREFOX}\r\nX-Forwarded-For: 81.246.12.7, 17.58.63.10\r\n\r\n",
         pixel(token)
@@ -160,24 +162,26 @@ fn proxy_agents_and_addresses_are_stored_as_machine_opens() {
     let store = w.store();
     let mut opens = store.opens_for_message(w.ids[0]).expect("opens");
     opens.reverse();
-    let seen: Vec<_> = opens.iter().map(|o| (o.machine, o.reason.as_str(), o.ip.as_deref())).collect();
+    let seen: Vec<_> = opens.iter().map(|o| (o.kind, o.rule.as_str(), o.reason.as_str(), o.ip.as_deref())).collect();
     assert_eq!(
         seen,
         [
-            (true, "Apple Mail Privacy Protection", Some("127.0.0.1")),
-            (true, "Gmail image proxy", Some("127.0.0.1")),
-            (true, "Apple Mail Privacy Protection", Some("17.58.63.10")),
-            (false, HUMAN_REASON, Some("127.0.0.1")),
+            (OpenKind::Machine, "apple-mpp-agent", "Apple Mail Privacy Protection", Some("127.0.0.1")),
+            (OpenKind::Proxy, "gmail-proxy", "Gmail image proxy", Some("127.0.0.1")),
+            (OpenKind::Machine, "apple-mpp-range", "Apple Mail Privacy Protection", Some("17.58.63.10")),
+            (OpenKind::Person, "person", HUMAN_REASON, Some("127.0.0.1")),
         ]
     );
     let m = store.message(w.ids[0]).expect("message");
-    assert_eq!((m.open_count, m.human_open_count), (4, 1));
+    // The Gmail reader and the Firefox reader are people; MPP is not.
+    assert_eq!((m.open_count, m.human_open_count, m.proxy_open_count), (4, 2, 1));
+    assert_eq!(m.open_via.as_deref(), Some("Gmail"));
 }
 
 #[test]
 fn a_burst_of_10000_requests_records_10000_opens() {
     let w = World::new(4);
-    let tracker = w.start(TrackerOptions::default());
+    let tracker = w.start(counting_every_hit());
     let addr = tracker.local_addr();
     let threads: Vec<_> = (0..8)
         .map(|t| {
@@ -201,7 +205,8 @@ fn a_burst_of_10000_requests_records_10000_opens() {
     assert_eq!(store.open_total().expect("total"), 10_000);
     for id in &w.ids {
         let m = store.message(*id).expect("message");
-        assert_eq!((m.open_count, m.human_open_count), (2500, 1250), "message {id}");
+        // Gmail's proxy an hour after sending is the reader: a person's open.
+        assert_eq!((m.open_count, m.human_open_count, m.proxy_open_count), (2500, 2500, 1250), "message {id}");
         assert_eq!(store.opens_for_message(*id).expect("opens").len(), 2500);
     }
 }
@@ -209,7 +214,7 @@ fn a_burst_of_10000_requests_records_10000_opens() {
 #[test]
 fn a_shutdown_in_the_middle_of_a_burst_loses_no_answered_open() {
     let w = World::new(1);
-    let tracker = w.start(TrackerOptions::default());
+    let tracker = w.start(counting_every_hit());
     let addr = tracker.local_addr();
     let answered = Arc::new(AtomicU64::new(0));
     let threads: Vec<_> = (0..6)
@@ -248,11 +253,11 @@ fn first_opened_is_set_once_and_last_opened_only_moves_forward() {
     let mut store = w.store();
     let hit = |at| OpenHit { token: w.tokens[0].clone(), at, ip: None, user_agent: Some(FIREFOX.into()) };
     let t = w.sent_at + 7_200_000;
-    store.record_opens(&[hit(t)], classify).expect("batch 1");
-    store.record_opens(&[hit(t - 60_000)], classify).expect("an older hit, late");
+    store.record_opens(&[hit(t)], by_rules).expect("batch 1");
+    store.record_opens(&[hit(t - 60_000)], by_rules).expect("an older hit, late");
     let m = store.message(w.ids[0]).expect("message");
     assert_eq!((m.first_opened_at, m.last_opened_at, m.open_count), (Some(t), Some(t), 2));
-    store.record_opens(&[hit(t + 5_000), hit(t + 90_000), hit(t + 1_000)], classify).expect("batch 3");
+    store.record_opens(&[hit(t + 5_000), hit(t + 90_000), hit(t + 1_000)], by_rules).expect("batch 3");
     let m = store.message(w.ids[0]).expect("message");
     assert_eq!((m.first_opened_at, m.last_opened_at, m.open_count), (Some(t), Some(t + 90_000), 5));
 }
@@ -268,7 +273,7 @@ fn old_open_details_are_erased_and_the_verdicts_kept() {
         user_agent: Some(MPP.into()),
     };
     let now = now_ms();
-    store.record_opens(&[hit(now - 40 * 86_400_000), hit(now)], classify).expect("batch");
+    store.record_opens(&[hit(now - 40 * 86_400_000), hit(now)], by_rules).expect("batch");
     assert_eq!(store.erase_open_details_before(now - 30 * 86_400_000).expect("purge"), 1);
     assert_eq!(store.erase_open_details_before(now - 30 * 86_400_000).expect("again"), 0);
     let opens = store.opens_for_message(w.ids[0]).expect("opens");
@@ -298,7 +303,7 @@ fn the_endpoint_erases_old_open_details_when_it_starts() {
         ip: Some("81.246.12.7".parse().expect("ip")),
         user_agent: Some(FIREFOX.into()),
     };
-    store.record_opens(&[old], classify).expect("an old open");
+    store.record_opens(&[old], by_rules).expect("an old open");
     let options = TrackerOptions { retention: guestmail::tracker::retention_days(30), ..TrackerOptions::default() };
     let tracker = w.start(options);
     assert_eq!(Client::connect(tracker.local_addr()).get(&pixel(&w.tokens[0]), Some(FIREFOX)).status, 200);
@@ -312,7 +317,7 @@ fn the_endpoint_erases_old_open_details_when_it_starts() {
 #[test]
 fn pipelined_requests_are_all_answered_in_order() {
     let w = World::new(1);
-    let tracker = w.start(TrackerOptions::default());
+    let tracker = w.start(counting_every_hit());
     let mut client = Client::connect(tracker.local_addr());
     let get = format!("GET {} HTTP/1.1\r\nUser-Agent: {FIREFOX}\r\n\r\n", pixel(&w.tokens[0]));
     client.stream.write_all(format!("{get}GET /nothing HTTP/1.1\r\n\r\n{get}").as_bytes()).expect("send");

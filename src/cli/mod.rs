@@ -4,6 +4,7 @@ mod bounce;
 mod demo;
 mod forget;
 mod import;
+mod opens;
 mod reservation;
 mod send;
 mod serve;
@@ -57,6 +58,9 @@ pub enum Command {
     /// Bounce messages: parse files, or take in a Maildir.
     #[command(subcommand)]
     Bounce(bounce::BounceCommand),
+    /// Pixel fetches: `opens classify` says who fetched (person, proxy or machine) and why.
+    #[command(subcommand)]
+    Opens(opens::OpensCommand),
     /// Erase a guest's personal data, keeping only anonymous counts.
     Forget(forget::ForgetArgs),
     /// Print the background's health as JSON (exit 1 when unhealthy), for monitoring.
@@ -107,6 +111,7 @@ impl Cli {
             Some(Command::Bounce(cmd)) => bounce::run(&ctx, cmd),
             Some(Command::Forget(args)) => forget::run(&ctx, &args),
             Some(Command::Status(args)) => status::run(&ctx, &args),
+            Some(Command::Opens(cmd)) => opens::run(&ctx, &cmd),
             Some(Command::Tracker(args)) => tracker::run(&ctx, &args),
         }
     }

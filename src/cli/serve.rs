@@ -75,10 +75,7 @@ pub fn run(ctx: &Context, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     if !args.no_tracker {
         let listen = args.listen.clone().unwrap_or_else(|| ctx.config.tracking_listen.clone());
         let db = ctx.paths.db.clone();
-        let options = TrackerOptions {
-            retention: tracker::retention_days(ctx.config.open_retention_days),
-            ..TrackerOptions::default()
-        };
+        let options = TrackerOptions::from_config(&ctx.config)?;
         let s = Arc::clone(&stop);
         parts.push((
             "tracker",

@@ -23,8 +23,7 @@ pub struct TrackerArgs {
     /// Event-loop threads serving connections (0: one per core).
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub workers: usize,
-    /// Opens queued for the writer before workers wait (longer: better p99 on a starved
-    /// machine, later commits; see `TrackerOptions::queue`).
+    /// Opens queued for the writer; past it they are answered and counted as dropped.
     #[arg(long, value_name = "N")]
     pub queue: Option<usize>,
 }
@@ -36,12 +35,12 @@ pub fn run(ctx: &Context, args: &TrackerArgs) -> anyhow::Result<ExitCode> {
         signal_hook::flag::register(signal, Arc::clone(&stop)).context("cannot install the signal handler")?;
     }
     let listen = args.listen.as_deref().unwrap_or(&ctx.config.tracking_listen);
+    let base = TrackerOptions::from_config(&ctx.config)?;
     let options = TrackerOptions {
         batch_window: Duration::from_millis(args.batch_window_ms),
-        retention: tracker::retention_days(ctx.config.open_retention_days),
         workers: args.workers,
-        queue: args.queue.unwrap_or(TrackerOptions::default().queue),
-        ..TrackerOptions::default()
+        queue: args.queue.unwrap_or(base.queue),
+        ..base
     };
     let report = tracker::run_until(listen, &ctx.paths.db, options, &stop, |addr| {
         eprintln!("guestmail: tracking endpoint listening on http://{addr}");
@@ -49,7 +48,10 @@ pub fn run(ctx: &Context, args: &TrackerArgs) -> anyhow::Result<ExitCode> {
     // stdout carries data: the final counts, one JSON line.
     let line = serde_json::json!({
         "queued": report.queued,
+        "dropped": report.dropped,
         "recorded": report.recorded,
+        "replays": report.replays,
+        "not_kept": report.not_kept,
         "unknown": report.unknown,
         "batches": report.batches,
         "failed_commits": report.failed_commits,

@@ -148,7 +148,7 @@ impl CommPane<'_> {
             Cell::from(s.kind(r.kind)),
             Cell::from(r.reservation_at.map(|d| d.format("%d/%m %H:%M").to_string()).unwrap_or_default()),
             Cell::from(Span::styled(state, style)),
-            Cell::from(s.opens(r.state, r.human_opens, r.machine_opens)),
+            Cell::from(s.opens(r.state, r.human_opens, r.machine_opens, r.open_via.as_deref())),
         ])
     }
 }

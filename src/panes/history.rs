@@ -155,7 +155,7 @@ impl HistoryPane<'_> {
         if let (MessageState::Deferred, Some(next)) = (e.state, e.next_attempt_at) {
             state = format!("{state}, {}", s.next_try(&c.short(next)));
         }
-        let mut opens = s.opens(e.state, e.human_opens, e.machine_opens);
+        let mut opens = s.opens(e.state, e.human_opens, e.machine_opens, e.open_via.as_deref());
         if let Some(last) = e.last_opened_at.filter(|_| e.human_opens > 0) {
             opens = format!("{opens} · {}", s.last_opened(&c.date_time(last)));
         }

@@ -51,6 +51,8 @@ pub struct CommRow {
     pub next_attempt_at: Option<i64>,
     pub human_opens: u32,
     pub machine_opens: u32,
+    /// Every person's open came through this provider's image proxy ("Gmail").
+    pub open_via: Option<String>,
     pub last_opened_at: Option<i64>,
     pub resend_of: Option<i64>,
 }
@@ -66,7 +68,8 @@ const FEW_GUESTS: usize = 2_000;
 
 const SELECT: &str = "
 SELECT m.id, m.created_at, m.sent_at, m.kind, m.state, m.guest_id, g.name, m.recipient, r.starts_at,
-       m.next_attempt_at, m.human_open_count, m.open_count - m.human_open_count, m.last_opened_at, m.resend_of
+       m.next_attempt_at, m.human_open_count, m.open_count - m.human_open_count, m.last_opened_at, m.resend_of,
+       CASE WHEN m.human_open_count > 0 AND m.proxy_open_count >= m.human_open_count THEN m.open_via END
 FROM messages m JOIN guests g ON g.id = m.guest_id LEFT JOIN reservations r ON r.id = m.reservation_id";
 
 /// The statement for a filter, with its parameters. Only the clauses in use are written, so
@@ -145,6 +148,7 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CommRow> {
         next_attempt_at: r.get(9)?,
         human_opens: r.get(10)?,
         machine_opens: r.get(11)?,
+        open_via: r.get(14)?,
         last_opened_at: r.get(12)?,
         resend_of: r.get(13)?,
     })

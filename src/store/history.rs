@@ -31,6 +31,8 @@ pub struct HistoryEmail {
     pub resend_of: Option<i64>,
     pub human_opens: u32,
     pub machine_opens: u32,
+    /// Every person's open came through this provider's image proxy ("Gmail").
+    pub open_via: Option<String>,
     pub first_opened_at: Option<i64>,
     pub last_opened_at: Option<i64>,
     /// Why a withdrawn email was withdrawn (`messages.withdrawn_reason`).
@@ -84,7 +86,8 @@ pub struct LogLine {
 pub const GUEST_EMAILS_QUERY: &str = "
 SELECT m.id, m.kind, m.reservation_id, r.starts_at, m.recipient, m.state, m.attempts, m.created_at, m.sent_at,
        m.next_attempt_at, m.last_error, m.resend_of, m.human_open_count, m.open_count - m.human_open_count,
-       m.first_opened_at, m.last_opened_at, m.withdrawn_reason
+       m.first_opened_at, m.last_opened_at, m.withdrawn_reason,
+       CASE WHEN m.human_open_count > 0 AND m.proxy_open_count >= m.human_open_count THEN m.open_via END
 FROM messages m LEFT JOIN reservations r ON r.id = m.reservation_id
 WHERE m.guest_id = ?1 AND m.id < ?2
 ORDER BY m.id DESC LIMIT ?3";
@@ -110,6 +113,7 @@ pub(crate) fn email_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<HistoryE
         resend_of: r.get(11)?,
         human_opens: r.get(12)?,
         machine_opens: r.get(13)?,
+        open_via: r.get(17)?,
         first_opened_at: r.get(14)?,
         last_opened_at: r.get(15)?,
         withdrawn_reason: r.get::<_, Option<String>>(16)?.as_deref().and_then(crate::journey::Withdrawal::parse),

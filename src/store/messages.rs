@@ -41,7 +41,13 @@ pub struct MessageRecord {
     pub last_error: Option<String>,
     pub resend_of: Option<i64>,
     pub open_count: u32,
+    /// Opens by a person (proxy opens included).
     pub human_open_count: u32,
+    /// Of those, opens through a provider's image proxy, and the provider of the last one.
+    pub proxy_open_count: u32,
+    pub open_via: Option<String>,
+    /// Opens counted past the cap of raw hits kept (`open_hits_kept`).
+    pub open_hits_not_kept: u32,
     pub first_opened_at: Option<i64>,
     pub last_opened_at: Option<i64>,
     /// When it fell (or falls) due: a reminder or a thank-you is queued ahead of time.
@@ -52,7 +58,8 @@ pub struct MessageRecord {
 
 pub(crate) const MESSAGE_COLUMNS: &str = "id, reservation_id, guest_id, kind, recipient, subject, message_id, token,
      state, attempts, next_attempt_at, created_at, last_attempt_at, sent_at, server_reply, last_error,
-     resend_of, open_count, human_open_count, first_opened_at, last_opened_at, due_at, withdrawn_reason";
+     resend_of, open_count, human_open_count, first_opened_at, last_opened_at, due_at, withdrawn_reason,
+     proxy_open_count, open_via, open_hits_not_kept";
 
 pub(crate) fn message_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<MessageRecord> {
     Ok(MessageRecord {
@@ -75,6 +82,9 @@ pub(crate) fn message_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Mess
         resend_of: row.get(16)?,
         open_count: row.get(17)?,
         human_open_count: row.get(18)?,
+        proxy_open_count: row.get(23)?,
+        open_via: row.get(24)?,
+        open_hits_not_kept: row.get(25)?,
         first_opened_at: row.get(19)?,
         last_opened_at: row.get(20)?,
         due_at: row.get(21)?,

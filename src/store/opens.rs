@@ -33,21 +33,140 @@ pub struct OpenFacts<'a> {
     pub seconds_after_send: Option<i64>,
 }
 
+/// Who fetched the pixel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OpenKind {
+    /// A person, directly: their browser or mail client.
+    Person,
+    /// A person, through their provider's image proxy (Gmail, Yahoo): a real open.
+    Proxy,
+    /// A machine: privacy prefetch, scanner, preview, HTTP tool. Proves nothing.
+    Machine,
+}
+
+impl OpenKind {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            OpenKind::Person => "person",
+            OpenKind::Proxy => "proxy",
+            OpenKind::Machine => "machine",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "person" => Some(OpenKind::Person),
+            "proxy" => Some(OpenKind::Proxy),
+            "machine" => Some(OpenKind::Machine),
+            _ => None,
+        }
+    }
+
+    /// A proxy open is a person's open for the marker, the follow-up list and the health.
+    pub const fn is_person(self) -> bool {
+        !matches!(self, OpenKind::Machine)
+    }
+}
+
 /// The classifier's answer, stored with the open.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpenVerdict {
-    pub machine: bool,
+    pub kind: OpenKind,
+    /// The id of the rule that decided ("gmail-proxy", "eop-range", "person").
+    pub rule: Cow<'static, str>,
     /// Why, in a few words for the history ("Gmail image proxy", "browser or mail client").
     pub reason: Cow<'static, str>,
+    /// For a proxy open, the provider ("Gmail").
+    pub via: Option<Cow<'static, str>>,
+}
+
+impl OpenVerdict {
+    /// A person's direct open (no rule matched).
+    pub const fn person() -> Self {
+        OpenVerdict {
+            kind: OpenKind::Person,
+            rule: Cow::Borrowed("person"),
+            reason: Cow::Borrowed("browser or mail client"),
+            via: None,
+        }
+    }
+
+    pub const fn machine(&self) -> bool {
+        matches!(self.kind, OpenKind::Machine)
+    }
+}
+
+/// How hits become opens: replays counted once, and a cap on raw hits per message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OpenPolicy {
+    /// Hits on one message from one client (address and User-Agent) within this many ms of
+    /// the last counted one are replays: counted once.
+    pub dedup_ms: i64,
+    /// A message keeps at most this many raw hits; past it only its counters and last-open
+    /// time move.
+    pub hits_kept: u32,
+}
+
+impl Default for OpenPolicy {
+    fn default() -> Self {
+        OpenPolicy { dedup_ms: 60_000, hits_kept: 50 }
+    }
+}
+
+/// One client of one message.
+type ClientKey = (i64, Option<IpAddr>, Option<String>);
+
+/// The last counted open of each recent client, kept by the writer across batches so a
+/// replay is recognised even once the message keeps no more raw hits. Bounded: entries
+/// older than the dedup window are dropped when it grows past [`RecentClients::CAP`].
+#[derive(Debug, Default)]
+pub struct RecentClients {
+    last: HashMap<ClientKey, i64>,
+}
+
+impl RecentClients {
+    const CAP: usize = 100_000;
+
+    fn last_counted(&self, key: &ClientKey) -> Option<i64> {
+        self.last.get(key).copied()
+    }
+
+    fn counted(&mut self, key: ClientKey, at: i64, dedup_ms: i64) {
+        if self.last.len() >= Self::CAP {
+            self.last.retain(|_, last| at - *last < dedup_ms);
+            if self.last.len() >= Self::CAP {
+                self.last.clear();
+            }
+        }
+        self.last.insert(key, at);
+    }
+
+    pub fn len(&self) -> usize {
+        self.last.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.last.is_empty()
+    }
+}
+
+/// The clients the writer remembers, and those counted in the batch being written.
+pub(crate) struct Clients<'a> {
+    recent: &'a RecentClients,
+    batch: &'a mut HashMap<ClientKey, i64>,
 }
 
 /// What one batch did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RecordedBatch {
-    /// Opens stored (hits whose token belongs to a message).
+    /// Opens counted (hits whose token belongs to a message, replays aside).
     pub recorded: usize,
     /// Hits dropped because no message has their token.
     pub unknown: usize,
+    /// Hits counted once already: the same client within the dedup window.
+    pub replays: usize,
+    /// Opens counted but not kept as a raw hit (the message had its fill).
+    pub not_kept: usize,
 }
 
 /// One stored open, for the history pane.
@@ -61,79 +180,132 @@ pub struct OpenRecord {
     pub user_agent: Option<String>,
     pub seconds_after_send: Option<i64>,
     pub machine: bool,
+    pub kind: OpenKind,
+    /// The rule that decided.
+    pub rule: String,
     pub reason: String,
 }
 
 /// Per message totals of one batch, applied with one UPDATE.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Default)]
 struct Totals {
     opens: u32,
     human: u32,
+    proxy: u32,
+    not_kept: u32,
+    via: Option<String>,
     first_at: i64,
     last_at: i64,
+}
+
+/// A message as the batch knows it: its id, sending time and raw hits kept so far.
+#[derive(Debug, Clone, Copy)]
+struct Known {
+    id: i64,
+    sent_at: Option<i64>,
+    kept: u32,
 }
 
 /// Stores a batch of hits in the caller's transaction; see [`Store::record_opens`].
 pub(crate) fn record(
     tx: &Transaction<'_>,
     hits: &[OpenHit],
+    policy: OpenPolicy,
+    clients: &mut Clients<'_>,
     classify: &mut dyn FnMut(&OpenFacts<'_>) -> OpenVerdict,
 ) -> Result<RecordedBatch> {
-    let mut find = tx.prepare_cached("SELECT id, sent_at FROM messages WHERE token = ?1")?;
+    let mut find = tx.prepare_cached(
+        "SELECT id, sent_at, (SELECT COUNT(*) FROM opens o WHERE o.message_id = m.id)
+         FROM messages m WHERE token = ?1",
+    )?;
+    // Only asked when the writer has no memory of the client (after a restart).
+    let mut last_from_client = tx.prepare_cached(
+        "SELECT MAX(at) FROM opens
+         WHERE message_id = ?1 AND at > ?2 AND ip IS ?3 AND user_agent IS ?4",
+    )?;
     let mut insert = tx.prepare_cached(
-        "INSERT INTO opens (message_id, at, ip, user_agent, seconds_after_send, machine, reason)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO opens (message_id, at, ip, user_agent, seconds_after_send, machine, reason, kind, rule)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?;
     // A burst usually repeats a few tokens: look each one up once per batch.
-    let mut messages: HashMap<&str, Option<(i64, Option<i64>)>> = HashMap::new();
+    let mut messages: HashMap<&str, Option<Known>> = HashMap::new();
     let mut totals: HashMap<i64, Totals> = HashMap::new();
     let mut out = RecordedBatch::default();
     for hit in hits {
         let found = if let Some(found) = messages.get(hit.token.as_str()) {
             *found
         } else {
-            let found = find.query_row([&hit.token], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+            let found = find
+                .query_row([&hit.token], |r| Ok(Known { id: r.get(0)?, sent_at: r.get(1)?, kept: r.get(2)? }))
+                .optional()?;
             messages.insert(&hit.token, found);
             found
         };
-        let Some((message_id, sent_at)) = found else {
+        let Some(known) = found else {
             out.unknown += 1;
             continue;
         };
-        let seconds_after_send = sent_at.map(|sent| (hit.at - sent).div_euclid(1000));
+        let key: ClientKey = (known.id, hit.ip, hit.user_agent.clone());
+        let ip = hit.ip.map(|ip| ip.to_string());
+        let last = match clients.batch.get(&key).copied().or_else(|| clients.recent.last_counted(&key)) {
+            Some(at) => Some(at),
+            None if policy.dedup_ms > 0 => last_from_client
+                .query_row(params![known.id, hit.at - policy.dedup_ms, ip, hit.user_agent], |r| r.get(0))
+                .optional()?
+                .flatten(),
+            None => None,
+        };
+        if last.is_some_and(|last| hit.at >= last && hit.at - last < policy.dedup_ms) {
+            out.replays += 1;
+            continue;
+        }
+        clients.batch.insert(key, hit.at);
+        let seconds_after_send = known.sent_at.map(|sent| (hit.at - sent).div_euclid(1000));
         let facts = OpenFacts { user_agent: hit.user_agent.as_deref(), ip: hit.ip, seconds_after_send };
         let verdict = classify(&facts);
-        let ip = hit.ip.map(|ip| ip.to_string());
-        insert.execute(params![
-            message_id,
-            hit.at,
-            ip,
-            hit.user_agent,
-            seconds_after_send,
-            verdict.machine,
-            verdict.reason.as_ref()
-        ])?;
-        let human = u32::from(!verdict.machine);
-        totals
-            .entry(message_id)
-            .and_modify(|t| {
-                t.opens += 1;
-                t.human += human;
-                t.first_at = t.first_at.min(hit.at);
-                t.last_at = t.last_at.max(hit.at);
-            })
-            .or_insert(Totals { opens: 1, human, first_at: hit.at, last_at: hit.at });
+        let keep = known.kept < policy.hits_kept;
+        if keep {
+            insert.execute(params![
+                known.id,
+                hit.at,
+                ip,
+                hit.user_agent,
+                seconds_after_send,
+                verdict.machine(),
+                verdict.reason.as_ref(),
+                verdict.kind.as_str(),
+                verdict.rule.as_ref(),
+            ])?;
+            if let Some(Some(k)) = messages.get_mut(hit.token.as_str()) {
+                k.kept += 1;
+            }
+        } else {
+            out.not_kept += 1;
+        }
+        let t = totals.entry(known.id).or_insert(Totals { first_at: hit.at, last_at: hit.at, ..Totals::default() });
+        t.opens += 1;
+        t.human += u32::from(verdict.kind.is_person());
+        t.not_kept += u32::from(!keep);
+        if verdict.kind == OpenKind::Proxy {
+            t.proxy += 1;
+            t.via = verdict.via.as_deref().map(str::to_owned);
+        }
+        t.first_at = t.first_at.min(hit.at);
+        t.last_at = t.last_at.max(hit.at);
         out.recorded += 1;
     }
     let mut update = tx.prepare_cached(
         "UPDATE messages SET open_count = open_count + ?2,
                              human_open_count = human_open_count + ?3,
+                             proxy_open_count = proxy_open_count + ?6,
+                             open_via = COALESCE(?7, open_via),
+                             open_hits_not_kept = open_hits_not_kept + ?8,
                              first_opened_at = COALESCE(first_opened_at, ?4),
                              last_opened_at = MAX(COALESCE(last_opened_at, ?5), ?5)
          WHERE id = ?1",
     )?;
     for (id, t) in totals {
-        update.execute(params![id, t.opens, t.human, t.first_at, t.last_at])?;
+        update.execute(params![id, t.opens, t.human, t.first_at, t.last_at, t.proxy, t.via, t.not_kept])?;
     }
     Ok(out)
 }
@@ -148,16 +320,46 @@ impl Store {
         hits: &[OpenHit],
         mut classify: impl FnMut(&OpenFacts<'_>) -> OpenVerdict,
     ) -> Result<RecordedBatch> {
+        self.record_opens_with(
+            hits,
+            OpenPolicy { dedup_ms: 0, hits_kept: u32::MAX },
+            &mut RecentClients::default(),
+            &mut classify,
+        )
+    }
+
+    /// As [`Store::record_opens`], with the venue's policy: a replay (same client within
+    /// `dedup_ms` of its last counted open) records nothing; past `hits_kept` raw hits a
+    /// message only moves its counters and last-open time. `recent` remembers clients
+    /// across batches. A proxy open counts as a person's (`human_open_count`) and also in
+    /// `proxy_open_count`, with the provider in `open_via`.
+    pub fn record_opens_with(
+        &mut self,
+        hits: &[OpenHit],
+        policy: OpenPolicy,
+        recent: &mut RecentClients,
+        classify: &mut dyn FnMut(&OpenFacts<'_>) -> OpenVerdict,
+    ) -> Result<RecordedBatch> {
         if hits.is_empty() {
             return Ok(RecordedBatch::default());
         }
-        self.write(|tx| record(tx, hits, &mut classify))
+        // The batch is retried whole if the commit fails: remember its clients only once it
+        // is in.
+        let mut batch = HashMap::new();
+        let done = self.write(|tx| {
+            batch.clear();
+            record(tx, hits, policy, &mut Clients { recent, batch: &mut batch }, classify)
+        })?;
+        for (key, at) in batch {
+            recent.counted(key, at, policy.dedup_ms);
+        }
+        Ok(done)
     }
 
     /// The opens of one message, newest first.
     pub fn opens_for_message(&self, message_id: i64) -> Result<Vec<OpenRecord>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, message_id, at, ip, user_agent, seconds_after_send, machine, reason
+            "SELECT id, message_id, at, ip, user_agent, seconds_after_send, machine, reason, kind, rule
              FROM opens WHERE message_id = ?1 ORDER BY at DESC, id DESC",
         )?;
         let rows = stmt.query_map([message_id], |r| {
@@ -170,6 +372,8 @@ impl Store {
                 seconds_after_send: r.get(5)?,
                 machine: r.get(6)?,
                 reason: r.get(7)?,
+                kind: OpenKind::parse(&r.get::<_, String>(8)?).unwrap_or(OpenKind::Machine),
+                rule: r.get(9)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

@@ -146,7 +146,7 @@ pub static EN: Strings = Strings {
     statuses: ["pending", "confirmed", "completed", "cancelled", "no-show"],
     markers: [
         "opened",
-        "fetched by a machine only (privacy proxy)",
+        "magenta: a machine's fetch, not a reader",
         "sent, not opened yet",
         "queued or being sent",
         "bounced or failed",

@@ -155,7 +155,7 @@ pub static FR: Strings = Strings {
     statuses: ["en attente", "confirmée", "terminée", "annulée", "absent"],
     markers: [
         "Ouvert",
-        "lu par une machine seulement (proxy)",
+        "magenta : une machine, pas un lecteur",
         "Pas encore ouvert",
         "en file ou en cours d'envoi",
         "rejeté ou en échec",

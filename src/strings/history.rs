@@ -49,6 +49,8 @@ pub struct HistoryStrings {
     pub colon: &'static str,
     pub(super) opened_times: fn(u32) -> String,
     pub(super) opened_machine: fn(u32, u32) -> String,
+    /// A person's opens, all through a provider's image proxy: count, provider.
+    pub(super) opened_via: fn(u32, &str) -> String,
     pub(super) machine_only: fn(u32) -> String,
     pub(super) last_opened: fn(&str) -> String,
     pub(super) next_try: fn(&str) -> String,
@@ -78,17 +80,20 @@ impl HistoryStrings {
         }
     }
 
-    /// The opens of one email: "Not opened yet", "Opened (3 times)", "Opened 3 times, 1 by a
-    /// mail-privacy proxy", or the proxy-only case. `machine` fetches never count as opened.
+    /// The opens of one email: "Not opened yet", "Opened (3 times)", "Opened (via Gmail)" when
+    /// every person's open came through their provider's image proxy (`via`), "Opened 3
+    /// times, 1 by a mail-privacy proxy", or the machine-only case. `machine` fetches never
+    /// count as opened.
     /// An email that never reached the guest (queued, suppressed, bounced...) and has no open
     /// says nothing: "Not opened yet" would suggest it is waiting in their inbox.
-    pub fn opens(&self, state: MessageState, human: u32, machine: u32) -> String {
-        match (human, machine) {
-            (0, 0) if state != MessageState::Sent => String::new(),
-            (0, 0) => self.not_opened_yet.to_owned(),
-            (0, m) => (self.machine_only)(m),
-            (h, 0) => (self.opened_times)(h),
-            (h, m) => (self.opened_machine)(h + m, m),
+    pub fn opens(&self, state: MessageState, human: u32, machine: u32, via: Option<&str>) -> String {
+        match (human, machine, via) {
+            (0, 0, _) if state != MessageState::Sent => String::new(),
+            (0, 0, _) => self.not_opened_yet.to_owned(),
+            (0, m, _) => (self.machine_only)(m),
+            (h, _, Some(via)) => (self.opened_via)(h, via),
+            (h, 0, None) => (self.opened_times)(h),
+            (h, m, None) => (self.opened_machine)(h + m, m),
         }
     }
 
@@ -156,13 +161,15 @@ mod tests {
 
     #[test]
     fn french_uses_the_brief_words_and_every_table_is_complete() {
-        assert_eq!(FR.opens(MessageState::Sent, 0, 0), "Pas encore ouvert");
-        assert_eq!(FR.opens(MessageState::Suppressed, 0, 0), "", "never sent: nothing to open");
-        assert_eq!(EN.opens(MessageState::Bounced, 0, 0), "");
-        assert_eq!(FR.opens(MessageState::Sent, 3, 0), "Ouvert (3 fois)");
+        assert_eq!(FR.opens(MessageState::Sent, 0, 0, None), "Pas encore ouvert");
+        assert_eq!(FR.opens(MessageState::Suppressed, 0, 0, None), "", "never sent: nothing to open");
+        assert_eq!(EN.opens(MessageState::Bounced, 0, 0, None), "");
+        assert_eq!(FR.opens(MessageState::Sent, 3, 0, None), "Ouvert (3 fois)");
         assert_eq!(FR.last_opened("23/11/2026 19:02"), "Dernière ouverture : 23/11/2026 19:02");
-        assert_eq!(EN.opens(MessageState::Sent, 2, 1), "Opened 3 times, 1 by a mail-privacy proxy");
-        assert_eq!(EN.opens(MessageState::Bounced, 1, 0), "Opened (once)", "an open proves delivery");
+        assert_eq!(EN.opens(MessageState::Sent, 2, 1, None), "Opened 3 times, 1 by a mail-privacy proxy");
+        assert_eq!(EN.opens(MessageState::Bounced, 1, 0, None), "Opened (once)", "an open proves delivery");
+        assert_eq!(EN.opens(MessageState::Sent, 1, 0, Some("Gmail")), "Opened (via Gmail)");
+        assert_eq!(FR.opens(MessageState::Sent, 2, 1, Some("Yahoo")), "Ouvert (2 fois, via Yahoo)");
         assert_eq!(FR.percent(0.974), "97,4 %");
         assert_eq!(EN.percent(0.98), "98.0%");
         assert_eq!(EN.event(EventKind::Forgotten), "personal data erased");

@@ -1,57 +1,38 @@
-//! Human or machine: one table of rules, checked in order, first match wins.
+//! Who fetched the pixel: one table of rules, checked in order, first match wins.
 //!
-//! Mail providers and security gateways fetch images without a person reading: Gmail's
-//! image proxy, Yahoo's, Apple Mail Privacy Protection (which prefetches every image on
-//! delivery), Outlook.com's link preview and Microsoft 365's scanners, and link-scanning
-//! gateways. A hit matching a rule is a machine open with the rule's reason; anything else is
-//! a person's browser or mail client. To teach it a new proxy, add one line to [`RULES`].
+//! Three kinds of fetch ([`OpenKind`]):
+//! - a **person**, directly: their browser or mail client;
+//! - a **person through their provider's image proxy**: Gmail fetches the pixel through
+//!   `GoogleImageProxy` (ggpht.com) when the reader opens the email, then caches it; Yahoo's
+//!   `YahooMailProxy` works the same way. A real open, shown green ("Opened (via Gmail)");
+//! - a **machine**: Apple Mail Privacy Protection (prefetches every image on delivery), a
+//!   fetch within seconds of delivery (even through a provider's proxy), security gateways,
+//!   link scanners and previews (Microsoft Defender / Safe Links from Exchange Online
+//!   Protection, Yahoo's link preview, `VirusTotal`, the Rambler, Seznam and `UkrNet` mail
+//!   proxies), headless browsers, HTTP tools and crawlers.
 //!
-//! Known limit: Apple Mail showing images without Privacy Protection sends the same `WebKit`
-//! User-Agent as the MPP proxy; only the proxy's address range (or a fetch right after
-//! sending) tells them apart, so an MPP fetch relayed through a partner network is missed.
+//! The table refers to published address lists by name ([`List`]); their contents are data
+//! files (`assets/ranges/`, replaceable by the venue), handed in as [`Ranges`]. Each rule has
+//! a stable id, stored with every hit, so a verdict can always be traced to its line. To teach
+//! it a new service, add one line to [`RULES`].
+//!
+//! Known limit: Apple Mail showing images without Privacy Protection sends a `WebKit`
+//! User-Agent like the MPP proxy's; only the address (Apple's relays) or the timing tells
+//! them apart.
 
 use std::borrow::Cow;
-use std::net::IpAddr;
 
-use crate::store::{OpenFacts, OpenVerdict};
+use crate::store::{OpenFacts, OpenKind, OpenVerdict};
 
-/// A fetch this soon after sending is a prefetch on delivery, not a person.
+pub use super::ranges::{List, Net, Ranges};
+
+/// A fetch this soon after sending is a prefetch on delivery, not a person, whoever sends
+/// it (Gmail's proxy included).
 pub const PREFETCH_SECONDS: i64 = 5;
 
-/// The reason stored for a person's open.
+/// The rule id and reason stored for a person's direct open.
+pub const PERSON_RULE: &str = "person";
 pub const HUMAN_REASON: &str = "browser or mail client";
-
-/// An IPv4 or IPv6 network, `addr/prefix`.
-#[derive(Debug, Clone, Copy)]
-pub struct Net {
-    addr: IpAddr,
-    prefix: u8,
-}
-
-impl Net {
-    pub const fn v4(a: [u8; 4], prefix: u8) -> Self {
-        Net { addr: IpAddr::V4(std::net::Ipv4Addr::new(a[0], a[1], a[2], a[3])), prefix }
-    }
-
-    pub fn contains(&self, ip: IpAddr) -> bool {
-        let ip = match ip {
-            IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(IpAddr::V6(v6), IpAddr::V4),
-            v4 @ IpAddr::V4(_) => v4,
-        };
-        match (self.addr, ip) {
-            (IpAddr::V4(net), IpAddr::V4(ip)) => {
-                masked(u128::from(net.to_bits()), u128::from(ip.to_bits()), 32, self.prefix)
-            }
-            (IpAddr::V6(net), IpAddr::V6(ip)) => masked(net.to_bits(), ip.to_bits(), 128, self.prefix),
-            _ => false,
-        }
-    }
-}
-
-fn masked(net: u128, ip: u128, width: u32, prefix: u8) -> bool {
-    let shift = width.saturating_sub(u32::from(prefix));
-    shift >= width || (net >> shift) == (ip >> shift)
-}
 
 /// What a rule looks at.
 #[derive(Debug, Clone, Copy)]
@@ -62,100 +43,188 @@ pub enum Test {
     AgentIs(&'static str),
     /// No User-Agent at all, or an empty one.
     NoAgent,
-    /// The client address is in this network.
-    From(Net),
+    /// The client address is in this published list.
+    From(List),
     /// Fetched less than this many seconds after sending.
     SentWithin(i64),
+    /// Every one of these.
+    All(&'static [Test]),
 }
 
-/// One line of the table: a test and the reason stored when it matches.
+/// One line of the table.
 #[derive(Debug, Clone, Copy)]
 pub struct Rule {
+    /// Stable id, stored with each hit ("gmail-proxy", "eop-range"...).
+    pub id: &'static str,
     pub test: Test,
+    pub kind: OpenKind,
+    /// A few words for the history ("Gmail image proxy").
     pub reason: &'static str,
+    /// For a proxy open: the provider, as staff know it ("Gmail").
+    pub via: Option<&'static str>,
 }
 
-const fn rule(test: Test, reason: &'static str) -> Rule {
-    Rule { test, reason }
+const fn machine(id: &'static str, test: Test, reason: &'static str) -> Rule {
+    Rule { id, test, kind: OpenKind::Machine, reason, via: None }
+}
+
+const fn proxy(id: &'static str, test: Test, reason: &'static str, via: &'static str) -> Rule {
+    Rule { id, test, kind: OpenKind::Proxy, reason, via: Some(via) }
 }
 
 const APPLE_MPP: &str = "Apple Mail Privacy Protection";
-const GOOGLE: &str = "Gmail image proxy";
-const MICROSOFT: &str = "Microsoft 365 / Outlook.com scanner";
+const MICROSOFT: &str = "Microsoft Defender / Safe Links scanner";
 const GATEWAY: &str = "security gateway link scanner";
+const SCANNER: &str = "headless browser or scanner";
 const TOOL: &str = "bot or HTTP tool";
+const PREVIEW: &str = "link preview";
+const ON_DELIVERY: &str = "fetched on delivery (prefetch)";
 
-/// The rules, in order. Named services first so the stored reason is the most precise one.
+use Test::{Agent, AgentIs, All, From, NoAgent, SentWithin};
+
+/// The rules, in order: named machines first (so the stored reason is the most precise),
+/// then the timing, then the providers' proxies (people), then the published networks.
 pub const RULES: &[Rule] = &[
-    rule(Test::Agent("googleimageproxy"), GOOGLE),
-    rule(Test::Agent("yahoomailproxy"), "Yahoo Mail proxy"),
-    rule(Test::Agent("bingpreview"), "Outlook.com link preview"),
-    rule(Test::Agent("microsoft office existence discovery"), MICROSOFT),
-    rule(Test::Agent("hey.com/imageproxy"), "HEY image proxy"),
-    rule(Test::Agent("barracuda"), GATEWAY),
-    rule(Test::Agent("mimecast"), GATEWAY),
-    rule(Test::Agent("proofpoint"), GATEWAY),
-    rule(Test::Agent("messagelabs"), GATEWAY),
-    rule(Test::Agent("symantec"), GATEWAY),
-    rule(Test::Agent("trendmicro"), GATEWAY),
-    rule(Test::Agent("ironport"), GATEWAY),
-    rule(Test::Agent("sophos"), GATEWAY),
-    rule(Test::Agent("fireeye"), GATEWAY),
-    rule(Test::Agent("forcepoint"), GATEWAY),
-    rule(Test::Agent("bot/"), TOOL),
-    rule(Test::Agent("bot;"), TOOL),
-    rule(Test::Agent("crawler"), TOOL),
-    rule(Test::Agent("spider"), TOOL),
-    rule(Test::Agent("headlesschrome"), TOOL),
-    rule(Test::Agent("curl/"), TOOL),
-    rule(Test::Agent("wget/"), TOOL),
-    rule(Test::Agent("python-requests"), TOOL),
-    rule(Test::Agent("python-urllib"), TOOL),
-    rule(Test::Agent("aiohttp"), TOOL),
-    rule(Test::Agent("go-http-client"), TOOL),
-    rule(Test::Agent("java/"), TOOL),
-    rule(Test::Agent("apache-httpclient"), TOOL),
-    rule(Test::Agent("libwww-perl"), TOOL),
-    rule(Test::Agent("node-fetch"), TOOL),
-    rule(Test::Agent("axios/"), TOOL),
-    // Apple's MPP proxy often sends nothing but this.
-    rule(Test::AgentIs("mozilla/5.0"), APPLE_MPP),
-    rule(Test::NoAgent, "no User-Agent"),
-    // Apple owns 17.0.0.0/8; MPP fetches come from there.
-    rule(Test::From(Net::v4([17, 0, 0, 0], 8)), APPLE_MPP),
-    // Google's proxy and crawler ranges (ggpht.com image proxy).
-    rule(Test::From(Net::v4([66, 102, 0, 0], 20)), GOOGLE),
-    rule(Test::From(Net::v4([66, 249, 64, 0], 19)), GOOGLE),
-    // Exchange Online / Microsoft 365 (published in spf.protection.outlook.com) and the
-    // Outlook.com link checker's range.
-    rule(Test::From(Net::v4([40, 92, 0, 0], 15)), MICROSOFT),
-    rule(Test::From(Net::v4([40, 107, 0, 0], 16)), MICROSOFT),
-    rule(Test::From(Net::v4([52, 100, 0, 0], 14)), MICROSOFT),
-    rule(Test::From(Net::v4([132, 245, 0, 0], 16)), MICROSOFT),
-    rule(Test::SentWithin(PREFETCH_SECONDS), "fetched on delivery (prefetch)"),
+    // Previews and security services that name themselves.
+    machine("yahoo-link-preview", Agent("yahoo link preview"), "Yahoo link preview"),
+    machine("bing-preview", Agent("bingpreview"), "Outlook.com link preview"),
+    machine("ms-existence", Agent("microsoft office existence discovery"), MICROSOFT),
+    machine("safelinks", Agent("safelinks"), MICROSOFT),
+    machine("virustotal", Agent("virustotal"), "VirusTotal scanner"),
+    machine("rambler-proxy", Agent("ramblermail"), "Rambler mail proxy"),
+    machine("seznam-proxy", Agent("seznamemailproxy"), "Seznam mail proxy"),
+    machine("ukrnet-proxy", Agent("ukr.net"), "UkrNet mail proxy"),
+    machine("ukrnet-proxy", Agent("ukrnet"), "UkrNet mail proxy"),
+    machine("hey-proxy", Agent("hey.com/imageproxy"), "HEY image proxy"),
+    machine("google-safety", Agent("google-safety"), "Google safety scanner"),
+    machine("gateway", Agent("barracuda"), GATEWAY),
+    machine("gateway", Agent("mimecast"), GATEWAY),
+    machine("gateway", Agent("proofpoint"), GATEWAY),
+    machine("gateway", Agent("messagelabs"), GATEWAY),
+    machine("gateway", Agent("symantec"), GATEWAY),
+    machine("gateway", Agent("trendmicro"), GATEWAY),
+    machine("gateway", Agent("ironport"), GATEWAY),
+    machine("gateway", Agent("sophos"), GATEWAY),
+    machine("gateway", Agent("fireeye"), GATEWAY),
+    machine("gateway", Agent("forcepoint"), GATEWAY),
+    machine("gateway", Agent("zscaler"), GATEWAY),
+    machine("gateway", Agent("fortimail"), GATEWAY),
+    machine("gateway", Agent("checkpoint"), GATEWAY),
+    machine("preview", Agent("facebookexternalhit"), PREVIEW),
+    machine("preview", Agent("whatsapp"), PREVIEW),
+    machine("preview", Agent("skypeuripreview"), PREVIEW),
+    machine("preview", Agent("slack-imgproxy"), PREVIEW),
+    machine("preview", Agent("embedly"), PREVIEW),
+    machine("preview", Agent("iframely"), PREVIEW),
+    machine("preview", Agent("link preview"), PREVIEW),
+    // Headless browsers and scanners.
+    machine("headless", Agent("headlesschrome"), SCANNER),
+    machine("headless", Agent("phantomjs"), SCANNER),
+    machine("headless", Agent("puppeteer"), SCANNER),
+    machine("headless", Agent("playwright"), SCANNER),
+    machine("headless", Agent("selenium"), SCANNER),
+    machine("headless", Agent("electron/"), SCANNER),
+    machine("scanner", Agent("nessus"), SCANNER),
+    machine("scanner", Agent("nmap"), SCANNER),
+    machine("scanner", Agent("masscan"), SCANNER),
+    machine("scanner", Agent("zgrab"), SCANNER),
+    machine("scanner", Agent("nuclei"), SCANNER),
+    machine("scanner", Agent("nikto"), SCANNER),
+    machine("scanner", Agent("sqlmap"), SCANNER),
+    machine("scanner", Agent("urlscan"), SCANNER),
+    machine("scanner", Agent("censys"), SCANNER),
+    // HTTP tools, libraries and crawlers.
+    machine("tool", Agent("bot/"), TOOL),
+    machine("tool", Agent("bot;"), TOOL),
+    machine("tool", Agent("bot)"), TOOL),
+    machine("tool", Agent("crawler"), TOOL),
+    machine("tool", Agent("spider"), TOOL),
+    machine("tool", Agent("curl/"), TOOL),
+    machine("tool", Agent("wget/"), TOOL),
+    machine("tool", Agent("okhttp"), TOOL),
+    machine("tool", Agent("python-requests"), TOOL),
+    machine("tool", Agent("python-urllib"), TOOL),
+    machine("tool", Agent("python-httpx"), TOOL),
+    machine("tool", Agent("aiohttp"), TOOL),
+    machine("tool", Agent("scrapy"), TOOL),
+    machine("tool", Agent("go-http-client"), TOOL),
+    machine("tool", Agent("java/"), TOOL),
+    machine("tool", Agent("apache-httpclient"), TOOL),
+    machine("tool", Agent("libwww-perl"), TOOL),
+    machine("tool", Agent("node-fetch"), TOOL),
+    machine("tool", Agent("undici"), TOOL),
+    machine("tool", Agent("axios/"), TOOL),
+    machine("tool", Agent("postmanruntime"), TOOL),
+    machine("tool", Agent("httpie"), TOOL),
+    machine("tool", Agent("guzzlehttp"), TOOL),
+    machine("tool", Agent("ruby"), TOOL),
+    machine("tool", Agent("faraday"), TOOL),
+    machine("tool", Agent("reqwest"), TOOL),
+    machine("tool", Agent("winhttp"), TOOL),
+    // Apple's MPP proxy sends nothing but this.
+    machine("apple-mpp-agent", AgentIs("mozilla/5.0"), APPLE_MPP),
+    machine("no-agent", NoAgent, "no User-Agent"),
+    // A provider's proxy on delivery is its prefetch; later it is the reader.
+    machine(
+        "gmail-on-delivery",
+        All(&[Agent("googleimageproxy"), SentWithin(PREFETCH_SECONDS)]),
+        "Gmail proxy on delivery",
+    ),
+    machine(
+        "yahoo-on-delivery",
+        All(&[Agent("yahoomailproxy"), SentWithin(PREFETCH_SECONDS)]),
+        "Yahoo proxy on delivery",
+    ),
+    machine("on-delivery", SentWithin(PREFETCH_SECONDS), ON_DELIVERY),
+    proxy("gmail-proxy", Agent("googleimageproxy"), "Gmail image proxy", "Gmail"),
+    proxy("yahoo-proxy", Agent("yahoomailproxy"), "Yahoo Mail proxy", "Yahoo"),
+    // Published networks: what is left from there is a machine.
+    machine("apple-mpp-range", From(List::AppleMpp), APPLE_MPP),
+    machine("eop-range", From(List::MicrosoftEop), MICROSOFT),
+    machine("gateway-range", From(List::SecurityGateways), GATEWAY),
+    machine("google-range", From(List::Google), "Google network (not the image proxy)"),
+    machine("yahoo-range", From(List::Yahoo), "Yahoo network (not the mail proxy)"),
 ];
 
 /// Classifies one hit with [`RULES`].
-pub fn classify(facts: &OpenFacts<'_>) -> OpenVerdict {
-    classify_with(RULES, facts)
+pub fn classify(ranges: &Ranges, facts: &OpenFacts<'_>) -> OpenVerdict {
+    classify_with(RULES, ranges, facts)
 }
 
 /// Classifies one hit with any table (for callers that extend the rules).
-pub fn classify_with(rules: &[Rule], facts: &OpenFacts<'_>) -> OpenVerdict {
+pub fn classify_with(rules: &[Rule], ranges: &Ranges, facts: &OpenFacts<'_>) -> OpenVerdict {
     let agent = facts.user_agent.map(str::trim).filter(|a| !a.is_empty()).map(str::to_ascii_lowercase);
+    let seen = Seen { agent: agent.as_deref(), facts, ranges };
     for r in rules {
-        let hit = match r.test {
-            Test::Agent(text) => agent.as_deref().is_some_and(|a| a.contains(text)),
-            Test::AgentIs(text) => agent.as_deref() == Some(text),
-            Test::NoAgent => agent.is_none(),
-            Test::From(net) => facts.ip.is_some_and(|ip| net.contains(ip)),
-            Test::SentWithin(secs) => facts.seconds_after_send.is_some_and(|s| s < secs),
-        };
-        if hit {
-            return OpenVerdict { machine: true, reason: Cow::Borrowed(r.reason) };
+        if seen.matches(r.test) {
+            return OpenVerdict {
+                kind: r.kind,
+                rule: Cow::Borrowed(r.id),
+                reason: Cow::Borrowed(r.reason),
+                via: r.via.map(Cow::Borrowed),
+            };
         }
     }
-    OpenVerdict { machine: false, reason: Cow::Borrowed(HUMAN_REASON) }
+    OpenVerdict::person()
+}
+
+struct Seen<'a> {
+    agent: Option<&'a str>,
+    facts: &'a OpenFacts<'a>,
+    ranges: &'a Ranges,
+}
+
+impl Seen<'_> {
+    fn matches(&self, test: Test) -> bool {
+        match test {
+            Agent(needle) => self.agent.is_some_and(|a| a.contains(needle)),
+            AgentIs(whole) => self.agent == Some(whole),
+            NoAgent => self.agent.is_none(),
+            From(list) => self.facts.ip.is_some_and(|ip| self.ranges.contains(list, ip)),
+            SentWithin(secs) => self.facts.seconds_after_send.is_some_and(|s| s < secs),
+            All(tests) => tests.iter().all(|t| self.matches(*t)),
+        }
+    }
 }
 
 #[cfg(test)]

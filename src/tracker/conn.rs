@@ -7,13 +7,14 @@
 use std::io::{ErrorKind, Read as _, Write as _};
 use std::net::{IpAddr, Shutdown, SocketAddr};
 use std::sync::atomic::Ordering;
-use std::sync::mpsc::SyncSender;
+use std::sync::mpsc::{SyncSender, TrySendError};
 use std::time::{Duration, Instant};
 
 use mio::net::TcpStream;
 
 use crate::store::{OpenHit, now_ms};
 
+use super::ranges::Net;
 use super::request::{self, Method, Parsed, Route};
 use super::response::{self, HttpDate, Reply};
 use super::server::Shared;
@@ -114,19 +115,25 @@ impl Conn {
                         // alike, record nothing.
                         (Method::Head, Route::Pixel(_)) | (_, Route::Pixel(None)) => Reply::Pixel,
                         (Method::Get, Route::Pixel(Some(token))) => {
-                            let ip = client_ip(self.peer, head.forwarded_for, ctx.shared.options.trust_forwarded);
+                            let ip = client_ip(self.peer, head.forwarded_for, &ctx.shared.options.trusted_proxies);
                             let hit = OpenHit {
                                 token: token.to_owned(),
                                 at: now_ms(),
                                 ip,
                                 user_agent: head.user_agent.map(str::to_owned),
                             };
-                            // Answer only once the hit is queued: a 200 means it will be stored.
-                            if ctx.hits.send(hit).is_ok() {
-                                ctx.shared.stats.queued.fetch_add(1, Ordering::Relaxed);
-                                Reply::Pixel
-                            } else {
-                                Reply::Unavailable
+                            // Never wait for the writer: a full queue (the database held by
+                            // someone else for long) drops the hit, counted, and answers.
+                            match ctx.hits.try_send(hit) {
+                                Ok(()) => {
+                                    ctx.shared.stats.queued.fetch_add(1, Ordering::Relaxed);
+                                    Reply::Pixel
+                                }
+                                Err(TrySendError::Full(_)) => {
+                                    ctx.shared.stats.dropped.fetch_add(1, Ordering::Relaxed);
+                                    Reply::Pixel
+                                }
+                                Err(TrySendError::Disconnected(_)) => Reply::Unavailable,
                             }
                         }
                     };
@@ -231,6 +238,12 @@ impl Conn {
         }
     }
 
+    /// When bytes last moved either way: the connection idle longest goes first when
+    /// connections run out.
+    pub fn last_progress(&self) -> Instant {
+        self.last_progress
+    }
+
     /// Drops a handled head, keeping any pipelined bytes after it.
     fn consume(&mut self, len: usize) {
         self.buf.copy_within(len..self.filled, 0);
@@ -239,11 +252,11 @@ impl Conn {
     }
 }
 
-/// The address to record: the peer, or the client a loopback reverse proxy forwarded.
-fn client_ip(peer: Option<SocketAddr>, forwarded: Option<IpAddr>, trust_forwarded: bool) -> Option<IpAddr> {
+/// The address to record: the peer, or the client a trusted reverse proxy forwarded.
+fn client_ip(peer: Option<SocketAddr>, forwarded: Option<IpAddr>, trusted: &[Net]) -> Option<IpAddr> {
     let peer = peer.map(|p| p.ip());
     match (peer, forwarded) {
-        (Some(p), Some(f)) if trust_forwarded && p.is_loopback() => Some(f),
+        (Some(p), Some(f)) if trusted.iter().any(|net| net.contains(p)) => Some(f),
         _ => peer,
     }
 }

@@ -10,6 +10,7 @@
 
 pub mod classify;
 pub mod conn;
+pub mod ranges;
 pub mod request;
 pub mod response;
 pub mod server;
@@ -22,7 +23,9 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use crate::store::{Store, StoreError};
+use crate::store::{OpenPolicy, Store, StoreError};
+
+use ranges::{List, Net, Ranges};
 
 pub use writer::{WriterReport, WriterStats};
 
@@ -56,13 +59,14 @@ pub fn retention_days(days: u32) -> Option<Duration> {
 }
 
 /// Tuning of the endpoint; the defaults suit a venue and the benchmark alike.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct TrackerOptions {
     /// How long the first hit of a batch waits for others before the commit.
     pub batch_window: Duration,
     /// The most hits in one transaction.
     pub max_batch: usize,
-    /// Hits queued for the writer before connection threads wait for it.
+    /// Hits queued for the writer; past it a hit is counted as dropped and answered anyway
+    /// (answering never waits on SQLite).
     pub queue: usize,
     /// The largest request head accepted (request line + headers), in bytes.
     pub max_head: usize,
@@ -72,13 +76,17 @@ pub struct TrackerOptions {
     pub head_timeout: Duration,
     /// A client that does not read its answer for this long is dropped.
     pub write_timeout: Duration,
-    /// Connections served at once; more are closed at once.
+    /// Connections served at once; a newcomer past it closes the connection idle longest.
     pub max_connections: usize,
     /// Event-loop threads serving connections (0: one per core).
     pub workers: usize,
-    /// Take the client address from `X-Forwarded-For`/`X-Real-IP` when the peer is on
-    /// loopback (the operator's reverse proxy).
-    pub trust_forwarded: bool,
+    /// Peers whose `X-Forwarded-For`/`X-Real-IP` is believed (the operator's reverse
+    /// proxy); empty: the peer's own address is always recorded.
+    pub trusted_proxies: Arc<[Net]>,
+    /// Replays counted once, raw hits kept per message.
+    pub policy: OpenPolicy,
+    /// The published networks the classifier checks.
+    pub ranges: Arc<Ranges>,
     /// Erase the client IP and User-Agent of opens older than this (at start, then hourly);
     /// `None` keeps them. Set it from the config's `open_retention_days`.
     pub retention: Option<Duration>,
@@ -88,19 +96,19 @@ impl Default for TrackerOptions {
     fn default() -> Self {
         TrackerOptions {
             batch_window: Duration::from_millis(5),
-            // The queue is kept short on purpose: when the writer falls behind (a machine
-            // busy with other work starves its one thread), workers wait for room instead of
-            // answering ahead of the database, so an answered open still reaches the disk
-            // within about 100 ms and a SIGKILL loses no more than that.
             max_batch: 2048,
-            queue: 2048,
+            // Room for about a minute of a busy venue's opens while another process holds
+            // the database (a few MB); past it hits are dropped and counted, never waited on.
+            queue: 16_384,
             max_head: 8192,
             idle_timeout: Duration::from_secs(15),
             head_timeout: Duration::from_secs(10),
             write_timeout: Duration::from_secs(10),
             max_connections: 1024,
             workers: 0,
-            trust_forwarded: true,
+            trusted_proxies: Arc::from(Vec::new()),
+            policy: OpenPolicy::default(),
+            ranges: Arc::new(Ranges::embedded()),
             retention: None,
         }
     }
@@ -143,25 +151,28 @@ impl Tracker {
             window: options.batch_window,
             max_batch: options.max_batch.max(1),
             retention: options.retention,
+            policy: options.policy,
+            ranges: Arc::clone(&options.ranges),
         };
         let writer_stats = Arc::clone(&stats);
         let writer = std::thread::Builder::new()
             .name("tracker-writer".into())
-            .spawn(move || writer::run(store, &rx, config, &writer_stats))
+            .spawn(move || writer::run(store, &rx, &config, &writer_stats))
             .map_err(TrackerError::Thread)?;
+        let workers_wanted = options.workers;
         let shared = Arc::new(server::Shared {
             options,
             stop: Arc::clone(&stop),
             active: AtomicUsize::new(0),
             stats: Arc::clone(&stats),
         });
-        let count = if options.workers == 0 {
+        let count = if workers_wanted == 0 {
             // One per core. Two per core helped only while the writer's fsync stalled a
             // worker's queue; with the writer's fast commits, one per core measured (wrk -c64,
             // 3 rounds): p99 3.5 ms against 5.4 ms for two per core and 4.4 ms for nginx.
             std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
         } else {
-            options.workers
+            workers_wanted
         };
         let mut handles = Vec::with_capacity(count);
         let mut workers = Vec::with_capacity(count);
@@ -243,6 +254,63 @@ fn wake_address(addr: SocketAddr) -> SocketAddr {
         SocketAddr::V6(a) if a.ip().is_unspecified() => SocketAddr::from((Ipv6Addr::LOCALHOST, a.port())),
         other => other,
     }
+}
+
+impl TrackerOptions {
+    /// The defaults with the venue's settings: retention, replays, raw hits kept, trusted
+    /// proxies and address ranges.
+    pub fn from_config(config: &crate::config::Config) -> Result<Self, RangesError> {
+        Ok(TrackerOptions {
+            retention: retention_days(config.open_retention_days),
+            policy: OpenPolicy {
+                dedup_ms: i64::from(config.open_dedup_seconds) * 1000,
+                hits_kept: config.open_hits_kept,
+            },
+            // Checked when the config was read.
+            trusted_proxies: trusted_proxies(&config.trusted_proxies).unwrap_or_else(|_| Arc::from(Vec::new())),
+            ranges: Arc::new(load_ranges(config.ranges_dir.as_deref())?),
+            ..TrackerOptions::default()
+        })
+    }
+}
+
+/// A ranges file in the venue's directory that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum RangesError {
+    #[error("cannot read {path}: {source}")]
+    Read { path: std::path::PathBuf, source: std::io::Error },
+    #[error("{path}: {source}")]
+    Bad { path: std::path::PathBuf, source: ranges::BadLine },
+}
+
+/// The built-in ranges, with each file found in `dir` (the config's `ranges_dir`) taking
+/// the place of the built-in one of the same name.
+pub fn load_ranges(dir: Option<&Path>) -> Result<Ranges, RangesError> {
+    let mut out = Ranges::embedded();
+    let Some(dir) = dir else { return Ok(out) };
+    for list in List::ALL {
+        let path = dir.join(list.file_name());
+        match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                let nets = ranges::parse_list(list, &text)
+                    .map_err(|source| RangesError::Bad { path: path.clone(), source })?;
+                tracing::info!(path = %path.display(), networks = nets.len(), "address ranges from the venue");
+                out.set(list, nets);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(source) => return Err(RangesError::Read { path, source }),
+        }
+    }
+    Ok(out)
+}
+
+/// Parses the config's `trusted_proxies` (addresses or CIDRs).
+pub fn trusted_proxies(entries: &[String]) -> Result<Arc<[Net]>, String> {
+    entries
+        .iter()
+        .map(|e| Net::parse(e).ok_or_else(|| format!("not an address or network: {e:?}")))
+        .collect::<Result<Vec<_>, _>>()
+        .map(Arc::from)
 }
 
 /// Serves on `listen` until `stop` is set, then shuts down cleanly (everything queued is

@@ -38,12 +38,16 @@ pub struct Shared {
 
 /// The accept loop's end of one worker.
 pub struct WorkerHandle {
-    incoming: Sender<std::net::TcpStream>,
+    incoming: Sender<Incoming>,
     waker: Arc<Waker>,
 }
 
+/// A new connection, and whether the worker must first close its connection idle longest
+/// to make room (connections ran out: the newcomer is served, not refused).
+pub type Incoming = (std::net::TcpStream, bool);
+
 /// Creates a worker's poll and the handle the accept loop feeds it through.
-pub fn new_worker() -> std::io::Result<(Poll, WorkerHandle, Receiver<std::net::TcpStream>)> {
+pub fn new_worker() -> std::io::Result<(Poll, WorkerHandle, Receiver<Incoming>)> {
     let poll = Poll::new()?;
     let waker = Arc::new(Waker::new(poll.registry(), WAKE)?);
     let (incoming, rx) = std::sync::mpsc::channel();
@@ -67,13 +71,12 @@ pub fn accept_loop(listener: &TcpListener, shared: &Shared, workers: &[WorkerHan
                 continue;
             }
         };
-        if shared.active.fetch_add(1, Ordering::SeqCst) >= shared.options.max_connections {
-            shared.active.fetch_sub(1, Ordering::SeqCst);
-            continue; // dropping the stream closes it
-        }
+        // Full: the worker that takes the newcomer closes its connection idle longest (an
+        // idle or half-open client must not lock everyone else out).
+        let evict = shared.active.fetch_add(1, Ordering::SeqCst) >= shared.options.max_connections;
         let Some(worker) = workers.get(next % workers.len().max(1)) else { break };
         next += 1;
-        if worker.incoming.send(stream).is_err() || worker.waker.wake().is_err() {
+        if worker.incoming.send((stream, evict)).is_err() || worker.waker.wake().is_err() {
             shared.active.fetch_sub(1, Ordering::SeqCst);
         }
     }
@@ -83,12 +86,7 @@ pub fn accept_loop(listener: &TcpListener, shared: &Shared, workers: &[WorkerHan
 }
 
 /// One worker's event loop; returns once stopped and its connections are done.
-pub fn worker_loop(
-    mut poll: Poll,
-    incoming: &Receiver<std::net::TcpStream>,
-    shared: &Shared,
-    hits: &SyncSender<OpenHit>,
-) {
+pub fn worker_loop(mut poll: Poll, incoming: &Receiver<Incoming>, shared: &Shared, hits: &SyncSender<OpenHit>) {
     let mut conns: Vec<Option<Conn>> = Vec::new();
     let mut free: Vec<usize> = Vec::new();
     let mut events = Events::with_capacity(256);
@@ -146,17 +144,20 @@ pub fn worker_loop(
 /// Registers the connections the accept loop handed over (or drops them when stopping).
 fn take_new(
     poll: &Poll,
-    incoming: &Receiver<std::net::TcpStream>,
+    incoming: &Receiver<Incoming>,
     shared: &Shared,
     conns: &mut Vec<Option<Conn>>,
     free: &mut Vec<usize>,
     stopping: bool,
 ) {
     loop {
-        let stream = match incoming.try_recv() {
-            Ok(stream) => stream,
+        let (stream, evict) = match incoming.try_recv() {
+            Ok(next) => next,
             Err(TryRecvError::Empty | TryRecvError::Disconnected) => return,
         };
+        if evict && let Some(oldest) = idle_longest(conns) {
+            close(poll, shared, conns, free, oldest);
+        }
         if stopping || stream.set_nonblocking(true).is_err() || stream.set_nodelay(true).is_err() {
             shared.active.fetch_sub(1, Ordering::SeqCst);
             continue;
@@ -174,6 +175,16 @@ fn take_new(
             conns[slot] = Some(conn);
         }
     }
+}
+
+/// The connection whose bytes moved least recently.
+fn idle_longest(conns: &[Option<Conn>]) -> Option<usize> {
+    conns
+        .iter()
+        .enumerate()
+        .filter_map(|(slot, c)| c.as_ref().map(|c| (slot, c.last_progress())))
+        .min_by_key(|(_, at)| *at)
+        .map(|(slot, _)| slot)
 }
 
 fn close(poll: &Poll, shared: &Shared, conns: &mut [Option<Conn>], free: &mut Vec<usize>, slot: usize) {

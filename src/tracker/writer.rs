@@ -15,9 +15,9 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, TryRecvError};
 use std::time::{Duration, Instant};
 
-use crate::store::{OpenHit, Store, now_ms};
+use crate::store::{OpenHit, OpenPolicy, RecentClients, Store, now_ms};
 
-use super::classify::classify;
+use super::classify::{Ranges, classify};
 
 /// How a batch fails before the writer gives up on it at shutdown (while running it keeps
 /// retrying, because losing opens is worse than holding them in memory).
@@ -31,7 +31,12 @@ const RETRY_PAUSE: Duration = Duration::from_millis(100);
 pub struct WriterStats {
     /// Hits handed to the writer (counted by the connection threads).
     pub queued: AtomicU64,
+    /// Hits answered but not queued because the queue was full (the writer far behind, e.g.
+    /// the database locked by another process): answering never waits on SQLite.
+    pub dropped: AtomicU64,
     pub recorded: AtomicU64,
+    pub replays: AtomicU64,
+    pub not_kept: AtomicU64,
     pub unknown: AtomicU64,
     pub batches: AtomicU64,
     pub failed_commits: AtomicU64,
@@ -43,10 +48,16 @@ pub struct WriterStats {
 /// The counters once the writer has stopped.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct WriterReport {
-    /// Hits handed to the writer; after shutdown, `recorded + unknown + lost`.
+    /// Hits handed to the writer; after shutdown, `recorded + replays + unknown + lost`.
     pub queued: u64,
-    /// Opens stored.
+    /// Hits answered and never queued: the queue was full.
+    pub dropped: u64,
+    /// Opens counted (replays aside).
     pub recorded: u64,
+    /// Hits of a client already counted within the dedup window.
+    pub replays: u64,
+    /// Opens counted without keeping their raw hit (the message had its fill).
+    pub not_kept: u64,
     /// Hits dropped because their token belongs to no message.
     pub unknown: u64,
     /// Transactions committed.
@@ -64,7 +75,10 @@ impl WriterStats {
     pub fn report(&self) -> WriterReport {
         WriterReport {
             queued: self.queued.load(Ordering::Relaxed),
+            dropped: self.dropped.load(Ordering::Relaxed),
             recorded: self.recorded.load(Ordering::Relaxed),
+            replays: self.replays.load(Ordering::Relaxed),
+            not_kept: self.not_kept.load(Ordering::Relaxed),
             unknown: self.unknown.load(Ordering::Relaxed),
             batches: self.batches.load(Ordering::Relaxed),
             failed_commits: self.failed_commits.load(Ordering::Relaxed),
@@ -75,19 +89,22 @@ impl WriterStats {
 }
 
 /// How the writer works: how long the first hit of a batch may wait, the most hits per
-/// commit, and how long an open keeps its client IP and User-Agent (`None`: forever).
-#[derive(Debug, Clone, Copy)]
+/// commit, how long an open keeps its client IP and User-Agent (`None`: forever), replays
+/// and the raw hits kept, and the published ranges the classifier checks.
+#[derive(Debug, Clone)]
 pub struct WriterConfig {
     pub window: Duration,
     pub max_batch: usize,
     pub retention: Option<Duration>,
+    pub policy: OpenPolicy,
+    pub ranges: Arc<Ranges>,
 }
 
 /// How often the retention purge runs while the writer is up.
 const PURGE_EVERY: Duration = Duration::from_hours(1);
 
 /// Runs the writer until every sender is gone; call it on its own thread.
-pub fn run(mut store: Store, hits: &Receiver<OpenHit>, config: WriterConfig, stats: &Arc<WriterStats>) {
+pub fn run(mut store: Store, hits: &Receiver<OpenHit>, config: &WriterConfig, stats: &Arc<WriterStats>) {
     // Checkpoints run on their own thread (see `checkpoint_loop`), not inside our commits.
     let done = Arc::new(AtomicBool::new(false));
     let checkpointer = match Store::open(store.path()) {
@@ -122,7 +139,8 @@ pub fn run(mut store: Store, hits: &Receiver<OpenHit>, config: WriterConfig, sta
     }
 }
 
-fn write_batches(store: &mut Store, hits: &Receiver<OpenHit>, config: WriterConfig, stats: &WriterStats) {
+fn write_batches(store: &mut Store, hits: &Receiver<OpenHit>, config: &WriterConfig, stats: &WriterStats) {
+    let mut recent = RecentClients::default();
     let mut batch: Vec<OpenHit> = Vec::with_capacity(config.max_batch);
     let window_ms = i64::try_from(config.window.as_millis()).unwrap_or(i64::MAX);
     let mut next_purge = Instant::now();
@@ -160,7 +178,7 @@ fn write_batches(store: &mut Store, hits: &Receiver<OpenHit>, config: WriterConf
                 }
             }
         }
-        store_batch(store, &mut batch, disconnected, stats);
+        store_batch(store, &mut batch, config, &mut recent, disconnected, stats);
     }
 }
 
@@ -198,13 +216,24 @@ fn purge(store: &mut Store, keep: Duration) {
 }
 
 /// Stores one batch, retrying on failure; the batch is empty afterwards.
-fn store_batch(store: &mut Store, batch: &mut Vec<OpenHit>, shutting_down: bool, stats: &WriterStats) {
+fn store_batch(
+    store: &mut Store,
+    batch: &mut Vec<OpenHit>,
+    config: &WriterConfig,
+    recent: &mut RecentClients,
+    shutting_down: bool,
+    stats: &WriterStats,
+) {
     let mut attempts = 0;
+    let ranges = Arc::clone(&config.ranges);
+    let mut classify = |facts: &crate::store::OpenFacts<'_>| classify(&ranges, facts);
     loop {
         let started = Instant::now();
-        match store.record_opens(batch, classify) {
+        match store.record_opens_with(batch, config.policy, recent, &mut classify) {
             Ok(done) => {
                 stats.recorded.fetch_add(done.recorded as u64, Ordering::Relaxed);
+                stats.replays.fetch_add(done.replays as u64, Ordering::Relaxed);
+                stats.not_kept.fetch_add(done.not_kept as u64, Ordering::Relaxed);
                 stats.unknown.fetch_add(done.unknown as u64, Ordering::Relaxed);
                 stats.batches.fetch_add(1, Ordering::Relaxed);
                 // Hits arrive in order: the first is the oldest of the batch.

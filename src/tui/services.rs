@@ -18,7 +18,7 @@ use crate::config::{Config, Paths};
 use crate::event::{Background, Event, Service};
 use crate::mail::{self, Worker};
 use crate::store::Store;
-use crate::tracker::{self, Tracker, TrackerOptions};
+use crate::tracker::{Tracker, TrackerOptions};
 
 /// The running services' threads.
 #[derive(Debug, Default)]
@@ -66,14 +66,16 @@ pub fn start(config: &Config, paths: &Paths, events: &Sender<Event>, stop: &Arc<
         }
         Err(e) => off(Service::Sending, e.to_string()),
     }
-    let options = TrackerOptions {
-        retention: tracker::retention_days(config.open_retention_days),
-        // A host stand sees a handful of opens a minute: two threads are plenty.
-        workers: 2,
-        ..TrackerOptions::default()
-    };
-    match Tracker::start(&config.tracking_listen, &paths.db, options) {
-        Ok(endpoint) => {
+    let options = TrackerOptions::from_config(config)
+        .map(|options| {
+            // A host stand sees a handful of opens a minute: two threads are plenty.
+            TrackerOptions { workers: 2, ..options }
+        })
+        .map_err(|e| off(Service::Tracking, e.to_string()))
+        .ok();
+    match options.map(|options| Tracker::start(&config.tracking_listen, &paths.db, options)) {
+        None => {}
+        Some(Ok(endpoint)) => {
             tracing::info!("tracking pixel on http://{}/o/<token>.gif", endpoint.local_addr());
             let stop = Arc::clone(stop);
             let spawned = thread::Builder::new().name("tracker".into()).spawn(move || {
@@ -92,13 +94,13 @@ pub fn start(config: &Config, paths: &Paths, events: &Sender<Event>, stop: &Arc<
         }
         // "Off" only when nobody records: a guestmail serve on this machine holding the port
         // answers our health path, and records the opens.
-        Err(e @ tracker::TrackerError::Bind { .. })
-            if tracker::guestmail_answers(&config.tracking_listen, std::time::Duration::from_secs(1)) =>
+        Some(Err(e @ crate::tracker::TrackerError::Bind { .. }))
+            if crate::tracker::guestmail_answers(&config.tracking_listen, std::time::Duration::from_secs(1)) =>
         {
             tracing::info!("tracking port held by another guestmail ({e}); it records the opens");
             let _ = events.send(Event::TrackingElsewhere);
         }
-        Err(e) => off(Service::Tracking, e.to_string()),
+        Some(Err(e)) => off(Service::Tracking, e.to_string()),
     }
     if let Some(maildir) = config.bounce_maildir.clone() {
         match Store::open(&paths.db) {

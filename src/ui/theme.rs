@@ -67,7 +67,10 @@ impl Theme {
 
     pub fn marker(self, m: Marker) -> Style {
         match m {
-            Marker::Opened | Marker::MachineOpened => self.fg(Color::Green),
+            // Green means a person opened it; a machine's fetch proves nothing, so it has
+            // its own colour (and its own shape, `◐`, without colour).
+            Marker::Opened => self.fg(Color::Green),
+            Marker::MachineOpened => self.fg(Color::Magenta),
             Marker::Sent | Marker::Failed => self.fg(Color::Red),
             Marker::Queued => self.dim(),
             Marker::Uncertain => self.fg(Color::Yellow).add_modifier(Modifier::BOLD),

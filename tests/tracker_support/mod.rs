@@ -1,6 +1,8 @@
 //! Helpers for the tracker tests: a database with sent messages, and a plain HTTP/1.1
 //! client over `std::net::TcpStream` that reads answers with `httparse`.
 
+#![allow(dead_code)] // each test binary uses its own part of the helpers
+
 use std::io::{Read as _, Write as _};
 use std::net::{SocketAddr, TcpStream};
 use std::path::PathBuf;
@@ -14,6 +16,20 @@ use guestmail::tracker::{Tracker, TrackerOptions};
 pub const FIREFOX: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
 pub const GMAIL: &str = "Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 (via ggpht.com GoogleImageProxy)";
 pub const MPP: &str = "Mozilla/5.0";
+
+/// Options that count every hit and keep every raw hit (the tests of the HTTP side that
+/// send the same request many times on purpose).
+pub fn counting_every_hit() -> TrackerOptions {
+    TrackerOptions {
+        policy: guestmail::store::OpenPolicy { dedup_ms: 0, hits_kept: u32::MAX },
+        ..TrackerOptions::default()
+    }
+}
+
+/// The classifier with the built-in ranges, for direct store calls.
+pub fn by_rules(facts: &guestmail::store::OpenFacts<'_>) -> guestmail::store::OpenVerdict {
+    guestmail::tracker::classify::classify(&guestmail::tracker::ranges::Ranges::embedded(), facts)
+}
 
 pub fn pixel(token: &str) -> String {
     format!("/o/{token}.gif")

@@ -76,6 +76,9 @@ pub static EN: HistoryStrings = HistoryStrings {
         let times = if n == 1 { "once".to_owned() } else { format!("{n} times") };
         format!("Opened {times}, {m} by a mail-privacy proxy")
     },
+    opened_via: |n, via| {
+        if n == 1 { format!("Opened (via {via})") } else { format!("Opened ({n} times, via {via})") }
+    },
     machine_only: |m| format!("Not opened yet (fetched {m}× by a mail-privacy proxy)"),
     last_opened: |at| format!("Last opened: {at}"),
     next_try: |at| format!("next try {at}"),

@@ -73,6 +73,7 @@ pub static FR: HistoryStrings = HistoryStrings {
     colon: " : ",
     opened_times: |n| format!("Ouvert ({n} fois)"),
     opened_machine: |n, m| format!("Ouvert {n} fois, dont {m} par un proxy de confidentialité"),
+    opened_via: |n, via| if n == 1 { format!("Ouvert (via {via})") } else { format!("Ouvert ({n} fois, via {via})") },
     machine_only: |m| format!("Pas encore ouvert (lu {m}× par un proxy de confidentialité)"),
     last_opened: |at| format!("Dernière ouverture : {at}"),
     next_try: |at| format!("nouvel essai {at}"),
