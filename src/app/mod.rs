@@ -116,6 +116,8 @@ pub struct App {
     pub sending_paused: Option<crate::store::SendingPause>,
     /// The outbox cannot work at all, and why (shown until it works again).
     pub outbox_trouble: Option<String>,
+    /// Background services that could not start, and why (for as long as the screen runs).
+    pub services_off: Vec<(crate::event::Service, String)>,
     pub running: bool,
     /// A page of the history or the communication history is on its way.
     paging: bool,
@@ -157,6 +159,7 @@ impl App {
             health: None,
             sending_paused: None,
             outbox_trouble: None,
+            services_off: Vec::new(),
             running: true,
             paging: false,
             needs_redraw: true,

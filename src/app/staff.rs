@@ -95,12 +95,9 @@ impl App {
             Action::Done(outcome) => self.outcome(outcome),
             Action::Mail(report) => self.mail_report(&report),
             Action::ServiceOff(service, why) => {
-                let what = match service {
-                    Service::Sending => self.strings.sending_off,
-                    Service::Tracking => self.strings.tracking_off,
-                    Service::Bounces => self.strings.bounces_off,
-                };
-                self.notice(Notice::error(format!("{what}: {why}")))
+                self.services_off.retain(|(s, _)| *s != service);
+                self.services_off.push((service, why));
+                true
             }
             Action::Background(news) => {
                 match news {
@@ -110,6 +107,7 @@ impl App {
                 true
             }
             Action::TrackingElsewhere => {
+                self.services_off.retain(|(s, _)| *s != Service::Tracking);
                 self.notice(Notice::info(crate::strings::background::tracking_elsewhere(self.strings.language)))
             }
             _ => false,

@@ -93,12 +93,22 @@ pub fn start(config: &Config, paths: &Paths, events: &Sender<Event>, stop: &Arc<
             }
         }
         // "Off" only when nobody records: a guestmail serve on this machine holding the port
-        // answers our health path, and records the opens.
-        Some(Err(e @ crate::tracker::TrackerError::Bind { .. }))
-            if crate::tracker::guestmail_answers(&config.tracking_listen, std::time::Duration::from_secs(1)) =>
-        {
-            tracing::info!("tracking port held by another guestmail ({e}); it records the opens");
-            let _ = events.send(Event::TrackingElsewhere);
+        // answers our health path, and records the opens. Asked on a thread of its own, so
+        // the screen never waits for the answer.
+        Some(Err(e @ crate::tracker::TrackerError::Bind { .. })) => {
+            let (tx, listen) = (events.clone(), config.tracking_listen.clone());
+            let probe = thread::Builder::new().name("tracker-probe".into()).spawn(move || {
+                if crate::tracker::guestmail_answers(&listen, std::time::Duration::from_secs(1)) {
+                    tracing::info!("tracking port held by another guestmail ({e}); it records the opens");
+                    let _ = tx.send(Event::TrackingElsewhere);
+                } else {
+                    tracing::warn!("Tracking is off: {e}");
+                    let _ = tx.send(Event::ServiceOff(Service::Tracking, e.to_string()));
+                }
+            });
+            if let Err(e) = probe {
+                off(Service::Tracking, e.to_string());
+            }
         }
         Some(Err(e)) => off(Service::Tracking, e.to_string()),
     }

@@ -22,12 +22,14 @@ pub(super) fn render_status(app: &App, theme: Theme, area: Rect, buf: &mut Buffe
             Span::raw(format!("{}{cursor}", app.filter)),
             Span::styled(format!("  {}", s.matches(app.visible.len(), app.rows.len())), theme.dim()),
         ])
-    } else if let Some(status) = &app.status {
-        let style = if status.error { theme.error() } else { theme.bold() };
-        Line::from(Span::styled(status.text.as_str(), style))
+    } else if let Some(status) = app.status.as_ref().filter(|s| s.error) {
+        Line::from(Span::styled(status.text.as_str(), theme.error()))
     } else if let Some(line) = background_line(app) {
-        // Until it is solved, the outbox's problem stays where the health would be.
+        // Until it is solved, a standing problem of the background stays on the line; only
+        // an error about what staff just did goes before it.
         Line::from(Span::styled(line, theme.error()))
+    } else if let Some(status) = &app.status {
+        Line::from(Span::styled(status.text.as_str(), theme.bold()))
     } else if let Some(health) = &app.health {
         // Nothing to report: the line tells how delivery is doing (a warning below 98%).
         HealthLine { health, strings: app.strings.history(), theme }.line()
@@ -37,13 +39,24 @@ pub(super) fn render_status(app: &App, theme: Theme, area: Rect, buf: &mut Buffe
     line.render(area, buf);
 }
 
-/// The outbox's standing when it cannot send: paused on the venue's problem, or stopped.
+/// A standing problem of the background: sending paused on the venue's problem, the outbox
+/// stopped, or a service that could not start.
 pub(super) fn background_line(app: &App) -> Option<String> {
-    let lang = app.strings.language;
+    let (lang, s) = (app.strings.language, app.strings);
     if let Some(p) = &app.sending_paused {
         return Some(crate::strings::pause::status(lang, p.reason, &p.detail));
     }
-    app.outbox_trouble.as_ref().map(|why| crate::strings::background::outbox_trouble(lang, why))
+    if let Some(why) = &app.outbox_trouble {
+        return Some(crate::strings::background::outbox_trouble(lang, why));
+    }
+    app.services_off.first().map(|(service, why)| {
+        let what = match service {
+            crate::event::Service::Sending => s.sending_off,
+            crate::event::Service::Tracking => s.tracking_off,
+            crate::event::Service::Bounces => s.bounces_off,
+        };
+        format!("{what}: {why}")
+    })
 }
 
 /// Hints in reading order (the ones that do not fit are left out, whole, and shorter ones
