@@ -89,7 +89,7 @@ fn senders_serve_pixels_and_a_big_import_share_one_file_without_a_lock_error() {
     let db = env.db.clone();
     let pixels = std::thread::spawn(move || {
         let store = guestmail::store::Store::open(&db).unwrap();
-        let deadline = Instant::now() + Duration::from_secs(120);
+        let deadline = Instant::now() + Duration::from_mins(2);
         let mut answered = 0;
         while Instant::now() < deadline && answered < 400 {
             let sent: Vec<String> = store
@@ -125,7 +125,7 @@ fn senders_serve_pixels_and_a_big_import_share_one_file_without_a_lock_error() {
     let pixel_hits = pixels.join().unwrap();
     // Let serve send whatever the two senders left, then stop it.
     let store = env.store();
-    let wait_until = Instant::now() + Duration::from_secs(60);
+    let wait_until = Instant::now() + Duration::from_mins(1);
     while store.count_by_state().unwrap().iter().any(|(s, n)| s.is_pending_delivery() && *n > 0)
         && Instant::now() < wait_until
     {
