@@ -5,6 +5,7 @@
 //! dies, however it dies (SIGKILL included), so "can I take that lock?" answers "is that
 //! worker dead?" exactly, across threads and processes, with no timeouts to tune.
 
+use crate::store::WorkerMarks;
 use std::fs::{self, File, TryLockError};
 use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
@@ -57,6 +58,12 @@ impl WorkerLock {
         self.file.write_all(format!("{id}\n").as_bytes())
     }
 
+    /// Notes that the server accepted message `id` (its final `250`), so a kill before the
+    /// group commit records it as sent at the next start instead of leaving it uncertain.
+    pub fn mark_accepted(&mut self, id: i64) -> io::Result<()> {
+        self.file.write_all(format!("+{id}\n").as_bytes())
+    }
+
     /// Forgets the marks once the results are on disk (after each group commit).
     pub fn clear_started(&mut self) -> io::Result<()> {
         self.file.set_len(0)?;
@@ -64,14 +71,22 @@ impl WorkerLock {
     }
 }
 
-/// The messages a (dead) worker had started sending, from its marker; `None` when its lock
-/// file is gone or unreadable (then start-up cannot tell and treats every row as started).
-pub fn started(dir: &Path, id: &str) -> Option<Vec<i64>> {
+/// The messages a (dead) worker had started sending and, of those, the ones the server had
+/// accepted, from its marker; `None` when its lock file is gone or unreadable (then start-up
+/// cannot tell and treats every row as started).
+pub fn started(dir: &Path, id: &str) -> Option<WorkerMarks> {
     if !valid_id(id) {
         return None;
     }
     let text = fs::read_to_string(dir.join(format!("{id}.lock"))).ok()?;
-    Some(text.lines().filter_map(|l| l.trim().parse().ok()).collect())
+    let mut marks = WorkerMarks::default();
+    for line in text.lines().map(str::trim) {
+        match line.strip_prefix('+') {
+            Some(accepted) => marks.accepted.extend(accepted.parse::<i64>().ok()),
+            None => marks.started.extend(line.parse::<i64>().ok()),
+        }
+    }
+    Some(marks)
 }
 
 impl Drop for WorkerLock {
@@ -125,11 +140,13 @@ mod tests {
         assert!(!is_alive(dir.path(), &id));
         let mut lock = WorkerLock::acquire(dir.path()).expect("lock");
         lock.mark_started(7).expect("mark");
+        lock.mark_accepted(7).expect("mark");
         lock.mark_started(8).expect("mark");
-        assert_eq!(started(dir.path(), lock.id()), Some(vec![7, 8]));
+        let marks = |started: Vec<i64>, accepted: Vec<i64>| Some(WorkerMarks { started, accepted });
+        assert_eq!(started(dir.path(), lock.id()), marks(vec![7, 8], vec![7]));
         lock.clear_started().expect("clear");
         lock.mark_started(9).expect("mark");
-        assert_eq!(started(dir.path(), lock.id()), Some(vec![9]));
+        assert_eq!(started(dir.path(), lock.id()), marks(vec![9], vec![]));
         assert_eq!(started(dir.path(), "w-never-existed"), None);
         assert!(!is_alive(dir.path(), "../etc/passwd"));
         assert!(!is_alive(dir.path(), "w-never-existed"));

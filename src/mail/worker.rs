@@ -164,7 +164,13 @@ impl Worker {
         // rows marked are `uncertain`, the rest of the batch goes back to the outbox.
         self.lock.mark_started(m.id).map_err(|source| WorkerError::Lock { dir: self.lock_dir.clone(), source })?;
         Ok(match self.transport.send(&composed) {
-            Ok(reply) => Delivery::Sent { reply, subject: composed.subject },
+            Ok(reply) => {
+                // Accepted: a kill before the group commit records it as sent, not uncertain.
+                if let Err(e) = self.lock.mark_accepted(m.id) {
+                    tracing::warn!("cannot note the accepted email in the in-flight marker: {e}");
+                }
+                Delivery::Sent { reply, subject: composed.subject }
+            }
             Err(SendError::Transient(error)) => Delivery::Transient { error },
             Err(SendError::Invalid(reason)) => Delivery::Invalid { reason },
             Err(SendError::NoReply { stage, timed_out, error }) => {

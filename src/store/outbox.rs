@@ -227,15 +227,24 @@ pub(crate) fn record(
     Ok(state)
 }
 
-/// What start-up knows of a dead worker: the rows it had started sending (from its
-/// in-flight marker, see [`crate::mail::liveness`]), or `None` when it cannot tell.
-pub type Started<'a> = &'a dyn Fn(&str) -> Option<Vec<i64>>;
+/// What a dead worker's in-flight marker says (see [`crate::mail::liveness`]): the rows it
+/// had started sending, and of those the ones the server had accepted (a `250` after DATA)
+/// before the worker could record it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WorkerMarks {
+    pub started: Vec<i64>,
+    pub accepted: Vec<i64>,
+}
 
-/// Deals with the rows that a dead worker left in `sending`. A row it had started (its
-/// bytes may have gone) becomes `uncertain`: the server may or may not have it, so it is
-/// shown to staff and never re-sent on its own. A row it had claimed but not started goes
-/// back to the outbox as if never claimed. Without a marker (`started` says `None`) every
-/// row is uncertain. `alive` says whether the worker named in `claimed_by` still runs (then
+/// What start-up knows of a dead worker, or `None` when it cannot tell.
+pub type Started<'a> = &'a dyn Fn(&str) -> Option<WorkerMarks>;
+
+/// Deals with the rows that a dead worker left in `sending`. A row the server had accepted
+/// is recorded as sent (it arrived; only the record was missing). A row it had started but
+/// not seen accepted (its bytes may have gone) becomes `uncertain`: the server may or may not
+/// have it, so it is shown to staff and never re-sent on its own. A row it had claimed but
+/// not started goes back to the outbox as if never claimed. Without a marker (`started`
+/// says `None`) every row is uncertain. `alive` says whether the worker named in `claimed_by` still runs (then
 /// its rows are left alone). Returns the rows made uncertain.
 pub(crate) fn recover(
     tx: &Transaction<'_>,
@@ -250,17 +259,32 @@ pub(crate) fn recover(
         )?;
         stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?
     };
-    let mut markers: std::collections::HashMap<String, Option<Vec<i64>>> = std::collections::HashMap::new();
+    let mut markers: std::collections::HashMap<String, Option<WorkerMarks>> = std::collections::HashMap::new();
     let mut out = Vec::new();
     for (id, reservation_id, claimed_by) in rows {
         if claimed_by.as_deref().is_some_and(alive) {
             continue;
         }
         let marker = match &claimed_by {
-            Some(w) => markers.entry(w.clone()).or_insert_with(|| started(w)).as_deref(),
+            Some(w) => markers.entry(w.clone()).or_insert_with(|| started(w)).as_ref(),
             None => None,
         };
-        if marker.is_some_and(|ids| !ids.contains(&id)) {
+        if marker.is_some_and(|m| m.accepted.contains(&id)) {
+            let detail = format!(
+                "accepted by the server just before worker {} stopped; recorded at the next start",
+                claimed_by.as_deref().unwrap_or("?")
+            );
+            tx.prepare_cached(
+                "UPDATE messages SET state = 'sent', sent_at = ?2, claimed_by = NULL, next_attempt_at = NULL,
+                        last_error = NULL WHERE id = ?1",
+            )?
+            .execute(params![id, now])?;
+            let event =
+                NewEvent { message_id: Some(id), reservation_id, detail: &detail, actor, ..NewEvent::default() };
+            events::append(tx, EventKind::Sent, now, &event)?;
+            continue;
+        }
+        if marker.is_some_and(|m| !m.started.contains(&id)) {
             batch::release_dead(tx, id)?;
             continue;
         }
