@@ -123,3 +123,20 @@ fn a_taken_port_turns_tracking_off_but_the_app_runs() {
     pty.send_keys("q");
     assert!(pty.wait_exit(WAIT).success());
 }
+
+/// A `guestmail serve` on the same machine holds the pixel port: the screen says the opens
+/// are recorded by it (it answers our health path), not that tracking is off.
+#[test]
+fn a_port_held_by_another_guestmail_is_named_not_called_off() {
+    let env = Env::new(None);
+    let options = guestmail::tracker::TrackerOptions::from_config(&env.config).unwrap();
+    let serve = guestmail::tracker::Tracker::start("127.0.0.1:0", &env.db, options).unwrap();
+    let config = config(&env, &serve.local_addr().to_string());
+    sent_an_hour_ago(&env);
+    let mut pty = spawn(&env, &config);
+    let s = pty.wait_for_text("Opens are recorded by the guestmail serve running here", WAIT);
+    assert!(!s.contains("Tracking is off"), "{s}");
+    pty.send_keys("q");
+    assert!(pty.wait_exit(WAIT).success());
+    serve.shutdown().unwrap();
+}
