@@ -82,7 +82,7 @@ impl HistoryStrings {
 
     /// The opens of one email: "Not opened yet", "Opened (3 times)", "Opened (via Gmail)" when
     /// every person's open came through their provider's image proxy (`via`), "Opened 3
-    /// times, 1 by a mail-privacy proxy", or the machine-only case. `machine` fetches never
+    /// times, 1 by a machine", or the machine-only case. `machine` fetches never
     /// count as opened.
     /// An email that never reached the guest (queued, suppressed, bounced...) and has no open
     /// says nothing: "Not opened yet" would suggest it is waiting in their inbox.
@@ -166,7 +166,7 @@ mod tests {
         assert_eq!(EN.opens(MessageState::Bounced, 0, 0, None), "");
         assert_eq!(FR.opens(MessageState::Sent, 3, 0, None), "Ouvert (3 fois)");
         assert_eq!(FR.last_opened("23/11/2026 19:02"), "Dernière ouverture : 23/11/2026 19:02");
-        assert_eq!(EN.opens(MessageState::Sent, 2, 1, None), "Opened 3 times, 1 by a mail-privacy proxy");
+        assert_eq!(EN.opens(MessageState::Sent, 2, 1, None), "Opened 3 times, 1 by a machine");
         assert_eq!(EN.opens(MessageState::Bounced, 1, 0, None), "Opened (once)", "an open proves delivery");
         assert_eq!(EN.opens(MessageState::Sent, 1, 0, Some("Gmail")), "Opened (via Gmail)");
         assert_eq!(FR.opens(MessageState::Sent, 2, 1, Some("Yahoo")), "Ouvert (2 fois, via Yahoo)");

@@ -63,7 +63,7 @@ pub static EN: HistoryStrings = HistoryStrings {
         "Not sent yet",
         "Deferred",
         "Not opened yet",
-        "Only a mail-privacy proxy fetched it",
+        "Only a machine fetched it (privacy proxy, scanner)",
         "Bounced",
         "Failed",
         "Not sent: address blocked",
@@ -74,12 +74,12 @@ pub static EN: HistoryStrings = HistoryStrings {
     opened_times: |n| if n == 1 { "Opened (once)".to_owned() } else { format!("Opened ({n} times)") },
     opened_machine: |n, m| {
         let times = if n == 1 { "once".to_owned() } else { format!("{n} times") };
-        format!("Opened {times}, {m} by a mail-privacy proxy")
+        format!("Opened {times}, {m} by a machine")
     },
     opened_via: |n, via| {
         if n == 1 { format!("Opened (via {via})") } else { format!("Opened ({n} times, via {via})") }
     },
-    machine_only: |m| format!("Not opened yet (fetched {m}× by a mail-privacy proxy)"),
+    machine_only: |m| format!("Not opened yet (fetched {m}× by a machine only)"),
     last_opened: |at| format!("Last opened: {at}"),
     next_try: |at| format!("next try {at}"),
     resend_of: |id| format!("resend of #{id}"),
