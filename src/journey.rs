@@ -397,6 +397,17 @@ impl Policy {
         Ok(())
     }
 
+    /// A phone call in which the guest confirms: a pending reservation becomes confirmed
+    /// (`Ok(true)`, with [`Change`] `send: false`: no confirmation email unless staff ask);
+    /// a confirmed one only records the call (`Ok(false)`); a closed one is refused.
+    pub fn phone_confirmation(status: ReservationStatus) -> Result<bool, Refusal> {
+        match status {
+            ReservationStatus::Pending => Ok(true),
+            ReservationStatus::Confirmed => Ok(false),
+            from => Err(Refusal::Transition(TransitionError { from, to: ReservationStatus::Confirmed })),
+        }
+    }
+
     /// The kind `resend` picks when none is named: the request while pending, else the
     /// confirmation.
     pub const fn default_resend(status: ReservationStatus) -> EmailKind {

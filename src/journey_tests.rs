@@ -352,6 +352,15 @@ fn reminders_follow_the_configured_lead_time() {
 }
 
 #[test]
+fn a_phone_call_confirms_a_pending_reservation_records_a_confirmed_one_and_nothing_else() {
+    assert_eq!(Policy::phone_confirmation(S::Pending), Ok(true));
+    assert_eq!(Policy::phone_confirmation(S::Confirmed), Ok(false));
+    for closed in [S::Cancelled, S::Completed, S::NoShow] {
+        assert!(matches!(Policy::phone_confirmation(closed), Err(Refusal::Transition(_))), "{closed}");
+    }
+}
+
+#[test]
 fn withdrawal_codes_round_trip() {
     for w in Withdrawal::ALL {
         assert_eq!(Withdrawal::parse(w.as_str()), Some(w));

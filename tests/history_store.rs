@@ -89,7 +89,10 @@ fn confirmed_by_phone_leaves_the_list_once_and_shows_in_the_history() {
     assert_eq!((note.reservation_id, note.actor.as_str()), (Some(amelie.reservation_id), "staff"));
 
     let cancelled = store.day(day()).unwrap().into_iter().find(|r| r.status == ReservationStatus::Cancelled).unwrap();
-    assert!(matches!(store.mark_confirmed_by_phone(cancelled.id, "staff"), Err(StoreError::Invalid(_))));
+    // The journey refuses a phone confirmation of a closed reservation, in its words.
+    let err = store.mark_confirmed_by_phone(cancelled.id, "staff").unwrap_err();
+    assert!(matches!(err, StoreError::Refused(_)), "{err}");
+    assert_eq!(err.to_string(), "a cancelled reservation cannot become confirmed");
     assert!(matches!(store.mark_confirmed_by_phone(999_999, "staff"), Err(StoreError::NotFound(_))));
 }
 

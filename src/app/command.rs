@@ -200,7 +200,12 @@ pub fn execute(store: &mut Store, command: Command) -> Outcome {
         }
         Command::ChangeEmail { reservation_id, guest_id, email } => {
             store.change_guest_email(guest_id, &email, ACTOR).and_then(|email| {
-                let confirmed = store.reservation(reservation_id)?.status == ReservationStatus::Confirmed;
+                // Offer the confirmation again only where the journey would send it now.
+                let r = store.reservation(reservation_id)?;
+                let rules = store.rules();
+                let booking = crate::journey::Booking { status: r.status, starts_at: r.starts_at };
+                let now = rules.local(crate::store::now_ms());
+                let confirmed = rules.policy.fits(EmailKind::Confirmed, booking, now).is_ok();
                 Ok(Outcome::EmailChanged { reservation_id, email, confirmed })
             })
         }

@@ -190,13 +190,11 @@ impl Store {
                 .query_row([reservation_id], |r| Ok((parsed(r, 0)?, r.get(1)?)))
                 .optional()?
                 .ok_or_else(|| StoreError::NotFound(format!("reservation {reservation_id}")))?;
-            if status == ReservationStatus::Cancelled {
-                return Err(StoreError::Invalid("the reservation is cancelled".into()));
-            }
+            let becomes_confirmed = crate::journey::Policy::phone_confirmation(status)?;
             if already {
                 return Ok(false);
             }
-            if status == ReservationStatus::Pending {
+            if becomes_confirmed {
                 // The guest said yes on the phone: the reservation is confirmed (the waiting
                 // request withdrawn, the reminder queued), and nothing is emailed unless staff
                 // ask (`r`).
