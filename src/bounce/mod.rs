@@ -12,6 +12,7 @@ mod classify;
 mod dsn;
 mod explain;
 mod fields;
+pub mod imap;
 pub mod ingest;
 mod mime;
 mod rules;

@@ -17,6 +17,7 @@ mod followup;
 mod forget;
 mod health;
 mod history;
+mod mailboxes;
 mod messages;
 mod migrate;
 mod opens;
@@ -47,6 +48,7 @@ pub use followup::{
 pub use forget::{FORGOTTEN_NAME, ForgetReport, scrub};
 pub use history::{GUEST_EMAILS_QUERY, GuestHistory, HistoryEmail, LogEntry, LogLine, TimelineNote};
 pub use messages::{MessageRecord, NewMessage, new_token};
+pub use mailboxes::{MailboxKind, MailboxUid};
 pub use migrate::SCHEMA_VERSION;
 pub use opens::{OpenFacts, OpenHit, OpenKind, OpenPolicy, OpenRecord, OpenVerdict, RecentClients, RecordedBatch};
 pub use outbox::{
