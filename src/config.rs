@@ -60,6 +60,11 @@ pub struct Config {
     pub bounce_mailbox_password_file: Option<PathBuf>,
     /// Where taken-in bounces are moved in that mailbox (created if missing).
     pub bounce_processed_folder: String,
+    /// The venue's own mailbox (the Reply-To address), read only, where guests' replies
+    /// arrive: the same URL forms as `bounce_mailbox`.
+    pub reply_mailbox: Option<String>,
+    pub reply_mailbox_password_env: Option<String>,
+    pub reply_mailbox_password_file: Option<PathBuf>,
     /// Extra certificates (PEM) trusted for the IMAP server, beside the usual public roots:
     /// a venue's own server with a private certificate, or tests.
     pub mailbox_ca_file: Option<PathBuf>,
@@ -161,6 +166,10 @@ impl Config {
             if let Some(url) = &c.bounce_mailbox {
                 crate::bounce::imap::MailboxUrl::parse(url)
                     .map_err(|e| invalid(format!("field `bounce_mailbox`: {e}")))?;
+            }
+            if let Some(url) = &c.reply_mailbox {
+                crate::bounce::imap::MailboxUrl::parse(url)
+                    .map_err(|e| invalid(format!("field `reply_mailbox`: {e}")))?;
             }
             if c.bounce_processed_folder.trim().is_empty() {
                 return Err(invalid("field `bounce_processed_folder` is empty".into()));
@@ -280,6 +289,9 @@ struct UserView {
     bounce_mailbox_password_file: Option<PathBuf>,
     bounce_processed_folder: Option<String>,
     mailbox_ca_file: Option<PathBuf>,
+    reply_mailbox: Option<String>,
+    reply_mailbox_password_env: Option<String>,
+    reply_mailbox_password_file: Option<PathBuf>,
     reminder_hours: Option<u32>,
     thank_you_after_hours: Option<u32>,
     resend_cooldown_seconds: Option<u32>,

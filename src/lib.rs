@@ -19,6 +19,7 @@ pub mod lockfile;
 pub mod mail;
 pub mod panes;
 pub mod store;
+pub mod replies;
 pub mod strings;
 pub mod tracker;
 pub mod tui;

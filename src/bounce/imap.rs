@@ -117,9 +117,29 @@ fn is_loopback(host: &str) -> bool {
     host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
+/// What a watched mailbox holds, and so what the watcher may do there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// `bounce_mailbox`: reports are taken in, then moved (or flagged).
+    Bounces,
+    /// `reply_mailbox`: the venue's own mail, read only (EXAMINE, BODY.PEEK): replies to our
+    /// emails are stored; nothing there is ever moved, flagged or deleted.
+    Replies,
+}
+
+impl Role {
+    fn key(self) -> &'static str {
+        match self {
+            Self::Bounces => "bounce_mailbox",
+            Self::Replies => "reply_mailbox",
+        }
+    }
+}
+
 /// Everything the watcher needs: the mailbox, its password, where bounces go.
 #[derive(Clone)]
 pub struct MailboxSettings {
+    pub role: Role,
     pub url: MailboxUrl,
     password: String,
     pub processed_folder: String,
@@ -140,25 +160,50 @@ impl MailboxSettings {
     /// The bounce mailbox of the config, checked (URL, password, CA file) with an error that
     /// names the key; `None` when `bounce_mailbox` is not set.
     pub fn bounces_from_config(config: &Config) -> Result<Option<Self>, String> {
-        let Some(url) = &config.bounce_mailbox else { return Ok(None) };
-        let url = MailboxUrl::parse(url).map_err(|e| format!("bounce_mailbox: {e}"))?;
-        let password = match (&config.bounce_mailbox_password_env, &config.bounce_mailbox_password_file) {
+        Self::from_config(
+            config,
+            Role::Bounces,
+            config.bounce_mailbox.as_deref(),
+            config.bounce_mailbox_password_env.as_deref(),
+            config.bounce_mailbox_password_file.as_deref(),
+        )
+    }
+
+    /// The reply mailbox of the config (`reply_mailbox`), checked the same way.
+    pub fn replies_from_config(config: &Config) -> Result<Option<Self>, String> {
+        Self::from_config(
+            config,
+            Role::Replies,
+            config.reply_mailbox.as_deref(),
+            config.reply_mailbox_password_env.as_deref(),
+            config.reply_mailbox_password_file.as_deref(),
+        )
+    }
+
+    fn from_config(
+        config: &Config,
+        role: Role,
+        url: Option<&str>,
+        env: Option<&str>,
+        file: Option<&std::path::Path>,
+    ) -> Result<Option<Self>, String> {
+        let key = role.key();
+        let Some(url) = url else { return Ok(None) };
+        let url = MailboxUrl::parse(url).map_err(|e| format!("{key}: {e}"))?;
+        let password = match (env, file) {
             (Some(var), _) => match std::env::var(var) {
                 Ok(v) if !v.is_empty() => v,
-                _ => return Err(format!("bounce_mailbox_password_env: the environment variable {var} is not set")),
+                _ => return Err(format!("{key}_password_env: the environment variable {var} is not set")),
             },
             (None, Some(path)) => crate::mail::transport::read_password_file(path)
-                .map_err(|e| format!("bounce_mailbox_password_file: {e}"))?,
-            (None, None) => {
-                return Err(
-                    "bounce_mailbox: set bounce_mailbox_password_env or bounce_mailbox_password_file".into()
-                );
-            }
+                .map_err(|e| format!("{key}_password_file: {e}"))?,
+            (None, None) => return Err(format!("{key}: set {key}_password_env or {key}_password_file")),
         };
         if let Some(ca) = &config.mailbox_ca_file {
             roots(Some(ca)).map_err(|e| format!("mailbox_ca_file: {e}"))?;
         }
         Ok(Some(Self {
+            role,
             url,
             password,
             processed_folder: config.bounce_processed_folder.clone(),
@@ -380,6 +425,8 @@ pub struct Pass {
     /// Bounces moved to the processed folder, or flagged.
     pub moved: usize,
     pub flagged: usize,
+    /// Replies tied to one of our emails (the reply mailbox).
+    pub replies: usize,
 }
 
 /// What one watcher did, when it stopped.
@@ -389,6 +436,7 @@ pub struct WatchReport {
     pub passes: usize,
     pub bounces: usize,
     pub not_bounces: usize,
+    pub replies: usize,
     pub stood_by: usize,
 }
 
@@ -555,6 +603,46 @@ impl Folder<'_> {
         }
         Ok(())
     }
+
+    /// The reply mailbox's pass: read only. Each message not looked at yet is read (PEEK),
+    /// tied to our email if it answers one, and remembered; nothing in the mailbox changes.
+    fn reply_pass(&self, session: &mut Session, store: &mut Store) -> Result<Pass, Failure> {
+        let mut pass = Pass::default();
+        let all: HashSet<u32> = session.uid_search("ALL")?;
+        let seen = store.mailbox_seen(&self.name, self.uidvalidity).map_err(|e| Failure::Lost(e.to_string()))?;
+        let mut new: Vec<u32> = all.into_iter().filter(|uid| !seen.contains_key(uid)).collect();
+        new.sort_unstable();
+        for chunk in new.chunks(FETCH_COUNT) {
+            // A reply's first lines are at its start: never more than the head of a big one.
+            let fetched = session.uid_fetch(uid_set(chunk), format!("(UID BODY.PEEK[]<0.{HEAD_BYTES}>)"))?;
+            for f in fetched.iter() {
+                let Some(uid) = f.uid else { continue };
+                let raw = f.body().unwrap_or_default();
+                let reply = crate::replies::parse(raw);
+                let at = MailboxUid { mailbox: &self.name, uidvalidity: self.uidvalidity, uid };
+                let key = reply.as_ref().and_then(|r| r.own_id.clone()).map_or_else(
+                    || format!("imap:{}:{}:{uid}", self.name, self.uidvalidity),
+                    |id| format!("mid:{id}"),
+                );
+                let new_reply = reply.as_ref().map(|r| crate::store::NewReply {
+                    key: &key,
+                    at: r.at.unwrap_or_else(crate::store::now_ms),
+                    from: &r.from,
+                    answers: &r.answers,
+                    excerpt: &r.excerpt,
+                    auto: r.auto,
+                });
+                let outcome = store.record_reply(at, new_reply.as_ref()).map_err(|e| Failure::Lost(e.to_string()))?;
+                pass.looked_at += 1;
+                match outcome {
+                    crate::store::ReplyOutcome::Linked { .. } => pass.replies += 1,
+                    crate::store::ReplyOutcome::Again => pass.already_processed += 1,
+                    crate::store::ReplyOutcome::Unlinked => pass.not_bounces += 1,
+                }
+            }
+        }
+        Ok(pass)
+    }
 }
 
 /// `1,2,5:7` for a sorted list of UIDs.
@@ -594,21 +682,24 @@ fn run_session(
     let caps = session.capabilities()?;
     let (idle, can_move, uidplus) = (caps.has_str("IDLE"), caps.has_str("MOVE"), caps.has_str("UIDPLUS"));
     drop(caps);
+    let replies = settings.role == Role::Replies;
     let processed = &settings.processed_folder;
-    let processed_ok = match session.list(None, Some(processed)) {
-        Ok(names) if names.iter().any(|n| n.name() == processed) => true,
-        _ => match session.create(processed) {
-            Ok(()) => {
-                tracing::info!(folder = processed, "created the folder for processed bounces");
-                true
-            }
-            Err(e) => {
-                tracing::warn!(folder = processed, error = %e, "cannot create the folder for processed bounces; flagging them instead");
-                false
-            }
-        },
-    };
-    let mailbox = session.select(&settings.url.folder)?;
+    let processed_ok = !replies
+        && match session.list(None, Some(processed)) {
+            Ok(names) if names.iter().any(|n| n.name() == processed) => true,
+            _ => match session.create(processed) {
+                Ok(()) => {
+                    tracing::info!(folder = processed, "created the folder for processed bounces");
+                    true
+                }
+                Err(e) => {
+                    tracing::warn!(folder = processed, error = %e, "cannot create the folder for processed bounces; flagging them instead");
+                    false
+                }
+            },
+        };
+    // The venue's own mailbox is only ever EXAMINEd: read only, no flag changes.
+    let mailbox = if replies { session.examine(&settings.url.folder)? } else { session.select(&settings.url.folder)? };
     let folder = Folder {
         settings,
         name: settings.url.name(),
@@ -623,12 +714,13 @@ fn run_session(
     let mut changed = true;
     while !stop.load(Ordering::Relaxed) {
         if changed || last_full.elapsed() >= IDLE_FULL_PASS {
-            let pass = folder.pass(&mut session, store)?;
+            let pass = if replies { folder.reply_pass(&mut session, store)? } else { folder.pass(&mut session, store)? };
             report.passes += 1;
+            report.replies += pass.replies;
             report.bounces += pass.bounces;
             report.not_bounces += pass.not_bounces;
             if pass.looked_at > 0 || pass.moved + pass.flagged > 0 {
-                tracing::info!(?pass, "bounce mailbox pass");
+                tracing::info!(?pass, role = ?settings.role, "mailbox pass");
             }
             last_full = Instant::now();
             session.take_all_unsolicited().for_each(drop);
@@ -671,7 +763,13 @@ pub fn watch_until(
     settings: &MailboxSettings,
     mut on_status: impl FnMut(&Status),
 ) -> WatchReport {
-    let lock_path = lock_path_named(store.path(), "bounce-mailbox");
+    let lock_path = lock_path_named(
+        store.path(),
+        match settings.role {
+            Role::Bounces => "bounce-mailbox",
+            Role::Replies => "reply-mailbox",
+        },
+    );
     let mut lock: Option<HeldLock> = None;
     let mut report = WatchReport::default();
     let (mut lost, mut refused) = (0usize, 0usize);
@@ -706,13 +804,13 @@ pub fn watch_until(
             Err(Failure::Refused(why)) => {
                 let retry = Duration::from_secs(RETRY_REFUSED[refused.min(RETRY_REFUSED.len() - 1)]);
                 refused += 1;
-                tracing::warn!(mailbox = %settings.url.name(), %why, ?retry, "bounce mailbox: login refused (check the password)");
+                tracing::warn!(mailbox = %settings.url.name(), role = ?settings.role, %why, ?retry, "mailbox: login refused (check the password)");
                 (Status::Refused { why, retry }, retry)
             }
             Err(Failure::Lost(why)) => {
                 let retry = Duration::from_secs(RETRY_LOST[lost.min(RETRY_LOST.len() - 1)]);
                 lost += 1;
-                tracing::warn!(mailbox = %settings.url.name(), %why, ?retry, "bounce mailbox: connection lost");
+                tracing::warn!(mailbox = %settings.url.name(), role = ?settings.role, %why, ?retry, "mailbox: connection lost");
                 (Status::Lost { why, retry }, retry)
             }
         };

@@ -91,3 +91,9 @@ pub fn parse(raw: &[u8]) -> Option<Bounce> {
         original_token: doc.original_header("x-guestmail-token").map(|v| v.trim().to_ascii_lowercase()),
     })
 }
+
+/// Whether a message is an automatic reply (out of office, vacation): the same detection the
+/// bounce parser uses, for the guests' replies (`crate::replies`).
+pub fn is_auto_reply(raw: &[u8]) -> bool {
+    mime::Doc::parse(raw).is_some_and(|doc| autoreply::is_autoreply(&doc))
+}

@@ -123,7 +123,21 @@ pub fn run(ctx: &Context, args: &ServeArgs) -> anyhow::Result<ExitCode> {
                 Ok(())
             }),
         ));
-    } else if ctx.config.bounce_maildir.is_none() {
+    }
+    if let Some(settings) = MailboxSettings::replies_from_config(&ctx.config).map_err(|e| anyhow!("{e}"))? {
+        let store = ctx.open_store()?;
+        let s = Arc::clone(&stop);
+        eprintln!("guestmail serve: reading guests' replies in {} (read only)", settings.url.name());
+        parts.push((
+            "reply-mailbox",
+            std::thread::spawn(move || {
+                let report = crate::bounce::imap::watch_until(&s, store, &settings, |_| {});
+                tracing::info!(?report, "reply mailbox watcher stopped");
+                Ok(())
+            }),
+        ));
+    }
+    if ctx.config.bounce_maildir.is_none() && ctx.config.bounce_mailbox.is_none() {
         eprintln!("guestmail serve: no bounce_maildir or bounce_mailbox configured, bounces are not taken in");
     }
 

@@ -25,6 +25,7 @@ mod outbox;
 mod pause;
 mod plans;
 mod resend;
+mod replies;
 mod reservations;
 mod rows;
 
@@ -57,6 +58,7 @@ pub use outbox::{
 pub use pause::{RETRY_MINUTES, SendingPause, retry_after_ms};
 pub use plans::{Applied, QueuedEmail, Rules};
 pub use resend::ResendOutcome;
+pub use replies::{NewReply, REPLY_ADDRESS_WINDOW_MS, ReplyOutcome, ReplyRecord};
 pub use reservations::DAY_QUERY;
 
 use crate::domain::{AddressError, TransitionError};

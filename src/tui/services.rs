@@ -130,6 +130,7 @@ pub fn start(config: &Config, paths: &Paths, events: &Sender<Event>, stop: &Arc<
         }
     }
     start_bounce_mailbox(config, paths, events, stop, &mut services);
+    start_reply_mailbox(config, paths, stop, &mut services);
     services
 }
 
@@ -161,5 +162,28 @@ fn start_bounce_mailbox(config: &Config, paths: &Paths, events: &Sender<Event>, 
     match spawned {
         Ok(t) => services.threads.push(t),
         Err(e) => off(e.to_string()),
+    }
+}
+
+/// The reply mailbox's watcher (`reply_mailbox`, read only): replies show through the data
+/// thread's reload; its troubles go to the log (the status line speaks of bounces).
+fn start_reply_mailbox(config: &Config, paths: &Paths, stop: &Arc<AtomicBool>, services: &mut Services) {
+    let settings = match MailboxSettings::replies_from_config(config) {
+        Ok(Some(settings)) => settings,
+        Ok(None) => return,
+        Err(e) => return tracing::warn!("the reply mailbox is off: {e}"),
+    };
+    let store = match Store::open(&paths.db) {
+        Ok(store) => store,
+        Err(e) => return tracing::warn!("the reply mailbox is off: {e}"),
+    };
+    let stop = Arc::clone(stop);
+    let spawned = thread::Builder::new().name("reply-mailbox".into()).spawn(move || {
+        let report = crate::bounce::imap::watch_until(&stop, store, &settings, |_| {});
+        tracing::info!(?report, "reply mailbox watcher stopped");
+    });
+    match spawned {
+        Ok(t) => services.threads.push(t),
+        Err(e) => tracing::warn!("the reply mailbox is off: {e}"),
     }
 }
