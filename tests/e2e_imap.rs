@@ -81,9 +81,13 @@ impl Dovecot {
 
     /// Delivers a message as an MTA does (tmp/ then new/), to INBOX.
     fn deliver(&self, text: &str) {
+        self.deliver_in(text, "INBOX");
+    }
+
+    fn deliver_in(&self, text: &str, folder: &str) {
         let file = self.dir.path().join(format!("msg-{}.eml", fastrand::u64(..)));
         std::fs::write(&file, text).unwrap();
-        self.run(&["deliver", USER, file.to_str().unwrap()]);
+        self.run(&["deliver", USER, file.to_str().unwrap(), folder]);
         std::fs::remove_file(file).unwrap();
     }
 
@@ -349,6 +353,174 @@ fn settings_errors_name_the_key() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("bounce_mailbox") && err.contains("loopback"), "{err}");
+}
+
+/// Every folder of a user's Maildir with its messages (base name, flags): the venue's
+/// mailbox as its owner would see it.
+fn snapshot(dovecot: &Dovecot) -> Vec<(String, Vec<(String, String)>)> {
+    let root = dovecot.maildir("INBOX");
+    let mut folders = vec!["INBOX".to_owned()];
+    for e in std::fs::read_dir(&root).unwrap().flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if let Some(folder) = name.strip_prefix('.').filter(|n| !n.is_empty() && e.path().is_dir()) {
+            folders.push(folder.to_owned());
+        }
+    }
+    folders.sort();
+    folders
+        .into_iter()
+        .map(|f| {
+            let mut msgs: Vec<(String, String)> = dovecot
+                .messages(&f)
+                .into_iter()
+                .map(|(n, flags)| (n.split(':').next().unwrap_or_default().to_owned(), flags))
+                .collect();
+            msgs.sort();
+            (f, msgs)
+        })
+        .collect()
+}
+
+/// Marks an email as sent (as the outbox does once the server accepted it).
+fn mark_sent(db: &Path, id: i64, at: i64) {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.execute("UPDATE messages SET state = 'sent', sent_at = ?2 WHERE id = ?1", rusqlite::params![id, at]).unwrap();
+}
+
+fn reply(from: &str, in_reply_to: Option<&str>, id: &str, subject: &str, extra: &str, body: &str) -> String {
+    let thread = in_reply_to.map(|m| format!("In-Reply-To: {m}\r\nReferences: {m}\r\n")).unwrap_or_default();
+    format!(
+        "From: {from}\r\nTo: hello@bistro.example\r\nMessage-ID: <{id}@example.org>\r\n{thread}{extra}\
+Date: Mon, 23 Nov 2026 19:04:00 +0100\r\nSubject: {subject}\r\n\r\n{body}"
+    )
+}
+
+#[test]
+fn replies_are_tied_by_thread_or_address_and_the_venue_s_mailbox_is_left_as_it_was() {
+    if skip("replies_are_tied_by_thread_or_address_and_the_venue_s_mailbox_is_left_as_it_was") {
+        return;
+    }
+    let dovecot = Dovecot::start();
+    let f = fixture();
+    let now = chrono::Utc::now().timestamp_millis();
+    mark_sent(&f.db, f.message.id, now - 3_600_000);
+    // A second guest, whose email a reply names only by its sender's address.
+    let mut store = Store::open(&f.db).unwrap();
+    let other = store
+        .create_reservation(&NewReservation {
+            name: "Bo Guest".into(),
+            email: "bo@example.net".into(),
+            phone: String::new(),
+            language: Language::En,
+            starts_at: NaiveDate::from_ymd_opt(2037, 5, 2).and_then(|d| d.and_hms_opt(20, 0, 0)).unwrap(),
+            party_size: 4,
+            status: ReservationStatus::Pending,
+            notes: String::new(),
+        })
+        .unwrap();
+    let bo = store.messages_for_reservation(other).unwrap().remove(0);
+    mark_sent(&f.db, bo.id, now - 7_200_000);
+    // Already in the venue's mailbox before the watcher starts: one read and flagged by
+    // staff, in a folder of theirs, and a stranger's note.
+    dovecot.deliver(&reply(
+        "Bo Guest <bo@example.net>",
+        None,
+        "bo-1",
+        "Dog",
+        "",
+        "Can we bring a dog?\r\n\r\nBo\r\n-- \r\nBo Guest, Brussels\r\n",
+    ));
+    dovecot.deliver_in("From: staff@bistro.example\r\nSubject: filed\r\n\r\nkept\r\n", "Archive/2025");
+    dovecot.deliver(NOT_A_BOUNCE);
+    // Staff read and flagged one message: the file's flags say so.
+    let inbox_new = dovecot.maildir("INBOX").join("new");
+    let first = std::fs::read_dir(&inbox_new).unwrap().flatten().next().unwrap().path();
+    let flagged = dovecot.maildir("INBOX").join("cur").join(format!("{}:2,FS", first.file_name().unwrap().to_string_lossy()));
+    std::fs::rename(&first, &flagged).unwrap();
+    let before = snapshot(&dovecot);
+
+    let mut config = dovecot.config(f.dir.path(), "imaps://x@127.0.0.1/INBOX");
+    config.reply_mailbox = Some(dovecot.imaps_url());
+    config.reply_mailbox_password_file = config.bounce_mailbox_password_file.clone();
+    let settings = MailboxSettings::replies_from_config(&config).unwrap().unwrap();
+    let watcher = Watcher::start(&f.db, settings.clone());
+    watcher.wait_watching();
+    wait_for("the address-only reply", Duration::from_secs(5), || {
+        !store.replies_for_message(bo.id).unwrap().is_empty()
+    });
+    // Delivered while it IDLEs: a reply in the thread, then an out-of-office.
+    std::thread::sleep(Duration::from_millis(300));
+    let mid = f.message.message_id.clone();
+    dovecot.deliver(&reply(
+        "Ada Guest <Ada@Example.org>",
+        Some(&mid),
+        "ada-1",
+        "Re: Your reservation",
+        "",
+        "We'll be 10 minutes late, sorry!\r\n\r\nOn Mon, 23 Nov 2026, Le Petit Bistro wrote:\r\n> Your table\r\n",
+    ));
+    let delivered = Instant::now();
+    wait_for("the threaded reply", Duration::from_secs(5), || !store.replies_for_message(f.message.id).unwrap().is_empty());
+    let took = delivered.elapsed();
+    println!("FIGURE imap reply: delivery to store through IDLE in {} ms", took.as_millis());
+    dovecot.deliver(&reply(
+        "ada@example.org",
+        Some(&mid),
+        "ada-ooo",
+        "Out of office: Re: Your reservation",
+        "Auto-Submitted: auto-replied\r\n",
+        "I am away until Monday.\r\n",
+    ));
+    wait_for("the out-of-office", Duration::from_secs(5), || store.replies_for_message(f.message.id).unwrap().len() == 2);
+    let (report, _) = watcher.stop();
+    assert_eq!(report.replies, 3, "{report:?}");
+
+    let ada = store.replies_for_message(f.message.id).unwrap();
+    assert_eq!((ada[0].excerpt.as_str(), ada[0].auto), ("We'll be 10 minutes late, sorry!", false));
+    assert_eq!(ada[0].from, "ada@example.org");
+    assert_eq!((ada[1].excerpt.as_str(), ada[1].auto), ("I am away until Monday.", true));
+    let bo_replies = store.replies_for_message(bo.id).unwrap();
+    assert_eq!((bo_replies[0].excerpt.as_str(), bo_replies[0].auto), ("Can we bring a dog? Bo", false));
+    // A person's reply is a person's open; the out-of-office is not.
+    assert_eq!(store.message(f.message.id).unwrap().human_open_count, 1);
+    assert_eq!(store.message(bo.id).unwrap().human_open_count, 1);
+
+    // `reservation show` lists them under the email.
+    let out = Command::new(env!("CARGO_BIN_EXE_guestmail"))
+        .args(["--db", f.db.to_str().unwrap(), "reservation", "show"])
+        .arg(f.message.reservation_id.unwrap().to_string())
+        .env("GUESTMAIL_CONFIG", f.dir.path().join("none.toml"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let shown: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let replies = &shown["messages"][0]["replies"];
+    assert_eq!(replies[0]["excerpt"], "We'll be 10 minutes late, sorry!");
+    assert_eq!((replies[0]["auto"].as_bool(), replies[1]["auto"].as_bool()), (Some(false), Some(true)));
+    assert_eq!(replies[0]["from"], "ada@example.org");
+    assert_eq!(replies[0]["at"], "2026-11-23T18:04:00+00:00");
+
+    // A restart reads nothing again.
+    let watcher = Watcher::start(&f.db, settings);
+    watcher.wait_watching();
+    std::thread::sleep(Duration::from_millis(500));
+    let (report, _) = watcher.stop();
+    assert_eq!(report.replies, 0, "{report:?}");
+    assert_eq!(store.replies_for_message(f.message.id).unwrap().len(), 2);
+
+    // The venue's mailbox: same folders, same messages, same flags (plus the three delivered
+    // while watching, unread).
+    let after = snapshot(&dovecot);
+    let added: usize = after.iter().map(|(_, m)| m.len()).sum::<usize>() - before.iter().map(|(_, m)| m.len()).sum::<usize>();
+    assert_eq!(added, 2, "{before:?}\n{after:?}");
+    assert_eq!(after.iter().map(|(f, _)| f).collect::<Vec<_>>(), before.iter().map(|(f, _)| f).collect::<Vec<_>>());
+    for (folder, msgs) in &before {
+        let now = &after.iter().find(|(f, _)| f == folder).unwrap().1;
+        for m in msgs {
+            assert!(now.contains(m), "{folder}: {m:?} changed: {now:?}");
+        }
+    }
+    assert!(after.iter().flat_map(|(_, m)| m).all(|(n, fl)| fl.is_empty() || before.iter().any(|(_, b)| b.iter().any(|(bn, bf)| bn == n && bf == fl))), "no flag set by guestmail: {after:?}");
 }
 
 /// Taken in from a mailbox of 10,000 bounces: a timed run, not a timed assertion.
