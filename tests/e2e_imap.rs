@@ -8,6 +8,8 @@
 //! The timed run over 10,000 bounces is `#[ignore]`d (it prints its figure, it asserts no
 //! time): `cargo test --release --test e2e_imap -- --ignored --nocapture`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -34,7 +36,9 @@ fn skip(test: &str) -> bool {
     if is_root() {
         return false;
     }
-    println!("SKIPPED {test}: needs root (the Dovecot master of ../shared/harness/dovecot starts as root; CI runs it as root)");
+    println!(
+        "SKIPPED {test}: needs root (the Dovecot master of ../shared/harness/dovecot starts as root; CI runs it as root)"
+    );
     true
 }
 
@@ -74,7 +78,8 @@ impl Dovecot {
     }
 
     fn run(&self, args: &[&str]) -> String {
-        let out = Command::new("bash").arg(HARNESS).arg(args[0]).arg(self.dir.path()).args(&args[1..]).output().unwrap();
+        let out =
+            Command::new("bash").arg(HARNESS).arg(args[0]).arg(self.dir.path()).args(&args[1..]).output().unwrap();
         assert!(out.status.success(), "harness {args:?}: {}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
@@ -113,11 +118,12 @@ impl Dovecot {
         let pw = dir.join("imap-password");
         std::fs::write(&pw, PASSWORD).unwrap();
         std::fs::set_permissions(&pw, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
-        let mut config = Config::default();
-        config.bounce_mailbox = Some(url.to_owned());
-        config.bounce_mailbox_password_file = Some(pw);
-        config.mailbox_ca_file = Some(self.dir.path().join("tls/cert.pem"));
-        config
+        Config {
+            bounce_mailbox: Some(url.to_owned()),
+            bounce_mailbox_password_file: Some(pw),
+            mailbox_ca_file: Some(self.dir.path().join("tls/cert.pem")),
+            ..Config::default()
+        }
     }
 
     fn imaps_url(&self) -> String {
@@ -229,9 +235,8 @@ fn bounces_delivered_while_watching_are_taken_in_by_idle_moved_and_never_twice()
     }
     let dovecot = Dovecot::start();
     let f = fixture();
-    let settings = MailboxSettings::bounces_from_config(&dovecot.config(f.dir.path(), &dovecot.imaps_url()))
-        .unwrap()
-        .unwrap();
+    let settings =
+        MailboxSettings::bounces_from_config(&dovecot.config(f.dir.path(), &dovecot.imaps_url())).unwrap().unwrap();
     let watcher = Watcher::start(&f.db, settings.clone());
     watcher.wait_watching();
     assert!(
@@ -283,7 +288,11 @@ fn bounces_delivered_while_watching_are_taken_in_by_idle_moved_and_never_twice()
         dovecot.messages("guestmail-processed").len() == 1 && dovecot.messages("INBOX").len() == 1
     });
     let (report, _) = watcher.stop();
-    assert_eq!((report.bounces, report.not_bounces), (0, 1), "the note is looked at again, nothing counted: {report:?}");
+    assert_eq!(
+        (report.bounces, report.not_bounces),
+        (0, 1),
+        "the note is looked at again, nothing counted: {report:?}"
+    );
     assert_eq!(error_count(&f.db), 1, "counted once across UIDVALIDITYs");
     assert_eq!(store.bounces_for_message(f.message.id).unwrap().len(), 1);
 }
@@ -326,7 +335,8 @@ fn starttls_is_required_on_imap_and_verified() {
     let url = format!("imap://{}@127.0.0.1:{}/INBOX", USER.replace('@', "%40"), dovecot.port);
     let settings = MailboxSettings::bounces_from_config(&dovecot.config(f.dir.path(), &url)).unwrap().unwrap();
     assert_eq!(settings.url.security, Security::StartTls);
-    let mut session = imap::connect(&settings).expect("STARTTLS, verified against the harness's certificate, then login");
+    let mut session =
+        imap::connect(&settings).expect("STARTTLS, verified against the harness's certificate, then login");
     session.logout().unwrap();
 
     // Without the harness's certificate, verification fails: a lost connection, not a login.
@@ -342,8 +352,7 @@ fn starttls_is_required_on_imap_and_verified() {
 
 #[test]
 fn settings_errors_name_the_key() {
-    let mut config = Config::default();
-    config.bounce_mailbox = Some("imaps://b@imap.example.org/INBOX".into());
+    let mut config = Config { bounce_mailbox: Some("imaps://b@imap.example.org/INBOX".into()), ..Config::default() };
     let e = MailboxSettings::bounces_from_config(&config).unwrap_err();
     assert!(e.contains("bounce_mailbox_password_env or bounce_mailbox_password_file"), "{e}");
     config.bounce_mailbox_password_env = Some("GUESTMAIL_TEST_SURELY_UNSET_VAR".into());
@@ -435,7 +444,8 @@ fn replies_are_tied_by_thread_or_address_and_the_venue_s_mailbox_is_left_as_it_w
     // Staff read and flagged one message: the file's flags say so.
     let inbox_new = dovecot.maildir("INBOX").join("new");
     let first = std::fs::read_dir(&inbox_new).unwrap().flatten().next().unwrap().path();
-    let flagged = dovecot.maildir("INBOX").join("cur").join(format!("{}:2,FS", first.file_name().unwrap().to_string_lossy()));
+    let flagged =
+        dovecot.maildir("INBOX").join("cur").join(format!("{}:2,FS", first.file_name().unwrap().to_string_lossy()));
     std::fs::rename(&first, &flagged).unwrap();
     let before = snapshot(&dovecot);
 
@@ -460,7 +470,9 @@ fn replies_are_tied_by_thread_or_address_and_the_venue_s_mailbox_is_left_as_it_w
         "We'll be 10 minutes late, sorry!\r\n\r\nOn Mon, 23 Nov 2026, Le Petit Bistro wrote:\r\n> Your table\r\n",
     ));
     let delivered = Instant::now();
-    wait_for("the threaded reply", Duration::from_secs(5), || !store.replies_for_message(f.message.id).unwrap().is_empty());
+    wait_for("the threaded reply", Duration::from_secs(5), || {
+        !store.replies_for_message(f.message.id).unwrap().is_empty()
+    });
     let took = delivered.elapsed();
     println!("FIGURE imap reply: delivery to store through IDLE in {} ms", took.as_millis());
     dovecot.deliver(&reply(
@@ -471,7 +483,9 @@ fn replies_are_tied_by_thread_or_address_and_the_venue_s_mailbox_is_left_as_it_w
         "Auto-Submitted: auto-replied\r\n",
         "I am away until Monday.\r\n",
     ));
-    wait_for("the out-of-office", Duration::from_secs(5), || store.replies_for_message(f.message.id).unwrap().len() == 2);
+    wait_for("the out-of-office", Duration::from_secs(5), || {
+        store.replies_for_message(f.message.id).unwrap().len() == 2
+    });
     let (report, _) = watcher.stop();
     assert_eq!(report.replies, 3, "{report:?}");
 
@@ -511,7 +525,8 @@ fn replies_are_tied_by_thread_or_address_and_the_venue_s_mailbox_is_left_as_it_w
     // The venue's mailbox: same folders, same messages, same flags (plus the three delivered
     // while watching, unread).
     let after = snapshot(&dovecot);
-    let added: usize = after.iter().map(|(_, m)| m.len()).sum::<usize>() - before.iter().map(|(_, m)| m.len()).sum::<usize>();
+    let added: usize =
+        after.iter().map(|(_, m)| m.len()).sum::<usize>() - before.iter().map(|(_, m)| m.len()).sum::<usize>();
     assert_eq!(added, 2, "{before:?}\n{after:?}");
     assert_eq!(after.iter().map(|(f, _)| f).collect::<Vec<_>>(), before.iter().map(|(f, _)| f).collect::<Vec<_>>());
     for (folder, msgs) in &before {
@@ -520,24 +535,34 @@ fn replies_are_tied_by_thread_or_address_and_the_venue_s_mailbox_is_left_as_it_w
             assert!(now.contains(m), "{folder}: {m:?} changed: {now:?}");
         }
     }
-    assert!(after.iter().flat_map(|(_, m)| m).all(|(n, fl)| fl.is_empty() || before.iter().any(|(_, b)| b.iter().any(|(bn, bf)| bn == n && bf == fl))), "no flag set by guestmail: {after:?}");
+    assert!(
+        after
+            .iter()
+            .flat_map(|(_, m)| m)
+            .all(|(n, fl)| fl.is_empty() || before.iter().any(|(_, b)| b.iter().any(|(bn, bf)| bn == n && bf == fl))),
+        "no flag set by guestmail: {after:?}"
+    );
 }
 
 /// Taken in from a mailbox of 10,000 bounces: a timed run, not a timed assertion.
 #[test]
 #[ignore = "a timed run: cargo test --release --test e2e_imap -- --ignored --nocapture"]
 fn ten_thousand_bounces_timed() {
+    const N: usize = 10_000;
     if skip("ten_thousand_bounces_timed") {
         return;
     }
-    const N: usize = 10_000;
     let dovecot = Dovecot::start();
     let f = fixture();
     // Written straight into the Maildir as the mail uid (as `deliver` does, without a
     // process per message).
     let marker = std::fs::read_to_string(dovecot.dir.path().join(".dovecot_e2e")).unwrap();
     let get = |k: &str| {
-        marker.lines().find_map(|l| l.strip_prefix(&format!("{k}="))).and_then(|v| v.trim().parse::<u32>().ok()).unwrap()
+        marker
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{k}=")))
+            .and_then(|v| v.trim().parse::<u32>().ok())
+            .unwrap()
     };
     let (uid, gid) = (get("uid"), get("gid"));
     let new = dovecot.maildir("INBOX").join("new");
@@ -546,12 +571,11 @@ fn ten_thousand_bounces_timed() {
         std::fs::write(&path, dsn(&f.message, &format!("bench-{i}"))).unwrap();
         std::os::unix::fs::chown(&path, Some(uid), Some(gid)).unwrap();
     }
-    let settings = MailboxSettings::bounces_from_config(&dovecot.config(f.dir.path(), &dovecot.imaps_url()))
-        .unwrap()
-        .unwrap();
+    let settings =
+        MailboxSettings::bounces_from_config(&dovecot.config(f.dir.path(), &dovecot.imaps_url())).unwrap().unwrap();
     let start = Instant::now();
     let watcher = Watcher::start(&f.db, settings);
-    let took = wait_for("10,000 bounces moved", Duration::from_secs(600), || {
+    let took = wait_for("10,000 bounces moved", Duration::from_mins(10), || {
         dovecot.messages("guestmail-processed").len() == N
     });
     let (report, _) = watcher.stop();

@@ -22,6 +22,7 @@
 //! screen and in the log, never a crash loop. The password is never logged.
 
 use std::collections::HashSet;
+use std::fmt::Write as _;
 use std::io::{self, Read, Write};
 use std::net::{TcpStream, ToSocketAddrs as _};
 use std::path::PathBuf;
@@ -37,13 +38,13 @@ use crate::lockfile::HeldLock;
 use crate::store::{MailboxKind, MailboxUid, Store};
 
 /// How long one connect, or one command's answer, may take.
-pub const NET_TIMEOUT: Duration = Duration::from_secs(60);
+pub const NET_TIMEOUT: Duration = Duration::from_mins(1);
 /// How often the watcher polls a server without IDLE.
 pub const POLL_INTERVAL: Duration = Duration::from_secs(2);
 /// How long one IDLE lasts before the watcher looks at its stop flag (and IDLEs again).
 const IDLE_SLICE: Duration = Duration::from_secs(2);
 /// A full pass even without news, in case a notification was missed.
-const IDLE_FULL_PASS: Duration = Duration::from_secs(60);
+const IDLE_FULL_PASS: Duration = Duration::from_mins(1);
 /// Messages fetched per command, and the bytes one fetch may bring at most.
 const FETCH_COUNT: usize = 200;
 const FETCH_BYTES: u64 = 16 * 1024 * 1024;
@@ -195,8 +196,9 @@ impl MailboxSettings {
                 Ok(v) if !v.is_empty() => v,
                 _ => return Err(format!("{key}_password_env: the environment variable {var} is not set")),
             },
-            (None, Some(path)) => crate::mail::transport::read_password_file(path)
-                .map_err(|e| format!("{key}_password_file: {e}"))?,
+            (None, Some(path)) => {
+                crate::mail::transport::read_password_file(path).map_err(|e| format!("{key}_password_file: {e}"))?
+            }
             (None, None) => return Err(format!("{key}: set {key}_password_env or {key}_password_file")),
         };
         if let Some(ca) = &config.mailbox_ca_file {
@@ -291,7 +293,9 @@ fn roots(ca_file: Option<&std::path::Path>) -> Result<rustls::RootCertStore, Str
     roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
     if let Some(path) = ca_file {
         let mut added = 0;
-        for cert in rustls_pki_types::CertificateDer::pem_file_iter(path).map_err(|e| format!("{}: {e}", path.display()))? {
+        for cert in
+            rustls_pki_types::CertificateDer::pem_file_iter(path).map_err(|e| format!("{}: {e}", path.display()))?
+        {
             let cert = cert.map_err(|e| format!("{}: {e}", path.display()))?;
             roots.add(cert).map_err(|e| format!("{}: {e}", path.display()))?;
             added += 1;
@@ -316,10 +320,7 @@ fn tls(tcp: TcpStream, host: &str, ca_file: Option<&std::path::Path>) -> Result<
     let mut stream = rustls::StreamOwned::new(conn, tcp);
     // Handshake now, so a certificate problem is named as such.
     while stream.conn.is_handshaking() {
-        stream
-            .conn
-            .complete_io(&mut stream.sock)
-            .map_err(|e| Failure::Lost(format!("TLS with {host}: {e}")))?;
+        stream.conn.complete_io(&mut stream.sock).map_err(|e| Failure::Lost(format!("TLS with {host}: {e}")))?;
     }
     Ok(Stream::Tls(Box::new(stream)))
 }
@@ -395,8 +396,12 @@ pub fn connect(settings: &MailboxSettings) -> Result<Session, Failure> {
     };
     client.greeting_read = true;
     client.login(&url.user, &settings.password).map_err(|(e, _)| match e {
-        imap::Error::No(no) => Failure::Refused(format!("the mail server refused the login of {}: {}", url.user, no.information)),
-        imap::Error::Bad(bad) => Failure::Refused(format!("the mail server refused the login of {}: {}", url.user, bad.information)),
+        imap::Error::No(no) => {
+            Failure::Refused(format!("the mail server refused the login of {}: {}", url.user, no.information))
+        }
+        imap::Error::Bad(bad) => {
+            Failure::Refused(format!("the mail server refused the login of {}: {}", url.user, bad.information))
+        }
         other => Failure::Lost(other.to_string()),
     })
 }
@@ -539,17 +544,21 @@ impl Folder<'_> {
         Ok(())
     }
 
-    fn take_in(&self, store: &mut Store, uid: u32, raw: &[u8], pass: &mut Pass, to_settle: &mut Vec<u32>) -> Result<(), Failure> {
+    fn take_in(
+        &self,
+        store: &mut Store,
+        uid: u32,
+        raw: &[u8],
+        pass: &mut Pass,
+        to_settle: &mut Vec<u32>,
+    ) -> Result<(), Failure> {
         let bounce = super::parse(raw);
-        let key = own_message_id(raw).map_or_else(
-            || format!("imap:{}:{}:{uid}", self.name, self.uidvalidity),
-            |id| format!("imap-mid:{id}"),
-        );
+        let key = own_message_id(raw)
+            .map_or_else(|| format!("imap:{}:{}:{uid}", self.name, self.uidvalidity), |id| format!("imap-mid:{id}"));
         let at = MailboxUid { mailbox: &self.name, uidvalidity: self.uidvalidity, uid };
-        let source = format!("imap:{}:{}:{uid}", self.name, self.uidvalidity);
         let block_after = self.settings.limits.block_after;
         let outcome = with_parts(bounce.as_ref(), |links, recipients| {
-            store.record_mailbox_message(at, &key, &source, links, recipients, bounce.is_some(), block_after)
+            store.record_mailbox_message(at, &key, links, recipients, bounce.is_some(), block_after)
         })
         .map_err(|e| Failure::Lost(e.to_string()))?;
         pass.looked_at += 1;
@@ -620,10 +629,10 @@ impl Folder<'_> {
                 let raw = f.body().unwrap_or_default();
                 let reply = crate::replies::parse(raw);
                 let at = MailboxUid { mailbox: &self.name, uidvalidity: self.uidvalidity, uid };
-                let key = reply.as_ref().and_then(|r| r.own_id.clone()).map_or_else(
-                    || format!("imap:{}:{}:{uid}", self.name, self.uidvalidity),
-                    |id| format!("mid:{id}"),
-                );
+                let key = reply
+                    .as_ref()
+                    .and_then(|r| r.own_id.clone())
+                    .map_or_else(|| format!("imap:{}:{}:{uid}", self.name, self.uidvalidity), |id| format!("mid:{id}"));
                 let new_reply = reply.as_ref().map(|r| crate::store::NewReply {
                     key: &key,
                     at: r.at.unwrap_or_else(crate::store::now_ms),
@@ -662,7 +671,7 @@ fn uid_set(uids: &[u32]) -> String {
         if end == start {
             out.push_str(&start.to_string());
         } else {
-            out.push_str(&format!("{start}:{end}"));
+            let _ = write!(out, "{start}:{end}");
         }
         i += 1;
     }
@@ -699,7 +708,8 @@ fn run_session(
             },
         };
     // The venue's own mailbox is only ever EXAMINEd: read only, no flag changes.
-    let mailbox = if replies { session.examine(&settings.url.folder)? } else { session.select(&settings.url.folder)? };
+    let mailbox =
+        if replies { session.examine(&settings.url.folder)? } else { session.select(&settings.url.folder)? };
     let folder = Folder {
         settings,
         name: settings.url.name(),
@@ -714,7 +724,8 @@ fn run_session(
     let mut changed = true;
     while !stop.load(Ordering::Relaxed) {
         if changed || last_full.elapsed() >= IDLE_FULL_PASS {
-            let pass = if replies { folder.reply_pass(&mut session, store)? } else { folder.pass(&mut session, store)? };
+            let pass =
+                if replies { folder.reply_pass(&mut session, store)? } else { folder.pass(&mut session, store)? };
             report.passes += 1;
             report.replies += pass.replies;
             report.bounces += pass.bounces;
@@ -728,7 +739,10 @@ fn run_session(
         if idle {
             let mut handle = session.idle();
             handle.timeout(IDLE_SLICE).keepalive(false);
-            changed = matches!(handle.wait_while(imap::extensions::idle::stop_on_any)?, imap::extensions::idle::WaitOutcome::MailboxChanged);
+            changed = matches!(
+                handle.wait_while(imap::extensions::idle::stop_on_any)?,
+                imap::extensions::idle::WaitOutcome::MailboxChanged
+            );
         } else {
             let until = Instant::now() + POLL_INTERVAL;
             while Instant::now() < until && !stop.load(Ordering::Relaxed) {

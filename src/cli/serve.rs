@@ -110,7 +110,10 @@ pub fn run(ctx: &Context, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     if let Some(settings) = mailbox {
         let store = ctx.open_store()?;
         let (s, lang) = (Arc::clone(&stop), crate::domain::Language::En);
-        eprintln!("guestmail serve: taking in bounces from the mailbox {} (one watcher per database)", settings.url.name());
+        eprintln!(
+            "guestmail serve: taking in bounces from the mailbox {} (one watcher per database)",
+            settings.url.name()
+        );
         parts.push((
             "bounce-mailbox",
             std::thread::spawn(move || {

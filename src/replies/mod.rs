@@ -38,14 +38,16 @@ fn ids(value: &HeaderValue<'_>) -> Vec<String> {
 pub fn parse(raw: &[u8]) -> Option<Reply> {
     let msg = MessageParser::default().parse(raw)?;
     let from = msg.from()?.first()?.address()?.trim().to_ascii_lowercase();
-    let mut answers: Vec<String> = msg.in_reply_to().as_text_list().map(|l| l.iter().map(ToString::to_string).collect()).unwrap_or_else(|| ids(msg.in_reply_to()));
+    let mut answers = ids(msg.in_reply_to());
     let mut refs = ids(msg.references());
     refs.reverse();
     answers.extend(refs);
-    answers.iter_mut().for_each(|a| *a = a.trim().trim_matches(['<', '>']).to_owned());
+    for a in &mut answers {
+        *a = a.trim().trim_matches(['<', '>']).to_owned();
+    }
     answers.retain(|a| !a.is_empty());
     answers.dedup();
-    let body = msg.body_text(0).map(|t| t.into_owned()).unwrap_or_default();
+    let body = msg.body_text(0).map(std::borrow::Cow::into_owned).unwrap_or_default();
     Some(Reply {
         from,
         at: msg.date().map(|d| d.to_timestamp() * 1000),
@@ -112,7 +114,10 @@ mod tests {
         let long = "word ".repeat(60);
         let cases: &[(&str, &str)] = &[
             ("We'll be 10 minutes late.\n\nSorry!\n", "We'll be 10 minutes late. Sorry!"),
-            ("Can we bring a dog?\n\nOn Mon, 23 Nov 2026 at 18:00, Le Petit Bistro wrote:\n> Your table", "Can we bring a dog?"),
+            (
+                "Can we bring a dog?\n\nOn Mon, 23 Nov 2026 at 18:00, Le Petit Bistro wrote:\n> Your table",
+                "Can we bring a dog?",
+            ),
             ("Merci !\nLe lun. 23 nov. 2026 à 18:00, Le Petit Bistro a écrit :\n> Votre table", "Merci !"),
             ("Tot straks\nOp ma 23 nov. 2026 om 18:00 schreef Le Petit Bistro:\n> Uw tafel", "Tot straks"),
             ("See you\n-- \nAda Guest\n+32 475", "See you"),

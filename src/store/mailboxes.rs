@@ -35,18 +35,21 @@ impl Store {
         let rows = stmt.query_map(params![mailbox, uidvalidity], |r| {
             let kind: String = r.get(1)?;
             let settled: bool = r.get(2)?;
-            Ok((r.get::<_, u32>(0)?, if kind == "bounce" { MailboxKind::Bounce { settled } } else { MailboxKind::Other }))
+            Ok((
+                r.get::<_, u32>(0)?,
+                if kind == "bounce" { MailboxKind::Bounce { settled } } else { MailboxKind::Other },
+            ))
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Records one message of a mailbox in one transaction: the report's recipients (as
-    /// [`Store::record_bounce`] does, once per `key`) and the message's UID with its kind.
+    /// [`Store::record_bounce`] does, once per `key`, with the source `imap:MAILBOX:UIDVALIDITY:UID`)
+    /// and the message's UID with its kind.
     pub fn record_mailbox_message(
         &mut self,
         at: MailboxUid<'_>,
         key: &str,
-        source: &str,
         links: &BounceLinks<'_>,
         recipients: &[NewBounce<'_>],
         is_bounce: bool,
@@ -58,8 +61,15 @@ impl Store {
                 "INSERT INTO mailbox_messages (mailbox, uidvalidity, uid, kind, settled, seen_at)
                  VALUES (?1, ?2, ?3, ?4, 0, ?5) ON CONFLICT DO NOTHING",
             )?
-            .execute(params![at.mailbox, at.uidvalidity, at.uid, if is_bounce { "bounce" } else { "other" }, now])?;
-            record(tx, Some(key), source, links, recipients, block_after, now)
+            .execute(params![
+                at.mailbox,
+                at.uidvalidity,
+                at.uid,
+                if is_bounce { "bounce" } else { "other" },
+                now
+            ])?;
+            let source = format!("imap:{}:{}:{}", at.mailbox, at.uidvalidity, at.uid);
+            record(tx, Some(key), &source, links, recipients, block_after, now)
         })
     }
 
@@ -87,17 +97,20 @@ mod tests {
         let mut store = Store::open(&dir.path().join("g.db")).expect("open");
         let at = MailboxUid { mailbox: "b@h:1/INBOX", uidvalidity: 7, uid: 3 };
         let links = BounceLinks { verp_token: None, original_token: None, original_message_id: None };
-        let first = store.record_mailbox_message(at, "k1", "imap:x", &links, &[], true, 12).expect("record");
+        let first = store.record_mailbox_message(at, "k1", &links, &[], true, 12).expect("record");
         assert!(!first.already_processed);
-        let again = store.record_mailbox_message(at, "k1", "imap:x", &links, &[], true, 12).expect("record");
+        let again = store.record_mailbox_message(at, "k1", &links, &[], true, 12).expect("record");
         assert!(again.already_processed);
         let other = MailboxUid { uid: 4, ..at };
-        store.record_mailbox_message(other, "k2", "imap:x", &links, &[], false, 12).expect("record");
+        store.record_mailbox_message(other, "k2", &links, &[], false, 12).expect("record");
         let seen = store.mailbox_seen("b@h:1/INBOX", 7).expect("seen");
         assert_eq!(seen.get(&3), Some(&MailboxKind::Bounce { settled: false }));
         assert_eq!(seen.get(&4), Some(&MailboxKind::Other));
         assert!(store.mailbox_seen("b@h:1/INBOX", 8).expect("seen").is_empty(), "per UIDVALIDITY");
         store.settle_mailbox_messages("b@h:1/INBOX", 7, &[3]).expect("settle");
-        assert_eq!(store.mailbox_seen("b@h:1/INBOX", 7).expect("seen").get(&3), Some(&MailboxKind::Bounce { settled: true }));
+        assert_eq!(
+            store.mailbox_seen("b@h:1/INBOX", 7).expect("seen").get(&3),
+            Some(&MailboxKind::Bounce { settled: true })
+        );
     }
 }

@@ -24,8 +24,8 @@ mod opens;
 mod outbox;
 mod pause;
 mod plans;
-mod resend;
 mod replies;
+mod resend;
 mod reservations;
 mod rows;
 
@@ -48,8 +48,8 @@ pub use followup::{
 };
 pub use forget::{FORGOTTEN_NAME, ForgetReport, scrub};
 pub use history::{GUEST_EMAILS_QUERY, GuestHistory, HistoryEmail, LogEntry, LogLine, TimelineNote};
-pub use messages::{MessageRecord, NewMessage, new_token};
 pub use mailboxes::{MailboxKind, MailboxUid};
+pub use messages::{MessageRecord, NewMessage, new_token};
 pub use migrate::SCHEMA_VERSION;
 pub use opens::{OpenFacts, OpenHit, OpenKind, OpenPolicy, OpenRecord, OpenVerdict, RecentClients, RecordedBatch};
 pub use outbox::{
@@ -57,8 +57,8 @@ pub use outbox::{
 };
 pub use pause::{RETRY_MINUTES, SendingPause, retry_after_ms};
 pub use plans::{Applied, QueuedEmail, Rules};
-pub use resend::ResendOutcome;
 pub use replies::{NewReply, REPLY_ADDRESS_WINDOW_MS, ReplyOutcome, ReplyRecord};
+pub use resend::ResendOutcome;
 pub use reservations::DAY_QUERY;
 
 use crate::domain::{AddressError, TransitionError};

@@ -77,7 +77,13 @@ impl Store {
                 "INSERT INTO mailbox_messages (mailbox, uidvalidity, uid, kind, settled, seen_at)
                  VALUES (?1, ?2, ?3, ?4, 1, ?5) ON CONFLICT DO NOTHING",
             )?
-            .execute(params![at.mailbox, at.uidvalidity, at.uid, if linked.is_some() { "reply" } else { "other" }, now])?;
+            .execute(params![
+                at.mailbox,
+                at.uidvalidity,
+                at.uid,
+                if linked.is_some() { "reply" } else { "other" },
+                now
+            ])?;
             let (Some(r), Some((message, by_thread))) = (reply, linked) else { return Ok(ReplyOutcome::Unlinked) };
             let inserted = tx
                 .prepare_cached(

@@ -12,7 +12,10 @@ pub fn mailbox_trouble(lang: Language, status: &Status) -> Option<String> {
     Some(match (status, lang) {
         (Status::Watching { .. }, _) => return None,
         (Status::Refused { why, retry }, Language::En) => {
-            format!("the bounce mailbox refused our login ({why}): check bounce_mailbox and its password; trying again in {} s", secs(retry))
+            format!(
+                "the bounce mailbox refused our login ({why}): check bounce_mailbox and its password; trying again in {} s",
+                secs(retry)
+            )
         }
         (Status::Refused { why, retry }, Language::Fr) => format!(
             "la boîte des rebonds a refusé la connexion ({why}) : vérifier bounce_mailbox et son mot de passe ; nouvel essai dans {} s",

@@ -136,7 +136,13 @@ pub fn start(config: &Config, paths: &Paths, events: &Sender<Event>, stop: &Arc<
 
 /// The IMAP bounce mailbox's watcher (`bounce_mailbox`): its refused login or lost
 /// connection shows on the status line as the Maildir watcher's troubles do.
-fn start_bounce_mailbox(config: &Config, paths: &Paths, events: &Sender<Event>, stop: &Arc<AtomicBool>, services: &mut Services) {
+fn start_bounce_mailbox(
+    config: &Config,
+    paths: &Paths,
+    events: &Sender<Event>,
+    stop: &Arc<AtomicBool>,
+    services: &mut Services,
+) {
     let off = |why: String| {
         tracing::warn!("the bounce mailbox is off: {why}");
         let _ = events.send(Event::ServiceOff(Service::Bounces, why));
