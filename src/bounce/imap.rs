@@ -461,7 +461,7 @@ fn own_message_id(raw: &[u8]) -> Option<String> {
             }
             break;
         }
-        if line.len() > 11 && line[..11].eq_ignore_ascii_case(b"message-id:") {
+        if line.len() >= 11 && line[..11].eq_ignore_ascii_case(b"message-id:") {
             found = Some(String::from_utf8_lossy(&line[11..]).trim().to_owned());
         }
     }
