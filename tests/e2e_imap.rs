@@ -255,7 +255,10 @@ fn bounces_delivered_while_watching_are_taken_in_by_idle_moved_and_never_twice()
     let took = delivered.elapsed();
     println!("FIGURE imap bounce: delivery to store through IDLE in {} ms", took.as_millis());
     assert!(took < Duration::from_secs(5), "{took:?}");
-    wait_for("the bounce moved", Duration::from_secs(5), || dovecot.messages("guestmail-processed").len() == 1);
+    // MOVE lands the copy first, then expunges the original.
+    wait_for("the bounce moved", Duration::from_secs(5), || {
+        dovecot.messages("guestmail-processed").len() == 1 && dovecot.messages("INBOX").len() == 1
+    });
     let inbox = dovecot.messages("INBOX");
     assert_eq!(inbox.len(), 1, "the note stays: {inbox:?}");
     assert!(!inbox[0].1.contains('S'), "left unread (BODY.PEEK): {inbox:?}");
