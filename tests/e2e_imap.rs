@@ -498,6 +498,9 @@ fn replies_are_tied_by_thread_or_address_and_the_venue_s_mailbox_is_left_as_it_w
     assert_eq!((ada[1].excerpt.as_str(), ada[1].auto), ("I am away until Monday.", true));
     let bo_replies = store.replies_for_message(bo.id).unwrap();
     assert_eq!((bo_replies[0].excerpt.as_str(), bo_replies[0].auto), ("Can we bring a dog? Bo", false));
+    // The list's reply mark, from the day query.
+    assert!(store.reservation(f.message.reservation_id.unwrap()).unwrap().replied);
+    assert!(store.reservation(other).unwrap().replied);
     // A person's reply is a person's open; the out-of-office is not.
     assert_eq!(store.message(f.message.id).unwrap().human_open_count, 1);
     assert_eq!(store.message(bo.id).unwrap().human_open_count, 1);
