@@ -498,6 +498,16 @@ fn replies_are_tied_by_thread_or_address_and_the_venue_s_mailbox_is_left_as_it_w
     assert_eq!((ada[1].excerpt.as_str(), ada[1].auto), ("I am away until Monday.", true));
     let bo_replies = store.replies_for_message(bo.id).unwrap();
     assert_eq!((bo_replies[0].excerpt.as_str(), bo_replies[0].auto), ("Can we bring a dog? Bo", false));
+    // The history's log of the email shows the replies.
+    let log = store.message_log(f.message.id).unwrap();
+    let shown: Vec<_> = log
+        .iter()
+        .filter_map(|l| match &l.entry {
+            guestmail::store::LogEntry::Reply { excerpt, auto } => Some((excerpt.as_str(), *auto)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(shown, [("We'll be 10 minutes late, sorry!", false), ("I am away until Monday.", true)]);
     // The list's reply mark, from the day query.
     assert!(store.reservation(f.message.reservation_id.unwrap()).unwrap().replied);
     assert!(store.reservation(other).unwrap().replied);

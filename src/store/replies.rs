@@ -103,11 +103,8 @@ impl Store {
                 return Ok(ReplyOutcome::Again);
             }
             if !r.auto {
-                tx.prepare_cached(
-                    "INSERT INTO opens (message_id, at, seconds_after_send, machine, reason, kind, rule)
-                     SELECT id, ?2, (?2 - sent_at) / 1000, 0, 'replied', 'person', 'reply' FROM messages WHERE id = ?1",
-                )?
-                .execute(params![message, r.at])?;
+                // Counted on the email as a person's open (no pixel hit row: the history shows
+                // the reply itself).
                 tx.prepare_cached(
                     "UPDATE messages SET open_count = open_count + 1, human_open_count = human_open_count + 1,
                             first_opened_at = COALESCE(first_opened_at, ?2),

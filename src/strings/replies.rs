@@ -37,10 +37,36 @@ pub fn mailbox_trouble(lang: Language, status: &Status) -> Option<String> {
     })
 }
 
+/// A reply in an email's log, after its time: "Replied: We'll be 10 minutes late…".
+pub fn reply_line(lang: Language, auto: bool, excerpt: &str) -> String {
+    let what = match (lang, auto) {
+        (Language::En, false) => "Replied",
+        (Language::En, true) => "Automatic reply",
+        (Language::Fr, false) => "Réponse",
+        (Language::Fr, true) => "Réponse automatique",
+        (Language::Nl, false) => "Antwoord",
+        (Language::Nl, true) => "Automatisch antwoord",
+    };
+    let colon = if lang == Language::Fr { " : " } else { ": " };
+    if excerpt.is_empty() { what.to_owned() } else { format!("{what}{colon}{excerpt}") }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::time::Duration;
+
+    #[test]
+    fn reply_lines() {
+        for (lang, auto, excerpt, line) in [
+            (Language::En, false, "We'll be 10 minutes late", "Replied: We'll be 10 minutes late"),
+            (Language::En, true, "Away", "Automatic reply: Away"),
+            (Language::Fr, false, "Merci", "Réponse : Merci"),
+            (Language::Nl, true, "", "Automatisch antwoord"),
+        ] {
+            assert_eq!(reply_line(lang, auto, excerpt), line);
+        }
+    }
 
     #[test]
     fn troubles_are_said_in_each_language_and_watching_is_silent() {
