@@ -36,6 +36,7 @@ fn rows(day: NaiveDate) -> Vec<ReservationRow> {
             },
             address: AddressHealth::default(),
             markers: [0, 1, 2].map(|k| Marker::ALL[((i + k) % 7) as usize]),
+            replied: false,
         })
         .collect()
 }

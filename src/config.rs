@@ -51,6 +51,23 @@ pub struct Config {
     /// A message in the bounce Maildir larger than this is never read whole: only its head
     /// (where a report's parts are) is parsed, or it is set aside in `too-big/`.
     pub bounce_max_bytes: u64,
+    /// An IMAP mailbox the bounces arrive in: `imaps://user@host[:port]/FOLDER`,
+    /// `imap://user@host/FOLDER` (STARTTLS required) or `imap://...?tls=none` (loopback only).
+    pub bounce_mailbox: Option<String>,
+    /// The mailbox password: the name of an environment variable holding it ...
+    pub bounce_mailbox_password_env: Option<String>,
+    /// ... or a file readable by its owner only.
+    pub bounce_mailbox_password_file: Option<PathBuf>,
+    /// Where taken-in bounces are moved in that mailbox (created if missing).
+    pub bounce_processed_folder: String,
+    /// The venue's own mailbox (the Reply-To address), read only, where guests' replies
+    /// arrive: the same URL forms as `bounce_mailbox`.
+    pub reply_mailbox: Option<String>,
+    pub reply_mailbox_password_env: Option<String>,
+    pub reply_mailbox_password_file: Option<PathBuf>,
+    /// Extra certificates (PEM) trusted for the IMAP server, beside the usual public roots:
+    /// a venue's own server with a private certificate, or tests.
+    pub mailbox_ca_file: Option<PathBuf>,
     /// Hours before a confirmed reservation that the reminder goes out.
     pub reminder_hours: u32,
     /// Hours after the reservation time that the thank-you goes out.
@@ -146,6 +163,17 @@ impl Config {
             Clock::named(c.time_zone.as_deref()).map_err(|e| invalid(format!("field `time_zone`: {e}")))?;
             crate::tracker::trusted_proxies(&c.trusted_proxies)
                 .map_err(|e| invalid(format!("field `trusted_proxies`: {e}")))?;
+            if let Some(url) = &c.bounce_mailbox {
+                crate::bounce::imap::MailboxUrl::parse(url)
+                    .map_err(|e| invalid(format!("field `bounce_mailbox`: {e}")))?;
+            }
+            if let Some(url) = &c.reply_mailbox {
+                crate::bounce::imap::MailboxUrl::parse(url)
+                    .map_err(|e| invalid(format!("field `reply_mailbox`: {e}")))?;
+            }
+            if c.bounce_processed_folder.trim().is_empty() {
+                return Err(invalid("field `bounce_processed_folder` is empty".into()));
+            }
             if c.max_party_size == 0 {
                 return Err(invalid("field `max_party_size` must be at least 1".into()));
             }
@@ -256,6 +284,14 @@ struct UserView {
     tracking_listen: Option<String>,
     bounce_maildir: Option<PathBuf>,
     bounce_max_bytes: Option<u64>,
+    bounce_mailbox: Option<String>,
+    bounce_mailbox_password_env: Option<String>,
+    bounce_mailbox_password_file: Option<PathBuf>,
+    bounce_processed_folder: Option<String>,
+    mailbox_ca_file: Option<PathBuf>,
+    reply_mailbox: Option<String>,
+    reply_mailbox_password_env: Option<String>,
+    reply_mailbox_password_file: Option<PathBuf>,
     reminder_hours: Option<u32>,
     thank_you_after_hours: Option<u32>,
     resend_cooldown_seconds: Option<u32>,

@@ -316,6 +316,8 @@ pub struct ReservationRow {
     pub address: AddressHealth,
     /// Markers for [`EmailKind::MARKED`], in that order.
     pub markers: [Marker; 3],
+    /// The guest answered one of its emails (not an automatic reply): the list's `↩`.
+    pub replied: bool,
 }
 
 /// A reservation to create (from the form, the CSV import or the demo).

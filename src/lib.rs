@@ -18,6 +18,7 @@ pub mod locale;
 pub mod lockfile;
 pub mod mail;
 pub mod panes;
+pub mod replies;
 pub mod store;
 pub mod strings;
 pub mod tracker;

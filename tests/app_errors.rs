@@ -35,6 +35,7 @@ fn row(id: i64, name: &str, errors: u32, blocked: bool) -> ReservationRow {
         },
         address: AddressHealth { error_count: errors, blocked, last_error: None },
         markers: [Marker::Sent, Marker::None, Marker::None],
+        replied: false,
     }
 }
 

@@ -38,6 +38,7 @@ fn row(id: i64, name: &str, status: ReservationStatus) -> ReservationRow {
         },
         address: AddressHealth::default(),
         markers: [Marker::Sent, Marker::None, Marker::None],
+        replied: false,
     }
 }
 

@@ -34,6 +34,7 @@ fn row(id: i64, name: &str, phone: &str) -> ReservationRow {
         },
         address: AddressHealth::default(),
         markers: [Marker::Opened, Marker::None, Marker::None],
+        replied: false,
     }
 }
 

@@ -244,6 +244,7 @@ fn an_email_log_merges_events_opens_and_bounce_reports_in_time_order() {
             LogEntry::Event { kind, .. } => kind.to_string(),
             LogEntry::Open { machine, .. } => format!("open machine={machine}"),
             LogEntry::Bounce { class, status, .. } => format!("report {class} {}", status.as_deref().unwrap_or("")),
+            LogEntry::Reply { auto, .. } => format!("reply auto={auto}"),
         })
         .collect();
     assert_eq!(shape, ["queued", "open machine=true", "bounced", "report hard 5.1.1"]);

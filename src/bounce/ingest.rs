@@ -224,6 +224,15 @@ fn record(
     bounce: Option<&Bounce>,
     block_after: u32,
 ) -> Result<crate::store::BounceOutcome, IngestError> {
+    Ok(with_parts(bounce, |links, recipients| {
+        store.record_bounce(Some(key), &format!("maildir:{key}"), links, recipients, block_after)
+    })?)
+}
+
+/// Hands what ties a parsed report to its email, and its recipients, as the store takes
+/// them (no report: nothing, recorded only so the message is never read again). The
+/// Maildir and the IMAP mailbox both record through this, with the same matching rules.
+pub(crate) fn with_parts<R>(bounce: Option<&Bounce>, f: impl FnOnce(&BounceLinks<'_>, &[NewBounce<'_>]) -> R) -> R {
     let empty = Bounce::default();
     let bounce = bounce.unwrap_or(&empty);
     let verp = bounce.verp_token();
@@ -244,7 +253,7 @@ fn record(
             diagnostic: &r.diagnostic,
         })
         .collect();
-    Ok(store.record_bounce(Some(key), &format!("maildir:{key}"), &links, &recipients, block_after)?)
+    f(&links, &recipients)
 }
 
 /// The messages of one Maildir folder still to take in, in name (delivery) order.
@@ -287,8 +296,14 @@ fn mark_seen(path: &Path, cur: &Path, key: &str) {
 
 /// The lock file that makes one bounce watcher per database: `<database>-bounces.lock`.
 pub fn watcher_lock_path(db: &Path) -> PathBuf {
+    lock_path_named(db, "bounces")
+}
+
+/// `<database>-<what>.lock`: one lock per watched source (the Maildir: `bounces`; the IMAP
+/// bounce mailbox: `bounce-mailbox`), so each has one watcher per database.
+pub fn lock_path_named(db: &Path, what: &str) -> PathBuf {
     let mut name = db.file_name().map(std::ffi::OsStr::to_os_string).unwrap_or_default();
-    name.push("-bounces.lock");
+    name.push(format!("-{what}.lock"));
     db.with_file_name(name)
 }
 

@@ -12,6 +12,7 @@ mod classify;
 mod dsn;
 mod explain;
 mod fields;
+pub mod imap;
 pub mod ingest;
 mod mime;
 mod rules;
@@ -89,4 +90,10 @@ pub fn parse(raw: &[u8]) -> Option<Bounce> {
         original_message_id: doc.original_header("message-id").map(|v| v.trim().trim_matches(['<', '>']).to_owned()),
         original_token: doc.original_header("x-guestmail-token").map(|v| v.trim().to_ascii_lowercase()),
     })
+}
+
+/// Whether a message is an automatic reply (out of office, vacation): the same detection the
+/// bounce parser uses, for the guests' replies (`crate::replies`).
+pub fn is_auto_reply(raw: &[u8]) -> bool {
+    mime::Doc::parse(raw).is_some_and(|doc| autoreply::is_autoreply(&doc))
 }

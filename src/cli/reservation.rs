@@ -180,7 +180,16 @@ fn show(store: &Store, id: i64) -> anyhow::Result<ExitCode> {
         .messages_for_reservation(id)?
         .into_iter()
         .map(|m| {
-            json!({
+            // The guests' replies to this email (issue 13), oldest first.
+            let replies: Vec<serde_json::Value> = store
+                .replies_for_message(m.id)?
+                .into_iter()
+                .map(|r| {
+                    let at = chrono::DateTime::from_timestamp_millis(r.at).map(|t| t.to_rfc3339());
+                    json!({"at": at, "from": r.from, "excerpt": r.excerpt, "auto": r.auto})
+                })
+                .collect();
+            Ok::<_, anyhow::Error>(json!({
                 "id": m.id,
                 "kind": m.kind,
                 "state": m.state,
@@ -188,9 +197,10 @@ fn show(store: &Store, id: i64) -> anyhow::Result<ExitCode> {
                 "resend_of": m.resend_of,
                 "due_at": m.due_at,
                 "withdrawn_reason": m.withdrawn_reason.map(crate::journey::Withdrawal::as_str),
-            })
+                "replies": replies,
+            }))
         })
-        .collect();
+        .collect::<Result<_, _>>()?;
     let out = json!({
         "id": r.id,
         "date": r.starts_at.format("%Y-%m-%d").to_string(),

@@ -12,6 +12,7 @@ use std::time::Duration;
 use anyhow::{Context as _, anyhow};
 
 use super::Context;
+use crate::bounce::imap::MailboxSettings;
 use crate::bounce::ingest::{Limits, watch_until};
 use crate::domain::{mask_addresses, mask_email, mask_email_in};
 use crate::mail::Worker;
@@ -103,8 +104,44 @@ pub fn run(ctx: &Context, args: &ServeArgs) -> anyhow::Result<ExitCode> {
                 Ok(())
             }),
         ));
-    } else {
-        eprintln!("guestmail serve: no bounce_maildir configured, bounces are not taken in");
+    }
+    // Checked at start: a bad bounce_mailbox (or its password) is an error naming the key.
+    let mailbox = MailboxSettings::bounces_from_config(&ctx.config).map_err(|e| anyhow!("{e}"))?;
+    if let Some(settings) = mailbox {
+        let store = ctx.open_store()?;
+        let (s, lang) = (Arc::clone(&stop), crate::domain::Language::En);
+        eprintln!(
+            "guestmail serve: taking in bounces from the mailbox {} (one watcher per database)",
+            settings.url.name()
+        );
+        parts.push((
+            "bounce-mailbox",
+            std::thread::spawn(move || {
+                let report = crate::bounce::imap::watch_until(&s, store, &settings, |status| {
+                    if let Some(why) = crate::strings::replies::mailbox_trouble(lang, status) {
+                        eprintln!("guestmail serve: {why}");
+                    }
+                });
+                tracing::info!(?report, "bounce mailbox watcher stopped");
+                Ok(())
+            }),
+        ));
+    }
+    if let Some(settings) = MailboxSettings::replies_from_config(&ctx.config).map_err(|e| anyhow!("{e}"))? {
+        let store = ctx.open_store()?;
+        let s = Arc::clone(&stop);
+        eprintln!("guestmail serve: reading guests' replies in {} (read only)", settings.url.name());
+        parts.push((
+            "reply-mailbox",
+            std::thread::spawn(move || {
+                let report = crate::bounce::imap::watch_until(&s, store, &settings, |_| {});
+                tracing::info!(?report, "reply mailbox watcher stopped");
+                Ok(())
+            }),
+        ));
+    }
+    if ctx.config.bounce_maildir.is_none() && ctx.config.bounce_mailbox.is_none() {
+        eprintln!("guestmail serve: no bounce_maildir or bounce_mailbox configured, bounces are not taken in");
     }
 
     // Wait for a signal, or for a part to stop on its own (an error): then stop the rest.

@@ -214,6 +214,9 @@ impl HistoryPane<'_> {
                             parts.into_iter().flatten().collect::<Vec<_>>().join(" ")
                         )
                     }
+                    LogEntry::Reply { excerpt, auto } => {
+                        crate::strings::replies::reply_line(s.language, *auto, excerpt)
+                    }
                 };
                 Line::from(vec![Span::styled(format!("  {}  ", c.time(l.at)), t.dim()), Span::raw(text)])
             })

@@ -156,6 +156,8 @@ fn forget(tx: &Transaction<'_>, email: &str, actor: &str, now: i64) -> Result<Fo
     // Address columns.
     report.events += tx.execute("UPDATE events SET address = NULL WHERE address IN forget_addresses", [])?;
     report.bounces += tx.execute("UPDATE bounces SET recipient = NULL WHERE recipient IN forget_addresses", [])?;
+    // A guest's replies are their own words: gone whole (issue 13).
+    tx.execute("DELETE FROM replies WHERE message_id IN forget_messages OR sender IN forget_addresses", [])?;
     report.addresses = tx.execute("DELETE FROM addresses WHERE email IN forget_addresses", [])?;
     report.unsent_suppressed = tx.execute(
         "UPDATE messages SET state = 'suppressed', next_attempt_at = NULL

@@ -73,6 +73,9 @@ pub enum LogEntry {
     Open { ip: Option<String>, user_agent: Option<String>, machine: bool, reason: String },
     /// A bounce report tied to this email.
     Bounce { class: String, status: Option<String>, reply_code: Option<String>, diagnostic: Option<String> },
+    /// The guest's reply to this email (issue 13): its first lines; `auto` for an
+    /// out-of-office.
+    Reply { excerpt: String, auto: bool },
 }
 
 /// One line of an email's log.
@@ -196,7 +199,7 @@ impl Store {
         Ok(notes)
     }
 
-    /// One email's log: its events, opens and bounce reports, oldest first.
+    /// One email's log: its events, opens, bounce reports and replies, oldest first.
     pub fn message_log(&self, message_id: i64) -> Result<Vec<LogLine>> {
         let mut lines: Vec<(i64, u8, i64, LogEntry)> = Vec::new();
         let mut events = self
@@ -226,6 +229,13 @@ impl Store {
             Ok((r.get(1)?, 2, r.get(0)?, entry))
         })? {
             lines.push(b?);
+        }
+        let mut replies =
+            self.conn.prepare_cached("SELECT id, received_at, excerpt, auto FROM replies WHERE message_id = ?1")?;
+        for p in replies.query_map([message_id], |r| {
+            Ok((r.get(1)?, 3, r.get(0)?, LogEntry::Reply { excerpt: r.get(2)?, auto: r.get(3)? }))
+        })? {
+            lines.push(p?);
         }
         // Time order; at the same millisecond the event comes first (a bounce report and the
         // error it counted share their time), then by id.

@@ -17,12 +17,14 @@ mod followup;
 mod forget;
 mod health;
 mod history;
+mod mailboxes;
 mod messages;
 mod migrate;
 mod opens;
 mod outbox;
 mod pause;
 mod plans;
+mod replies;
 mod resend;
 mod reservations;
 mod rows;
@@ -46,6 +48,7 @@ pub use followup::{
 };
 pub use forget::{FORGOTTEN_NAME, ForgetReport, scrub};
 pub use history::{GUEST_EMAILS_QUERY, GuestHistory, HistoryEmail, LogEntry, LogLine, TimelineNote};
+pub use mailboxes::{MailboxKind, MailboxUid};
 pub use messages::{MessageRecord, NewMessage, new_token};
 pub use migrate::SCHEMA_VERSION;
 pub use opens::{OpenFacts, OpenHit, OpenKind, OpenPolicy, OpenRecord, OpenVerdict, RecentClients, RecordedBatch};
@@ -54,6 +57,7 @@ pub use outbox::{
 };
 pub use pause::{RETRY_MINUTES, SendingPause, retry_after_ms};
 pub use plans::{Applied, QueuedEmail, Rules};
+pub use replies::{NewReply, REPLY_ADDRESS_WINDOW_MS, ReplyOutcome, ReplyRecord};
 pub use resend::ResendOutcome;
 pub use reservations::DAY_QUERY;
 

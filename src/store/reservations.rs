@@ -21,7 +21,9 @@ SELECT r.id, r.starts_at, r.party_size, r.status, r.notes, r.confirmed_by_phone_
        COALESCE(a.error_count, 0), COALESCE(a.blocked, 0), a.last_error,
        mp.state, mp.human_open_count, mp.open_count - mp.human_open_count,
        mc.state, mc.human_open_count, mc.open_count - mc.human_open_count,
-       md.state, md.human_open_count, md.open_count - md.human_open_count
+       md.state, md.human_open_count, md.open_count - md.human_open_count,
+       EXISTS (SELECT 1 FROM messages rm JOIN replies rp ON rp.message_id = rm.id
+               WHERE rm.reservation_id = r.id AND rp.auto = 0)
 FROM reservations r
 JOIN guests g ON g.id = r.guest_id
 LEFT JOIN addresses a ON a.email = g.email
@@ -59,6 +61,7 @@ fn row_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<ReservationRow> {
         },
         address: AddressHealth { error_count: row.get(11)?, blocked: row.get(12)?, last_error: row.get(13)? },
         markers: [marker(14)?, marker(17)?, marker(20)?],
+        replied: row.get(23)?,
     })
 }
 

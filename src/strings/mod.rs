@@ -110,6 +110,7 @@ mod fr;
 pub mod history;
 pub mod journey;
 pub mod pause;
+pub mod replies;
 
 pub use en::EN;
 pub use fr::FR;

@@ -13,6 +13,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::mpsc::Sender;
 use std::thread::{self, JoinHandle};
 
+use crate::bounce::imap::MailboxSettings;
 use crate::bounce::ingest::{Limits, watch_until};
 use crate::config::{Config, Paths};
 use crate::event::{Background, Event, Service};
@@ -128,5 +129,67 @@ pub fn start(config: &Config, paths: &Paths, events: &Sender<Event>, stop: &Arc<
             Err(e) => off(Service::Bounces, e.to_string()),
         }
     }
+    start_bounce_mailbox(config, paths, events, stop, &mut services);
+    start_reply_mailbox(config, paths, stop, &mut services);
     services
+}
+
+/// The IMAP bounce mailbox's watcher (`bounce_mailbox`): its refused login or lost
+/// connection shows on the status line as the Maildir watcher's troubles do.
+fn start_bounce_mailbox(
+    config: &Config,
+    paths: &Paths,
+    events: &Sender<Event>,
+    stop: &Arc<AtomicBool>,
+    services: &mut Services,
+) {
+    let off = |why: String| {
+        tracing::warn!("the bounce mailbox is off: {why}");
+        let _ = events.send(Event::ServiceOff(Service::Bounces, why));
+    };
+    let settings = match MailboxSettings::bounces_from_config(config) {
+        Ok(Some(settings)) => settings,
+        Ok(None) => return,
+        Err(e) => return off(e),
+    };
+    let store = match Store::open(&paths.db) {
+        Ok(store) => store,
+        Err(e) => return off(e.to_string()),
+    };
+    let (tx, stop, lang) = (events.clone(), Arc::clone(stop), config.language);
+    let spawned = thread::Builder::new().name("bounce-mailbox".into()).spawn(move || {
+        let report = crate::bounce::imap::watch_until(&stop, store, &settings, |status| {
+            if let Some(why) = crate::strings::replies::mailbox_trouble(lang, status) {
+                let _ = tx.send(Event::ServiceOff(Service::Bounces, why));
+            }
+        });
+        tracing::info!(?report, "bounce mailbox watcher stopped");
+    });
+    match spawned {
+        Ok(t) => services.threads.push(t),
+        Err(e) => off(e.to_string()),
+    }
+}
+
+/// The reply mailbox's watcher (`reply_mailbox`, read only): replies show through the data
+/// thread's reload; its troubles go to the log (the status line speaks of bounces).
+fn start_reply_mailbox(config: &Config, paths: &Paths, stop: &Arc<AtomicBool>, services: &mut Services) {
+    let settings = match MailboxSettings::replies_from_config(config) {
+        Ok(Some(settings)) => settings,
+        Ok(None) => return,
+        Err(e) => return tracing::warn!("the reply mailbox is off: {e}"),
+    };
+    let store = match Store::open(&paths.db) {
+        Ok(store) => store,
+        Err(e) => return tracing::warn!("the reply mailbox is off: {e}"),
+    };
+    let stop = Arc::clone(stop);
+    let spawned = thread::Builder::new().name("reply-mailbox".into()).spawn(move || {
+        let report = crate::bounce::imap::watch_until(&stop, store, &settings, |_| {});
+        tracing::info!(?report, "reply mailbox watcher stopped");
+    });
+    match spawned {
+        Ok(t) => services.threads.push(t),
+        Err(e) => tracing::warn!("the reply mailbox is off: {e}"),
+    }
 }

@@ -76,12 +76,16 @@ const POINTER: &str = "▸";
 
 fn row<'a>(app: &App, theme: Theme, r: &'a ReservationRow, selected: bool, columns: Columns) -> Row<'a> {
     let badge = app.badge(r);
-    let cell = guest_cell(r, badge.as_deref(), columns.guest);
+    // The reply mark `↩` takes two cells of the name's room, like the badge.
+    let cell = guest_cell(r, badge.as_deref(), columns.guest.saturating_sub(if r.replied { 2 } else { 0 }));
     let mut guest = vec![Span::raw(cell.name)];
     if let Some(text) = badge {
         let style = if r.address.blocked { theme.badge_blocked() } else { theme.badge_errors() };
         guest.push(Span::raw(" "));
         guest.push(Span::styled(text, style));
+    }
+    if r.replied {
+        guest.push(Span::raw(" ↩"));
     }
     let mut cells = vec![
         Cell::from(if selected { POINTER } else { " " }),

@@ -9,7 +9,7 @@ mod smtp;
 use std::path::Path;
 
 pub use maildir::{MaildirSender, remove_guest_emails};
-pub use settings::{Security, SmtpSettings, TransportError};
+pub use settings::{Security, SmtpSettings, TransportError, read_password_file};
 pub use smtp::SmtpSender;
 
 use super::compose::Composed;

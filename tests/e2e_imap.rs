@@ -1,0 +1,601 @@
+//! Bounces from a real IMAP mailbox: the harness of `../shared/harness/dovecot` runs a private
+//! Dovecot on loopback (IMAPS and STARTTLS with its own certificate, trusted here through
+//! `mailbox_ca_file`), and the watcher of `bounce_mailbox` takes in what is delivered to it.
+//!
+//! Needs root (the Dovecot master starts as root), as tests and CI run; `.ci/run` installs
+//! Dovecot up front. Without root each test says why and passes as skipped.
+//!
+//! The timed run over 10,000 bounces is `#[ignore]`d (it prints its figure, it asserts no
+//! time): `cargo test --release --test e2e_imap -- --ignored --nocapture`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use guestmail::bounce::imap::{self, MailboxSettings, Security, Status, WatchReport};
+use guestmail::config::Config;
+use guestmail::domain::{Language, MessageState, NewReservation, ReservationStatus};
+use guestmail::store::{MessageRecord, Store};
+
+const HARNESS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/harness/dovecot/dovecot.sh");
+const USER: &str = "bounces@guestmail.test";
+const PASSWORD: &str = "s3cret pass:word";
+const GUEST: &str = "guest@example.org";
+
+fn is_root() -> bool {
+    Command::new("id").arg("-u").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+fn skip(test: &str) -> bool {
+    if is_root() {
+        return false;
+    }
+    println!(
+        "SKIPPED {test}: needs root (the Dovecot master of ../shared/harness/dovecot starts as root; CI runs it as root)"
+    );
+    true
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// A running private Dovecot; stopped by its own `stop` (never by name) before its scratch
+/// directory goes.
+struct Dovecot {
+    dir: tempfile::TempDir,
+    port: u16,
+    imaps: u16,
+}
+
+impl Dovecot {
+    fn start() -> Self {
+        let dir = tempfile::Builder::new().prefix("gm-imap").tempdir_in("/tmp").unwrap();
+        let mut last = String::new();
+        for _ in 0..3 {
+            let (port, imaps) = (free_port(), free_port());
+            let out = Command::new("bash")
+                .arg(HARNESS)
+                .arg("start")
+                .arg(dir.path())
+                .args([port.to_string(), imaps.to_string()])
+                .output()
+                .unwrap();
+            if out.status.success() {
+                let d = Dovecot { dir, port, imaps };
+                d.run(&["adduser", USER, PASSWORD]);
+                return d;
+            }
+            last = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        }
+        panic!("the Dovecot harness did not start:\n{last}");
+    }
+
+    fn run(&self, args: &[&str]) -> String {
+        let out =
+            Command::new("bash").arg(HARNESS).arg(args[0]).arg(self.dir.path()).args(&args[1..]).output().unwrap();
+        assert!(out.status.success(), "harness {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Delivers a message as an MTA does (tmp/ then new/), to INBOX.
+    fn deliver(&self, text: &str) {
+        self.deliver_in(text, "INBOX");
+    }
+
+    fn deliver_in(&self, text: &str, folder: &str) {
+        let file = self.dir.path().join(format!("msg-{}.eml", fastrand::u64(..)));
+        std::fs::write(&file, text).unwrap();
+        self.run(&["deliver", USER, file.to_str().unwrap(), folder]);
+        std::fs::remove_file(file).unwrap();
+    }
+
+    fn maildir(&self, folder: &str) -> PathBuf {
+        let root = self.dir.path().join("mail").join(USER).join("Maildir");
+        if folder == "INBOX" { root } else { root.join(format!(".{folder}")) }
+    }
+
+    /// The messages of a folder: (file name, its Maildir flags).
+    fn messages(&self, folder: &str) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for sub in ["new", "cur"] {
+            for e in std::fs::read_dir(self.maildir(folder).join(sub)).into_iter().flatten().flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                let flags = name.split_once(":2,").map(|(_, f)| f.to_owned()).unwrap_or_default();
+                out.push((name, flags));
+            }
+        }
+        out
+    }
+
+    fn config(&self, dir: &Path, url: &str) -> Config {
+        let pw = dir.join("imap-password");
+        std::fs::write(&pw, PASSWORD).unwrap();
+        std::fs::set_permissions(&pw, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+        Config {
+            bounce_mailbox: Some(url.to_owned()),
+            bounce_mailbox_password_file: Some(pw),
+            mailbox_ca_file: Some(self.dir.path().join("tls/cert.pem")),
+            ..Config::default()
+        }
+    }
+
+    fn imaps_url(&self) -> String {
+        format!("imaps://{}@127.0.0.1:{}/INBOX", USER.replace('@', "%40"), self.imaps)
+    }
+}
+
+impl Drop for Dovecot {
+    fn drop(&mut self) {
+        let _ = Command::new("bash").arg(HARNESS).arg("stop").arg(self.dir.path()).status();
+    }
+}
+
+struct Fixture {
+    dir: tempfile::TempDir,
+    db: PathBuf,
+    message: MessageRecord,
+}
+
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("guestmail.db");
+    let mut store = Store::open(&db).unwrap();
+    let id = store
+        .create_reservation(&NewReservation {
+            name: "Ada Guest".into(),
+            email: GUEST.into(),
+            phone: String::new(),
+            language: Language::En,
+            starts_at: NaiveDate::from_ymd_opt(2037, 5, 1).and_then(|d| d.and_hms_opt(19, 30, 0)).unwrap(),
+            party_size: 2,
+            status: ReservationStatus::Pending,
+            notes: String::new(),
+        })
+        .unwrap();
+    let message = store.messages_for_reservation(id).unwrap().remove(0);
+    Fixture { dir, db, message }
+}
+
+/// A standard DSN about our email (by its VERP return path), with its own Message-ID.
+fn dsn(message: &MessageRecord, own_id: &str) -> String {
+    format!(
+        "Return-Path: <>\r\nFrom: Mail Delivery System <MAILER-DAEMON@mx.example.net>\r\n\
+To: bounces+{token}@bistro.example\r\nMessage-ID: <{own_id}@mx.example.net>\r\n\
+Subject: Undelivered Mail Returned to Sender\r\nMIME-Version: 1.0\r\n\
+Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\r\n\r\n--B\r\n\
+Content-Type: text/plain\r\n\r\nYour message could not be delivered.\r\n\r\n--B\r\n\
+Content-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.net\r\n\r\n\
+Final-Recipient: rfc822; {GUEST}\r\nAction: failed\r\nStatus: 5.1.1\r\n\
+Diagnostic-Code: smtp; 550 5.1.1 <{GUEST}>: Recipient address rejected: User unknown\r\n\r\n--B\r\n\
+Content-Type: text/rfc822-headers\r\n\r\nFrom: Le Petit Bistro <hello@bistro.example>\r\nTo: {GUEST}\r\n\
+Subject: Your reservation\r\n\r\n--B--\r\n",
+        token = message.token
+    )
+}
+
+const NOT_A_BOUNCE: &str = "From: Someone <someone@example.net>\r\nTo: bounces@guestmail.test\r\n\
+Message-ID: <hello-1@example.net>\r\nSubject: Hello\r\n\r\nJust a note, not a report.\r\n";
+
+/// A watcher on its own thread; its statuses collected.
+struct Watcher {
+    stop: Arc<AtomicBool>,
+    statuses: Arc<Mutex<Vec<Status>>>,
+    thread: JoinHandle<WatchReport>,
+}
+
+impl Watcher {
+    fn start(db: &Path, settings: MailboxSettings) -> Self {
+        let stop = Arc::new(AtomicBool::new(false));
+        let statuses = Arc::new(Mutex::new(Vec::new()));
+        let store = Store::open(db).unwrap();
+        let (s, st) = (Arc::clone(&stop), Arc::clone(&statuses));
+        let thread = std::thread::spawn(move || {
+            imap::watch_until(&s, store, &settings, |status| st.lock().unwrap().push(status.clone()))
+        });
+        Watcher { stop, statuses, thread }
+    }
+
+    fn wait_watching(&self) {
+        wait_for("the watcher to log in", Duration::from_secs(10), || {
+            self.statuses.lock().unwrap().iter().any(|s| matches!(s, Status::Watching { .. }))
+        });
+    }
+
+    fn stop(self) -> (WatchReport, Vec<Status>) {
+        self.stop.store(true, Ordering::SeqCst);
+        let report = self.thread.join().unwrap();
+        (report, self.statuses.lock().unwrap().clone())
+    }
+}
+
+fn wait_for(what: &str, timeout: Duration, mut done: impl FnMut() -> bool) -> Duration {
+    let start = Instant::now();
+    while !done() {
+        assert!(start.elapsed() < timeout, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    start.elapsed()
+}
+
+fn error_count(db: &Path) -> u32 {
+    Store::open(db).unwrap().address(GUEST).unwrap().map_or(0, |a| a.error_count)
+}
+
+#[test]
+fn bounces_delivered_while_watching_are_taken_in_by_idle_moved_and_never_twice() {
+    if skip("bounces_delivered_while_watching_are_taken_in_by_idle_moved_and_never_twice") {
+        return;
+    }
+    let dovecot = Dovecot::start();
+    let f = fixture();
+    let settings =
+        MailboxSettings::bounces_from_config(&dovecot.config(f.dir.path(), &dovecot.imaps_url())).unwrap().unwrap();
+    let watcher = Watcher::start(&f.db, settings.clone());
+    watcher.wait_watching();
+    assert!(
+        watcher.statuses.lock().unwrap().contains(&Status::Watching { idle: true }),
+        "Dovecot offers IDLE and the watcher uses it"
+    );
+    // Let it settle into IDLE, then deliver: a message that is not a bounce, and a bounce.
+    std::thread::sleep(Duration::from_millis(300));
+    dovecot.deliver(NOT_A_BOUNCE);
+    let delivered = Instant::now();
+    dovecot.deliver(&dsn(&f.message, "dsn-1"));
+    let store = Store::open(&f.db).unwrap();
+    wait_for("the bounce in the store", Duration::from_secs(5), || {
+        store.message(f.message.id).unwrap().state == MessageState::Bounced
+    });
+    let took = delivered.elapsed();
+    println!("FIGURE imap bounce: delivery to store through IDLE in {} ms", took.as_millis());
+    assert!(took < Duration::from_secs(5), "{took:?}");
+    // MOVE lands the copy first, then expunges the original.
+    wait_for("the bounce moved", Duration::from_secs(5), || {
+        dovecot.messages("guestmail-processed").len() == 1 && dovecot.messages("INBOX").len() == 1
+    });
+    let inbox = dovecot.messages("INBOX");
+    assert_eq!(inbox.len(), 1, "the note stays: {inbox:?}");
+    assert!(!inbox[0].1.contains('S'), "left unread (BODY.PEEK): {inbox:?}");
+    let (report, _) = watcher.stop();
+    assert_eq!((report.bounces, report.not_bounces), (1, 1), "{report:?}");
+    assert_eq!(error_count(&f.db), 1);
+
+    // A restart: nothing is taken in twice, the note is not read again.
+    let watcher = Watcher::start(&f.db, settings.clone());
+    watcher.wait_watching();
+    std::thread::sleep(Duration::from_millis(500));
+    let (report, _) = watcher.stop();
+    assert_eq!((report.bounces, report.not_bounces), (0, 0), "{report:?}");
+    assert_eq!(error_count(&f.db), 1);
+    assert_eq!(store.bounces_for_message(f.message.id).unwrap().len(), 1);
+
+    // A rebuilt mailbox (new UIDVALIDITY), with the bounce back in the INBOX: read again,
+    // counted nothing (its Message-ID was taken in), moved out of the way again.
+    let processed = dovecot.maildir("guestmail-processed");
+    for (name, _) in dovecot.messages("guestmail-processed") {
+        let from = ["new", "cur"].iter().map(|s| processed.join(s).join(&name)).find(|p| p.exists()).unwrap();
+        std::fs::rename(from, dovecot.maildir("INBOX").join("new").join(name.split(':').next().unwrap())).unwrap();
+    }
+    for name in ["dovecot-uidlist", "dovecot.index", "dovecot.index.cache", "dovecot.index.log"] {
+        let _ = std::fs::remove_file(dovecot.maildir("INBOX").join(name));
+    }
+    let watcher = Watcher::start(&f.db, settings);
+    watcher.wait_watching();
+    wait_for("the returned bounce moved again", Duration::from_secs(5), || {
+        dovecot.messages("guestmail-processed").len() == 1 && dovecot.messages("INBOX").len() == 1
+    });
+    let (report, _) = watcher.stop();
+    assert_eq!(
+        (report.bounces, report.not_bounces),
+        (0, 1),
+        "the note is looked at again, nothing counted: {report:?}"
+    );
+    assert_eq!(error_count(&f.db), 1, "counted once across UIDVALIDITYs");
+    assert_eq!(store.bounces_for_message(f.message.id).unwrap().len(), 1);
+}
+
+#[test]
+fn a_wrong_password_is_the_venue_s_problem_said_once_not_a_crash_loop() {
+    if skip("a_wrong_password_is_the_venue_s_problem_said_once_not_a_crash_loop") {
+        return;
+    }
+    let dovecot = Dovecot::start();
+    let f = fixture();
+    let mut config = dovecot.config(f.dir.path(), &dovecot.imaps_url());
+    let pw = f.dir.path().join("wrong-password");
+    std::fs::write(&pw, "not the password").unwrap();
+    std::fs::set_permissions(&pw, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+    config.bounce_mailbox_password_file = Some(pw);
+    let settings = MailboxSettings::bounces_from_config(&config).unwrap().unwrap();
+    let watcher = Watcher::start(&f.db, settings);
+    wait_for("the refusal", Duration::from_secs(5), || !watcher.statuses.lock().unwrap().is_empty());
+    std::thread::sleep(Duration::from_secs(2));
+    let (report, statuses) = watcher.stop();
+    assert_eq!(statuses.len(), 1, "one login, then a long wait: {statuses:?}");
+    let Status::Refused { why, retry } = &statuses[0] else { panic!("{statuses:?}") };
+    assert!(retry >= &Duration::from_mins(1), "{retry:?}");
+    assert!(!why.contains("not the password"), "{why}");
+    let line = guestmail::strings::replies::mailbox_trouble(Language::En, &statuses[0]).unwrap();
+    assert!(line.contains("check bounce_mailbox and its password"), "{line}");
+    assert_eq!(report.sessions, 0);
+    let log = std::fs::read_to_string(dovecot.dir.path().join("log/dovecot.log")).unwrap_or_default();
+    assert!(log.matches("auth failed").count() <= 1, "{log}");
+}
+
+#[test]
+fn starttls_is_required_on_imap_and_verified() {
+    if skip("starttls_is_required_on_imap_and_verified") {
+        return;
+    }
+    let dovecot = Dovecot::start();
+    let f = fixture();
+    let url = format!("imap://{}@127.0.0.1:{}/INBOX", USER.replace('@', "%40"), dovecot.port);
+    let settings = MailboxSettings::bounces_from_config(&dovecot.config(f.dir.path(), &url)).unwrap().unwrap();
+    assert_eq!(settings.url.security, Security::StartTls);
+    let mut session =
+        imap::connect(&settings).expect("STARTTLS, verified against the harness's certificate, then login");
+    session.logout().unwrap();
+
+    // Without the harness's certificate, verification fails: a lost connection, not a login.
+    let mut config = dovecot.config(f.dir.path(), &dovecot.imaps_url());
+    config.mailbox_ca_file = None;
+    let settings = MailboxSettings::bounces_from_config(&config).unwrap().unwrap();
+    match imap::connect(&settings) {
+        Err(imap::Failure::Lost(why)) => assert!(why.contains("TLS"), "{why}"),
+        Err(e) => panic!("{e}"),
+        Ok(_) => panic!("an unknown certificate was accepted"),
+    }
+}
+
+#[test]
+fn settings_errors_name_the_key() {
+    let mut config = Config { bounce_mailbox: Some("imaps://b@imap.example.org/INBOX".into()), ..Config::default() };
+    let e = MailboxSettings::bounces_from_config(&config).unwrap_err();
+    assert!(e.contains("bounce_mailbox_password_env or bounce_mailbox_password_file"), "{e}");
+    config.bounce_mailbox_password_env = Some("GUESTMAIL_TEST_SURELY_UNSET_VAR".into());
+    let e = MailboxSettings::bounces_from_config(&config).unwrap_err();
+    assert!(e.starts_with("bounce_mailbox_password_env"), "{e}");
+    let err = Config::parse("bounce_mailbox = \"imap://b@imap.example.org/INBOX?tls=none\"\n", Path::new("g.toml"))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("bounce_mailbox") && err.contains("loopback"), "{err}");
+}
+
+/// Every folder of a user's Maildir with its messages (base name, flags): the venue's
+/// mailbox as its owner would see it.
+fn snapshot(dovecot: &Dovecot) -> Vec<(String, Vec<(String, String)>)> {
+    let root = dovecot.maildir("INBOX");
+    let mut folders = vec!["INBOX".to_owned()];
+    for e in std::fs::read_dir(&root).unwrap().flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if let Some(folder) = name.strip_prefix('.').filter(|n| !n.is_empty() && e.path().is_dir()) {
+            folders.push(folder.to_owned());
+        }
+    }
+    folders.sort();
+    folders
+        .into_iter()
+        .map(|f| {
+            let mut msgs: Vec<(String, String)> = dovecot
+                .messages(&f)
+                .into_iter()
+                .map(|(n, flags)| (n.split(':').next().unwrap_or_default().to_owned(), flags))
+                .collect();
+            msgs.sort();
+            (f, msgs)
+        })
+        .collect()
+}
+
+/// Marks an email as sent (as the outbox does once the server accepted it).
+fn mark_sent(db: &Path, id: i64, at: i64) {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.execute("UPDATE messages SET state = 'sent', sent_at = ?2 WHERE id = ?1", rusqlite::params![id, at]).unwrap();
+}
+
+fn reply(from: &str, in_reply_to: Option<&str>, id: &str, subject: &str, extra: &str, body: &str) -> String {
+    let thread = in_reply_to.map(|m| format!("In-Reply-To: {m}\r\nReferences: {m}\r\n")).unwrap_or_default();
+    format!(
+        "From: {from}\r\nTo: hello@bistro.example\r\nMessage-ID: <{id}@example.org>\r\n{thread}{extra}\
+Date: Mon, 23 Nov 2026 19:04:00 +0100\r\nSubject: {subject}\r\n\r\n{body}"
+    )
+}
+
+#[test]
+fn replies_are_tied_by_thread_or_address_and_the_venue_s_mailbox_is_left_as_it_was() {
+    if skip("replies_are_tied_by_thread_or_address_and_the_venue_s_mailbox_is_left_as_it_was") {
+        return;
+    }
+    let dovecot = Dovecot::start();
+    let f = fixture();
+    let now = chrono::Utc::now().timestamp_millis();
+    mark_sent(&f.db, f.message.id, now - 3_600_000);
+    // A second guest, whose email a reply names only by its sender's address.
+    let mut store = Store::open(&f.db).unwrap();
+    let other = store
+        .create_reservation(&NewReservation {
+            name: "Bo Guest".into(),
+            email: "bo@example.net".into(),
+            phone: String::new(),
+            language: Language::En,
+            starts_at: NaiveDate::from_ymd_opt(2037, 5, 2).and_then(|d| d.and_hms_opt(20, 0, 0)).unwrap(),
+            party_size: 4,
+            status: ReservationStatus::Pending,
+            notes: String::new(),
+        })
+        .unwrap();
+    let bo = store.messages_for_reservation(other).unwrap().remove(0);
+    mark_sent(&f.db, bo.id, now - 7_200_000);
+    // Already in the venue's mailbox before the watcher starts: one read and flagged by
+    // staff, in a folder of theirs, and a stranger's note.
+    dovecot.deliver(&reply(
+        "Bo Guest <bo@example.net>",
+        None,
+        "bo-1",
+        "Dog",
+        "",
+        "Can we bring a dog?\r\n\r\nBo\r\n-- \r\nBo Guest, Brussels\r\n",
+    ));
+    dovecot.deliver_in("From: staff@bistro.example\r\nSubject: filed\r\n\r\nkept\r\n", "Archive/2025");
+    dovecot.deliver(NOT_A_BOUNCE);
+    // Staff read and flagged one message: the file's flags say so.
+    let inbox_new = dovecot.maildir("INBOX").join("new");
+    let first = std::fs::read_dir(&inbox_new).unwrap().flatten().next().unwrap().path();
+    let flagged =
+        dovecot.maildir("INBOX").join("cur").join(format!("{}:2,FS", first.file_name().unwrap().to_string_lossy()));
+    std::fs::rename(&first, &flagged).unwrap();
+    let before = snapshot(&dovecot);
+
+    let mut config = dovecot.config(f.dir.path(), "imaps://x@127.0.0.1/INBOX");
+    config.reply_mailbox = Some(dovecot.imaps_url());
+    config.reply_mailbox_password_file = config.bounce_mailbox_password_file.clone();
+    let settings = MailboxSettings::replies_from_config(&config).unwrap().unwrap();
+    let watcher = Watcher::start(&f.db, settings.clone());
+    watcher.wait_watching();
+    wait_for("the address-only reply", Duration::from_secs(5), || {
+        !store.replies_for_message(bo.id).unwrap().is_empty()
+    });
+    // Delivered while it IDLEs: a reply in the thread, then an out-of-office.
+    std::thread::sleep(Duration::from_millis(300));
+    let mid = f.message.message_id.clone();
+    dovecot.deliver(&reply(
+        "Ada Guest <Ada@Example.org>",
+        Some(&mid),
+        "ada-1",
+        "Re: Your reservation",
+        "",
+        "We'll be 10 minutes late, sorry!\r\n\r\nOn Mon, 23 Nov 2026, Le Petit Bistro wrote:\r\n> Your table\r\n",
+    ));
+    let delivered = Instant::now();
+    wait_for("the threaded reply", Duration::from_secs(5), || {
+        !store.replies_for_message(f.message.id).unwrap().is_empty()
+    });
+    let took = delivered.elapsed();
+    println!("FIGURE imap reply: delivery to store through IDLE in {} ms", took.as_millis());
+    dovecot.deliver(&reply(
+        "ada@example.org",
+        Some(&mid),
+        "ada-ooo",
+        "Out of office: Re: Your reservation",
+        "Auto-Submitted: auto-replied\r\n",
+        "I am away until Monday.\r\n",
+    ));
+    wait_for("the out-of-office", Duration::from_secs(5), || {
+        store.replies_for_message(f.message.id).unwrap().len() == 2
+    });
+    let (report, _) = watcher.stop();
+    assert_eq!(report.replies, 3, "{report:?}");
+
+    let ada = store.replies_for_message(f.message.id).unwrap();
+    assert_eq!((ada[0].excerpt.as_str(), ada[0].auto), ("We'll be 10 minutes late, sorry!", false));
+    assert_eq!(ada[0].from, "ada@example.org");
+    assert_eq!((ada[1].excerpt.as_str(), ada[1].auto), ("I am away until Monday.", true));
+    let bo_replies = store.replies_for_message(bo.id).unwrap();
+    assert_eq!((bo_replies[0].excerpt.as_str(), bo_replies[0].auto), ("Can we bring a dog? Bo", false));
+    // The history's log of the email shows the replies.
+    let log = store.message_log(f.message.id).unwrap();
+    let shown: Vec<_> = log
+        .iter()
+        .filter_map(|l| match &l.entry {
+            guestmail::store::LogEntry::Reply { excerpt, auto } => Some((excerpt.as_str(), *auto)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(shown, [("We'll be 10 minutes late, sorry!", false), ("I am away until Monday.", true)]);
+    // The list's reply mark, from the day query.
+    assert!(store.reservation(f.message.reservation_id.unwrap()).unwrap().replied);
+    assert!(store.reservation(other).unwrap().replied);
+    // A person's reply is a person's open; the out-of-office is not.
+    assert_eq!(store.message(f.message.id).unwrap().human_open_count, 1);
+    assert_eq!(store.message(bo.id).unwrap().human_open_count, 1);
+
+    // `reservation show` lists them under the email.
+    let out = Command::new(env!("CARGO_BIN_EXE_guestmail"))
+        .args(["--db", f.db.to_str().unwrap(), "reservation", "show"])
+        .arg(f.message.reservation_id.unwrap().to_string())
+        .env("GUESTMAIL_CONFIG", f.dir.path().join("none.toml"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let shown: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let replies = &shown["messages"][0]["replies"];
+    assert_eq!(replies[0]["excerpt"], "We'll be 10 minutes late, sorry!");
+    assert_eq!((replies[0]["auto"].as_bool(), replies[1]["auto"].as_bool()), (Some(false), Some(true)));
+    assert_eq!(replies[0]["from"], "ada@example.org");
+    assert_eq!(replies[0]["at"], "2026-11-23T18:04:00+00:00");
+
+    // A restart reads nothing again.
+    let watcher = Watcher::start(&f.db, settings);
+    watcher.wait_watching();
+    std::thread::sleep(Duration::from_millis(500));
+    let (report, _) = watcher.stop();
+    assert_eq!(report.replies, 0, "{report:?}");
+    assert_eq!(store.replies_for_message(f.message.id).unwrap().len(), 2);
+
+    // The venue's mailbox: same folders, same messages, same flags (plus the three delivered
+    // while watching, unread).
+    let after = snapshot(&dovecot);
+    let added: usize =
+        after.iter().map(|(_, m)| m.len()).sum::<usize>() - before.iter().map(|(_, m)| m.len()).sum::<usize>();
+    assert_eq!(added, 2, "{before:?}\n{after:?}");
+    assert_eq!(after.iter().map(|(f, _)| f).collect::<Vec<_>>(), before.iter().map(|(f, _)| f).collect::<Vec<_>>());
+    for (folder, msgs) in &before {
+        let now = &after.iter().find(|(f, _)| f == folder).unwrap().1;
+        for m in msgs {
+            assert!(now.contains(m), "{folder}: {m:?} changed: {now:?}");
+        }
+    }
+    assert!(
+        after
+            .iter()
+            .flat_map(|(_, m)| m)
+            .all(|(n, fl)| fl.is_empty() || before.iter().any(|(_, b)| b.iter().any(|(bn, bf)| bn == n && bf == fl))),
+        "no flag set by guestmail: {after:?}"
+    );
+}
+
+/// Taken in from a mailbox of 10,000 bounces: a timed run, not a timed assertion.
+#[test]
+#[ignore = "a timed run: cargo test --release --test e2e_imap -- --ignored --nocapture"]
+fn ten_thousand_bounces_timed() {
+    const N: usize = 10_000;
+    if skip("ten_thousand_bounces_timed") {
+        return;
+    }
+    let dovecot = Dovecot::start();
+    let f = fixture();
+    // Written straight into the Maildir as the mail uid (as `deliver` does, without a
+    // process per message).
+    let marker = std::fs::read_to_string(dovecot.dir.path().join(".dovecot_e2e")).unwrap();
+    let get = |k: &str| {
+        marker
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{k}=")))
+            .and_then(|v| v.trim().parse::<u32>().ok())
+            .unwrap()
+    };
+    let (uid, gid) = (get("uid"), get("gid"));
+    let new = dovecot.maildir("INBOX").join("new");
+    for i in 0..N {
+        let path = new.join(format!("17000{i:05}.M1P1Q{i}.bench"));
+        std::fs::write(&path, dsn(&f.message, &format!("bench-{i}"))).unwrap();
+        std::os::unix::fs::chown(&path, Some(uid), Some(gid)).unwrap();
+    }
+    let settings =
+        MailboxSettings::bounces_from_config(&dovecot.config(f.dir.path(), &dovecot.imaps_url())).unwrap().unwrap();
+    let start = Instant::now();
+    let watcher = Watcher::start(&f.db, settings);
+    let took = wait_for("10,000 bounces moved", Duration::from_mins(10), || {
+        dovecot.messages("guestmail-processed").len() == N
+    });
+    let (report, _) = watcher.stop();
+    assert_eq!(report.bounces, N, "{report:?}");
+    let secs = start.elapsed().as_secs_f64().max(took.as_secs_f64());
+    println!("FIGURE imap bounces: {N} taken in and moved in {secs:.1} s = {:.0} messages/s", N as f64 / secs);
+}
