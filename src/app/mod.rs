@@ -19,7 +19,7 @@ mod staff;
 use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::action::Action;
-use crate::domain::{Language, ReservationRow};
+use crate::domain::{Language, ReservationRow, ReservationStatus};
 use crate::journey::Policy;
 use crate::keymap::Keymap;
 use crate::panes::Clock;
@@ -272,7 +272,44 @@ impl App {
                 true
             }
             Action::Tick(today) => std::mem::replace(&mut self.today, today) != today,
-            other => self.staff(other),
+            // What staff do to a reservation (`staff.rs`).
+            Action::Confirm => self.change_status(ReservationStatus::Confirmed),
+            Action::Complete => self.change_status(ReservationStatus::Completed),
+            Action::CancelReservation => self.change_status(ReservationStatus::Cancelled),
+            Action::NoShow => self.change_status(ReservationStatus::NoShow),
+            Action::NewReservation => self.open_new_form(),
+            Action::Resend => self.resend(),
+            Action::EditEmail => self.open_email_form(),
+            Action::FormInput(c) => self.with_form(|f| f.input(c)),
+            Action::FormBackspace => self.with_form(Form::backspace),
+            Action::FormNext => self.with_form(Form::next),
+            Action::FormPrevious => self.with_form(Form::previous),
+            Action::FormCancel => self.form.take().is_some(),
+            Action::FormSubmit => self.submit_form(),
+            Action::Run(command) => {
+                self.commands.push(command);
+                false
+            }
+            Action::ShowLastError => self.show_last_error(),
+            Action::ResetCounter => self.ask_reset(),
+            Action::Click(x, y) => self.click(x, y),
+            Action::Done(outcome) => self.outcome(outcome),
+            Action::Mail(report) => self.mail_report(&report),
+            Action::ServiceOff(service, why) => self.service_off(service, why),
+            Action::Background(news) => self.background(news),
+            Action::TrackingElsewhere => self.tracking_elsewhere(),
+            // The panes' actions (`panes.rs`) reach here only while a popup, the help or a
+            // form is on top of them: they do nothing then.
+            Action::Scroll(_)
+            | Action::OpenHistory
+            | Action::CommHistory
+            | Action::FollowUp
+            | Action::ConfirmByPhone
+            | Action::ForgetGuest
+            | Action::FilterKind
+            | Action::FilterState
+            | Action::FilterFrom
+            | Action::FilterTo => false,
         }
     }
 
