@@ -33,7 +33,9 @@ fn press(app: &mut App, c: char) {
 fn the_follow_up_list_in_the_app() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = tonight(&dir.path().join("g.db"));
-    for (lang, name) in [(Language::En, "app_followup_en"), (Language::Fr, "app_followup_fr")] {
+    for (lang, name) in
+        [(Language::En, "app_followup_en"), (Language::Fr, "app_followup_fr"), (Language::Nl, "app_followup_nl")]
+    {
         let mut app = app_on(&store, lang);
         press(&mut app, 'F');
         pump(&mut app, &mut store);
@@ -46,7 +48,9 @@ fn the_follow_up_list_in_the_app() {
 fn a_guest_history_in_the_app() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = tonight(&dir.path().join("g.db"));
-    for (lang, name) in [(Language::En, "app_history_en"), (Language::Fr, "app_history_fr")] {
+    for (lang, name) in
+        [(Language::En, "app_history_en"), (Language::Fr, "app_history_fr"), (Language::Nl, "app_history_nl")]
+    {
         let mut app = app_on(&store, lang);
         press(&mut app, '\n'); // Anna, the first row
         pump(&mut app, &mut store);
@@ -61,7 +65,7 @@ fn a_guest_history_in_the_app() {
 fn the_communication_history_in_the_app() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = tonight(&dir.path().join("g.db"));
-    for (lang, name) in [(Language::En, "app_comm_en"), (Language::Fr, "app_comm_fr")] {
+    for (lang, name) in [(Language::En, "app_comm_en"), (Language::Fr, "app_comm_fr"), (Language::Nl, "app_comm_nl")] {
         let mut app = app_on(&store, lang);
         press(&mut app, 'H');
         pump(&mut app, &mut store);

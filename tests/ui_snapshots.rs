@@ -121,6 +121,21 @@ fn french() {
 }
 
 #[test]
+fn dutch() {
+    let (mut app, _dir) = app_on(Language::Nl, day());
+    let t = draw(&mut app, 100, 16);
+    insta::assert_snapshot!("dutch", t.backend());
+    let screen = format!("{}", t.backend());
+    assert!(screen.contains("maandag 23 november 2037"), "{screen}");
+    assert!(screen.contains("Gast") && screen.contains("afsluiten"), "{screen}");
+    app.update(Action::ToggleHelp);
+    let t = draw(&mut app, 100, 46);
+    insta::assert_snapshot!("dutch_help", t.backend());
+    let help = format!("{}", t.backend());
+    assert!(help.contains("de bevestiging opnieuw sturen") && help.contains("Tekens van de e-mails"), "{help}");
+}
+
+#[test]
 fn a_20x5_terminal_gets_a_clear_message() {
     let (mut app, _dir) = app_on(Language::En, day());
     let t = draw(&mut app, 20, 5);

@@ -35,10 +35,10 @@ impl App {
             return Some(Action::Quit);
         }
         if self.confirm.is_some() {
-            // Only y (o for "oui") answers yes. Enter never answers: it is the history key,
+            // Only y (o for "oui", j for "ja") answers yes. Enter never answers: it is the history key,
             // and a habit of pressing it must never cancel a booking. Any other key waits.
             return match key.code {
-                KeyCode::Char('y' | 'Y' | 'o' | 'O') if !key.ctrl && !key.alt => Some(Action::ConfirmYes),
+                KeyCode::Char('y' | 'Y' | 'o' | 'O' | 'j' | 'J') if !key.ctrl && !key.alt => Some(Action::ConfirmYes),
                 KeyCode::Char('n' | 'N') | KeyCode::Esc => Some(Action::ConfirmNo),
                 _ => None,
             };

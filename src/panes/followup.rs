@@ -12,8 +12,8 @@ use ratatui::widgets::{Block, Borders, Cell, Clear, Row, Table, Widget};
 
 use super::{Clock, POINTER, first_visible, item_at, moved};
 use crate::store::{FollowUp, FollowUpReason};
-use crate::strings::HistoryStrings;
 use crate::strings::Strings;
+use crate::strings::{Hint, HistoryStrings};
 use crate::ui::theme::Theme;
 
 /// What the list shows; the app owns it and reloads it with `Store::follow_up(day)`.
@@ -67,11 +67,16 @@ impl FollowUpState {
 
 /// The pane. `keys` are the labels of resend, fix address, confirmed by phone, history and
 /// close, from the app's keymap (default `["r", "e", "v", "Enter", "Esc"]`).
+/// What the keys of the pane's hint line do: resend, fix the address, confirmed by phone,
+/// the guest's history, close.
+pub const KEY_HINTS: [Hint; 5] = [Hint::Resend, Hint::FixAddress, Hint::ByPhone, Hint::History, Hint::Close];
+
 #[derive(Debug, Clone, Copy)]
 pub struct FollowUpPane<'a> {
     pub state: &'a FollowUpState,
     pub strings: &'static HistoryStrings,
     pub day_strings: &'static Strings,
+    /// The keys of [`KEY_HINTS`], in that order.
     pub keys: [&'a str; 5],
     pub theme: Theme,
 }
@@ -79,20 +84,12 @@ pub struct FollowUpPane<'a> {
 impl FollowUpPane<'_> {
     /// The reason in words, with the detail that helps on the phone.
     pub fn reason(&self, f: &FollowUp) -> String {
-        let r = &self.strings.reasons;
+        let s = self.strings;
         let base = match f.reason {
-            FollowUpReason::NoConfirmation => r[0].to_owned(),
-            FollowUpReason::NotSentYet => r[1].to_owned(),
             FollowUpReason::Deferred { next_attempt_at: Some(next) } => {
-                format!("{}, {}", r[2], self.strings.next_try(&self.state.clock.short(next)))
+                format!("{}, {}", s.reason(f.reason), s.next_try(&self.state.clock.short(next)))
             }
-            FollowUpReason::Deferred { next_attempt_at: None } => r[2].to_owned(),
-            FollowUpReason::NotOpened { machine_opens: 0 } => r[3].to_owned(),
-            FollowUpReason::NotOpened { .. } => r[4].to_owned(),
-            FollowUpReason::Bounced => r[5].to_owned(),
-            FollowUpReason::Failed => r[6].to_owned(),
-            FollowUpReason::Suppressed => r[7].to_owned(),
-            FollowUpReason::Uncertain => r[8].to_owned(),
+            reason => s.reason(reason).to_owned(),
         };
         match &f.last_error {
             // A suppressed email's error only repeats "address blocked".
@@ -119,9 +116,9 @@ impl Widget for FollowUpPane<'_> {
             Layout::vertical([Constraint::Length(2), Constraint::Min(1), Constraint::Length(1)]).areas(inner);
         Line::styled(s.followup_advice, t.dim()).render(advice, buf);
         let mut hint_spans = Vec::new();
-        for (key, word) in self.keys.iter().zip(s.followup_hints) {
+        for (key, hint) in self.keys.iter().zip(KEY_HINTS) {
             hint_spans.push(Span::styled(*key, t.key()));
-            hint_spans.push(Span::raw(format!(" {word}  ")));
+            hint_spans.push(Span::raw(format!(" {}  ", self.day_strings.hint(hint))));
         }
         Line::from(hint_spans).render(hints, buf);
         if st.rows.is_empty() {

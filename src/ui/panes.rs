@@ -28,14 +28,15 @@ pub(super) fn render(app: &App, theme: Theme, buf: &mut Buffer) {
         }
         Some(PaneKind::FollowUp) => {
             if let Some(state) = &app.follow_up {
-                let label = |a: &Action| app.keymap.label(a);
+                let label = |a: &Action| app.strings.keys(&app.keymap.label(a));
                 let (r, e, v, enter) = (
                     label(&Action::Resend),
                     label(&Action::EditEmail),
                     label(&Action::ConfirmByPhone),
                     label(&Action::OpenHistory),
                 );
-                let keys = [r.as_str(), e.as_str(), v.as_str(), enter.as_str(), "Esc"];
+                let esc = app.strings.keys("Esc");
+                let keys = [r.as_str(), e.as_str(), v.as_str(), enter.as_str(), esc.as_str()];
                 FollowUpPane { state, strings, day_strings: app.strings, keys, theme }.render(area, buf);
             }
         }

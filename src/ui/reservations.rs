@@ -40,12 +40,13 @@ pub(super) fn render(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
         let message = if app.loading() {
             Line::from(s.loading)
         } else if app.rows.is_empty() {
-            let keys = format!("{} {}", app.keymap.label(&Action::PreviousDay), app.keymap.label(&Action::NextDay));
+            let label = |a: &Action| s.keys(&app.keymap.label(a));
+            let keys = format!("{} {}", label(&Action::PreviousDay), label(&Action::NextDay));
             Line::from(vec![
                 Span::raw(s.empty_day),
                 Span::raw("  "),
                 Span::styled(keys, theme.key()),
-                Span::raw(format!(" {}", s.hints[1])),
+                Span::raw(format!(" {}", s.hint(crate::strings::Hint::Day))),
             ])
         } else {
             Line::from(s.no_match)
