@@ -7,6 +7,7 @@ pub mod bounce;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod data;
 pub mod demo;
 pub mod domain;
 pub mod event;

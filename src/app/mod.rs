@@ -5,7 +5,6 @@
 //! ([`App::take_commands`]). Drawing (`crate::ui`) only reads an `&App`.
 
 mod comm;
-pub mod command;
 mod errors;
 pub mod form;
 mod keys;
@@ -19,6 +18,7 @@ mod staff;
 use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::action::Action;
+pub use crate::data::{Command, Outcome};
 use crate::domain::{Language, ReservationRow, ReservationStatus};
 use crate::journey::Policy;
 use crate::keymap::Keymap;
@@ -28,7 +28,6 @@ use crate::panes::followup::FollowUpState;
 use crate::panes::history::HistoryState;
 use crate::store::DeliveryHealth;
 use crate::strings::Strings;
-pub use command::{Command, Outcome};
 pub use errors::LastError;
 pub use form::Form;
 pub use panes::PaneKind;

@@ -2,8 +2,8 @@
 //! communication history's pages, the follow-up list, a phone confirmation, an erasure, and
 //! the delivery health (whose arrival also means "the data changed": open panes reload).
 
-use super::command::HISTORY_PAGE;
 use super::{App, Command, Notice};
+use crate::data::HISTORY_PAGE;
 use crate::panes::comm_history::CommState;
 use crate::panes::followup::FollowUpState;
 use crate::panes::history::HistoryState;
@@ -107,7 +107,7 @@ impl App {
         after: Option<crate::store::CommCursor>,
         rows: Vec<crate::store::CommRow>,
     ) -> bool {
-        use super::command::COMM_PAGE;
+        use crate::data::COMM_PAGE;
         self.set_paging(false);
         match (self.comm.as_mut(), after) {
             (Some(c), None) if c.filter == filter => {

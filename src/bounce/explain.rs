@@ -1,7 +1,8 @@
 //! Plain-language explanations of a bounce for the host stand, with the next step to take,
 //! in the staff's language (English or French).
 
-use super::classify::{Reason, reason};
+use super::classify::reason;
+use super::reason::Reason;
 use crate::domain::BounceClass;
 
 /// What happened and what to do about it.

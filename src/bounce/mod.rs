@@ -14,6 +14,7 @@ mod explain;
 mod fields;
 pub mod ingest;
 mod mime;
+mod reason;
 mod rules;
 mod scan;
 mod ses;
