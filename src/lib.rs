@@ -21,6 +21,7 @@ pub mod mail;
 pub mod panes;
 pub mod store;
 pub mod strings;
+pub mod theme;
 pub mod tracker;
 pub mod tui;
 pub mod ui;

@@ -16,7 +16,7 @@ use guestmail::panes::{Clock, first_visible};
 use guestmail::store::{AddressErrorInput, CommFilter, DeliveryHealth, DemoMessage, DemoWriter, Store};
 use guestmail::strings::HistoryStrings;
 use guestmail::strings::Strings;
-use guestmail::ui::theme::Theme;
+use guestmail::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::widgets::Widget;

@@ -13,7 +13,7 @@ use super::{Clock, POINTER, first_visible, item_at, moved};
 use crate::domain::MessageState;
 use crate::store::{CommCursor, CommFilter, CommRow};
 use crate::strings::HistoryStrings;
-use crate::ui::theme::Theme;
+use crate::theme::Theme;
 
 /// The filter field being edited, if any.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

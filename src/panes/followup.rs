@@ -14,7 +14,7 @@ use super::{Clock, POINTER, first_visible, item_at, moved};
 use crate::store::{FollowUp, FollowUpReason};
 use crate::strings::Strings;
 use crate::strings::{Hint, HistoryStrings};
-use crate::ui::theme::Theme;
+use crate::theme::Theme;
 
 /// What the list shows; the app owns it and reloads it with `Store::follow_up(day)`.
 #[derive(Debug, Clone)]

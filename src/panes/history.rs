@@ -13,7 +13,7 @@ use super::{Clock, POINTER, first_visible, item_at, moved};
 use crate::domain::{EventKind, MessageState};
 use crate::store::{GuestHistory, HistoryEmail, LogEntry, LogLine, TimelineNote};
 use crate::strings::HistoryStrings;
-use crate::ui::theme::Theme;
+use crate::theme::Theme;
 
 /// One line of the timeline: an email or a note, by index into the history.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

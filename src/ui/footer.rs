@@ -6,13 +6,13 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-use super::theme::Theme;
 use crate::action::Action;
 use crate::app::App;
 use crate::app::PaneKind;
 use crate::domain::Marker;
 use crate::panes::health::HealthLine;
 use crate::strings::Hint;
+use crate::theme::Theme;
 
 pub(super) fn render_status(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
     let s = app.strings;

@@ -8,10 +8,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Widget};
 
 use super::centered;
-use super::theme::Theme;
 use crate::app::App;
 use crate::app::form::{FieldError, Form, FormKind};
 use crate::strings::{FieldProblem, Strings};
+use crate::theme::Theme;
 
 /// Width of the text part of each field.
 const INPUT_WIDTH: usize = 24;

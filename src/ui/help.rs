@@ -7,11 +7,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
 
 use super::centered;
-use super::theme::Theme;
 use crate::action::Action;
 use crate::app::App;
 use crate::app::layout::PHONE_MARK;
 use crate::domain::Marker;
+use crate::theme::Theme;
 
 pub(super) fn render(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
     let s = app.strings;

@@ -7,8 +7,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
 
 use super::centered;
-use super::theme::Theme;
 use crate::app::{App, LastError};
+use crate::theme::Theme;
 
 /// Wide enough for a typical diagnostic on two lines, narrow enough to read at a glance.
 const MAX_WIDTH: u16 = 76;

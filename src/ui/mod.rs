@@ -9,7 +9,6 @@ mod help;
 mod last_error;
 mod panes;
 mod reservations;
-pub mod theme;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -17,7 +16,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use crate::app::{App, CHROME_ROWS};
-use theme::Theme;
+use crate::theme::Theme;
 
 /// Below this size the screen shows one clear sentence instead of a broken layout.
 pub const MIN_WIDTH: u16 = 40;

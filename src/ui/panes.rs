@@ -4,13 +4,13 @@
 use ratatui::buffer::Buffer;
 use ratatui::widgets::Widget;
 
-use super::theme::Theme;
 use crate::action::Action;
 use crate::app::layout::pane_area;
 use crate::app::{App, PaneKind};
 use crate::panes::comm_history::CommPane;
 use crate::panes::followup::FollowUpPane;
 use crate::panes::history::HistoryPane;
+use crate::theme::Theme;
 
 pub(super) fn render(app: &App, theme: Theme, buf: &mut Buffer) {
     let area = pane_area((buf.area.width, buf.area.height)).intersection(buf.area);

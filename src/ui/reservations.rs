@@ -8,11 +8,11 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, Widget, Wrap};
 
-use super::theme::Theme;
 use crate::action::Action;
 use crate::app::App;
 use crate::app::layout::{Columns, MARKER_WIDTH, guest_cell};
 use crate::domain::{ReservationRow, ReservationStatus};
+use crate::theme::Theme;
 
 pub(super) fn render(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
     let s = app.strings;
