@@ -36,6 +36,10 @@ pub use staff::mask_email;
 /// Rows taken by everything but the list: header, table head, status line, key hints.
 pub const CHROME_ROWS: u16 = 4;
 
+/// Below this size the screen only says "Terminal too small" (and keys wait).
+pub const MIN_WIDTH: u16 = 40;
+pub const MIN_HEIGHT: u16 = CHROME_ROWS + 4;
+
 /// A yes/no question; `yes` is applied when the user agrees.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Confirm {
@@ -203,6 +207,11 @@ impl App {
         self.visible.get(self.selected).map(|&i| &self.rows[i])
     }
 
+    /// Whether a terminal of this size shows only "Terminal too small".
+    pub fn too_small_for(&self, width: u16, height: u16) -> bool {
+        width < MIN_WIDTH || height < MIN_HEIGHT
+    }
+
     /// How many list rows fit on screen.
     pub fn page_size(&self) -> usize {
         usize::from(self.size.1.saturating_sub(CHROME_ROWS)).max(1)
@@ -328,8 +337,14 @@ impl App {
         let had = self.filter_typing || !self.filter.is_empty();
         self.filter_typing = false;
         if !self.filter.is_empty() {
+            // The guest the host was looking at stays selected (a `!` or `r` next acts on
+            // them), now among the whole day.
+            let kept = self.selected_row().map(|r| r.id);
             self.filter.clear();
             self.refilter();
+            if let Some(pos) = kept.and_then(|id| self.visible.iter().position(|&i| self.rows[i].id == id)) {
+                self.select(pos);
+            }
         }
         had
     }
