@@ -152,9 +152,17 @@ impl Widget for FollowUpPane<'_> {
             Constraint::Length(22),
             Constraint::Length(4),
             Constraint::Length(10),
-            Constraint::Length(17),
+            Constraint::Length(phone_width(&st.rows, c[4])),
             Constraint::Fill(1),
         ];
         Table::new(rows, widths).header(header).column_spacing(1).render(list, buf);
     }
+}
+
+/// The phone column fits the longest number on the list (a UK `+44 (0)20 7946 0958` is 19
+/// characters), with a blank after it so it never reads as part of the reason; at least its
+/// heading, at most 25.
+fn phone_width(rows: &[FollowUp], heading: &str) -> u16 {
+    let longest = rows.iter().map(|f| f.phone.chars().count() + 1).max().unwrap_or(0);
+    u16::try_from(longest.max(heading.chars().count()).clamp(10, 25)).unwrap_or(25)
 }
