@@ -11,6 +11,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use guestmail::app::App;
 use guestmail::domain::Language;
 use guestmail::event::Event;
+use guestmail::strings::names::Column;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use support::tonight::{app_on, pump, tonight};
@@ -58,6 +59,13 @@ fn a_guest_history_in_the_app() {
         pump(&mut app, &mut store);
         let t = draw(&mut app, 120, 24);
         insta::assert_snapshot!(name, t.backend());
+        // Issue 12: the columns are named and every date carries its year, the log's too.
+        let screen = format!("{}", t.backend());
+        let heads = guestmail::strings::HistoryStrings::of(lang);
+        for c in [Column::Sent, Column::Kind, Column::Reservation, Column::State, Column::Opens] {
+            assert!(screen.contains(heads.column(c)), "{name}: no {c:?} heading");
+        }
+        assert!(screen.contains("20/11/2037 17:00:00"), "{name}: the log's lines carry their date");
     }
 }
 

@@ -125,6 +125,11 @@ impl HistoryStrings {
         super::names::event(self.language, e)
     }
 
+    /// A column head of the guest's history.
+    pub fn column(&self, c: super::names::Column) -> &'static str {
+        super::names::column(self.language, c)
+    }
+
     /// Why the follow-up list says to call, without the detail.
     pub fn reason(&self, r: crate::store::FollowUpReason) -> &'static str {
         super::names::follow_up_reason(self.language, r)

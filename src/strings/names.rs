@@ -50,6 +50,38 @@ pub enum Hint {
     ByPhone,
 }
 
+/// The column heads of a guest's history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    /// When the email left (or was queued, when it has not left yet).
+    Sent,
+    Kind,
+    Reservation,
+    State,
+    Opens,
+}
+
+/// A column head of a guest's history.
+pub fn column(lang: Language, c: Column) -> &'static str {
+    match (lang, c) {
+        (Language::En, Column::Sent) => "Sent",
+        (Language::En, Column::Kind) => "Kind",
+        (Language::En, Column::Reservation) => "Reservation",
+        (Language::En, Column::State) => "State",
+        (Language::En, Column::Opens) => "Opens",
+        (Language::Fr, Column::Sent) => "Envoi",
+        (Language::Fr, Column::Kind) => "Type",
+        (Language::Fr, Column::Reservation) => "Réservation",
+        (Language::Fr, Column::State) => "État",
+        (Language::Fr, Column::Opens) => "Ouvertures",
+        (Language::Nl, Column::Sent) => "Verstuurd",
+        (Language::Nl, Column::Kind) => "Soort",
+        (Language::Nl, Column::Reservation) => "Reservering",
+        (Language::Nl, Column::State) => "Toestand",
+        (Language::Nl, Column::Opens) => "Openingen",
+    }
+}
+
 /// The keys whose label differs between keyboards of different languages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeyName {
