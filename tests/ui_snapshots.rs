@@ -33,13 +33,13 @@ fn draw(app: &mut App, width: u16, height: u16) -> Terminal<TestBackend> {
     terminal
 }
 
-/// The cell holding the first `glyph` on the row that shows `name`.
+/// The cell holding the first `glyph` on the row that shows `name` (the markers sit beside the time).
 fn marker_cell(t: &Terminal<TestBackend>, name: &str, glyph: &str) -> ratatui::buffer::Cell {
     let buf = t.backend().buffer();
     let y = (0..buf.area.height)
         .find(|&y| (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect::<String>().contains(name))
         .unwrap_or_else(|| panic!("no row shows {name}"));
-    let x = (40..buf.area.width).find(|&x| buf[(x, y)].symbol() == glyph).unwrap_or_else(|| panic!("no {glyph}"));
+    let x = (0..buf.area.width).find(|&x| buf[(x, y)].symbol() == glyph).unwrap_or_else(|| panic!("no {glyph}"));
     buf[(x, y)].clone()
 }
 
@@ -55,6 +55,14 @@ fn a_day_with_every_marker_state() {
     assert_eq!(marker_cell(&t, "David Smith", "?").fg, Color::Yellow);
     // A machine's fetch is not green: green means a person opened it (issue 11).
     assert_eq!(marker_cell(&t, "Bram Peeters", "◐").fg, Color::Magenta);
+    // Issue 12: the markers sit beside the time, left of the guest, whose email shows when
+    // the guest column has room for it.
+    let screen = format!("{}", t.backend());
+    let row = screen.lines().find(|l| l.contains("Claire Dubois")).unwrap();
+    assert!(row.find('✗').unwrap() < row.find("Claire").unwrap(), "{row}");
+    assert!(row.contains("claire@example.org"), "{row}");
+    let narrow = format!("{}", draw(&mut app, 48, 12).backend());
+    assert!(!narrow.contains("@example.org"), "no room, no email: {narrow}");
 }
 
 #[test]
