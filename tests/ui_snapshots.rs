@@ -101,6 +101,23 @@ fn the_filter_narrows_the_list_as_you_type() {
     assert!(!text.contains("Bram Peeters"));
 }
 
+/// Issue 12: with a filter kept, the status line still says what an action did.
+#[test]
+fn a_kept_filter_does_not_hide_the_news_of_an_action() {
+    let (mut app, _dir) = app_on(Language::En, day());
+    app.update(Action::StartFilter);
+    for c in "em".chars() {
+        app.update(Action::FilterInput(c));
+    }
+    app.update(Action::FilterAccept);
+    let before = format!("{}", draw(&mut app, 100, 16).backend());
+    assert!(before.contains("Filter: em"), "{before}");
+    app.status = Some(guestmail::app::Notice::info("Emma Janssens: confirmed, email queued"));
+    let after = format!("{}", draw(&mut app, 100, 16).backend());
+    let status = after.lines().rev().nth(1).unwrap_or_default();
+    assert!(status.contains("Emma Janssens: confirmed, email queued") && status.contains("Filter: em"), "{status}");
+}
+
 #[test]
 fn the_help_lists_every_key_and_the_legend() {
     let (mut app, _dir) = app_on(Language::En, day());

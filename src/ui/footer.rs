@@ -16,12 +16,23 @@ use crate::theme::Theme;
 
 pub(super) fn render_status(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
     let s = app.strings;
-    let line = if app.filter_typing || !app.filter.is_empty() {
+    let line = if app.filter_typing || (!app.filter.is_empty() && app.status.is_none()) {
         let cursor = if app.filter_typing { "▏" } else { "" };
         Line::from(vec![
             Span::styled(format!("{}: ", s.filter_prompt), theme.key()),
             Span::raw(format!("{}{cursor}", app.filter)),
             Span::styled(format!("  {}", s.matches(app.visible.len(), app.rows.len())), theme.dim()),
+        ])
+    } else if let Some(status) = app.status.as_ref().filter(|_| !app.filter.is_empty()) {
+        // A kept filter does not hide what an action just did: the news first, the filter
+        // after it.
+        let style = if status.error { theme.error() } else { theme.bold() };
+        Line::from(vec![
+            Span::styled(status.text.as_str(), style),
+            Span::styled(
+                format!("  · {}: {}  {}", s.filter_prompt, app.filter, s.matches(app.visible.len(), app.rows.len())),
+                theme.dim(),
+            ),
         ])
     } else if let Some(status) = app.status.as_ref().filter(|s| s.error) {
         Line::from(Span::styled(status.text.as_str(), theme.error()))
