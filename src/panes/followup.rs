@@ -13,6 +13,7 @@ use ratatui::widgets::{Block, Borders, Cell, Clear, Row, Table, Widget};
 use super::{Clock, POINTER, first_visible, item_at, moved};
 use crate::store::{FollowUp, FollowUpReason};
 use crate::strings::Strings;
+use crate::strings::names::Column;
 use crate::strings::{Hint, HistoryStrings};
 use crate::theme::Theme;
 
@@ -125,8 +126,8 @@ impl Widget for FollowUpPane<'_> {
             Line::from(s.followup_empty).render(list, buf);
             return;
         }
-        let c = s.followup_cols;
-        let header = Row::new(["", c[0], c[1], c[2], c[3], c[4], c[5]]).style(t.heading());
+        let heads = [Column::Time, Column::Guest, Column::Party, Column::Status, Column::Phone, Column::WhyCall];
+        let header = Row::new(std::iter::once("").chain(heads.map(|c| s.column(c)))).style(t.heading());
         let height = usize::from(list.height.saturating_sub(1));
         let first = first_visible(st.selected, height);
         let rows = st.rows.iter().enumerate().skip(first).take(height).map(|(i, f)| {
@@ -152,7 +153,7 @@ impl Widget for FollowUpPane<'_> {
             Constraint::Length(22),
             Constraint::Length(4),
             Constraint::Length(10),
-            Constraint::Length(phone_width(&st.rows, c[4])),
+            Constraint::Length(phone_width(&st.rows, s.column(Column::Phone))),
             Constraint::Fill(1),
         ];
         Table::new(rows, widths).header(header).column_spacing(1).render(list, buf);

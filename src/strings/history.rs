@@ -24,14 +24,8 @@ pub struct HistoryStrings {
     pub open: &'static str,
     pub bounce_report: &'static str,
     pub ip_erased: &'static str,
-    /// Column heads: when, guest, address, kind, reservation, state, opens.
-    pub cols: [&'static str; 7],
-    /// Filter labels: kind, state, from, to, text, "all".
-    pub filter: [&'static str; 6],
     pub no_match: &'static str,
     pub more: &'static str,
-    /// Follow-up column heads: time, guest, party, status, phone, reason.
-    pub followup_cols: [&'static str; 6],
     pub followup_empty: &'static str,
     pub followup_advice: &'static str,
     /// The language of these texts (the journey's texts follow it).
@@ -125,9 +119,14 @@ impl HistoryStrings {
         super::names::event(self.language, e)
     }
 
-    /// A column head of the guest's history.
+    /// A column head of a pane.
     pub fn column(&self, c: super::names::Column) -> &'static str {
         super::names::column(self.language, c)
+    }
+
+    /// A label of the communication history's filter line.
+    pub fn filter_label(&self, f: super::names::FilterLabel) -> &'static str {
+        super::names::filter_label(self.language, f)
     }
 
     /// Why the follow-up list says to call, without the detail.

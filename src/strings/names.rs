@@ -50,35 +50,105 @@ pub enum Hint {
     ByPhone,
 }
 
-/// The column heads of a guest's history.
+/// The column heads of the panes (guest history, communication history, follow-up list).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Column {
-    /// When the email left (or was queued, when it has not left yet).
+    /// When the email left (or was queued, when it has not left yet), in a guest's history.
     Sent,
+    /// When, in the communication history.
+    When,
+    Guest,
+    Address,
     Kind,
     Reservation,
     State,
     Opens,
+    /// The reservation's time, in the follow-up list.
+    Time,
+    Party,
+    Status,
+    Phone,
+    /// Why the follow-up list says to call.
+    WhyCall,
 }
 
-/// A column head of a guest's history.
+/// A column head of a pane.
 pub fn column(lang: Language, c: Column) -> &'static str {
     match (lang, c) {
         (Language::En, Column::Sent) => "Sent",
+        (Language::En, Column::When) => "When",
+        (Language::En, Column::Guest) => "Guest",
+        (Language::En, Column::Address) => "Address",
         (Language::En, Column::Kind) => "Kind",
         (Language::En, Column::Reservation) => "Reservation",
         (Language::En, Column::State) => "State",
         (Language::En, Column::Opens) => "Opens",
+        (Language::En, Column::Time) => "Time",
+        (Language::En, Column::Party) => "Pers",
+        (Language::En, Column::Status) => "Status",
+        (Language::En, Column::Phone) => "Phone",
+        (Language::En, Column::WhyCall) => "Why call",
         (Language::Fr, Column::Sent) => "Envoi",
+        (Language::Fr, Column::When) => "Quand",
+        (Language::Fr, Column::Guest) => "Client",
+        (Language::Fr, Column::Address) => "Adresse",
         (Language::Fr, Column::Kind) => "Type",
         (Language::Fr, Column::Reservation) => "Réservation",
         (Language::Fr, Column::State) => "État",
         (Language::Fr, Column::Opens) => "Ouvertures",
+        (Language::Fr, Column::Time) => "Heure",
+        (Language::Fr, Column::Party) => "Pers",
+        (Language::Fr, Column::Status) => "Statut",
+        (Language::Fr, Column::Phone) => "Téléphone",
+        (Language::Fr, Column::WhyCall) => "Pourquoi appeler",
         (Language::Nl, Column::Sent) => "Verstuurd",
+        (Language::Nl, Column::When) => "Wanneer",
+        (Language::Nl, Column::Guest) => "Gast",
+        (Language::Nl, Column::Address) => "Adres",
         (Language::Nl, Column::Kind) => "Soort",
         (Language::Nl, Column::Reservation) => "Reservering",
         (Language::Nl, Column::State) => "Toestand",
         (Language::Nl, Column::Opens) => "Openingen",
+        (Language::Nl, Column::Time) => "Uur",
+        (Language::Nl, Column::Party) => "Pers",
+        (Language::Nl, Column::Status) => "Status",
+        (Language::Nl, Column::Phone) => "Telefoon",
+        (Language::Nl, Column::WhyCall) => "Waarom bellen",
+    }
+}
+
+/// The labels of the communication history's filter line (`All`: no filter on that field).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilterLabel {
+    Kind,
+    State,
+    From,
+    To,
+    Search,
+    All,
+}
+
+/// A label of the communication history's filter line.
+pub fn filter_label(lang: Language, f: FilterLabel) -> &'static str {
+    match (lang, f) {
+        (Language::En, FilterLabel::Kind) => "Kind",
+        (Language::En, FilterLabel::State) => "State",
+        (Language::En, FilterLabel::From) => "From",
+        (Language::En, FilterLabel::To) => "To",
+        (Language::En, FilterLabel::Search) => "Search",
+        (Language::En, FilterLabel::All) => "all",
+        (Language::Fr, FilterLabel::Kind) => "Type",
+        (Language::Fr, FilterLabel::State) => "État",
+        (Language::Fr, FilterLabel::From) => "Du",
+        (Language::Fr, FilterLabel::To) => "Au",
+        (Language::Fr, FilterLabel::Search) => "Recherche",
+        (Language::Fr, FilterLabel::All) => "tous",
+        (Language::Nl, FilterLabel::Kind) => "Soort",
+        (Language::Nl, FilterLabel::State) => "Toestand",
+        (Language::Nl, FilterLabel::From) => "Van",
+        (Language::Nl, FilterLabel::To) => "Tot",
+        (Language::Nl, FilterLabel::Search) => "Zoeken",
+        (Language::Nl, FilterLabel::All) => "alle",
     }
 }
 
