@@ -53,7 +53,6 @@ pub static EN: Strings = Strings {
     ],
     no_errors: "No error recorded for this address",
     last_error_title: "Last error",
-    last_error_labels: ["Address", "Errors", "Received", "Code", "Server said", "Meaning", "Next step"],
     last_error_close: "Esc closes    Del / D resets the counter",
     reset_question: |email, n| {
         format!("Reset the error counter of {email} ({n} errors)? Emails will be sent to it again.")

@@ -53,7 +53,6 @@ pub static FR: Strings = Strings {
     ],
     no_errors: "Aucune erreur enregistrée pour cette adresse",
     last_error_title: "Dernière erreur",
-    last_error_labels: ["Adresse", "Erreurs", "Reçue le", "Code", "Le serveur dit", "Ce que ça veut dire", "Que faire"],
     last_error_close: "Échap ferme    Suppr / D remet le compteur à zéro",
     reset_question: |email, n| {
         format!(

@@ -63,8 +63,6 @@ pub struct Strings {
     /// Help legend of the badges: with errors, blocked.
     pub help_badges: [&'static str; 2],
     pub last_error_title: &'static str,
-    /// Labels of the popup's lines: address, errors, when, code, server said, meaning, next step.
-    pub last_error_labels: [&'static str; 7],
     pub last_error_close: &'static str,
     reset_question: fn(&str, u32) -> String,
     counter_reset: fn(&str) -> String,
@@ -160,6 +158,11 @@ impl Strings {
     /// A marker in one word, for the footer's short legend.
     pub fn legend(&self, m: Marker) -> &'static str {
         names::legend(self.language, m)
+    }
+
+    /// A label of the last-error popup.
+    pub fn error_label(&self, l: names::ErrorLabel) -> &'static str {
+        names::error_label(self.language, l)
     }
 
     /// A word of the key-hint lines.

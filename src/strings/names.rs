@@ -152,6 +152,58 @@ pub fn filter_label(lang: Language, f: FilterLabel) -> &'static str {
     }
 }
 
+/// The labels of the last-error popup's lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorLabel {
+    Address,
+    Errors,
+    Received,
+    Code,
+    ServerSaid,
+    Meaning,
+    NextStep,
+}
+
+impl ErrorLabel {
+    /// In the order the popup shows them.
+    pub const ALL: [ErrorLabel; 7] = [
+        ErrorLabel::Address,
+        ErrorLabel::Errors,
+        ErrorLabel::Received,
+        ErrorLabel::Code,
+        ErrorLabel::ServerSaid,
+        ErrorLabel::Meaning,
+        ErrorLabel::NextStep,
+    ];
+}
+
+/// A label of the last-error popup.
+pub fn error_label(lang: Language, l: ErrorLabel) -> &'static str {
+    match (lang, l) {
+        (Language::En, ErrorLabel::Address) => "Address",
+        (Language::En, ErrorLabel::Errors) => "Errors",
+        (Language::En, ErrorLabel::Received) => "Received",
+        (Language::En, ErrorLabel::Code) => "Code",
+        (Language::En, ErrorLabel::ServerSaid) => "Server said",
+        (Language::En, ErrorLabel::Meaning) => "Meaning",
+        (Language::En, ErrorLabel::NextStep) => "Next step",
+        (Language::Fr, ErrorLabel::Address) => "Adresse",
+        (Language::Fr, ErrorLabel::Errors) => "Erreurs",
+        (Language::Fr, ErrorLabel::Received) => "Reçue le",
+        (Language::Fr, ErrorLabel::Code) => "Code",
+        (Language::Fr, ErrorLabel::ServerSaid) => "Le serveur dit",
+        (Language::Fr, ErrorLabel::Meaning) => "Ce que ça veut dire",
+        (Language::Fr, ErrorLabel::NextStep) => "Que faire",
+        (Language::Nl, ErrorLabel::Address) => "Adres",
+        (Language::Nl, ErrorLabel::Errors) => "Fouten",
+        (Language::Nl, ErrorLabel::Received) => "Ontvangen",
+        (Language::Nl, ErrorLabel::Code) => "Code",
+        (Language::Nl, ErrorLabel::ServerSaid) => "De server zei",
+        (Language::Nl, ErrorLabel::Meaning) => "Wat het betekent",
+        (Language::Nl, ErrorLabel::NextStep) => "Wat nu",
+    }
+}
+
 /// The keys whose label differs between keyboards of different languages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeyName {

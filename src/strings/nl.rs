@@ -53,7 +53,6 @@ pub static NL: Strings = Strings {
     ],
     no_errors: "Geen fout bekend voor dit adres",
     last_error_title: "Laatste fout",
-    last_error_labels: ["Adres", "Fouten", "Ontvangen", "Code", "De server zei", "Wat het betekent", "Wat nu"],
     last_error_close: "Esc sluit    Del / D zet de teller op nul",
     reset_question: |email, n| {
         format!("De foutenteller van {email} ({n} fouten) op nul zetten? Er worden weer e-mails naar verstuurd.")
