@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use crate::app::command::{Command, Outcome};
+use crate::data::{Command, Outcome};
 use crate::domain::ReservationRow;
 use crate::event::Service;
 use crate::mail::Report;

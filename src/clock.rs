@@ -82,6 +82,11 @@ impl Clock {
         self.naive(ms).format("%d/%m %H:%M").to_string()
     }
 
+    /// "23/11/2026 19:02:11", for an email's log (its lines may span days).
+    pub fn date_time_seconds(self, ms: i64) -> String {
+        self.naive(ms).format("%d/%m/%Y %H:%M:%S").to_string()
+    }
+
     /// "19:02:11", for an email's log.
     pub fn time(self, ms: i64) -> String {
         self.naive(ms).format("%H:%M:%S").to_string()

@@ -161,7 +161,7 @@ impl Config {
                 return Err(invalid("field `venue_name` is empty".into()));
             }
             Clock::named(c.time_zone.as_deref()).map_err(|e| invalid(format!("field `time_zone`: {e}")))?;
-            crate::tracker::trusted_proxies(&c.trusted_proxies)
+            crate::tracker::ranges::trusted_proxies(&c.trusted_proxies)
                 .map_err(|e| invalid(format!("field `trusted_proxies`: {e}")))?;
             if let Some(url) = &c.bounce_mailbox {
                 crate::bounce::imap::MailboxUrl::parse(url)

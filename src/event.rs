@@ -9,7 +9,7 @@ use std::time::Duration;
 use chrono::NaiveDate;
 use crossterm::event::{self as term, KeyEvent, KeyEventKind, MouseButton, MouseEventKind};
 
-use crate::app::Outcome;
+use crate::data::Outcome;
 use crate::domain::ReservationRow;
 use crate::mail::Report;
 

@@ -26,12 +26,18 @@
 //! lockfile    one holder at a time across processes (flock), e.g. the bounce watcher
 //! demo, import  demo data and CSV import (through the store)
 //!   ^
-//! app/        App state: keys -> Action -> update; staff commands and the panes' look-ups
-//!             run on the data thread (Command -> Outcome)
-//! action, keymap, event, strings/   the one Action enum, the key list, the event channel,
-//!             every user-facing text in en and fr (the journey's texts in en, fr and nl)
+//! data        the data thread's requests and answers (Command -> Outcome) and `execute`:
+//!             staff commands and the panes' look-ups, run on their own SQLite connection
+//! theme       colours and glyphs (NO_COLOR), for panes/ and ui/ alike
+//!   ^
+//! action, event, keymap, strings/   the one Action enum, the event channel, the key list,
+//!             every user-facing text in en, fr and nl (texts named by an enum are one
+//!             `match` per language in strings/names.rs)
 //! panes/      the history panes as pure widgets over their own state structs (guest
 //!             history, communication history, follow-up list, delivery health)
+//!   ^
+//! app/        App state: keys -> Action -> update (one exhaustive match), outcomes from
+//!             the data thread (one exhaustive match)
 //!   ^
 //! ui/         drawing, a pure function of App: one file per pane or popup
 //! tui         the terminal runner: raw mode, event loop, data thread, restore on panic;

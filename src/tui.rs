@@ -21,8 +21,8 @@ use chrono::NaiveDate;
 use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 
 use crate::app::App;
-use crate::app::command::{self, Command};
 use crate::config::Config;
+use crate::data::{self, Command};
 use crate::event::{self, Event};
 use crate::store::Store;
 
@@ -138,7 +138,7 @@ pub fn serve_days(store: &mut Store, requests: &Receiver<Request>, events: &Send
                             let writes = c.writes();
                             reload |= writes;
                             health_due |= writes;
-                            if events.send(Event::Done(command::execute(store, c))).is_err() {
+                            if events.send(Event::Done(data::execute(store, c))).is_err() {
                                 return;
                             }
                         }
@@ -157,7 +157,7 @@ pub fn serve_days(store: &mut Store, requests: &Receiver<Request>, events: &Send
         };
         if std::mem::take(&mut health_due) {
             let event = match store.delivery_health(crate::store::now_ms()) {
-                Ok(h) => Event::Done(command::Outcome::Health(h)),
+                Ok(h) => Event::Done(data::Outcome::Health(h)),
                 Err(e) => Event::LoadFailed(e.to_string()),
             };
             if events.send(event).is_err() {

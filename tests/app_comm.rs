@@ -92,7 +92,7 @@ fn the_communication_history_pages_as_the_selection_nears_the_end() {
         last_opened_at: None,
         resend_of: None,
     };
-    let page = guestmail::app::command::COMM_PAGE;
+    let page = guestmail::data::COMM_PAGE;
     let rows: Vec<_> = (0..page as i64).map(row).collect();
     let last = rows[page - 1].cursor();
     app.update(Action::Done(Outcome::Comm { filter: CommFilter::default(), after: None, rows }));

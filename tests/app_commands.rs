@@ -1,4 +1,4 @@
-//! The data thread's side of the screen's writes: `app::command::execute` on a real SQLite
+//! The data thread's side of the screen's writes: `data::execute` on a real SQLite
 //! file, checking what each command stores and what it answers.
 
 // Test code: a failed unwrap is a failed test, with its location.
@@ -6,8 +6,8 @@
 
 mod support;
 
-use guestmail::app::command::{ACTOR, execute};
 use guestmail::app::{Command, Outcome};
+use guestmail::data::{ACTOR, execute};
 use guestmail::domain::{EmailKind, EventKind, Language, MessageState, NewReservation, ReservationStatus};
 use guestmail::journey::{Ask, Refusal};
 use guestmail::store::Store;

@@ -1,6 +1,6 @@
 //! The panes of issue 6 at the app level: keys -> actions -> commands for the data thread,
 //! answers -> state, run against a real SQLite file (`support::tonight::pump` plays the
-//! data thread with `app::command::execute`).
+//! data thread with `data::execute`).
 
 // Test code: a failed unwrap is a failed test, with its location.
 #![allow(clippy::unwrap_used)]
@@ -9,10 +9,10 @@ mod support;
 
 use crossterm::event::KeyCode;
 use guestmail::action::Action;
-use guestmail::app::command::HISTORY_PAGE;
 use guestmail::app::form::FormKind;
 use guestmail::app::layout::pane_area;
 use guestmail::app::{App, Command, Outcome, PaneKind};
+use guestmail::data::HISTORY_PAGE;
 use guestmail::domain::{EventKind, Language};
 use guestmail::event::Event;
 use guestmail::keymap::Keymap;
@@ -57,7 +57,7 @@ fn the_history_asks_for_the_next_page_near_its_end() {
     let (mut app, mut store, _dir) = setup();
     let anna = app.selected_row().unwrap().guest.id;
     // A first page of two emails, as if the page size were two.
-    let first = guestmail::app::command::execute(&mut store, Command::History { guest_id: anna, limit: 2 });
+    let first = guestmail::data::execute(&mut store, Command::History { guest_id: anna, limit: 2 });
     app.update(Action::Done(first));
     assert!(app.history_more);
     let h = app.history.as_ref().unwrap();
@@ -158,7 +158,7 @@ fn the_health_arrives_and_refreshes_the_open_panes() {
     let reload = app.take_commands();
     assert!(reload.contains(&Command::History { guest_id: anna, limit: HISTORY_PAGE }), "{reload:?}");
     for command in reload {
-        app.update(Action::Done(guestmail::app::command::execute(&mut store, command)));
+        app.update(Action::Done(guestmail::data::execute(&mut store, command)));
     }
     assert!(app.take_commands().contains(&Command::MessageLog { message_id: shown }));
 }

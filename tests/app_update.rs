@@ -205,3 +205,55 @@ fn a_rebound_key_works_and_the_old_one_does_not() {
     key(&mut app, KeyCode::Char('m'));
     assert_eq!(selected(&app), 2);
 }
+
+/// Issue 12, read with a host's eyes: the filter, the phone search and the small terminal.
+#[test]
+fn esc_on_a_filter_keeps_the_guest_the_host_was_looking_at() {
+    let mut app = loaded(30);
+    for c in "/guest 2".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Down); // Guest 20, the second match
+    key(&mut app, KeyCode::Down);
+    let looked_at = selected(&app);
+    assert!((20..=29).contains(&looked_at), "{looked_at}");
+    key(&mut app, KeyCode::Esc);
+    assert!(app.filter.is_empty() && app.visible.len() == 30);
+    assert_eq!(selected(&app), looked_at, "`!` or `r` next must act on the same guest");
+}
+
+#[test]
+fn a_phone_typed_as_caller_id_shows_it_finds_the_guest() {
+    let mut app = App::new("Bistro", Language::En, Keymap::default(), day(), day());
+    app.update(Action::Resize(80, 14));
+    let rows =
+        vec![row(1, "Anna", "+32 470 11 22 33"), row(2, "Bram", "+32 475 52 94 37"), row(3, "Chloé", "0475 99 88 77")];
+    app.update(Action::DayLoaded(day(), rows));
+    for (typed, expected) in
+        [("+32475529437", 2), ("0475 52 94 37", 2), ("475 52", 2), ("0032 475 52 94 37", 2), ("+32475998877", 3)]
+    {
+        key(&mut app, KeyCode::Esc);
+        key(&mut app, KeyCode::Char('/'));
+        for c in typed.chars() {
+            key(&mut app, KeyCode::Char(c));
+        }
+        assert_eq!(app.visible.len(), 1, "{typed}");
+        assert_eq!(selected(&app), expected, "{typed}");
+    }
+}
+
+#[test]
+fn keys_wait_while_the_terminal_is_too_small() {
+    let mut app = loaded(5);
+    app.update(Action::Resize(30, 6));
+    assert!(!key(&mut app, KeyCode::Char('x')), "no cancel question behind 'Terminal too small'");
+    assert!(app.confirm.is_none());
+    assert_eq!(app.action_for(Event::Key(KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE))), None);
+    assert_eq!(selected(&app), 1);
+    let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    assert_eq!(app.action_for(Event::Key(ctrl_c)), Some(Action::Quit), "Ctrl-C still quits");
+    app.update(Action::Resize(80, 14));
+    assert!(key(&mut app, KeyCode::Char('j')));
+    assert_eq!(selected(&app), 2);
+}

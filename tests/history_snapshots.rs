@@ -16,7 +16,7 @@ use guestmail::panes::{Clock, first_visible};
 use guestmail::store::{AddressErrorInput, CommFilter, DeliveryHealth, DemoMessage, DemoWriter, Store};
 use guestmail::strings::HistoryStrings;
 use guestmail::strings::Strings;
-use guestmail::ui::theme::Theme;
+use guestmail::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::widgets::Widget;
@@ -343,6 +343,28 @@ fn the_follow_up_list_in_both_languages() {
         theme: THEME,
     };
     insta::assert_snapshot!("followup_fr_empty", draw(100, 7, pane).backend());
+}
+
+/// Issue 12: a UK number with its trunk prefix is shown whole, a space before the reason.
+#[test]
+fn the_follow_up_list_shows_long_phone_numbers_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = fixture(&dir.path().join("g.db"));
+    let mut rows = store.follow_up(day(), day().and_hms_opt(0, 0, 0).unwrap()).unwrap();
+    rows[0].phone = "+44 (0)20 7946 0958".into();
+    let state = FollowUpState::new(day(), rows, Clock::utc());
+    let pane = FollowUpPane {
+        state: &state,
+        strings: HistoryStrings::of(Language::En),
+        day_strings: Strings::of(Language::En),
+        keys: ["r", "e", "v", "Enter", "Esc"],
+        theme: THEME,
+    };
+    let t = draw(120, 18, pane);
+    let screen = format!("{}", t.backend());
+    let line = screen.lines().find(|l| l.contains("+44 (0)20")).unwrap_or_default();
+    let after = line.split("+44 (0)20 7946 0958").nth(1).unwrap_or_default();
+    assert!(after.starts_with(' ') && after.trim_start().starts_with(|c: char| c.is_alphabetic()), "{line}");
 }
 
 #[test]

@@ -3,7 +3,7 @@
 
 use guestmail::domain::{Marker, MessageState};
 use guestmail::strings::{Strings, history::HistoryStrings};
-use guestmail::ui::theme::Theme;
+use guestmail::theme::Theme;
 
 #[test]
 fn marker_colours() {

@@ -97,7 +97,9 @@ fn the_badge_shows_the_count_then_blocked() {
 
 #[test]
 fn the_last_error_popup_explains_and_says_what_to_do() {
-    for (lang, name) in [(Language::En, "last_error_en"), (Language::Fr, "last_error_fr")] {
+    for (lang, name) in
+        [(Language::En, "last_error_en"), (Language::Fr, "last_error_fr"), (Language::Nl, "last_error_nl")]
+    {
         let (mut app, store, _dir) = app_on(lang);
         let record = store.address("giulia@example.org").unwrap().unwrap();
         app.update(Action::Done(Outcome::LastError { name: "Giulia Rossi".into(), record }));

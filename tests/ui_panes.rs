@@ -11,6 +11,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use guestmail::app::App;
 use guestmail::domain::Language;
 use guestmail::event::Event;
+use guestmail::strings::names::Column;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use support::tonight::{app_on, pump, tonight};
@@ -33,7 +34,9 @@ fn press(app: &mut App, c: char) {
 fn the_follow_up_list_in_the_app() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = tonight(&dir.path().join("g.db"));
-    for (lang, name) in [(Language::En, "app_followup_en"), (Language::Fr, "app_followup_fr")] {
+    for (lang, name) in
+        [(Language::En, "app_followup_en"), (Language::Fr, "app_followup_fr"), (Language::Nl, "app_followup_nl")]
+    {
         let mut app = app_on(&store, lang);
         press(&mut app, 'F');
         pump(&mut app, &mut store);
@@ -46,7 +49,9 @@ fn the_follow_up_list_in_the_app() {
 fn a_guest_history_in_the_app() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = tonight(&dir.path().join("g.db"));
-    for (lang, name) in [(Language::En, "app_history_en"), (Language::Fr, "app_history_fr")] {
+    for (lang, name) in
+        [(Language::En, "app_history_en"), (Language::Fr, "app_history_fr"), (Language::Nl, "app_history_nl")]
+    {
         let mut app = app_on(&store, lang);
         press(&mut app, '\n'); // Anna, the first row
         pump(&mut app, &mut store);
@@ -54,6 +59,13 @@ fn a_guest_history_in_the_app() {
         pump(&mut app, &mut store);
         let t = draw(&mut app, 120, 24);
         insta::assert_snapshot!(name, t.backend());
+        // Issue 12: the columns are named and every date carries its year, the log's too.
+        let screen = format!("{}", t.backend());
+        let heads = guestmail::strings::HistoryStrings::of(lang);
+        for c in [Column::Sent, Column::Kind, Column::Reservation, Column::State, Column::Opens] {
+            assert!(screen.contains(heads.column(c)), "{name}: no {c:?} heading");
+        }
+        assert!(screen.contains("20/11/2037 17:00:00"), "{name}: the log's lines carry their date");
     }
 }
 
@@ -61,7 +73,7 @@ fn a_guest_history_in_the_app() {
 fn the_communication_history_in_the_app() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = tonight(&dir.path().join("g.db"));
-    for (lang, name) in [(Language::En, "app_comm_en"), (Language::Fr, "app_comm_fr")] {
+    for (lang, name) in [(Language::En, "app_comm_en"), (Language::Fr, "app_comm_fr"), (Language::Nl, "app_comm_nl")] {
         let mut app = app_on(&store, lang);
         press(&mut app, 'H');
         pump(&mut app, &mut store);

@@ -33,13 +33,13 @@ fn draw(app: &mut App, width: u16, height: u16) -> Terminal<TestBackend> {
     terminal
 }
 
-/// The cell holding the first `glyph` on the row that shows `name`.
+/// The cell holding the first `glyph` on the row that shows `name` (the markers sit beside the time).
 fn marker_cell(t: &Terminal<TestBackend>, name: &str, glyph: &str) -> ratatui::buffer::Cell {
     let buf = t.backend().buffer();
     let y = (0..buf.area.height)
         .find(|&y| (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect::<String>().contains(name))
         .unwrap_or_else(|| panic!("no row shows {name}"));
-    let x = (40..buf.area.width).find(|&x| buf[(x, y)].symbol() == glyph).unwrap_or_else(|| panic!("no {glyph}"));
+    let x = (0..buf.area.width).find(|&x| buf[(x, y)].symbol() == glyph).unwrap_or_else(|| panic!("no {glyph}"));
     buf[(x, y)].clone()
 }
 
@@ -55,6 +55,14 @@ fn a_day_with_every_marker_state() {
     assert_eq!(marker_cell(&t, "David Smith", "?").fg, Color::Yellow);
     // A machine's fetch is not green: green means a person opened it (issue 11).
     assert_eq!(marker_cell(&t, "Bram Peeters", "◐").fg, Color::Magenta);
+    // Issue 12: the markers sit beside the time, left of the guest, whose email shows when
+    // the guest column has room for it.
+    let screen = format!("{}", t.backend());
+    let row = screen.lines().find(|l| l.contains("Claire Dubois")).unwrap();
+    assert!(row.find('✗').unwrap() < row.find("Claire").unwrap(), "{row}");
+    assert!(row.contains("claire@example.org"), "{row}");
+    let narrow = format!("{}", draw(&mut app, 48, 12).backend());
+    assert!(!narrow.contains("@example.org"), "no room, no email: {narrow}");
 }
 
 #[test]
@@ -93,6 +101,23 @@ fn the_filter_narrows_the_list_as_you_type() {
     assert!(!text.contains("Bram Peeters"));
 }
 
+/// Issue 12: with a filter kept, the status line still says what an action did.
+#[test]
+fn a_kept_filter_does_not_hide_the_news_of_an_action() {
+    let (mut app, _dir) = app_on(Language::En, day());
+    app.update(Action::StartFilter);
+    for c in "em".chars() {
+        app.update(Action::FilterInput(c));
+    }
+    app.update(Action::FilterAccept);
+    let before = format!("{}", draw(&mut app, 100, 16).backend());
+    assert!(before.contains("Filter: em"), "{before}");
+    app.status = Some(guestmail::app::Notice::info("Emma Janssens: confirmed, email queued"));
+    let after = format!("{}", draw(&mut app, 100, 16).backend());
+    let status = after.lines().rev().nth(1).unwrap_or_default();
+    assert!(status.contains("Emma Janssens: confirmed, email queued") && status.contains("Filter: em"), "{status}");
+}
+
 #[test]
 fn the_help_lists_every_key_and_the_legend() {
     let (mut app, _dir) = app_on(Language::En, day());
@@ -118,6 +143,21 @@ fn french() {
     let t = draw(&mut app, 100, 46);
     insta::assert_snapshot!("french_help", t.backend());
     assert!(format!("{}", t.backend()).contains("Pas encore ouvert"));
+}
+
+#[test]
+fn dutch() {
+    let (mut app, _dir) = app_on(Language::Nl, day());
+    let t = draw(&mut app, 100, 16);
+    insta::assert_snapshot!("dutch", t.backend());
+    let screen = format!("{}", t.backend());
+    assert!(screen.contains("maandag 23 november 2037"), "{screen}");
+    assert!(screen.contains("Gast") && screen.contains("afsluiten"), "{screen}");
+    app.update(Action::ToggleHelp);
+    let t = draw(&mut app, 100, 46);
+    insta::assert_snapshot!("dutch_help", t.backend());
+    let help = format!("{}", t.backend());
+    assert!(help.contains("de bevestiging opnieuw sturen") && help.contains("Tekens van de e-mails"), "{help}");
 }
 
 #[test]

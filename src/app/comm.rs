@@ -84,7 +84,7 @@ impl App {
         } else if let Some(d) = parse_date(typed) {
             Some(d)
         } else {
-            return self.set_notice(Notice::error(self.strings.field_errors[3]));
+            return self.set_notice(Notice::error(self.strings.field_problem(crate::strings::FieldProblem::Date)));
         };
         if field == FilterField::From {
             c.from_day = day;

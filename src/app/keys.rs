@@ -34,8 +34,12 @@ impl App {
         if key.is_ctrl_c() {
             return Some(Action::Quit);
         }
+        if self.too_small_for(self.size.0, self.size.1) {
+            // Nothing but "Terminal too small" is on screen: a key would act unseen.
+            return None;
+        }
         if self.confirm.is_some() {
-            // Only y (o for "oui") answers yes. Enter never answers: it is the history key,
+            // Only y (o for "oui") answers yes; not j for "ja", which is the down key. Enter never answers: it is the history key,
             // and a habit of pressing it must never cancel a booking. Any other key waits.
             return match key.code {
                 KeyCode::Char('y' | 'Y' | 'o' | 'O') if !key.ctrl && !key.alt => Some(Action::ConfirmYes),

@@ -12,10 +12,11 @@ fn text_width(s: &str) -> usize {
 
 /// The screen row of the first reservation: the title line, then the table head.
 pub const FIRST_ROW_Y: u16 = 2;
-/// The guest column starts after the pointer (1) and the time (5), each followed by a space.
-pub const GUEST_X: u16 = 8;
 /// Width of each email-marker column.
 pub const MARKER_WIDTH: u16 = 4;
+/// The guest column starts after the pointer (1), the time (5) and the three email markers
+/// beside it (as the brief draws them), each followed by a space.
+pub const GUEST_X: u16 = 8 + 3 * (MARKER_WIDTH + 1);
 
 /// Where the panes (history, communication history, follow-up) are drawn on a terminal of
 /// `size`: over the list, between the title line and the status line.
@@ -37,8 +38,8 @@ impl Columns {
     pub fn for_width(width: u16) -> Self {
         let status = width >= 55;
         let phone = width >= 70;
-        // pointer, time, party, markers, and the optional columns, each + 1 space.
-        let mut fixed = GUEST_X + 1 + 4 + 3 * (MARKER_WIDTH + 1);
+        // pointer, time, markers, party, and the optional columns, each + 1 space.
+        let mut fixed = GUEST_X + 1 + 4;
         if status {
             fixed += 11;
         }

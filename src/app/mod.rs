@@ -5,7 +5,6 @@
 //! ([`App::take_commands`]). Drawing (`crate::ui`) only reads an `&App`.
 
 mod comm;
-pub mod command;
 mod errors;
 pub mod form;
 mod keys;
@@ -19,7 +18,8 @@ mod staff;
 use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::action::Action;
-use crate::domain::{Language, ReservationRow};
+pub use crate::data::{Command, Outcome};
+use crate::domain::{Language, ReservationRow, ReservationStatus};
 use crate::journey::Policy;
 use crate::keymap::Keymap;
 use crate::panes::Clock;
@@ -28,7 +28,6 @@ use crate::panes::followup::FollowUpState;
 use crate::panes::history::HistoryState;
 use crate::store::DeliveryHealth;
 use crate::strings::Strings;
-pub use command::{Command, Outcome};
 pub use errors::LastError;
 pub use form::Form;
 pub use panes::PaneKind;
@@ -36,6 +35,10 @@ pub use staff::mask_email;
 
 /// Rows taken by everything but the list: header, table head, status line, key hints.
 pub const CHROME_ROWS: u16 = 4;
+
+/// Below this size the screen only says "Terminal too small" (and keys wait).
+pub const MIN_WIDTH: u16 = 40;
+pub const MIN_HEIGHT: u16 = CHROME_ROWS + 4;
 
 /// A yes/no question; `yes` is applied when the user agrees.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -204,6 +207,11 @@ impl App {
         self.visible.get(self.selected).map(|&i| &self.rows[i])
     }
 
+    /// Whether a terminal of this size shows only "Terminal too small".
+    pub fn too_small_for(&self, width: u16, height: u16) -> bool {
+        width < MIN_WIDTH || height < MIN_HEIGHT
+    }
+
     /// How many list rows fit on screen.
     pub fn page_size(&self) -> usize {
         usize::from(self.size.1.saturating_sub(CHROME_ROWS)).max(1)
@@ -272,7 +280,44 @@ impl App {
                 true
             }
             Action::Tick(today) => std::mem::replace(&mut self.today, today) != today,
-            other => self.staff(other),
+            // What staff do to a reservation (`staff.rs`).
+            Action::Confirm => self.change_status(ReservationStatus::Confirmed),
+            Action::Complete => self.change_status(ReservationStatus::Completed),
+            Action::CancelReservation => self.change_status(ReservationStatus::Cancelled),
+            Action::NoShow => self.change_status(ReservationStatus::NoShow),
+            Action::NewReservation => self.open_new_form(),
+            Action::Resend => self.resend(),
+            Action::EditEmail => self.open_email_form(),
+            Action::FormInput(c) => self.with_form(|f| f.input(c)),
+            Action::FormBackspace => self.with_form(Form::backspace),
+            Action::FormNext => self.with_form(Form::next),
+            Action::FormPrevious => self.with_form(Form::previous),
+            Action::FormCancel => self.form.take().is_some(),
+            Action::FormSubmit => self.submit_form(),
+            Action::Run(command) => {
+                self.commands.push(command);
+                false
+            }
+            Action::ShowLastError => self.show_last_error(),
+            Action::ResetCounter => self.ask_reset(),
+            Action::Click(x, y) => self.click(x, y),
+            Action::Done(outcome) => self.outcome(outcome),
+            Action::Mail(report) => self.mail_report(&report),
+            Action::ServiceOff(service, why) => self.service_off(service, why),
+            Action::Background(news) => self.background(news),
+            Action::TrackingElsewhere => self.tracking_elsewhere(),
+            // The panes' actions (`panes.rs`) reach here only while a popup, the help or a
+            // form is on top of them: they do nothing then.
+            Action::Scroll(_)
+            | Action::OpenHistory
+            | Action::CommHistory
+            | Action::FollowUp
+            | Action::ConfirmByPhone
+            | Action::ForgetGuest
+            | Action::FilterKind
+            | Action::FilterState
+            | Action::FilterFrom
+            | Action::FilterTo => false,
         }
     }
 
@@ -292,8 +337,14 @@ impl App {
         let had = self.filter_typing || !self.filter.is_empty();
         self.filter_typing = false;
         if !self.filter.is_empty() {
+            // The guest the host was looking at stays selected (a `!` or `r` next acts on
+            // them), now among the whole day.
+            let kept = self.selected_row().map(|r| r.id);
             self.filter.clear();
             self.refilter();
+            if let Some(pos) = kept.and_then(|id| self.visible.iter().position(|&i| self.rows[i].id == id)) {
+                self.select(pos);
+            }
         }
         had
     }

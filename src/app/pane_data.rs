@@ -2,83 +2,90 @@
 //! communication history's pages, the follow-up list, a phone confirmation, an erasure, and
 //! the delivery health (whose arrival also means "the data changed": open panes reload).
 
-use super::command::HISTORY_PAGE;
-use super::{App, Command, Notice, Outcome};
+use super::{App, Command, Notice};
+use crate::data::HISTORY_PAGE;
 use crate::panes::comm_history::CommState;
 use crate::panes::followup::FollowUpState;
 use crate::panes::history::HistoryState;
 
 impl App {
-    /// Applies an answer for the panes; see [`App::update`].
-    pub(super) fn pane_outcome(&mut self, outcome: Outcome) -> bool {
-        match outcome {
-            Outcome::History { history, more } => {
-                let keep = self.history.take().filter(|h| h.history.guest.id == history.guest.id);
-                let mut state = HistoryState::new(history, self.clock);
-                if let Some(old) = keep {
-                    // A reload after a change: same place, and the shown log read again (it
-                    // stays on screen until the new one comes).
-                    state.select(old.selected);
-                    state.log = old.log;
-                    if let Some(message_id) = state.shown_log().and(state.selected_email()).map(|e| e.id) {
-                        self.commands.push(Command::MessageLog { message_id });
-                    }
-                }
-                self.history = Some(state);
-                self.history_more = more;
-                self.set_paging(false);
-                self.history_needs();
-                true
+    /// A guest's history arrived (first page, or a reload after a change).
+    pub(super) fn history_loaded(&mut self, history: crate::store::GuestHistory, more: bool) -> bool {
+        let keep = self.history.take().filter(|h| h.history.guest.id == history.guest.id);
+        let mut state = HistoryState::new(history, self.clock);
+        if let Some(old) = keep {
+            // A reload after a change: same place, and the shown log read again (it
+            // stays on screen until the new one comes).
+            state.select(old.selected);
+            state.log = old.log;
+            if let Some(message_id) = state.shown_log().and(state.selected_email()).map(|e| e.id) {
+                self.commands.push(Command::MessageLog { message_id });
             }
-            Outcome::HistoryPage { guest_id, emails, more } => {
-                self.set_paging(false);
-                let Some(h) = self.history.as_mut().filter(|h| h.history.guest.id == guest_id) else { return false };
-                h.append_page(emails);
-                self.history_more = more;
-                self.history_needs();
-                true
-            }
-            Outcome::MessageLog { message_id, lines } => match self.history.as_mut() {
-                Some(h) => {
-                    h.set_log(message_id, lines);
-                    true
-                }
-                None => false,
-            },
-            Outcome::Comm { filter, after, rows } => self.comm_page(filter, after, rows),
-            Outcome::FollowUp { day, rows } => {
-                if day != self.day {
-                    return false; // the user moved on to another day meanwhile
-                }
-                match self.follow_up.as_mut() {
-                    Some(f) if f.day == day => f.reload(rows),
-                    _ => self.follow_up = Some(FollowUpState::new(day, rows, self.clock)),
-                }
-                true
-            }
-            Outcome::ConfirmedByPhone { reservation_id, name, changed } => {
-                if let Some(f) = self.follow_up.as_mut() {
-                    let rows = f.rows.iter().filter(|r| r.reservation_id != reservation_id).cloned().collect();
-                    f.reload(rows);
-                }
-                let text =
-                    if changed { self.strings.confirmed_by_phone(&name) } else { self.strings.already_by_phone(&name) };
-                self.set_notice(Notice::info(text))
-            }
-            Outcome::Forgotten { guest_id, report } => {
-                if self.history.as_ref().is_some_and(|h| h.history.guest.id == guest_id) {
-                    self.commands.push(Command::History { guest_id, limit: HISTORY_PAGE });
-                }
-                self.set_notice(Notice::info(self.strings.forgotten(report.messages)))
-            }
-            Outcome::Health(health) => {
-                let changed = self.health != Some(health);
-                self.health = Some(health);
-                self.refresh_panes();
-                changed
-            }
-            _ => false,
         }
+        self.history = Some(state);
+        self.history_more = more;
+        self.set_paging(false);
+        self.history_needs();
+        true
+    }
+
+    /// The next page of a guest's history.
+    pub(super) fn history_page(&mut self, guest_id: i64, emails: Vec<crate::store::HistoryEmail>, more: bool) -> bool {
+        self.set_paging(false);
+        let Some(h) = self.history.as_mut().filter(|h| h.history.guest.id == guest_id) else { return false };
+        h.append_page(emails);
+        self.history_more = more;
+        self.history_needs();
+        true
+    }
+
+    /// One email's log, for the history pane.
+    pub(super) fn message_log(&mut self, message_id: i64, lines: Vec<crate::store::LogLine>) -> bool {
+        match self.history.as_mut() {
+            Some(h) => {
+                h.set_log(message_id, lines);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The follow-up list of `day`.
+    pub(super) fn follow_up_loaded(&mut self, day: chrono::NaiveDate, rows: Vec<crate::store::FollowUp>) -> bool {
+        if day != self.day {
+            return false; // the user moved on to another day meanwhile
+        }
+        match self.follow_up.as_mut() {
+            Some(f) if f.day == day => f.reload(rows),
+            _ => self.follow_up = Some(FollowUpState::new(day, rows, self.clock)),
+        }
+        true
+    }
+
+    /// A phone confirmation was recorded (or already was).
+    pub(super) fn confirmed_by_phone(&mut self, reservation_id: i64, name: &str, changed: bool) -> bool {
+        if let Some(f) = self.follow_up.as_mut() {
+            let rows = f.rows.iter().filter(|r| r.reservation_id != reservation_id).cloned().collect();
+            f.reload(rows);
+        }
+        let text = if changed { self.strings.confirmed_by_phone(name) } else { self.strings.already_by_phone(name) };
+        self.set_notice(Notice::info(text))
+    }
+
+    /// A guest's personal data was erased.
+    pub(super) fn forgotten(&mut self, guest_id: i64, report: &crate::store::ForgetReport) -> bool {
+        if self.history.as_ref().is_some_and(|h| h.history.guest.id == guest_id) {
+            self.commands.push(Command::History { guest_id, limit: HISTORY_PAGE });
+        }
+        self.set_notice(Notice::info(self.strings.forgotten(report.messages)))
+    }
+
+    /// The delivery health, which also means "the data changed".
+    pub(super) fn health_loaded(&mut self, health: crate::store::DeliveryHealth) -> bool {
+        let changed = self.health != Some(health);
+        self.health = Some(health);
+        self.refresh_panes();
+        changed
     }
 
     /// The data changed: the open follow-up list and history are read again.
@@ -94,13 +101,13 @@ impl App {
 
     /// A page of the communication history: the first opens (or refills) the screen, a
     /// next page is added if it continues what is shown.
-    fn comm_page(
+    pub(super) fn comm_page(
         &mut self,
         filter: crate::store::CommFilter,
         after: Option<crate::store::CommCursor>,
         rows: Vec<crate::store::CommRow>,
     ) -> bool {
-        use super::command::COMM_PAGE;
+        use crate::data::COMM_PAGE;
         self.set_paging(false);
         match (self.comm.as_mut(), after) {
             (Some(c), None) if c.filter == filter => {

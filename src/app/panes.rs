@@ -3,10 +3,10 @@
 //! the list take the pane's meaning while one is open (↑/↓ move in it, Esc closes it, `r`
 //! and `e` act on the follow-up row). Their data comes from the data thread (`pane_data.rs`).
 
-use super::command::HISTORY_PAGE;
 use super::staff::ReservationTarget;
 use super::{App, Command, Confirm, Notice};
 use crate::action::Action;
+use crate::data::HISTORY_PAGE;
 
 /// Which pane is drawn on top (and takes the keys).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,7 +8,7 @@ use super::form::{Filled, Form};
 use super::{App, Command, Confirm, Notice, Outcome};
 use crate::action::Action;
 use crate::domain::{MessageState, ReservationRow, ReservationStatus};
-use crate::event::Service;
+use crate::event::{Background, Service};
 use crate::journey::{Ask, Booking, Change, Refusal};
 use crate::mail::Report;
 use crate::store::FollowUp;
@@ -60,58 +60,43 @@ impl From<&FollowUp> for ReservationTarget {
 pub use crate::domain::mask_email;
 
 impl App {
-    /// Applies the actions of this file; see [`App::update`].
-    pub(super) fn staff(&mut self, action: Action) -> bool {
-        match action {
-            Action::Confirm => self.change_status(ReservationStatus::Confirmed),
-            Action::Complete => self.change_status(ReservationStatus::Completed),
-            Action::CancelReservation => self.change_status(ReservationStatus::Cancelled),
-            Action::NoShow => self.change_status(ReservationStatus::NoShow),
-            Action::NewReservation => {
-                self.form = Some(Form::new_reservation(self.day, self.language, self.policy));
+    /// `n`: the form to add a reservation.
+    pub(super) fn open_new_form(&mut self) -> bool {
+        self.form = Some(Form::new_reservation(self.day, self.language, self.policy));
+        true
+    }
+
+    /// `e`: the form to correct the address of the reservation `r` would act on.
+    pub(super) fn open_email_form(&mut self) -> bool {
+        match self.target() {
+            Some(t) => {
+                self.form = Some(Form::edit_email(t.reservation_id, t.guest_id, &t.email));
                 true
             }
-            Action::Resend => self.resend(),
-            Action::EditEmail => match self.target() {
-                Some(t) => {
-                    self.form = Some(Form::edit_email(t.reservation_id, t.guest_id, &t.email));
-                    true
-                }
-                None => self.notice(Notice::error(self.strings.no_selection)),
-            },
-            Action::FormInput(c) => self.with_form(|f| f.input(c)),
-            Action::FormBackspace => self.with_form(Form::backspace),
-            Action::FormNext => self.with_form(Form::next),
-            Action::FormPrevious => self.with_form(Form::previous),
-            Action::FormCancel => self.form.take().is_some(),
-            Action::FormSubmit => self.submit_form(),
-            Action::Run(command) => {
-                self.commands.push(command);
-                false
-            }
-            Action::ShowLastError => self.show_last_error(),
-            Action::ResetCounter => self.ask_reset(),
-            Action::Click(x, y) => self.click(x, y),
-            Action::Done(outcome) => self.outcome(outcome),
-            Action::Mail(report) => self.mail_report(&report),
-            Action::ServiceOff(service, why) => {
-                self.services_off.retain(|(s, _)| *s != service);
-                self.services_off.push((service, why));
-                true
-            }
-            Action::Background(news) => {
-                match news {
-                    crate::event::Background::Paused(p) => self.sending_paused = p,
-                    crate::event::Background::Trouble(t) => self.outbox_trouble = t,
-                }
-                true
-            }
-            Action::TrackingElsewhere => {
-                self.services_off.retain(|(s, _)| *s != Service::Tracking);
-                self.notice(Notice::info(crate::strings::background::tracking_elsewhere(self.strings.language)))
-            }
-            _ => false,
+            None => self.notice(Notice::error(self.strings.no_selection)),
         }
+    }
+
+    /// A background service could not start: kept on screen for as long as it runs.
+    pub(super) fn service_off(&mut self, service: Service, why: String) -> bool {
+        self.services_off.retain(|(s, _)| *s != service);
+        self.services_off.push((service, why));
+        true
+    }
+
+    /// The outbox's standing changed.
+    pub(super) fn background(&mut self, news: Background) -> bool {
+        match news {
+            Background::Paused(p) => self.sending_paused = p,
+            Background::Trouble(t) => self.outbox_trouble = t,
+        }
+        true
+    }
+
+    /// Another guestmail records the opens: not a service that is off.
+    pub(super) fn tracking_elsewhere(&mut self) -> bool {
+        self.services_off.retain(|(s, _)| *s != Service::Tracking);
+        self.notice(Notice::info(crate::strings::background::tracking_elsewhere(self.strings.language)))
     }
 
     pub(super) fn set_notice(&mut self, notice: Notice) -> bool {
@@ -123,7 +108,7 @@ impl App {
         true
     }
 
-    fn with_form(&mut self, f: impl FnOnce(&mut Form)) -> bool {
+    pub(super) fn with_form(&mut self, f: impl FnOnce(&mut Form)) -> bool {
         match self.form.as_mut() {
             Some(form) => {
                 f(form);
@@ -136,7 +121,7 @@ impl App {
     /// `c`, `d`, `x`, `N`. A change the rules forbid is refused here, in the staff's
     /// language; completing, cancelling and a no-show ask first (default no). When the
     /// journey says the meal has not happened yet, the question says so and a yes forces it.
-    fn change_status(&mut self, to: ReservationStatus) -> bool {
+    pub(super) fn change_status(&mut self, to: ReservationStatus) -> bool {
         let Some(r) = self.selected_row() else {
             return self.notice(Notice::error(self.strings.no_selection));
         };
@@ -160,7 +145,7 @@ impl App {
 
     /// `r`: a blocked address is refused here (nothing is sent); the store decides the rest
     /// and may ask back (an opened confirmation).
-    fn resend(&mut self) -> bool {
+    pub(super) fn resend(&mut self) -> bool {
         let Some(t) = self.target() else {
             return self.notice(Notice::error(self.strings.no_selection));
         };
@@ -172,7 +157,7 @@ impl App {
         false
     }
 
-    fn submit_form(&mut self) -> bool {
+    pub(super) fn submit_form(&mut self) -> bool {
         let now = self.venue_now();
         let Some(form) = self.form.as_mut() else { return false };
         match form.submit(now) {
@@ -189,7 +174,7 @@ impl App {
         true
     }
 
-    fn outcome(&mut self, outcome: Outcome) -> bool {
+    pub(super) fn outcome(&mut self, outcome: Outcome) -> bool {
         let s = self.strings;
         let notice = match outcome {
             Outcome::StatusChanged { name, to, queued, held, in_flight } => {
@@ -242,14 +227,23 @@ impl App {
                 self.set_paging(false);
                 Notice::error(format!("{}: {why}", s.command_failed))
             }
-            other => return self.pane_outcome(other),
+            Outcome::History { history, more } => return self.history_loaded(history, more),
+            Outcome::HistoryPage { guest_id, emails, more } => return self.history_page(guest_id, emails, more),
+            Outcome::MessageLog { message_id, lines } => return self.message_log(message_id, lines),
+            Outcome::Comm { filter, after, rows } => return self.comm_page(filter, after, rows),
+            Outcome::FollowUp { day, rows } => return self.follow_up_loaded(day, rows),
+            Outcome::ConfirmedByPhone { reservation_id, name, changed } => {
+                return self.confirmed_by_phone(reservation_id, &name, changed);
+            }
+            Outcome::Forgotten { guest_id, report } => return self.forgotten(guest_id, &report),
+            Outcome::Health(health) => return self.health_loaded(health),
         };
         self.notice(notice)
     }
 
     /// One message the worker moved on. A blocked address is named with its error count,
     /// which the list already knows.
-    fn mail_report(&mut self, report: &Report) -> bool {
+    pub(super) fn mail_report(&mut self, report: &Report) -> bool {
         let s = self.strings;
         let masked = mask_email(&report.recipient);
         let notice = match report.state {

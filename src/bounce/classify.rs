@@ -2,28 +2,10 @@
 //! over codes (servers often send a generic `5.0.0` or even `5.1.1` for a full mailbox), and
 //! words that mean "not the address's fault" win over words that mean "no such address".
 
+pub use super::reason::Reason;
 use super::rules::RULES;
 use super::scan;
 use crate::domain::BounceClass;
-
-/// Why a message failed, as far as the report tells.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Reason {
-    UserUnknown,
-    HostUnknown,
-    HasMoved,
-    NotAccept,
-    MailboxFull,
-    Spam,
-    Blocked,
-    Policy,
-    TooBig,
-    Suspended,
-    Expired,
-    Temporary,
-    Filtered,
-    Other,
-}
 
 /// The reason a report gives: its words first, then its status code.
 pub fn reason(status: Option<&str>, diagnostic: &str) -> Reason {

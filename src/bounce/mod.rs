@@ -15,6 +15,7 @@ mod fields;
 pub mod imap;
 pub mod ingest;
 mod mime;
+mod reason;
 mod rules;
 mod scan;
 mod ses;

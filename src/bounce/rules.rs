@@ -1,6 +1,6 @@
 //! The words of bounce diagnostics, by reason: the knowledge [`super::classify`] applies.
 
-use super::classify::Reason;
+use super::reason::Reason;
 
 /// (words, reason): the first rule with a word found in the diagnostic wins. Precise phrases
 /// come first; vague ones ("not found", "timeout") last.

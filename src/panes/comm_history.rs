@@ -13,7 +13,8 @@ use super::{Clock, POINTER, first_visible, item_at, moved};
 use crate::domain::MessageState;
 use crate::store::{CommCursor, CommFilter, CommRow};
 use crate::strings::HistoryStrings;
-use crate::ui::theme::Theme;
+use crate::strings::names::{Column, FilterLabel};
+use crate::theme::Theme;
 
 /// The filter field being edited, if any.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,14 +108,22 @@ pub struct CommPane<'a> {
 impl CommPane<'_> {
     fn filter_line(&self) -> Line<'static> {
         let (s, t, st) = (self.strings, self.theme, self.state);
-        let all = s.filter[5];
+        let all = s.filter_label(FilterLabel::All);
         let day = |d: Option<NaiveDate>| d.map_or_else(|| "—".to_owned(), |d| d.format("%d/%m/%Y").to_string());
         let values = [
-            (FilterField::Kind, s.filter[0], st.filter.kind.map_or(all, |k| s.kind(k)).to_owned()),
-            (FilterField::State, s.filter[1], st.filter.state.map_or(all, |x| s.state(x)).to_owned()),
-            (FilterField::From, s.filter[2], day(st.from_day)),
-            (FilterField::To, s.filter[3], day(st.to_day)),
-            (FilterField::Text, s.filter[4], st.filter.text.clone()),
+            (
+                FilterField::Kind,
+                s.filter_label(FilterLabel::Kind),
+                st.filter.kind.map_or(all, |k| s.kind(k)).to_owned(),
+            ),
+            (
+                FilterField::State,
+                s.filter_label(FilterLabel::State),
+                st.filter.state.map_or(all, |x| s.state(x)).to_owned(),
+            ),
+            (FilterField::From, s.filter_label(FilterLabel::From), day(st.from_day)),
+            (FilterField::To, s.filter_label(FilterLabel::To), day(st.to_day)),
+            (FilterField::Text, s.filter_label(FilterLabel::Search), st.filter.text.clone()),
         ];
         let mut spans = Vec::new();
         for (field, label, value) in values {
@@ -167,8 +176,16 @@ impl Widget for CommPane<'_> {
             Line::from(s.no_match).render(list, buf);
             return;
         }
-        let c = s.cols;
-        let header = Row::new(["", c[0], c[1], c[2], c[3], c[4], c[5], c[6]]).style(t.heading());
+        let heads = [
+            Column::When,
+            Column::Guest,
+            Column::Address,
+            Column::Kind,
+            Column::Reservation,
+            Column::State,
+            Column::Opens,
+        ];
+        let header = Row::new(std::iter::once("").chain(heads.map(|c| s.column(c)))).style(t.heading());
         let height = usize::from(list.height.saturating_sub(1));
         let first = first_visible(st.selected, height);
         let rows = st.rows.iter().enumerate().skip(first).take(height).map(|(i, r)| {

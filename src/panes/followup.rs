@@ -12,9 +12,10 @@ use ratatui::widgets::{Block, Borders, Cell, Clear, Row, Table, Widget};
 
 use super::{Clock, POINTER, first_visible, item_at, moved};
 use crate::store::{FollowUp, FollowUpReason};
-use crate::strings::HistoryStrings;
 use crate::strings::Strings;
-use crate::ui::theme::Theme;
+use crate::strings::names::Column;
+use crate::strings::{Hint, HistoryStrings};
+use crate::theme::Theme;
 
 /// What the list shows; the app owns it and reloads it with `Store::follow_up(day)`.
 #[derive(Debug, Clone)]
@@ -67,11 +68,16 @@ impl FollowUpState {
 
 /// The pane. `keys` are the labels of resend, fix address, confirmed by phone, history and
 /// close, from the app's keymap (default `["r", "e", "v", "Enter", "Esc"]`).
+/// What the keys of the pane's hint line do: resend, fix the address, confirmed by phone,
+/// the guest's history, close.
+pub const KEY_HINTS: [Hint; 5] = [Hint::Resend, Hint::FixAddress, Hint::ByPhone, Hint::History, Hint::Close];
+
 #[derive(Debug, Clone, Copy)]
 pub struct FollowUpPane<'a> {
     pub state: &'a FollowUpState,
     pub strings: &'static HistoryStrings,
     pub day_strings: &'static Strings,
+    /// The keys of [`KEY_HINTS`], in that order.
     pub keys: [&'a str; 5],
     pub theme: Theme,
 }
@@ -79,20 +85,12 @@ pub struct FollowUpPane<'a> {
 impl FollowUpPane<'_> {
     /// The reason in words, with the detail that helps on the phone.
     pub fn reason(&self, f: &FollowUp) -> String {
-        let r = &self.strings.reasons;
+        let s = self.strings;
         let base = match f.reason {
-            FollowUpReason::NoConfirmation => r[0].to_owned(),
-            FollowUpReason::NotSentYet => r[1].to_owned(),
             FollowUpReason::Deferred { next_attempt_at: Some(next) } => {
-                format!("{}, {}", r[2], self.strings.next_try(&self.state.clock.short(next)))
+                format!("{}, {}", s.reason(f.reason), s.next_try(&self.state.clock.short(next)))
             }
-            FollowUpReason::Deferred { next_attempt_at: None } => r[2].to_owned(),
-            FollowUpReason::NotOpened { machine_opens: 0 } => r[3].to_owned(),
-            FollowUpReason::NotOpened { .. } => r[4].to_owned(),
-            FollowUpReason::Bounced => r[5].to_owned(),
-            FollowUpReason::Failed => r[6].to_owned(),
-            FollowUpReason::Suppressed => r[7].to_owned(),
-            FollowUpReason::Uncertain => r[8].to_owned(),
+            reason => s.reason(reason).to_owned(),
         };
         match &f.last_error {
             // A suppressed email's error only repeats "address blocked".
@@ -119,17 +117,17 @@ impl Widget for FollowUpPane<'_> {
             Layout::vertical([Constraint::Length(2), Constraint::Min(1), Constraint::Length(1)]).areas(inner);
         Line::styled(s.followup_advice, t.dim()).render(advice, buf);
         let mut hint_spans = Vec::new();
-        for (key, word) in self.keys.iter().zip(s.followup_hints) {
+        for (key, hint) in self.keys.iter().zip(KEY_HINTS) {
             hint_spans.push(Span::styled(*key, t.key()));
-            hint_spans.push(Span::raw(format!(" {word}  ")));
+            hint_spans.push(Span::raw(format!(" {}  ", self.day_strings.hint(hint))));
         }
         Line::from(hint_spans).render(hints, buf);
         if st.rows.is_empty() {
             Line::from(s.followup_empty).render(list, buf);
             return;
         }
-        let c = s.followup_cols;
-        let header = Row::new(["", c[0], c[1], c[2], c[3], c[4], c[5]]).style(t.heading());
+        let heads = [Column::Time, Column::Guest, Column::Party, Column::Status, Column::Phone, Column::WhyCall];
+        let header = Row::new(std::iter::once("").chain(heads.map(|c| s.column(c)))).style(t.heading());
         let height = usize::from(list.height.saturating_sub(1));
         let first = first_visible(st.selected, height);
         let rows = st.rows.iter().enumerate().skip(first).take(height).map(|(i, f)| {
@@ -155,9 +153,17 @@ impl Widget for FollowUpPane<'_> {
             Constraint::Length(22),
             Constraint::Length(4),
             Constraint::Length(10),
-            Constraint::Length(17),
+            Constraint::Length(phone_width(&st.rows, s.column(Column::Phone))),
             Constraint::Fill(1),
         ];
         Table::new(rows, widths).header(header).column_spacing(1).render(list, buf);
     }
+}
+
+/// The phone column fits the longest number on the list (a UK `+44 (0)20 7946 0958` is 19
+/// characters), with a blank after it so it never reads as part of the reason; at least its
+/// heading, at most 25.
+fn phone_width(rows: &[FollowUp], heading: &str) -> u16 {
+    let longest = rows.iter().map(|f| f.phone.chars().count() + 1).max().unwrap_or(0);
+    u16::try_from(longest.max(heading.chars().count()).clamp(10, 25)).unwrap_or(25)
 }

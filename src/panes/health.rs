@@ -9,7 +9,7 @@ use ratatui::widgets::Widget;
 
 use crate::store::{DELIVERY_TARGET, DeliveryHealth};
 use crate::strings::HistoryStrings;
-use crate::ui::theme::Theme;
+use crate::theme::Theme;
 
 /// Draw with `frame.render_widget(HealthLine { .. }, area)`; the app refreshes the numbers
 /// with `Store::delivery_health(now_ms())` now and then (a few ms on a million reservations).

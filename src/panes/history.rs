@@ -13,7 +13,8 @@ use super::{Clock, POINTER, first_visible, item_at, moved};
 use crate::domain::{EventKind, MessageState};
 use crate::store::{GuestHistory, HistoryEmail, LogEntry, LogLine, TimelineNote};
 use crate::strings::HistoryStrings;
-use crate::ui::theme::Theme;
+use crate::strings::names::Column;
+use crate::theme::Theme;
 
 /// One line of the timeline: an email or a note, by index into the history.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,6 +106,12 @@ impl HistoryState {
     }
 }
 
+/// Widths of the email columns (dates with their year: "23/11/2026 19:02").
+const WHEN: usize = 16;
+const KIND: usize = 15;
+const BOOKING: usize = 18;
+const STATE: usize = 34;
+
 /// The pane: draw with `frame.render_widget(HistoryPane { .. }, area)`.
 #[derive(Debug, Clone, Copy)]
 pub struct HistoryPane<'a> {
@@ -135,13 +142,25 @@ impl HistoryPane<'_> {
             let when = h.last_error_at.map(|at| format!("{} ", self.state.clock.date_time(at))).unwrap_or_default();
             health.push(Span::raw(format!(" · {}{}{when}{err}", s.last_error, s.colon)));
         }
-        vec![Line::from(who), Line::from(health)]
+        let col = |c: Column, w: usize| format!("{:<w$}", s.column(c));
+        let heads = Line::styled(
+            format!(
+                "  {}  {}{}{} {}",
+                col(Column::Sent, WHEN),
+                col(Column::Kind, KIND),
+                col(Column::Reservation, BOOKING),
+                col(Column::State, STATE),
+                s.column(Column::Opens)
+            ),
+            t.heading(),
+        );
+        vec![Line::from(who), Line::from(health), heads]
     }
 
     fn email_line(&self, e: &HistoryEmail, selected: bool) -> Line<'static> {
         let (s, t, c) = (self.strings, self.theme, self.state.clock);
-        let when = c.short(e.sent_at.unwrap_or(e.created_at));
-        let booking = e.reservation_at.map(|r| r.format("%d/%m %H:%M").to_string()).unwrap_or_default();
+        let when = c.date_time(e.sent_at.unwrap_or(e.created_at));
+        let booking = e.reservation_at.map(|r| r.format(crate::strings::DATE_TIME).to_string()).unwrap_or_default();
         let state_style = match e.state {
             MessageState::Failed | MessageState::Bounced | MessageState::Suppressed => t.error(),
             MessageState::Uncertain => t.key(),
@@ -160,10 +179,10 @@ impl HistoryPane<'_> {
             opens = format!("{opens} · {}", s.last_opened(&c.date_time(last)));
         }
         let mut spans = vec![
-            Span::raw(format!("{} {when}  ", if selected { POINTER } else { " " })),
-            Span::styled(format!("{:<15}", s.kind(e.kind)), t.bold()),
-            Span::raw(format!("{booking:<12}")),
-            Span::styled(format!("{state:<34}"), state_style),
+            Span::raw(format!("{} {when:<WHEN$}  ", if selected { POINTER } else { " " })),
+            Span::styled(format!("{:<KIND$}", s.kind(e.kind)), t.bold()),
+            Span::raw(format!("{booking:<BOOKING$}")),
+            Span::styled(format!("{state:<STATE$}"), state_style),
             Span::raw(" "),
             Span::raw(opens),
         ];
@@ -180,7 +199,11 @@ impl HistoryPane<'_> {
         let detail = if n.detail.is_empty() { String::new() } else { format!("{}{}", s.colon, n.detail) };
         let actor = if n.actor.is_empty() { String::new() } else { format!(" ({})", n.actor) };
         Line::from(vec![
-            Span::raw(format!("{} {}  ", if selected { POINTER } else { " " }, self.state.clock.short(n.at))),
+            Span::raw(format!(
+                "{} {:<WHEN$}  ",
+                if selected { POINTER } else { " " },
+                self.state.clock.date_time(n.at)
+            )),
             Span::styled(format!("⚑ {}{detail}{actor}", s.event(n.kind)), style),
         ])
     }
@@ -218,7 +241,7 @@ impl HistoryPane<'_> {
                         crate::strings::replies::reply_line(s.language, *auto, excerpt)
                     }
                 };
-                Line::from(vec![Span::styled(format!("  {}  ", c.time(l.at)), t.dim()), Span::raw(text)])
+                Line::from(vec![Span::styled(format!("  {}  ", c.date_time_seconds(l.at)), t.dim()), Span::raw(text)])
             })
             .collect()
     }

@@ -1,7 +1,7 @@
 //! The history panes of issue 6, each a pure widget over a plain state struct defined in the
 //! same file, so the app can own the state and draw them without these files knowing `App`:
 //! the guest's history, the communication-history screen, tonight's follow-up list and the
-//! delivery-health line. Texts come from `strings::history`, styles from `ui::theme`; `App`
+//! delivery-health line. Texts come from `strings::history`, styles from `theme`; `App`
 //! owns the states and `ui::panes` draws the one on top.
 
 pub mod comm_history;

@@ -1,5 +1,5 @@
 //! The texts of the history panes (guest history, communication history, follow-up list,
-//! delivery health); English in `history_en.rs`, French in `history_fr.rs`. The French uses
+//! delivery health); English in `history_en.rs`, French in `history_fr.rs`, Dutch in `history_nl.rs`. The French uses
 //! the brief's own words: "Pas encore ouvert", "Ouvert (X fois)", "Dernière ouverture : …".
 
 use crate::domain::{EmailKind, EventKind, Language, MessageState};
@@ -24,24 +24,10 @@ pub struct HistoryStrings {
     pub open: &'static str,
     pub bounce_report: &'static str,
     pub ip_erased: &'static str,
-    /// Column heads: when, guest, address, kind, reservation, state, opens.
-    pub cols: [&'static str; 7],
-    /// Filter labels: kind, state, from, to, text, "all".
-    pub filter: [&'static str; 6],
     pub no_match: &'static str,
     pub more: &'static str,
-    /// Follow-up column heads: time, guest, party, status, phone, reason.
-    pub followup_cols: [&'static str; 6],
     pub followup_empty: &'static str,
     pub followup_advice: &'static str,
-    /// Hint words for r, e, v, Enter, Esc.
-    pub followup_hints: [&'static str; 5],
-    pub kinds: [&'static str; 6],
-    pub states: [&'static str; 9],
-    pub events: [&'static str; 16],
-    /// Follow-up reasons: no confirmation, not sent yet, deferred, not opened, proxy only,
-    /// bounced, failed, suppressed, uncertain.
-    pub reasons: [&'static str; 9],
     /// The language of these texts (the journey's texts follow it).
     pub language: crate::domain::Language,
     pub health_none: &'static str,
@@ -67,16 +53,19 @@ pub struct HistoryStrings {
 
 mod history_en;
 mod history_fr;
+mod history_nl;
 
 pub use history_en::EN;
 pub use history_fr::FR;
+pub use history_nl::NL;
 
 impl HistoryStrings {
-    /// Dutch falls back to English, as in [`super::Strings::of`].
+    /// The texts of a language, as [`super::Strings::of`].
     pub fn of(lang: Language) -> &'static HistoryStrings {
         match lang {
+            Language::En => &EN,
             Language::Fr => &FR,
-            Language::En | Language::Nl => &EN,
+            Language::Nl => &NL,
         }
     }
 
@@ -119,15 +108,30 @@ impl HistoryStrings {
     }
 
     pub fn kind(&self, k: EmailKind) -> &'static str {
-        self.kinds[EmailKind::ALL.iter().position(|x| *x == k).unwrap_or(0)]
+        super::names::email_kind(self.language, k)
     }
 
     pub fn state(&self, s: MessageState) -> &'static str {
-        self.states[MessageState::ALL.iter().position(|x| *x == s).unwrap_or(0)]
+        super::names::message_state(self.language, s)
     }
 
     pub fn event(&self, e: EventKind) -> &'static str {
-        self.events[EventKind::ALL.iter().position(|x| *x == e).unwrap_or(0)]
+        super::names::event(self.language, e)
+    }
+
+    /// A column head of a pane.
+    pub fn column(&self, c: super::names::Column) -> &'static str {
+        super::names::column(self.language, c)
+    }
+
+    /// A label of the communication history's filter line.
+    pub fn filter_label(&self, f: super::names::FilterLabel) -> &'static str {
+        super::names::filter_label(self.language, f)
+    }
+
+    /// Why the follow-up list says to call, without the detail.
+    pub fn reason(&self, r: crate::store::FollowUpReason) -> &'static str {
+        super::names::follow_up_reason(self.language, r)
     }
 
     /// "97.4%" / "97,4 %".
@@ -173,8 +177,6 @@ mod tests {
         assert_eq!(FR.percent(0.974), "97,4 %");
         assert_eq!(EN.percent(0.98), "98.0%");
         assert_eq!(EN.event(EventKind::Forgotten), "personal data erased");
-        assert_eq!(EN.events.len(), EventKind::ALL.len());
-        assert_eq!(EN.states.len(), MessageState::ALL.len());
         assert_eq!(FR.kind(EmailKind::Completed), "après le repas");
     }
 

@@ -1,5 +1,7 @@
-//! Every string a user reads on the screen, in English and French (Dutch falls back to
-//! English until someone translates it). The French uses the product brief's own words.
+//! Every string a user reads on the screen, in English, French and Dutch. The French uses
+//! the product brief's own words. Texts named by an enum (actions, statuses, markers, hint
+//! words, email kinds and states...) are one `match` each in `names.rs`; the rest are the
+//! fields of [`Strings`], so a missing translation is a compile error either way.
 
 use chrono::NaiveDate;
 
@@ -38,12 +40,6 @@ pub struct Strings {
     pub load_failed: &'static str,
     pub not_opened_yet: &'static str,
     pub last_opened: &'static str,
-    /// Footer hint words for: move, day, today, filter, status, resend, follow-up, history,
-    /// new, all emails, email, last error, reset, help, quit.
-    pub hints: [&'static str; 15],
-    /// Footer hint words over a pane: move, close, search, kind, state, dates, history,
-    /// erase personal data, day, resend.
-    pub pane_hints: [&'static str; 10],
     /// Help legend of the `☎` mark on a reservation.
     pub help_phone: &'static str,
     pub already_forgotten: &'static str,
@@ -51,8 +47,6 @@ pub struct Strings {
     already_by_phone: fn(&str) -> String,
     forget_question: fn(&str, &str) -> String,
     forgotten: fn(usize) -> String,
-    /// Footer legend words for: opened, machine-opened, sent, queued, failed.
-    pub legend_short: [&'static str; 5],
     pub form_new_title: &'static str,
     pub form_email_title: &'static str,
     /// Labels of: name, email, phone, party, date, time, language.
@@ -60,8 +54,6 @@ pub struct Strings {
     /// What each field expects, shown when it is empty and focused.
     pub form_examples: [&'static str; 7],
     pub form_hint: &'static str,
-    /// Field errors: required, phone, party, date, time, language.
-    pub field_errors: [&'static str; 6],
     pub no_selection: &'static str,
     pub sending_off: &'static str,
     pub bounces_off: &'static str,
@@ -71,8 +63,6 @@ pub struct Strings {
     /// Help legend of the badges: with errors, blocked.
     pub help_badges: [&'static str; 2],
     pub last_error_title: &'static str,
-    /// Labels of the popup's lines: address, errors, when, code, server said, meaning, next step.
-    pub last_error_labels: [&'static str; 7],
     pub last_error_close: &'static str,
     reset_question: fn(&str, u32) -> String,
     counter_reset: fn(&str) -> String,
@@ -99,9 +89,6 @@ pub struct Strings {
     cancelled_count: fn(usize) -> String,
     no_show_count: fn(usize) -> String,
     matches: fn(usize, usize) -> String,
-    statuses: [&'static str; 5],
-    markers: [&'static str; 7],
-    actions: [&'static str; 30],
 }
 
 pub mod background;
@@ -109,19 +96,24 @@ mod en;
 mod fr;
 pub mod history;
 pub mod journey;
+pub mod names;
+mod nl;
 pub mod pause;
 pub mod replies;
 
 pub use en::EN;
 pub use fr::FR;
 pub use history::HistoryStrings;
+pub use names::{FieldProblem, Hint};
+pub use nl::NL;
 
 impl Strings {
-    /// The texts of a language; Dutch falls back to English for now.
+    /// The texts of a language.
     pub fn of(lang: Language) -> &'static Strings {
         match lang {
+            Language::En => &EN,
             Language::Fr => &FR,
-            Language::En | Language::Nl => &EN,
+            Language::Nl => &NL,
         }
     }
 
@@ -156,14 +148,37 @@ impl Strings {
     }
 
     pub fn status(&self, s: ReservationStatus) -> &'static str {
-        let i = ReservationStatus::ALL.iter().position(|x| *x == s).unwrap_or(0);
-        self.statuses[i]
+        names::status(self.language, s)
     }
 
     /// What a marker means, for the legend.
     pub fn marker(&self, m: Marker) -> &'static str {
-        let i = Marker::ALL.iter().position(|x| *x == m).unwrap_or(0);
-        self.markers[i]
+        names::marker(self.language, m)
+    }
+
+    /// A marker in one word, for the footer's short legend.
+    pub fn legend(&self, m: Marker) -> &'static str {
+        names::legend(self.language, m)
+    }
+
+    /// A label of the last-error popup.
+    pub fn error_label(&self, l: names::ErrorLabel) -> &'static str {
+        names::error_label(self.language, l)
+    }
+
+    /// A word of the key-hint lines.
+    pub fn hint(&self, h: Hint) -> &'static str {
+        names::hint(self.language, h)
+    }
+
+    /// What a form field (or a typed date) expects.
+    pub fn field_problem(&self, p: FieldProblem) -> &'static str {
+        names::field_problem(self.language, p)
+    }
+
+    /// A keymap label with its named keys as this language's keyboards label them.
+    pub fn keys(&self, label: &str) -> String {
+        names::key_label(self.language, label)
     }
 
     /// Why a typed address was refused.
@@ -264,7 +279,7 @@ impl Strings {
 
     /// What a bindable action does, for the help.
     pub fn action(&self, a: &Action) -> &'static str {
-        Action::BINDABLE.iter().position(|x| x == a).map_or("", |i| self.actions[i])
+        names::action(self.language, a)
     }
 }
 
@@ -288,6 +303,10 @@ mod tests {
         assert_eq!(EN.counts(1, 1), "1 reservation · 1 cover");
         assert_eq!(FR.status(ReservationStatus::NoShow), "absent");
         assert_eq!(EN.action(&Action::Quit), "quit");
-        assert!(std::ptr::eq(Strings::of(Language::Nl), &raw const EN));
+        assert!(std::ptr::eq(Strings::of(Language::Nl), &raw const NL));
+        assert_eq!(NL.status(ReservationStatus::Confirmed), "bevestigd");
+        assert_eq!(FR.keys("Enter"), "Entrée");
+        assert_eq!(FR.keys("↑/k"), "↑/k");
+        assert_eq!(FR.keys("Del/D"), "Suppr/D");
     }
 }

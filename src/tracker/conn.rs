@@ -6,7 +6,8 @@
 
 use std::io::{ErrorKind, Read as _, Write as _};
 use std::net::{IpAddr, Shutdown, SocketAddr};
-use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{SyncSender, TrySendError};
 use std::time::{Duration, Instant};
 
@@ -17,7 +18,15 @@ use crate::store::{OpenHit, now_ms};
 use super::ranges::Net;
 use super::request::{self, Method, Parsed, Route};
 use super::response::{self, HttpDate, Reply};
-use super::server::Shared;
+use super::{TrackerOptions, WriterStats};
+
+/// What the accept loop and every worker share.
+pub struct Shared {
+    pub options: TrackerOptions,
+    pub stop: Arc<AtomicBool>,
+    pub active: AtomicUsize,
+    pub stats: Arc<WriterStats>,
+}
 
 /// How long, and how much, to read from a client after answering it with a close.
 const LINGER: Duration = Duration::from_secs(1);

@@ -11,6 +11,7 @@
 pub mod classify;
 pub mod conn;
 pub mod ranges;
+pub use ranges::trusted_proxies;
 pub mod request;
 pub mod response;
 pub mod server;
@@ -160,7 +161,7 @@ impl Tracker {
             .spawn(move || writer::run(store, &rx, &config, &writer_stats))
             .map_err(TrackerError::Thread)?;
         let workers_wanted = options.workers;
-        let shared = Arc::new(server::Shared {
+        let shared = Arc::new(conn::Shared {
             options,
             stop: Arc::clone(&stop),
             active: AtomicUsize::new(0),
@@ -302,15 +303,6 @@ pub fn load_ranges(dir: Option<&Path>) -> Result<Ranges, RangesError> {
         }
     }
     Ok(out)
-}
-
-/// Parses the config's `trusted_proxies` (addresses or CIDRs).
-pub fn trusted_proxies(entries: &[String]) -> Result<Arc<[Net]>, String> {
-    entries
-        .iter()
-        .map(|e| Net::parse(e).ok_or_else(|| format!("not an address or network: {e:?}")))
-        .collect::<Result<Vec<_>, _>>()
-        .map(Arc::from)
 }
 
 /// Serves on `listen` until `stop` is set, then shuts down cleanly (everything queued is

@@ -145,6 +145,15 @@ impl Ranges {
     }
 }
 
+/// Parses the config's `trusted_proxies` (addresses or CIDRs).
+pub fn trusted_proxies(entries: &[String]) -> Result<std::sync::Arc<[Net]>, String> {
+    entries
+        .iter()
+        .map(|e| Net::parse(e).ok_or_else(|| format!("not an address or network: {e:?}")))
+        .collect::<Result<Vec<_>, _>>()
+        .map(std::sync::Arc::from)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,7 +10,7 @@
 
 use std::net::TcpListener;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::mpsc::{Receiver, Sender, SyncSender, TryRecvError};
 use std::time::{Duration, Instant};
 
@@ -18,23 +18,14 @@ use mio::{Events, Interest, Poll, Token, Waker};
 
 use crate::store::OpenHit;
 
-use super::conn::{Conn, Ctx, Outcome};
+use super::conn::{Conn, Ctx, Outcome, Shared};
 use super::response::HttpDate;
-use super::{TrackerOptions, WriterStats};
 
 /// How often a worker checks timeouts and the stop flag when nothing happens.
 const TICK: Duration = Duration::from_millis(100);
 /// How long a stopping worker waits for requests in flight before closing everything.
 const STOP_GRACE: Duration = Duration::from_secs(2);
 const WAKE: Token = Token(usize::MAX);
-
-/// What the accept loop and every worker share.
-pub struct Shared {
-    pub options: TrackerOptions,
-    pub stop: Arc<AtomicBool>,
-    pub active: AtomicUsize,
-    pub stats: Arc<WriterStats>,
-}
 
 /// The accept loop's end of one worker.
 pub struct WorkerHandle {

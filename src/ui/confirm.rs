@@ -7,8 +7,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
 
 use super::centered;
-use super::theme::Theme;
 use crate::app::{App, Confirm};
+use crate::theme::Theme;
 
 /// Longer questions wrap rather than stretch across a wide terminal.
 const MAX_WIDTH: u16 = 64;

@@ -6,21 +6,33 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-use super::theme::Theme;
 use crate::action::Action;
 use crate::app::App;
 use crate::app::PaneKind;
 use crate::domain::Marker;
 use crate::panes::health::HealthLine;
+use crate::strings::Hint;
+use crate::theme::Theme;
 
 pub(super) fn render_status(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
     let s = app.strings;
-    let line = if app.filter_typing || !app.filter.is_empty() {
+    let line = if app.filter_typing || (!app.filter.is_empty() && app.status.is_none()) {
         let cursor = if app.filter_typing { "▏" } else { "" };
         Line::from(vec![
             Span::styled(format!("{}: ", s.filter_prompt), theme.key()),
             Span::raw(format!("{}{cursor}", app.filter)),
             Span::styled(format!("  {}", s.matches(app.visible.len(), app.rows.len())), theme.dim()),
+        ])
+    } else if let Some(status) = app.status.as_ref().filter(|_| !app.filter.is_empty()) {
+        // A kept filter does not hide what an action just did: the news first, the filter
+        // after it.
+        let style = if status.error { theme.error() } else { theme.bold() };
+        Line::from(vec![
+            Span::styled(status.text.as_str(), style),
+            Span::styled(
+                format!("  · {}: {}  {}", s.filter_prompt, app.filter, s.matches(app.visible.len(), app.rows.len())),
+                theme.dim(),
+            ),
         ])
     } else if let Some(status) = app.status.as_ref().filter(|s| s.error) {
         Line::from(Span::styled(status.text.as_str(), theme.error()))
@@ -60,59 +72,66 @@ pub(super) fn background_line(app: &App) -> Option<String> {
 }
 
 /// Hints in reading order (the ones that do not fit are left out, whole, and shorter ones
-/// after them still get their chance, so help and quit stay on narrow terminals); each is
-/// described by the matching word of `Strings::hints`.
-const HINTS: [&[Action]; 15] = [
-    &[Action::SelectPrevious, Action::SelectNext],
-    &[Action::PreviousDay, Action::NextDay],
-    &[Action::Today],
-    &[Action::StartFilter],
-    &[Action::Confirm, Action::Complete, Action::CancelReservation, Action::NoShow],
-    &[Action::Resend],
-    &[Action::FollowUp],
-    &[Action::OpenHistory],
-    &[Action::NewReservation],
-    &[Action::CommHistory],
-    &[Action::EditEmail],
-    &[Action::ShowLastError],
-    &[Action::ResetCounter],
-    &[Action::ToggleHelp],
-    &[Action::Quit],
+/// after them still get their chance, so help and quit stay on narrow terminals), each with
+/// its word.
+const HINTS: [(&[Action], Hint); 15] = [
+    (&[Action::SelectPrevious, Action::SelectNext], Hint::Move),
+    (&[Action::PreviousDay, Action::NextDay], Hint::Day),
+    (&[Action::Today], Hint::Today),
+    (&[Action::StartFilter], Hint::Filter),
+    (&[Action::Confirm, Action::Complete, Action::CancelReservation, Action::NoShow], Hint::Status),
+    (&[Action::Resend], Hint::Resend),
+    (&[Action::FollowUp], Hint::FollowUp),
+    (&[Action::OpenHistory], Hint::History),
+    (&[Action::NewReservation], Hint::New),
+    (&[Action::CommHistory], Hint::AllEmails),
+    (&[Action::EditEmail], Hint::Email),
+    (&[Action::ShowLastError], Hint::LastError),
+    (&[Action::ResetCounter], Hint::Reset),
+    (&[Action::ToggleHelp], Hint::Help),
+    (&[Action::Quit], Hint::Quit),
 ];
 
-/// The hints over a pane: actions (none for Esc, which always closes) and the index of
-/// their word in `Strings::pane_hints` (the help and quit words come from `Strings::hints`).
-type PaneHint = (&'static [Action], usize);
-const HISTORY_HINTS: [PaneHint; 4] =
-    [(&[Action::SelectPrevious, Action::SelectNext], 0), (&[Action::Resend], 9), (&[Action::ForgetGuest], 7), (&[], 1)];
-const COMM_HINTS: [PaneHint; 7] = [
-    (&[Action::SelectPrevious, Action::SelectNext], 0),
-    (&[Action::StartFilter], 2),
-    (&[Action::FilterKind], 3),
-    (&[Action::FilterState], 4),
-    (&[Action::FilterFrom, Action::FilterTo], 5),
-    (&[Action::OpenHistory], 6),
-    (&[], 1),
+/// The hints over a pane: actions (none for Esc, which always closes) and their word; help
+/// and quit follow.
+type PaneHint = (&'static [Action], Hint);
+const HISTORY_HINTS: [PaneHint; 4] = [
+    (&[Action::SelectPrevious, Action::SelectNext], Hint::Move),
+    (&[Action::Resend], Hint::Resend),
+    (&[Action::ForgetGuest], Hint::Erase),
+    (&[], Hint::Close),
 ];
-const FOLLOW_UP_HINTS: [PaneHint; 3] =
-    [(&[Action::SelectPrevious, Action::SelectNext], 0), (&[Action::PreviousDay, Action::NextDay], 8), (&[], 1)];
+const COMM_HINTS: [PaneHint; 7] = [
+    (&[Action::SelectPrevious, Action::SelectNext], Hint::Move),
+    (&[Action::StartFilter], Hint::Search),
+    (&[Action::FilterKind], Hint::Kind),
+    (&[Action::FilterState], Hint::State),
+    (&[Action::FilterFrom, Action::FilterTo], Hint::Dates),
+    (&[Action::OpenHistory], Hint::History),
+    (&[], Hint::Close),
+];
+const FOLLOW_UP_HINTS: [PaneHint; 3] = [
+    (&[Action::SelectPrevious, Action::SelectNext], Hint::Move),
+    (&[Action::PreviousDay, Action::NextDay], Hint::Day),
+    (&[], Hint::Close),
+];
 
 /// The (keys, word, essential) pieces of the hint line for what is on screen.
 fn pieces(app: &App) -> Vec<(String, &'static str, bool)> {
     let s = app.strings;
     let keys_of = |actions: &[Action]| {
-        let keys: Vec<String> = actions.iter().map(|a| app.keymap.label(a)).filter(|l| !l.is_empty()).collect();
+        let keys: Vec<String> =
+            actions.iter().map(|a| s.keys(&app.keymap.label(a))).filter(|l| !l.is_empty()).collect();
         keys.join(" ")
     };
     let pane: &[PaneHint] = match app.top_pane() {
         None => {
             return HINTS
                 .iter()
-                .zip(s.hints)
-                .filter_map(|(actions, what)| {
+                .filter_map(|(actions, hint)| {
                     let essential = actions.iter().any(|a| matches!(a, Action::ToggleHelp | Action::Quit));
                     let keys = keys_of(actions);
-                    (!keys.is_empty()).then_some((keys, what, essential))
+                    (!keys.is_empty()).then_some((keys, s.hint(*hint), essential))
                 })
                 .collect();
         }
@@ -122,17 +141,16 @@ fn pieces(app: &App) -> Vec<(String, &'static str, bool)> {
     };
     let mut out: Vec<(String, &'static str, bool)> = pane
         .iter()
-        .map(|(actions, word)| {
-            let keys = if actions.is_empty() { "Esc".to_owned() } else { keys_of(actions) };
-            (keys, s.pane_hints[*word], actions.is_empty())
+        .map(|(actions, hint)| {
+            let keys = if actions.is_empty() { s.keys("Esc") } else { keys_of(actions) };
+            (keys, s.hint(*hint), actions.is_empty())
         })
         .filter(|(keys, _, _)| !keys.is_empty())
         .collect();
-    let last = s.hints.len() - 1;
-    for (action, word) in [(Action::ToggleHelp, s.hints[last - 1]), (Action::Quit, s.hints[last])] {
+    for (action, hint) in [(Action::ToggleHelp, Hint::Help), (Action::Quit, Hint::Quit)] {
         let keys = keys_of(std::slice::from_ref(&action));
         if !keys.is_empty() {
-            out.push((keys, word, true));
+            out.push((keys, s.hint(hint), true));
         }
     }
     out
@@ -163,7 +181,7 @@ pub(super) fn render_hints(app: &App, theme: Theme, area: Rect, buf: &mut Buffer
     let legend: Vec<(Marker, &str)> =
         [Marker::Opened, Marker::MachineOpened, Marker::Sent, Marker::Queued, Marker::Failed]
             .into_iter()
-            .zip(s.legend_short)
+            .map(|m| (m, s.legend(m)))
             .collect();
     let legend_width: usize = legend.iter().map(|(_, t)| t.chars().count() + 3).sum();
     if width + legend_width <= max {

@@ -8,10 +8,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Widget};
 
 use super::centered;
-use super::theme::Theme;
 use crate::app::App;
 use crate::app::form::{FieldError, Form, FormKind};
-use crate::strings::Strings;
+use crate::strings::{FieldProblem, Strings};
+use crate::theme::Theme;
 
 /// Width of the text part of each field.
 const INPUT_WIDTH: usize = 24;
@@ -19,13 +19,13 @@ const INPUT_WIDTH: usize = 24;
 /// How a field's error reads.
 pub fn error_text(s: &Strings, e: &FieldError) -> String {
     match e {
-        FieldError::Required => s.field_errors[0].to_owned(),
+        FieldError::Required => s.field_problem(FieldProblem::Required).to_owned(),
         FieldError::Address(a) => s.address_error(a),
-        FieldError::Phone => s.field_errors[1].to_owned(),
-        FieldError::Party => s.field_errors[2].to_owned(),
-        FieldError::Date => s.field_errors[3].to_owned(),
-        FieldError::Time => s.field_errors[4].to_owned(),
-        FieldError::Language => s.field_errors[5].to_owned(),
+        FieldError::Phone => s.field_problem(FieldProblem::Phone).to_owned(),
+        FieldError::Party => s.field_problem(FieldProblem::Party).to_owned(),
+        FieldError::Date => s.field_problem(FieldProblem::Date).to_owned(),
+        FieldError::Time => s.field_problem(FieldProblem::Time).to_owned(),
+        FieldError::Language => s.field_problem(FieldProblem::Language).to_owned(),
         FieldError::Refused(r) => s.journey().refusal(r),
     }
 }

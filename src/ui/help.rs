@@ -7,19 +7,17 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
 
 use super::centered;
-use super::theme::Theme;
 use crate::action::Action;
 use crate::app::App;
 use crate::app::layout::PHONE_MARK;
 use crate::domain::Marker;
+use crate::theme::Theme;
 
 pub(super) fn render(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
     let s = app.strings;
-    let key_width = Action::BINDABLE.iter().map(|a| app.keymap.label(a).chars().count()).max().unwrap_or(0).max(6);
-    let pad = |k: String| format!("  {k:<key_width$}  ");
     let mut keys: Vec<(String, &str)> = Action::BINDABLE
         .iter()
-        .map(|a| (app.keymap.label(a), s.action(a)))
+        .map(|a| (s.keys(&app.keymap.label(a)), s.action(a)))
         .filter(|(label, _)| !label.is_empty())
         .collect();
     keys.push(("Ctrl-c".into(), s.ctrl_c));
@@ -29,13 +27,17 @@ pub(super) fn render(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
     let two_columns = usize::from(area.height) < keys.len() + 19;
     let half = if two_columns { keys.len().div_ceil(2) } else { keys.len() };
     let desc_width = keys[..half].iter().map(|(_, d)| d.chars().count()).max().unwrap_or(0);
+    // Each column is as wide as its own keys ("Suppr/D" on the right does not push the left).
+    let width_of = |keys: &[(String, &str)]| keys.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0).max(6);
+    let (left_keys, right_keys) = (width_of(&keys[..half]), width_of(&keys[half..]));
+    let pad = |k: String, w: usize| format!("  {k:<w$}  ");
     let mut lines = vec![Line::from(Span::styled(s.help_keys, theme.heading()))];
     for i in 0..half {
         let (label, desc) = &keys[i];
-        let mut spans = vec![Span::styled(pad(label.clone()), theme.key()), Span::raw(*desc)];
+        let mut spans = vec![Span::styled(pad(label.clone(), left_keys), theme.key()), Span::raw(*desc)];
         if let Some((label2, desc2)) = keys.get(i + half).filter(|_| two_columns) {
             spans.push(Span::raw(" ".repeat(desc_width.saturating_sub(desc.chars().count()))));
-            spans.push(Span::styled(pad(label2.clone()), theme.key()));
+            spans.push(Span::styled(pad(label2.clone(), right_keys), theme.key()));
             spans.push(Span::raw(*desc2));
         }
         lines.push(Line::from(spans));

@@ -7,31 +7,31 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
 
 use super::centered;
-use super::theme::Theme;
 use crate::app::{App, LastError};
+use crate::strings::names::ErrorLabel;
+use crate::theme::Theme;
 
 /// Wide enough for a typical diagnostic on two lines, narrow enough to read at a glance.
 const MAX_WIDTH: u16 = 76;
 
 pub(super) fn render(app: &App, e: &LastError, theme: Theme, area: Rect, buf: &mut Buffer) {
     let s = app.strings;
-    let labels = s.last_error_labels;
-    let label_width = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
-    let line = |i: usize, value: Span<'static>| {
-        Line::from(vec![Span::styled(format!("{:<label_width$}  ", labels[i]), theme.bold()), value])
+    let label_width = ErrorLabel::ALL.iter().map(|l| s.error_label(*l).chars().count()).max().unwrap_or(0);
+    let line = |label: ErrorLabel, value: Span<'static>| {
+        Line::from(vec![Span::styled(format!("{:<label_width$}  ", s.error_label(label)), theme.bold()), value])
     };
     let badge = if e.blocked { s.blocked_badge.to_owned() } else { format!("⚠{}", e.error_count) };
     let badge_style = if e.blocked { theme.badge_blocked() } else { theme.badge_errors() };
     let code = [e.reply_code.as_deref(), e.status.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" ");
     let dash = || "—".to_owned();
     let lines = vec![
-        line(0, Span::raw(format!("{} ({})", e.email, e.name))),
-        line(1, Span::styled(format!("{badge} ({})", e.error_count), badge_style)),
-        line(2, Span::raw(e.at.clone().unwrap_or_else(dash))),
-        line(3, Span::raw(if code.is_empty() { dash() } else { code })),
-        line(4, Span::styled(e.diagnostic.clone().unwrap_or_else(dash), theme.dim())),
-        line(5, Span::raw(e.explanation)),
-        line(6, Span::styled(e.next_step, theme.key())),
+        line(ErrorLabel::Address, Span::raw(format!("{} ({})", e.email, e.name))),
+        line(ErrorLabel::Errors, Span::styled(format!("{badge} ({})", e.error_count), badge_style)),
+        line(ErrorLabel::Received, Span::raw(e.at.clone().unwrap_or_else(dash))),
+        line(ErrorLabel::Code, Span::raw(if code.is_empty() { dash() } else { code })),
+        line(ErrorLabel::ServerSaid, Span::styled(e.diagnostic.clone().unwrap_or_else(dash), theme.dim())),
+        line(ErrorLabel::Meaning, Span::raw(e.explanation)),
+        line(ErrorLabel::NextStep, Span::styled(e.next_step, theme.key())),
         Line::default(),
         Line::from(Span::styled(s.last_error_close, theme.dim())),
     ];

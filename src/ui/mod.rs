@@ -9,24 +9,22 @@ mod help;
 mod last_error;
 mod panes;
 mod reservations;
-pub mod theme;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
-use crate::app::{App, CHROME_ROWS};
-use theme::Theme;
+use crate::app::App;
+use crate::theme::Theme;
 
 /// Below this size the screen shows one clear sentence instead of a broken layout.
-pub const MIN_WIDTH: u16 = 40;
-pub const MIN_HEIGHT: u16 = CHROME_ROWS + 4;
+pub use crate::app::{MIN_HEIGHT, MIN_WIDTH};
 
 impl Widget for &App {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let theme = Theme::new(self.no_color);
-        if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        if self.too_small_for(area.width, area.height) {
             let [_, middle] = Layout::vertical([Constraint::Percentage(30), Constraint::Min(0)]).areas(area);
             Paragraph::new(Line::from(self.strings.too_small).style(theme.error()).centered())
                 .wrap(Wrap { trim: true })

@@ -4,13 +4,13 @@
 use ratatui::buffer::Buffer;
 use ratatui::widgets::Widget;
 
-use super::theme::Theme;
 use crate::action::Action;
 use crate::app::layout::pane_area;
 use crate::app::{App, PaneKind};
 use crate::panes::comm_history::CommPane;
 use crate::panes::followup::FollowUpPane;
 use crate::panes::history::HistoryPane;
+use crate::theme::Theme;
 
 pub(super) fn render(app: &App, theme: Theme, buf: &mut Buffer) {
     let area = pane_area((buf.area.width, buf.area.height)).intersection(buf.area);
@@ -28,14 +28,15 @@ pub(super) fn render(app: &App, theme: Theme, buf: &mut Buffer) {
         }
         Some(PaneKind::FollowUp) => {
             if let Some(state) = &app.follow_up {
-                let label = |a: &Action| app.keymap.label(a);
+                let label = |a: &Action| app.strings.keys(&app.keymap.label(a));
                 let (r, e, v, enter) = (
                     label(&Action::Resend),
                     label(&Action::EditEmail),
                     label(&Action::ConfirmByPhone),
                     label(&Action::OpenHistory),
                 );
-                let keys = [r.as_str(), e.as_str(), v.as_str(), enter.as_str(), "Esc"];
+                let esc = app.strings.keys("Esc");
+                let keys = [r.as_str(), e.as_str(), v.as_str(), enter.as_str(), esc.as_str()];
                 FollowUpPane { state, strings, day_strings: app.strings, keys, theme }.render(area, buf);
             }
         }

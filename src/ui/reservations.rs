@@ -1,6 +1,7 @@
-//! The day's reservations: one row each with time, guest (and the error badge of their
-//! address: `⚠3`, or `BLOCKED`), party size, status, phone and the three email markers. Columns drop out right-to-left (phone, then status) on narrow
-//! terminals; the markers always stay.
+//! The day's reservations: one row each with time, the three email markers beside it, guest
+//! (and the error badge of their address: `⚠3`, or `BLOCKED`; their email when there is
+//! room), party size, status and phone. Columns drop out right-to-left (phone, then status)
+//! on narrow terminals; the markers always stay.
 
 use chrono::Timelike as _;
 use ratatui::buffer::Buffer;
@@ -8,18 +9,24 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, Widget, Wrap};
 
-use super::theme::Theme;
 use crate::action::Action;
 use crate::app::App;
 use crate::app::layout::{Columns, MARKER_WIDTH, guest_cell};
 use crate::domain::{ReservationRow, ReservationStatus};
+use crate::theme::Theme;
 
 pub(super) fn render(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
     let s = app.strings;
     let columns = Columns::for_width(area.width);
     let (show_status, show_phone) = (columns.status, columns.phone);
-    let mut widths = vec![Constraint::Length(1), Constraint::Length(5), Constraint::Fill(1), Constraint::Length(4)];
-    let mut head = vec!["", s.col_time, s.col_guest, s.col_party];
+    let mut widths = vec![Constraint::Length(1), Constraint::Length(5)];
+    let mut head = vec!["", s.col_time];
+    for m in s.col_markers {
+        widths.push(Constraint::Length(MARKER_WIDTH));
+        head.push(m);
+    }
+    widths.extend([Constraint::Fill(1), Constraint::Length(4)]);
+    head.extend([s.col_guest, s.col_party]);
     if show_status {
         widths.push(Constraint::Length(10));
         head.push(s.col_status);
@@ -27,10 +34,6 @@ pub(super) fn render(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
     if show_phone {
         widths.push(Constraint::Length(17));
         head.push(s.col_phone);
-    }
-    for m in s.col_markers {
-        widths.push(Constraint::Length(MARKER_WIDTH));
-        head.push(m);
     }
     let header = Row::new(head.into_iter().map(Cell::from)).style(theme.heading());
 
@@ -40,12 +43,13 @@ pub(super) fn render(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
         let message = if app.loading() {
             Line::from(s.loading)
         } else if app.rows.is_empty() {
-            let keys = format!("{} {}", app.keymap.label(&Action::PreviousDay), app.keymap.label(&Action::NextDay));
+            let label = |a: &Action| s.keys(&app.keymap.label(a));
+            let keys = format!("{} {}", label(&Action::PreviousDay), label(&Action::NextDay));
             Line::from(vec![
                 Span::raw(s.empty_day),
                 Span::raw("  "),
                 Span::styled(keys, theme.key()),
-                Span::raw(format!(" {}", s.hints[1])),
+                Span::raw(format!(" {}", s.hint(crate::strings::Hint::Day))),
             ])
         } else {
             Line::from(s.no_match)
@@ -87,21 +91,25 @@ fn row<'a>(app: &App, theme: Theme, r: &'a ReservationRow, selected: bool, colum
     if r.replied {
         guest.push(Span::raw(" ↩"));
     }
+    // The guest's email, dimmed, when the column has room for it after the name and badge.
+    let used: usize = guest.iter().map(Span::width).sum();
+    if used + 3 + r.guest.email.chars().count() <= usize::from(columns.guest) && !r.guest.email.is_empty() {
+        guest.push(Span::styled(format!("  {}", r.guest.email), theme.dim()));
+    }
     let mut cells = vec![
         Cell::from(if selected { POINTER } else { " " }),
         // Not `format("%H:%M")`: that parses the pattern again for every row of every frame.
         Cell::from(format!("{:02}:{:02}", r.starts_at.hour(), r.starts_at.minute())),
-        Cell::from(Line::from(guest)),
-        Cell::from(Line::from(r.party_size.to_string()).right_aligned()),
     ];
+    for m in r.markers {
+        cells.push(Cell::from(Line::from(Span::styled(theme.marker_glyph(m), theme.marker(m))).centered()));
+    }
+    cells.extend([Cell::from(Line::from(guest)), Cell::from(Line::from(r.party_size.to_string()).right_aligned())]);
     if columns.status {
         cells.push(Cell::from(app.strings.status(r.status)));
     }
     if columns.phone {
         cells.push(Cell::from(r.guest.phone.as_str()));
-    }
-    for m in r.markers {
-        cells.push(Cell::from(Line::from(Span::styled(theme.marker_glyph(m), theme.marker(m))).centered()));
     }
     Row::new(cells)
 }

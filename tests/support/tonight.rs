@@ -112,7 +112,7 @@ pub fn app_on(store: &Store, lang: Language) -> guestmail::app::App {
 pub fn pump(app: &mut guestmail::app::App, store: &mut Store) {
     use guestmail::action::Action;
     use guestmail::app::Outcome;
-    use guestmail::app::command::execute;
+    use guestmail::data::execute;
     for _ in 0..50 {
         let commands = app.take_commands();
         if commands.is_empty() {

@@ -1,6 +1,7 @@
-//! Writes (and the panes' look-ups) the screen asks for, and their answers. The UI thread only queues a [`Command`];
-//! the data thread, which owns a [`Store`] connection, runs it with [`execute`] and sends the
-//! [`Outcome`] back through the event channel. No SQL ever runs on the UI thread.
+//! The data thread's requests and answers, below `action` and `event` (which carry them):
+//! the writes and the panes' look-ups the screen asks for. The UI thread only queues a
+//! [`Command`]; the data thread, which owns a [`Store`] connection, runs it with [`execute`]
+//! and sends the [`Outcome`] back through the event channel. No SQL ever runs on the UI thread.
 
 use chrono::{NaiveDate, NaiveDateTime};
 
