@@ -164,11 +164,11 @@ impl Config {
             crate::tracker::ranges::trusted_proxies(&c.trusted_proxies)
                 .map_err(|e| invalid(format!("field `trusted_proxies`: {e}")))?;
             if let Some(url) = &c.bounce_mailbox {
-                crate::bounce::imap::MailboxUrl::parse(url)
+                crate::bounce::mailbox_url::MailboxUrl::parse(url)
                     .map_err(|e| invalid(format!("field `bounce_mailbox`: {e}")))?;
             }
             if let Some(url) = &c.reply_mailbox {
-                crate::bounce::imap::MailboxUrl::parse(url)
+                crate::bounce::mailbox_url::MailboxUrl::parse(url)
                     .map_err(|e| invalid(format!("field `reply_mailbox`: {e}")))?;
             }
             if c.bounce_processed_folder.trim().is_empty() {

@@ -8,6 +8,7 @@
 //!
 //! ```text
 //! domain      plain types and rules: statuses, email kinds, markers, address checks
+//! failure     the one classifier of sending failures: the guest's, the venue's, transient
 //! journey     the journey policy: which emails a change queues (and when they fall due),
 //!             which it withdraws, which actions it refuses or asks about; the one place
 //! clock       the venue's clock (named time zone): wall-clock times <-> UTC ms
@@ -17,12 +18,16 @@
 //!   ^         outbox claims (group commit, asking the journey per email), the journey's
 //!             plans applied (plans.rs), resends and held emails, import de-duplication,
 //!             opens, bounces, demo bulk writes
-//! mail/       compose (templates -> MIME), outbox worker + liveness locks, transports
-//!             (SMTP over lettre's connection with one write per command, Maildir)
-//! tracker/    the tracking-pixel HTTP endpoint (mio event loops), batched open writer,
-//!             human-or-machine classifier
+//! mail/       compose (templates -> MIME), outbox worker + liveness locks and in-flight
+//!             marks, transports (SMTP over lettre's connection, bounded waits; Maildir);
+//!             a venue problem pauses sending (store/pause.rs)
+//! tracker/    the tracking-pixel HTTP endpoint (mio event loops, bounded queue), batched
+//!             open writer, the one table of who fetched a pixel (person, proxy, machine)
+//!             with the published address ranges of assets/ranges/ (tracker/ranges.rs)
 //! bounce/     bounce parsing (DSN, ARF, SES, vendor text), classes, plain-language
-//!             explanations, Maildir ingestion (bounded reads; one watcher per database)
+//!             explanations, Maildir ingestion (bounded reads; one watcher per database),
+//!             IMAP mailboxes (imap.rs, mailbox_url.rs)
+//! replies/    guest replies read from the venue's mailbox (read-only), tied to our emails
 //! lockfile    one holder at a time across processes (flock), e.g. the bounce watcher
 //! demo, import  demo data and CSV import (through the store)
 //!   ^

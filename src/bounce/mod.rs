@@ -14,6 +14,7 @@ mod explain;
 mod fields;
 pub mod imap;
 pub mod ingest;
+pub mod mailbox_url;
 mod mime;
 mod reason;
 mod rules;
