@@ -304,84 +304,25 @@ const VENUE_WORDS: Rules = &[
     ),
 ];
 
-/// Words that name the guest's address.
-const GUEST_WORDS: Rules = &[
-    (
-        &[
-            "quota",
-            "mailbox full",
-            "mailbox is full",
-            "full mailbox",
-            "mailbox has exceeded",
-            "insufficient storage",
-            "mailfolder is full",
-        ],
-        Reason::MailboxFull,
-    ),
-    (
-        &[
-            "disabled",
-            "suspended",
-            "inactive",
-            "deactivated",
-            "account is locked",
-            "account has been locked",
-            "not active",
-            "account expired",
-            "frozen",
-        ],
-        Reason::MailboxDisabled,
-    ),
-    (
-        &[
-            "null mx",
-            "host not found",
-            "host unknown",
-            "unknown host",
-            "domain not found",
-            "no such domain",
-            "unknown domain",
-            "domain does not exist",
-            "nxdomain",
-            "no mx",
-            "unrouteable",
-            "unroutable",
-            "does not accept mail",
-            "accepts no mail",
-        ],
-        Reason::NoSuchDomain,
-    ),
-    (
-        &[
-            "user unknown",
-            "unknown user",
-            "no such user",
-            "user not found",
-            "unknown recipient",
-            "recipient unknown",
-            "no such recipient",
-            "invalid recipient",
-            "recipient not found",
-            "does not exist",
-            "doesn't exist",
-            "mailbox not found",
-            "no such mailbox",
-            "mailbox unavailable",
-            "invalid mailbox",
-            "unknown mailbox",
-            "mailbox unknown",
-            "no mailbox",
-            "not a valid mailbox",
-            "unknown address",
-            "address unknown",
-            "unknown local part",
-            "no such account",
-            "addressee unknown",
-            "nosuchuser",
-        ],
-        Reason::UnknownUser,
-    ),
-];
+/// What the shared words (`crate::diagnostic_words`, the bounce classifier's table) say of
+/// the guest's address, if they name it: one vocabulary for a refusal and a report.
+fn guest_reason(text: &str) -> Option<Reason> {
+    use crate::diagnostic_words::Reason as Words;
+    match crate::diagnostic_words::reason_of(text)? {
+        Words::UserUnknown | Words::HasMoved => Some(Reason::UnknownUser),
+        Words::HostUnknown | Words::NotAccept => Some(Reason::NoSuchDomain),
+        Words::MailboxFull => Some(Reason::MailboxFull),
+        Words::Suspended => Some(Reason::MailboxDisabled),
+        Words::Spam
+        | Words::Blocked
+        | Words::Policy
+        | Words::TooBig
+        | Words::Expired
+        | Words::Temporary
+        | Words::Filtered
+        | Words::Other => None,
+    }
+}
 
 fn find(text: &str, rules: Rules) -> Option<Reason> {
     rules.iter().find(|(words, _)| words.iter().any(|w| text.contains(w))).map(|(_, r)| *r)
@@ -441,7 +382,7 @@ pub fn classify(code: Option<u16>, status: Option<&str>, text: &str, stage: Stag
     if !permanent {
         return Failure::new(Fault::Transient, Reason::Temporary);
     }
-    if let Some(reason) = find(&lower, GUEST_WORDS) {
+    if let Some(reason) = guest_reason(&lower) {
         // "Unknown user" after the message was sent is a content filter speaking: the
         // address was accepted at RCPT.
         if stage == Stage::AfterData && reason == Reason::UnknownUser {
@@ -535,7 +476,8 @@ mod tests {
             (550, "5.1.2 <x@nowhere.invalid>: Recipient address rejected: Domain not found", Rcpt, Guest, Reason::NoSuchDomain),
             (556, "5.1.10 Recipient address has null MX", Rcpt, Guest, Reason::NoSuchDomain),
             (550, "5.4.4 Unrouteable address", Rcpt, Guest, Reason::NoSuchDomain),
-            (554, "5.7.1 <x@hotmail.com>: Recipient address rejected: Access denied. AS(201806281)", Rcpt, Guest, Reason::Unclear),
+            // Exchange Online's directory check: the mailbox does not exist (the bounce table's word).
+            (554, "5.7.1 <x@hotmail.com>: Recipient address rejected: Access denied. AS(201806281)", Rcpt, Guest, Reason::UnknownUser),
             (554, "delivery error: dd Not a valid recipient - atlas118.free.mail.bf1.yahoo.com", Rcpt, Guest, Reason::Unclear),
             (550, "Requested action not taken", Rcpt, Guest, Reason::Unclear),
             (550, "5.7.1 Recipient unknown (content filter)", AfterData, Guest, Reason::Unclear),

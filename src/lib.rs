@@ -9,6 +9,7 @@ pub mod clock;
 pub mod config;
 pub mod data;
 pub mod demo;
+pub mod diagnostic_words;
 pub mod domain;
 pub mod event;
 pub mod failure;

@@ -8,6 +8,7 @@
 //!
 //! ```text
 //! domain      plain types and rules: statuses, email kinds, markers, address checks
+//! diagnostic_words  the words servers and bounce reports use, by reason: one table
 //! failure     the one classifier of sending failures: the guest's, the venue's, transient
 //! journey     the journey policy: which emails a change queues (and when they fall due),
 //!             which it withdraws, which actions it refuses or asks about; the one place

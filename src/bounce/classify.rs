@@ -2,9 +2,9 @@
 //! over codes (servers often send a generic `5.0.0` or even `5.1.1` for a full mailbox), and
 //! words that mean "not the address's fault" win over words that mean "no such address".
 
-pub use super::reason::Reason;
-use super::rules::RULES;
 use super::scan;
+pub use crate::diagnostic_words::Reason;
+use crate::diagnostic_words::reason_of;
 use crate::domain::BounceClass;
 
 /// The reason a report gives: its words first, then its status code.
@@ -16,8 +16,8 @@ pub fn reason(status: Option<&str>, diagnostic: &str) -> Reason {
     if text.contains("550 : user unknown") || text.contains("550: : user unknown") {
         return Reason::Filtered;
     }
-    if let Some((_, reason)) = RULES.iter().find(|(words, _)| words.iter().any(|w| text.contains(w))) {
-        return *reason;
+    if let Some(reason) = reason_of(&text) {
+        return reason;
     }
     match status.unwrap_or_default() {
         "5.1.1" | "5.1.0" | "5.1.3" => Reason::UserUnknown,

@@ -2,7 +2,7 @@
 //! in the staff's language (English, French or Dutch).
 
 use super::classify::reason;
-use super::reason::Reason;
+use crate::diagnostic_words::Reason;
 use crate::domain::BounceClass;
 
 /// What happened and what to do about it.

@@ -16,8 +16,6 @@ pub mod imap;
 pub mod ingest;
 pub mod mailbox_url;
 mod mime;
-mod reason;
-mod rules;
 mod scan;
 mod ses;
 #[cfg(test)]

@@ -166,23 +166,10 @@ impl Store {
         rs: &[NewReservation],
         send: impl Fn(&NewReservation) -> bool,
     ) -> Result<Vec<i64>, (usize, StoreError)> {
-        let (domain, rules, now) = (self.message_domain.clone(), self.rules, self.now());
-        // All or none, in one transaction; a lost race for the lock runs it all again.
-        super::retry_busy(
-            || {
-                let tx = self
-                    .conn
-                    .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-                    .map_err(|e| (0, e.into()))?;
-                let mut ids = Vec::with_capacity(rs.len());
-                for (i, r) in rs.iter().enumerate() {
-                    ids.push(create(&tx, r, send(r), &rules, &domain, now).map_err(|e| (i, e))?.id);
-                }
-                tx.commit().map_err(|e| (rs.len(), e.into()))?;
-                Ok(ids)
-            },
-            |(_, e)| super::is_busy(e),
-        )
+        // The import without its duplicate check: one transaction, all or none, retried
+        // whole when it loses the race for the lock.
+        let report = self.import_reservations(rs, true, send)?;
+        Ok(report.rows.into_iter().map(|row| row.unwrap_or_else(|repeated| repeated)).collect())
     }
 
     /// The reservations of one day, by time, with their three markers.

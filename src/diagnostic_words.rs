@@ -1,10 +1,30 @@
-//! The words of bounce diagnostics, by reason: the knowledge [`super::classify`] applies.
+//! The words servers and bounce reports use, by reason: one table, read by the bounce
+//! classifier (`bounce::classify`, for a report's class and explanation) and by the one
+//! classifier of failures (`crate::failure`, for whether a refusal names the guest's
+//! address). Plain data and a lookup, no I/O, below both.
 
-use super::reason::Reason;
+/// Why a message failed, as far as the report tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reason {
+    UserUnknown,
+    HostUnknown,
+    HasMoved,
+    NotAccept,
+    MailboxFull,
+    Spam,
+    Blocked,
+    Policy,
+    TooBig,
+    Suspended,
+    Expired,
+    Temporary,
+    Filtered,
+    Other,
+}
 
 /// (words, reason): the first rule with a word found in the diagnostic wins. Precise phrases
 /// come first; vague ones ("not found", "timeout") last.
-pub(crate) const RULES: &[(&[&str], Reason)] = &[
+pub const RULES: &[(&[&str], Reason)] = &[
     (
         &[
             "quota",
@@ -245,3 +265,8 @@ pub(crate) const RULES: &[(&[&str], Reason)] = &[
         Reason::UserUnknown,
     ),
 ];
+
+/// The reason of the first rule with a word found in `text` (lower case).
+pub fn reason_of(text: &str) -> Option<Reason> {
+    RULES.iter().find(|(words, _)| words.iter().any(|w| text.contains(w))).map(|(_, r)| *r)
+}
