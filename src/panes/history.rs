@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
 
 use super::{Clock, POINTER, first_visible, item_at, moved};
-use crate::domain::{EventKind, MessageState};
+use crate::domain::{EventKind, MessageState, MessageSummary};
 use crate::store::{GuestHistory, HistoryEmail, LogEntry, LogLine, TimelineNote};
 use crate::strings::HistoryStrings;
 use crate::strings::names::Column;
@@ -145,7 +145,7 @@ impl HistoryPane<'_> {
         let col = |c: Column, w: usize| format!("{:<w$}", s.column(c));
         let heads = Line::styled(
             format!(
-                "  {}  {}{}{} {}",
+                "    {}  {}{}{} {}",
                 col(Column::Sent, WHEN),
                 col(Column::Kind, KIND),
                 col(Column::Reservation, BOOKING),
@@ -178,8 +178,12 @@ impl HistoryPane<'_> {
         if let Some(last) = e.last_opened_at.filter(|_| e.human_opens > 0) {
             opens = format!("{opens} · {}", s.last_opened(&c.date_time(last)));
         }
+        let marker =
+            MessageSummary { state: e.state, human_opens: e.human_opens, machine_opens: e.machine_opens }.marker();
         let mut spans = vec![
-            Span::raw(format!("{} {when:<WHEN$}  ", if selected { POINTER } else { " " })),
+            Span::raw(format!("{} ", if selected { POINTER } else { " " })),
+            Span::styled(t.marker_glyph(marker), t.marker(marker)),
+            Span::raw(format!(" {when:<WHEN$}  ")),
             Span::styled(format!("{:<KIND$}", s.kind(e.kind)), t.bold()),
             Span::raw(format!("{booking:<BOOKING$}")),
             Span::styled(format!("{state:<STATE$}"), state_style),
@@ -200,7 +204,7 @@ impl HistoryPane<'_> {
         let actor = if n.actor.is_empty() { String::new() } else { format!(" ({})", n.actor) };
         Line::from(vec![
             Span::raw(format!(
-                "{} {:<WHEN$}  ",
+                "{}   {:<WHEN$}  ",
                 if selected { POINTER } else { " " },
                 self.state.clock.date_time(n.at)
             )),

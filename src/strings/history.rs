@@ -134,9 +134,13 @@ impl HistoryStrings {
         super::names::follow_up_reason(self.language, r)
     }
 
-    /// "97.4%" / "97,4 %".
+    /// "97.4%" / "97,4 %". Cut, not rounded, to the tenth: a share just under a target
+    /// (97.96% against 98%) must not read as the target itself ("98.0% < 98.0%").
     pub fn percent(&self, share: f64) -> String {
-        let text = format!("{:.1}", share * 100.0);
+        // The epsilon keeps a share that is exactly a tenth (0.98) from reading one tenth
+        // lower after the float multiplication.
+        let tenths = (share * 1000.0 + 1e-6).floor() / 10.0;
+        let text = format!("{tenths:.1}");
         if self.decimal_comma { format!("{} %", text.replace('.', ",")) } else { format!("{text}%") }
     }
 
@@ -162,6 +166,16 @@ impl HistoryStrings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_share_under_the_target_never_reads_as_the_target() {
+        assert_eq!(EN.percent(0.979_6), "97.9%");
+        assert_eq!(EN.below_short(0.979_6, 0.98), "⚠ delivery 97.9% < 98.0%");
+        assert_eq!(EN.percent(0.98), "98.0%");
+        assert_eq!(EN.percent(0.974), "97.4%");
+        assert_eq!(EN.percent(1.0), "100.0%");
+        assert_eq!(FR.percent(0.974), "97,4 %");
+    }
 
     #[test]
     fn french_uses_the_brief_words_and_every_table_is_complete() {
