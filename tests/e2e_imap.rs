@@ -321,7 +321,7 @@ fn a_wrong_password_is_the_venue_s_problem_said_once_not_a_crash_loop() {
     let Status::Refused { why, retry } = &statuses[0] else { panic!("{statuses:?}") };
     assert!(retry >= &Duration::from_mins(1), "{retry:?}");
     assert!(!why.contains("not the password"), "{why}");
-    let line = guestmail::strings::replies::mailbox_trouble(Language::En, &statuses[0]).unwrap();
+    let line = guestmail::strings::replies::mailbox_trouble(Language::En, imap::Role::Bounces, &statuses[0]).unwrap();
     assert!(line.contains("check bounce_mailbox and its password"), "{line}");
     assert_eq!(report.sessions, 0);
     let log = std::fs::read_to_string(dovecot.dir.path().join("log/dovecot.log")).unwrap_or_default();

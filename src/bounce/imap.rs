@@ -52,6 +52,29 @@ const FETCH_BYTES: u64 = 16 * 1024 * 1024;
 const RETRY_LOST: &[u64] = &[1, 2, 5, 10, 30, 60];
 const RETRY_REFUSED: &[u64] = &[60, 120, 300, 600];
 
+/// The waits before each new try, one list after a lost connection and one after a refused
+/// login; past its end a list repeats its last wait. The defaults are the module's rules; a
+/// test that restores a password shortens them rather than wait minutes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Retry {
+    pub lost: Vec<Duration>,
+    pub refused: Vec<Duration>,
+}
+
+impl Default for Retry {
+    fn default() -> Self {
+        let secs = |list: &[u64]| list.iter().copied().map(Duration::from_secs).collect();
+        Self { lost: secs(RETRY_LOST), refused: secs(RETRY_REFUSED) }
+    }
+}
+
+impl Retry {
+    /// The wait before try `n + 1` after `n` failures in a row (never empty: a minute).
+    fn wait(list: &[Duration], n: usize) -> Duration {
+        list.get(n).or_else(|| list.last()).copied().unwrap_or(Duration::from_mins(1))
+    }
+}
+
 pub use super::mailbox_url::{MailboxUrl, Security};
 
 /// What a watched mailbox holds, and so what the watcher may do there.
@@ -65,7 +88,8 @@ pub enum Role {
 }
 
 impl Role {
-    fn key(self) -> &'static str {
+    /// Its key in the config: `bounce_mailbox`, `reply_mailbox`.
+    pub fn key(self) -> &'static str {
         match self {
             Self::Bounces => "bounce_mailbox",
             Self::Replies => "reply_mailbox",
@@ -82,6 +106,7 @@ pub struct MailboxSettings {
     pub processed_folder: String,
     pub ca_file: Option<PathBuf>,
     pub limits: Limits,
+    pub retry: Retry,
 }
 
 impl std::fmt::Debug for MailboxSettings {
@@ -147,6 +172,7 @@ impl MailboxSettings {
             processed_folder: config.bounce_processed_folder.clone(),
             ca_file: config.mailbox_ca_file.clone(),
             limits: Limits::from(config),
+            retry: Retry::default(),
         }))
     }
 }
@@ -654,7 +680,7 @@ fn run_session(
         uidplus,
         processed_ok,
     };
-    tracing::info!(mailbox = %folder.name, uidvalidity = folder.uidvalidity, idle, can_move, "watching the bounce mailbox");
+    tracing::info!(mailbox = %folder.name, uidvalidity = folder.uidvalidity, idle, can_move, role = ?settings.role, "watching the mailbox");
     on_status(&Status::Watching { idle });
     let mut last_full = Instant::now();
     let mut changed = true;
@@ -752,13 +778,13 @@ pub fn watch_until(
         let (status, wait) = match result {
             Ok(()) => break,
             Err(Failure::Refused(why)) => {
-                let retry = Duration::from_secs(RETRY_REFUSED[refused.min(RETRY_REFUSED.len() - 1)]);
+                let retry = Retry::wait(&settings.retry.refused, refused);
                 refused += 1;
                 tracing::warn!(mailbox = %settings.url.name(), role = ?settings.role, %why, ?retry, "mailbox: login refused (check the password)");
                 (Status::Refused { why, retry }, retry)
             }
             Err(Failure::Lost(why)) => {
-                let retry = Duration::from_secs(RETRY_LOST[lost.min(RETRY_LOST.len() - 1)]);
+                let retry = Retry::wait(&settings.retry.lost, lost);
                 lost += 1;
                 tracing::warn!(mailbox = %settings.url.name(), role = ?settings.role, %why, ?retry, "mailbox: connection lost");
                 (Status::Lost { why, retry }, retry)
