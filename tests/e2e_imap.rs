@@ -1,6 +1,9 @@
 //! Bounces from a real IMAP mailbox: the harness of `../shared/harness/dovecot` runs a private
 //! Dovecot on loopback (IMAPS and STARTTLS with its own certificate, trusted here through
-//! `mailbox_ca_file`), and the watcher of `bounce_mailbox` takes in what is delivered to it.
+//! `mailbox_ca_file`), and the watcher of `bounce_mailbox` takes in what is delivered to it;
+//! the watcher of `reply_mailbox` reads replies and leaves the venue's mailbox as it was. A
+//! server going away, then coming back with another password, then with the right one shows
+//! on a screen's status line (the watcher's events through an App, drawn) and clears.
 //!
 //! Needs root (the Dovecot master starts as root), as tests and CI run; `.ci/run` installs
 //! Dovecot up front. Without root each test says why and passes as skipped.
@@ -13,15 +16,22 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
-use guestmail::bounce::imap::{self, MailboxSettings, Security, Status, WatchReport};
+use guestmail::action::Action;
+use guestmail::app::App;
+use guestmail::bounce::imap::{self, MailboxSettings, Retry, Role, Security, Status, WatchReport};
 use guestmail::config::Config;
 use guestmail::domain::{Language, MessageState, NewReservation, ReservationStatus};
+use guestmail::event::Event;
+use guestmail::keymap::Keymap;
 use guestmail::store::{MessageRecord, Store};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
 
 const HARNESS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/harness/dovecot/dovecot.sh");
 const USER: &str = "bounces@guestmail.test";
@@ -124,6 +134,30 @@ impl Dovecot {
             mailbox_ca_file: Some(self.dir.path().join("tls/cert.pem")),
             ..Config::default()
         }
+    }
+
+    /// Ends this instance's IMAP sessions of `user`, as a server going down does: the
+    /// harness's `stop` ends the master only, and Dovecot 2.3 leaves logged-in sessions
+    /// running (an IDLE goes on answering). Each session's process is named by this
+    /// instance's own log (`Login: user=<USER> ... mpid=PID`), checked to be an IMAP
+    /// process, and sent SIGTERM (it says `* BYE` and hangs up).
+    fn end_sessions(&self, user: &str) -> usize {
+        let log = std::fs::read_to_string(self.dir.path().join("log/dovecot.log")).unwrap();
+        let mut ended = 0;
+        for line in log.lines().filter(|l| l.contains(&format!("Login: user=<{user}>"))) {
+            let Some(pid) = line.split("mpid=").nth(1).and_then(|r| r.split(',').next()) else { continue };
+            let cmdline = std::fs::read_to_string(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+            if cmdline.contains("/imap") && !cmdline.contains("imap-login") {
+                let killed = Command::new("kill").args(["-TERM", pid]).status().unwrap();
+                ended += usize::from(killed.success());
+            }
+        }
+        ended
+    }
+
+    /// Starts this instance again after `stop`, on the same ports.
+    fn restart(&self) {
+        self.run(&["start", &self.port.to_string(), &self.imaps.to_string()]);
     }
 
     fn imaps_url(&self) -> String {
@@ -558,6 +592,180 @@ fn replies_are_tied_by_thread_or_address_and_the_venue_s_mailbox_is_left_as_it_w
             .all(|(n, fl)| fl.is_empty() || before.iter().any(|(_, b)| b.iter().any(|(bn, bf)| bn == n && bf == fl))),
         "no flag set by guestmail: {after:?}"
     );
+}
+
+/// The screen's side of a watcher: its events go through an App, as the screen's event loop
+/// takes them, and the status line is drawn from the App's state.
+struct Screen {
+    app: App,
+    events: Receiver<Event>,
+}
+
+impl Screen {
+    const WIDTH: u16 = 240;
+    const HEIGHT: u16 = 10;
+
+    fn new() -> Self {
+        let day = NaiveDate::from_ymd_opt(2037, 5, 1).unwrap();
+        let mut app = App::new("Le Petit Bistro", Language::En, Keymap::default(), day, day);
+        app.update(Action::Resize(Self::WIDTH, Self::HEIGHT));
+        app.update(Action::DayLoaded(day, Vec::new()));
+        let (_, events) = mpsc::channel();
+        Screen { app, events }
+    }
+
+    /// The drawn status line (the row above the key hints).
+    fn status_line(&self) -> String {
+        let mut t = Terminal::new(TestBackend::new(Self::WIDTH, Self::HEIGHT)).unwrap();
+        t.draw(|f| f.render_widget(&self.app, f.area())).unwrap();
+        let buf = t.backend().buffer();
+        (0..Self::WIDTH).map(|x| buf[(x, Self::HEIGHT - 2)].symbol()).collect::<String>().trim_end().to_owned()
+    }
+
+    /// Takes the watcher's events in until the drawn status line satisfies `done`.
+    fn wait_line(&mut self, what: &str, timeout: Duration, done: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            while let Ok(event) = self.events.recv_timeout(Duration::from_millis(20)) {
+                if let Some(action) = self.app.action_for(event) {
+                    self.app.update(action);
+                }
+            }
+            let line = self.status_line();
+            if done(&line) {
+                return line;
+            }
+            assert!(start.elapsed() < timeout, "timed out waiting for {what}; the status line shows: {line:?}");
+        }
+    }
+}
+
+/// A watcher of `role` on a real Dovecot, its events sent to a screen as the screen's
+/// services send them: stopping the server shows a lost connection, a changed password a
+/// refused login (what to check), and when the password is restored the watcher logs in
+/// again, which clears the line and says so; then it takes mail in again.
+fn trouble_then_back_on(role: Role) {
+    let dovecot = Dovecot::start();
+    let f = fixture();
+    let now = chrono::Utc::now().timestamp_millis();
+    mark_sent(&f.db, f.message.id, now - 3_600_000);
+    let mut config = dovecot.config(f.dir.path(), &dovecot.imaps_url());
+    config.reply_mailbox = Some(dovecot.imaps_url());
+    config.reply_mailbox_password_file = config.bounce_mailbox_password_file.clone();
+    let mut settings = match role {
+        Role::Bounces => MailboxSettings::bounces_from_config(&config),
+        Role::Replies => MailboxSettings::replies_from_config(&config),
+    }
+    .unwrap()
+    .unwrap();
+    // The real waits after a refused login are minutes: a test that restores the password
+    // shortens them (the lost-connection waits keep their first steps).
+    settings.retry = Retry { lost: vec![Duration::from_secs(1)], refused: vec![Duration::from_secs(1)] };
+    let (key, name) = match role {
+        Role::Bounces => ("bounce_mailbox", "the bounce mailbox"),
+        Role::Replies => ("reply_mailbox", "the reply mailbox"),
+    };
+    let (tx, rx) = mpsc::channel();
+    let mut screen = Screen::new();
+    screen.events = rx;
+    let statuses = Arc::new(Mutex::new(Vec::new()));
+    let stop = Arc::new(AtomicBool::new(false));
+    let thread = {
+        let (stop, statuses, store) = (Arc::clone(&stop), Arc::clone(&statuses), Store::open(&f.db).unwrap());
+        std::thread::spawn(move || {
+            imap::watch_until(&stop, store, &settings, |status| {
+                statuses.lock().unwrap().push(status.clone());
+                let _ = tx.send(Event::Mailbox(role, status.clone()));
+            })
+        })
+    };
+    let quiet = screen.status_line();
+    wait_for("the first login", Duration::from_secs(10), || {
+        statuses.lock().unwrap().iter().any(|s| matches!(s, Status::Watching { .. }))
+    });
+    assert_eq!(screen.wait_line("the first login taken in", Duration::from_secs(1), |_| true), quiet);
+
+    // The server goes away while the watcher IDLEs.
+    dovecot.run(&["stop"]);
+    assert_eq!(dovecot.end_sessions(USER), 1, "the watcher's one session");
+    let lost = screen.wait_line("the lost connection", Duration::from_secs(15), |l| {
+        l.contains(&format!("lost the connection to {name}: reconnecting in 1 s"))
+    });
+    println!("status line, server stopped: {lost}");
+    assert!(lost.contains(&format!("check the server in {key} and the network")), "{lost}");
+
+    // It comes back with another password: the venue's problem, said with what to check.
+    dovecot.run(&["adduser", USER, "a new password"]);
+    dovecot.restart();
+    let refused = screen.wait_line("the refused login", Duration::from_secs(15), |l| {
+        l.contains(&format!("{name} refused our login: check {key} and its password"))
+    });
+    println!("status line, password changed: {refused}");
+    assert!(!refused.contains(PASSWORD) && !refused.contains("a new password"), "{refused}");
+    assert_eq!(screen.app.services_off.len(), 1, "{:?}", screen.app.services_off);
+
+    // The password is put back: the next try logs in, the line is cleared and says so.
+    dovecot.run(&["adduser", USER, PASSWORD]);
+    let back = if role == Role::Bounces { "Bounce mailbox connected again" } else { "Reply mailbox connected again" };
+    screen.wait_line("the mailbox back on", Duration::from_secs(15), |l| l == back);
+    assert!(screen.app.services_off.is_empty(), "{:?}", screen.app.services_off);
+
+    // And it works again: mail delivered now is taken in.
+    std::thread::sleep(Duration::from_millis(300));
+    let store = Store::open(&f.db).unwrap();
+    match role {
+        Role::Bounces => {
+            dovecot.deliver(&dsn(&f.message, "dsn-back"));
+            wait_for("the bounce after the reconnection", Duration::from_secs(10), || {
+                store.message(f.message.id).unwrap().state == MessageState::Bounced
+            });
+        }
+        Role::Replies => {
+            dovecot.deliver(&reply(
+                "Ada Guest <ada@example.org>",
+                Some(&f.message.message_id),
+                "ada-back",
+                "Re: Your reservation",
+                "",
+                "See you at 19:30\r\n",
+            ));
+            wait_for("the reply after the reconnection", Duration::from_secs(10), || {
+                !store.replies_for_message(f.message.id).unwrap().is_empty()
+            });
+        }
+    }
+    stop.store(true, Ordering::SeqCst);
+    let report = thread.join().unwrap();
+    assert_eq!(report.sessions, 2, "one session before the stop, one after the password came back: {report:?}");
+    let statuses = statuses.lock().unwrap().clone();
+    let kinds: Vec<&str> = statuses
+        .iter()
+        .map(|s| match s {
+            Status::Watching { .. } => "watching",
+            Status::Lost { .. } => "lost",
+            Status::Refused { .. } => "refused",
+        })
+        .collect();
+    let mut compact = kinds.clone();
+    compact.dedup();
+    // Lost (possibly tried more than once while the server was down), then refused, then back.
+    assert_eq!(compact, ["watching", "lost", "refused", "watching"], "{kinds:?}");
+}
+
+#[test]
+fn the_reply_mailbox_lost_or_refused_shows_on_the_status_line_until_it_is_back_on() {
+    if skip("the_reply_mailbox_lost_or_refused_shows_on_the_status_line_until_it_is_back_on") {
+        return;
+    }
+    trouble_then_back_on(Role::Replies);
+}
+
+#[test]
+fn the_bounce_mailbox_lost_or_refused_shows_on_the_status_line_until_it_is_back_on() {
+    if skip("the_bounce_mailbox_lost_or_refused_shows_on_the_status_line_until_it_is_back_on") {
+        return;
+    }
+    trouble_then_back_on(Role::Bounces);
 }
 
 /// Taken in from a mailbox of 10,000 bounces: a timed run, not a timed assertion.
