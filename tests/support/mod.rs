@@ -13,6 +13,7 @@ use guestmail::domain::{EmailKind, Language, MessageState, NewReservation, Reser
 use guestmail::store::{NewMessage, Store};
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 
+pub mod dovecot;
 pub mod tonight;
 
 /// Key sequences as a terminal sends them.
