@@ -80,15 +80,15 @@ fn a_lost_then_refused_mailbox_stays_on_the_status_line_until_it_is_back_on() {
         (
             Language::Fr,
             Role::Replies,
-            "Les réponses des clients ne sont pas relevées: connexion à la boîte des réponses perdue : reconnexion dans 2 s",
-            "Les réponses des clients ne sont pas relevées: la boîte des réponses a refusé la connexion : vérifier reply_mailbox et son mot de passe",
+            "Les réponses des clients ne sont pas relevées : connexion à la boîte des réponses perdue : reconnexion dans 2 s",
+            "Les réponses des clients ne sont pas relevées : la boîte des réponses a refusé la connexion : vérifier reply_mailbox et son mot de passe",
             "Boîte des réponses à nouveau connectée",
         ),
         (
             Language::Fr,
             Role::Bounces,
-            "Les retours en erreur ne sont pas relevés: connexion à la boîte des retours perdue",
-            "Les retours en erreur ne sont pas relevés: la boîte des retours a refusé la connexion : vérifier bounce_mailbox",
+            "Les retours en erreur ne sont pas relevés : connexion à la boîte des retours perdue",
+            "Les retours en erreur ne sont pas relevés : la boîte des retours a refusé la connexion : vérifier bounce_mailbox",
             "Boîte des retours à nouveau connectée",
         ),
         (

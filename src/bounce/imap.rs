@@ -18,8 +18,11 @@
 //! Between passes the watcher IDLEs where the server offers it, else polls.
 //!
 //! A lost connection is retried after 1, 2, 5, 10, 30 then every 60 seconds; a refused login
-//! is the venue's problem (sending's rules: 1, 2, 5, then every 10 minutes), said once on the
-//! screen and in the log, never a crash loop. The password is never logged.
+//! is the venue's problem (retried after 1, 2, 5, then every 10 minutes), said on the screen
+//! and in the log, never a crash loop ([`Retry`]). Each change is told to the caller as a
+//! [`Status`]: `Lost` or `Refused` after each failed try, `Watching` after each login, which
+//! the screen takes as "back on" (its status line clears the trouble). The password is never
+//! logged.
 
 use std::collections::HashSet;
 use std::fmt::Write as _;

@@ -68,7 +68,7 @@ pub(super) fn background_line(app: &App) -> Option<String> {
             crate::event::Service::Bounces | crate::event::Service::BounceMailbox => s.bounces_off,
             crate::event::Service::ReplyMailbox => s.replies_off,
         };
-        format!("{what}: {why}")
+        crate::strings::background::service_off(lang, what, why)
     })
 }
 
