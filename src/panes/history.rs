@@ -200,8 +200,12 @@ impl HistoryPane<'_> {
     fn note_line(&self, n: &TimelineNote, selected: bool) -> Line<'static> {
         let (s, t) = (self.strings, self.theme);
         let style = if n.kind == EventKind::Complaint { t.error() } else { t.dim() };
-        let detail = if n.detail.is_empty() { String::new() } else { format!("{}{}", s.colon, n.detail) };
-        let actor = if n.actor.is_empty() { String::new() } else { format!(" ({})", n.actor) };
+        let detail = if n.detail.is_empty() {
+            String::new()
+        } else {
+            format!("{}{}", s.colon, s.note_detail(n.kind, &n.detail))
+        };
+        let actor = if n.actor.is_empty() { String::new() } else { format!(" ({})", s.actor(&n.actor)) };
         Line::from(vec![
             Span::raw(format!(
                 "{}   {:<WHEN$}  ",
