@@ -118,9 +118,8 @@ impl HistoryStrings {
             (Language::En, "bounce") => "bounce report",
             (Language::Fr, "bounce") => "rapport de rejet",
             (Language::Nl, "bounce") => "bouncebericht",
-            (Language::En, "tracker") => "tracking",
+            (Language::En | Language::Nl, "tracker") => "tracking",
             (Language::Fr, "tracker") => "suivi",
-            (Language::Nl, "tracker") => "tracking",
             _ => actor,
         }
     }
