@@ -12,6 +12,7 @@
 //! failure     the one classifier of sending failures: the guest's, the venue's, transient
 //! journey     the journey policy: which emails a change queues (and when they fall due),
 //!             which it withdraws, which actions it refuses or asks about; the one place
+//! provider_id the email service provider's own id in the text of its accepting 250
 //! clock       the venue's clock (named time zone): wall-clock times <-> UTC ms
 //! locale      weekday and month names in en/fr/nl, for the screen and the emails
 //!   ^
