@@ -143,6 +143,7 @@ impl Conn {
                     let keep_alive = head.keep_alive && !head.has_body && !stopping;
                     let head_only = head.method == Method::Head;
                     let reply = match (head.method, head.route) {
+                        (Method::Post, Route::Other) => Reply::NotFound,
                         (Method::Other | Method::Post, _) => Reply::MethodNotAllowed,
                         (_, Route::Other | Route::Hook(_)) => Reply::NotFound,
                         (_, Route::Health) => Reply::Health,

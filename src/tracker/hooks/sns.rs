@@ -175,6 +175,44 @@ pub fn verify(envelope: &Envelope, certs: &CertCache, extra_prefixes: &[String])
 mod tests {
     use super::*;
 
+    fn fixture(name: &str) -> Vec<u8> {
+        let path = format!("{}/tests/fixtures/sns/{name}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read(&path).expect(&path)
+    }
+
+    fn cert_der() -> Vec<u8> {
+        use rustls_pki_types::pem::PemObject as _;
+        rustls_pki_types::CertificateDer::from_pem_slice(&fixture("cert.pem")).expect("pem").as_ref().to_vec()
+    }
+
+    #[test]
+    fn signature_version_1_is_rsa_sha1_over_the_signed_string() {
+        let envelope: Envelope = serde_json::from_slice(&fixture("notification-v1.json")).expect("envelope");
+        let signature = base64::engine::general_purpose::STANDARD.decode(&envelope.signature).expect("base64");
+        let signed = envelope.canonical().expect("signed string");
+        let cert = cert_der();
+        assert!(super::super::verify::sns(&cert, 1, signed.as_bytes(), &signature));
+        assert!(!super::super::verify::sns(&cert, 2, signed.as_bytes(), &signature), "not a SHA-256 signature");
+        let mut tampered = envelope.clone();
+        tampered.message = tampered.message.replace("250 ok", "250 OK");
+        let tampered = tampered.canonical().expect("signed string");
+        assert!(!super::super::verify::sns(&cert, 1, tampered.as_bytes(), &signature));
+    }
+
+    #[test]
+    fn signature_version_2_is_rsa_sha256() {
+        let key = ring::signature::RsaKeyPair::from_pkcs8(&fixture("key.pk8")).expect("key");
+        let message = b"Message\nx\nMessageId\ny\n";
+        let mut signature = vec![0; key.public().modulus_len()];
+        key.sign(&ring::signature::RSA_PKCS1_SHA256, &ring::rand::SystemRandom::new(), message, &mut signature)
+            .expect("sign");
+        let cert = cert_der();
+        assert!(super::super::verify::sns(&cert, 2, message, &signature));
+        assert!(!super::super::verify::sns(&cert, 1, message, &signature));
+        assert!(!super::super::verify::sns(&cert, 2, b"other", &signature));
+        assert!(!super::super::verify::sns(b"not a certificate", 2, message, &signature));
+    }
+
     #[test]
     fn only_sns_hosts_over_https_or_a_configured_loopback_prefix() {
         let extra = vec!["http://127.0.0.1:8099/".to_owned()];
