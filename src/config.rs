@@ -193,7 +193,7 @@ impl Config {
                 return Err(invalid("field `bounce_processed_folder` is empty".into()));
             }
             for prefix in &c.hook_ses_cert_url_prefixes {
-                crate::tracker::hooks::settings::check_test_prefix(prefix)
+                crate::tracker::hooks::sns::check_test_prefix(prefix)
                     .map_err(|e| invalid(format!("field `hook_ses_cert_url_prefixes`: {e}")))?;
             }
             if let Some(key) = &c.hook_sendgrid_public_key {

@@ -212,7 +212,7 @@ impl Venue {
         } else {
             &["Message", "MessageId", "SubscribeURL", "Timestamp", "Token", "TopicArn", "Type"]
         };
-        let signed: String = order.iter().map(|k| format!("{k}\n{}\n", e[*k].as_str().unwrap())).collect();
+        let signed: String = order.iter().flat_map(|k| [*k, "\n", e[*k].as_str().unwrap(), "\n"]).collect();
         let mut sig = vec![0; self.rsa.public().modulus_len()];
         self.rsa
             .sign(&signature::RSA_PKCS1_SHA256, &ring::rand::SystemRandom::new(), signed.as_bytes(), &mut sig)
@@ -234,7 +234,7 @@ impl Venue {
         ]
     }
 
-    fn postmark_auth(&self) -> Vec<(&'static str, String)> {
+    fn postmark_auth() -> Vec<(&'static str, String)> {
         vec![("Authorization", format!("Basic {}", B64.encode(format!("{POSTMARK_USER}:{POSTMARK_PASSWORD}"))))]
     }
 
@@ -246,7 +246,7 @@ impl Venue {
 fn post(addr: SocketAddr, path: &str, headers: &[(&str, String)], body: &[u8]) -> (u16, String) {
     let mut stream = TcpStream::connect(addr).unwrap();
     stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-    let extra: String = headers.iter().map(|(k, v)| format!("{k}: {v}\r\n")).collect();
+    let extra = header_lines(headers);
     let head = format!(
         "POST {path} HTTP/1.1\r\nHost: hooks.test\r\nContent-Type: application/json\r\nContent-Length: {}\r\n{extra}\r\n",
         body.len()
@@ -254,6 +254,10 @@ fn post(addr: SocketAddr, path: &str, headers: &[(&str, String)], body: &[u8]) -
     stream.write_all(head.as_bytes()).unwrap();
     stream.write_all(body).unwrap();
     answer(stream)
+}
+
+fn header_lines(headers: &[(&str, String)]) -> String {
+    headers.iter().flat_map(|(k, v)| [*k, ": ", v.as_str(), "\r\n"]).collect()
 }
 
 fn answer(mut stream: TcpStream) -> (u16, String) {
@@ -493,7 +497,7 @@ fn ses_unknown_event_is_200_and_malformed_is_400() {
 #[test]
 fn postmark_bounce_complaint_delivery_and_gmail_proxy_open() {
     let v = Venue::new(3);
-    let auth = v.postmark_auth();
+    let auth = Venue::postmark_auth();
     let (bounced, complained, opened) = (&v.emails[0], &v.emails[1], &v.emails[2]);
     let mut bounce = sample("postmark/bounce-hard.json");
     bounce["MessageID"] = json!(bounced.provider_id);
@@ -697,7 +701,7 @@ fn disabled_hooks_are_404_and_odd_requests_get_clear_answers() {
     let headers = v.sendgrid_headers(body);
     let mut s = TcpStream::connect(addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-    let extra: String = headers.iter().map(|(k, v)| format!("{k}: {v}\r\n")).collect();
+    let extra = header_lines(&headers);
     write!(s, "POST /hooks/sendgrid HTTP/1.1\r\nHost: t\r\nContent-Length: {}\r\n{extra}\r\n", body.len()).unwrap();
     s.write_all(&body[..10]).unwrap();
     std::thread::sleep(Duration::from_millis(200));

@@ -169,13 +169,12 @@ impl Tracker {
             .spawn(move || writer::run(store, &rx, &config, &writer_stats))
             .map_err(TrackerError::Thread)?;
         let workers_wanted = options.workers;
-        let (dispatch, hook_threads) =
-            match hooks::start(&options.hooks, db_path.to_owned(), options.policy, Arc::clone(&options.ranges))
-                .map_err(TrackerError::Thread)?
-            {
-                Some((dispatch, threads)) => (Some(dispatch), threads),
-                None => (None, Vec::new()),
-            };
+        let (dispatch, hook_threads) = match hooks::start(&options.hooks, db_path, options.policy, &options.ranges)
+            .map_err(TrackerError::Thread)?
+        {
+            Some((dispatch, threads)) => (Some(dispatch), threads),
+            None => (None, Vec::new()),
+        };
         let shared = Arc::new(conn::Shared {
             hooks: dispatch,
             options,

@@ -7,7 +7,7 @@
 
 use std::net::IpAddr;
 
-use super::hooks::Provider;
+use super::hooks::provider::Provider;
 use super::response::Reply;
 
 /// More headers than any mail client or proxy sends; past this the request is refused.

@@ -48,7 +48,7 @@ pub enum Reply {
 impl Reply {
     fn status_line(self) -> &'static [u8] {
         match self {
-            Reply::Pixel | Reply::Health => b"HTTP/1.1 200 OK\r\n",
+            Reply::Pixel | Reply::Health | Reply::Accepted => b"HTTP/1.1 200 OK\r\n",
             Reply::NotFound => b"HTTP/1.1 404 Not Found\r\n",
             Reply::MethodNotAllowed => b"HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, HEAD\r\n",
             Reply::BadRequest => b"HTTP/1.1 400 Bad Request\r\n",
@@ -56,7 +56,6 @@ impl Reply {
             Reply::UriTooLong => b"HTTP/1.1 414 URI Too Long\r\n",
             Reply::HeadersTooLarge => b"HTTP/1.1 431 Request Header Fields Too Large\r\n",
             Reply::Unavailable => b"HTTP/1.1 503 Service Unavailable\r\n",
-            Reply::Accepted => b"HTTP/1.1 200 OK\r\n",
             Reply::Unauthorized => {
                 b"HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"guestmail hooks\"\r\n"
             }

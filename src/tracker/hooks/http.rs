@@ -94,10 +94,10 @@ pub fn answer(mut stream: TcpStream, reply: Reply) {
 
 /// Answers from an event-loop thread, never waiting: the short answer fits the socket's
 /// buffer, and if it does not the client simply sees the connection close.
-pub fn answer_now(stream: TcpStream, reply: Reply) {
+pub fn answer_now(stream: &TcpStream, reply: Reply) {
     let mut out = Vec::with_capacity(256);
     response::write(&mut out, reply, false, false, &mut HttpDate::default());
     let _ = stream.set_nonblocking(true);
-    let _ = (&stream).write(&out);
+    let _ = (&*stream).write(&out);
     let _ = stream.shutdown(Shutdown::Both);
 }

@@ -24,6 +24,7 @@ pub mod fields;
 pub mod http;
 pub mod mailgun;
 pub mod postmark;
+pub mod provider;
 pub mod rules;
 pub mod sendgrid;
 pub mod ses;
@@ -37,6 +38,7 @@ use std::sync::mpsc::{Receiver, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
+pub use provider::Provider;
 pub use settings::HookSettings;
 
 use super::classify::{Ranges, classify};
@@ -54,37 +56,6 @@ const QUEUE: usize = 64;
 /// goes on.
 const THREADS: usize = 2;
 
-/// Which provider a hook is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Provider {
-    Ses,
-    Postmark,
-    Mailgun,
-    SendGrid,
-}
-
-impl Provider {
-    /// From the rest of the path after `/hooks/`.
-    pub fn from_path(name: &str) -> Option<Self> {
-        match name.trim_end_matches('/') {
-            "ses" => Some(Provider::Ses),
-            "postmark" => Some(Provider::Postmark),
-            "mailgun" => Some(Provider::Mailgun),
-            "sendgrid" => Some(Provider::SendGrid),
-            _ => None,
-        }
-    }
-
-    pub const fn name(self) -> &'static str {
-        match self {
-            Provider::Ses => "ses",
-            Provider::Postmark => "postmark",
-            Provider::Mailgun => "mailgun",
-            Provider::SendGrid => "sendgrid",
-        }
-    }
-}
-
 /// What the event loop decides from a hook request's head alone: the body length to read,
 /// or the answer.
 pub fn admit(method: Method, enabled: bool, length: Option<Option<u64>>, chunked: bool) -> Result<usize, Reply> {
@@ -97,7 +68,7 @@ pub fn admit(method: Method, enabled: bool, length: Option<Option<u64>>, chunked
     match length {
         _ if chunked => Err(Reply::LengthRequired),
         None => Err(Reply::LengthRequired),
-        Some(None) | Some(Some(0)) => Err(Reply::BadRequest),
+        Some(None | Some(0)) => Err(Reply::BadRequest),
         Some(Some(n)) if n > MAX_BODY as u64 => Err(Reply::PayloadTooLarge),
         Some(Some(n)) => Ok(n as usize),
     }
@@ -128,7 +99,7 @@ impl Dispatch {
             Ok(()) => {}
             Err(TrySendError::Full(job) | TrySendError::Disconnected(job)) => {
                 tracing::warn!(provider = job.provider.name(), "hook queue full: answered 503");
-                http::answer_now(job.stream, Reply::Unavailable);
+                http::answer_now(&job.stream, Reply::Unavailable);
             }
         }
     }
@@ -147,9 +118,9 @@ struct Worker {
 /// loops and the threads to join (they end once every dispatch is dropped).
 pub fn start(
     settings: &Arc<HookSettings>,
-    db: PathBuf,
+    db: &std::path::Path,
     policy: OpenPolicy,
-    ranges: Arc<Ranges>,
+    ranges: &Arc<Ranges>,
 ) -> std::io::Result<Option<(Dispatch, Vec<JoinHandle<()>>)>> {
     if !settings.any() {
         return Ok(None);
@@ -161,9 +132,9 @@ pub fn start(
     for i in 0..THREADS {
         let worker = Worker {
             settings: Arc::clone(settings),
-            db: db.clone(),
+            db: db.to_owned(),
             policy,
-            ranges: Arc::clone(&ranges),
+            ranges: Arc::clone(ranges),
             certs: Arc::clone(&certs),
         };
         let rx = Arc::clone(&rx);

@@ -1,11 +1,11 @@
 //! `POST /hooks/postmark`: one JSON object per request (basic authentication checked before,
-//! in [`super::verify::basic_auth`]). `RecordType` Bounce, SpamComplaint, Delivery and Open
+//! in [`super::verify::basic_auth`]). `RecordType` `Bounce`, `SpamComplaint`, `Delivery` and `Open`
 //! are taken (the older bounce and open samples without `RecordType` are recognised by their
-//! fields); others (Click, SubscriptionChange, ...) are ignored.
+//! fields); others (`Click`, `SubscriptionChange`, ...) are ignored.
 //!
 //! Tied to our email by Postmark's `MessageID`, the id Postmark's SMTP answered at
-//! `250 Ok: queued as <id>`. Keys: a bounce's `ID`; a delivery's or an open's MessageID,
-//! RecordType and time (Postmark gives those no id of their own).
+//! `250 Ok: queued as <id>`. Keys: a bounce's `ID`; a delivery's or an open's `MessageID`,
+//! `RecordType` and time (Postmark gives those no id of their own).
 
 use serde_json::Value;
 
@@ -57,15 +57,16 @@ fn event(v: &Value) -> Result<Option<EspEvent>, Refusal> {
             let details = text(v, &["Details"]).or_else(|| text(v, &["Description"])).unwrap_or_default().to_owned();
             let status = status_in(&details);
             let reply_code = reply_code_in(&details);
-            let effect = match kind {
-                "SpamComplaint" => EspEffect::Report {
+            let effect = if kind == "SpamComplaint" {
+                EspEffect::Report {
                     class: BounceClass::Complaint,
                     status: None,
                     reply_code: None,
                     action: None,
                     diagnostic: "complaint: abuse".to_owned(),
-                },
-                _ => {
+                }
+            } else {
+                {
                     let severity = match kind {
                         "HardBounce" | "BadEmailAddress" => Severity::Permanent,
                         "SoftBounce" | "Transient" | "DnsError" | "Blocked" => Severity::Transient,

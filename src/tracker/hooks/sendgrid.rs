@@ -142,7 +142,7 @@ mod tests {
         );
         assert!(matches!(take(br#"{"event":"open"}"#), Err(Reply::BadRequest)));
         assert!(matches!(take(br#"[{"event":"open","timestamp":1}]"#), Err(Reply::BadRequest)));
-        assert!(matches!(take(br#"[1]"#), Err(Reply::BadRequest)));
+        assert!(matches!(take(br"[1]"), Err(Reply::BadRequest)));
         assert!(events(br#"[{"event":"processed"},{"event":"click"}]"#).is_empty());
     }
 }

@@ -3,7 +3,7 @@
 //! confirmation is answered by fetching its `SubscribeURL`; a notification's `Message` is the
 //! SES event as a JSON string, in either dialect: classic notifications (`notificationType`)
 //! or configuration-set events (`eventType`). Bounce, Complaint, Delivery and Open are taken;
-//! other kinds (Send, Reject, Click, DeliveryDelay, ...) are ignored.
+//! other kinds (`Send`, `Reject`, `Click`, `DeliveryDelay`, ...) are ignored.
 //!
 //! Each recipient of an event is one store event keyed by the SNS `MessageId` (SNS redelivers
 //! the same id), so a replay changes nothing. Tied to our email by our `X-Guestmail-Token` or
@@ -38,7 +38,7 @@ pub fn take(ses: &SesHook, certs: &CertCache, body: &[u8]) -> Result<Taken, Refu
             return Err(Reply::Unavailable);
         }
     }
-    if !ses.topics.iter().any(|t| *t == envelope.topic_arn) {
+    if !ses.topics.contains(&envelope.topic_arn) {
         tracing::warn!(topic = %envelope.topic_arn, "SNS message of a topic not in hook_ses_topics");
         return Err(Reply::Forbidden);
     }

@@ -62,7 +62,7 @@ impl HookSettings {
             None
         } else {
             for prefix in &config.hook_ses_cert_url_prefixes {
-                check_test_prefix(prefix).map_err(|e| format!("hook_ses_cert_url_prefixes: {e}"))?;
+                super::sns::check_test_prefix(prefix).map_err(|e| format!("hook_ses_cert_url_prefixes: {e}"))?;
             }
             Some(SesHook {
                 topics: config.hook_ses_topics.clone(),
@@ -133,37 +133,9 @@ fn secret(key: &str, env: Option<&str>, file: Option<&std::path::Path>) -> Resul
     }
 }
 
-/// A test-only certificate URL prefix: `http(s)://` on a loopback host, ending with `/`.
-pub fn check_test_prefix(prefix: &str) -> Result<(), String> {
-    let url = url::Url::parse(prefix).map_err(|e| format!("{prefix:?}: {e}"))?;
-    if !matches!(url.scheme(), "http" | "https") || !prefix.ends_with('/') {
-        return Err(format!("{prefix:?}: must be an http:// or https:// URL ending with '/'"));
-    }
-    let loopback = match url.host() {
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(url::Host::Domain(d)) => d == "localhost",
-        None => false,
-    };
-    if !loopback {
-        return Err(format!("{prefix:?}: only a loopback host (127.0.0.1, ::1, localhost) may be added, for tests"));
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn only_loopback_prefixes_may_be_added() {
-        for ok in ["http://127.0.0.1:8099/", "https://localhost/certs/", "http://[::1]:80/"] {
-            assert!(check_test_prefix(ok).is_ok(), "{ok}");
-        }
-        for bad in ["http://sns.evil.example/", "http://127.0.0.1:8099", "ftp://127.0.0.1/", "junk"] {
-            assert!(check_test_prefix(bad).is_err(), "{bad}");
-        }
-    }
 
     #[test]
     fn secrets_never_print() {

@@ -65,7 +65,14 @@ impl Envelope {
             _ => return None,
         }
         fields.push(("Type", &self.kind));
-        Some(fields.iter().map(|(k, v)| format!("{k}\n{v}\n")).collect())
+        let mut out = String::new();
+        for (k, v) in fields {
+            out.push_str(k);
+            out.push('\n');
+            out.push_str(v);
+            out.push('\n');
+        }
+        Some(out)
     }
 }
 
@@ -85,6 +92,24 @@ pub fn allowed_url(url: &str, extra_prefixes: &[String]) -> bool {
         .and_then(|h| h.strip_suffix(".amazonaws.com").or_else(|| h.strip_suffix(".amazonaws.com.cn")));
     region
         .is_some_and(|r| !r.is_empty() && r.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'))
+}
+
+/// A test-only certificate URL prefix: `http(s)://` on a loopback host, ending with `/`.
+pub fn check_test_prefix(prefix: &str) -> Result<(), String> {
+    let url = url::Url::parse(prefix).map_err(|e| format!("{prefix:?}: {e}"))?;
+    if !matches!(url.scheme(), "http" | "https") || !prefix.ends_with('/') {
+        return Err(format!("{prefix:?}: must be an http:// or https:// URL ending with '/'"));
+    }
+    let loopback = match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d == "localhost",
+        None => false,
+    };
+    if !loopback {
+        return Err(format!("{prefix:?}: only a loopback host (127.0.0.1, ::1, localhost) may be added, for tests"));
+    }
+    Ok(())
 }
 
 /// Signing certificates by URL (DER), shared by the hook threads.
@@ -211,6 +236,16 @@ mod tests {
         assert!(!super::super::verify::sns(&cert, 1, message, &signature));
         assert!(!super::super::verify::sns(&cert, 2, b"other", &signature));
         assert!(!super::super::verify::sns(b"not a certificate", 2, message, &signature));
+    }
+
+    #[test]
+    fn only_loopback_prefixes_may_be_added() {
+        for ok in ["http://127.0.0.1:8099/", "https://localhost/certs/", "http://[::1]:80/"] {
+            assert!(check_test_prefix(ok).is_ok(), "{ok}");
+        }
+        for bad in ["http://sns.evil.example/", "http://127.0.0.1:8099", "ftp://127.0.0.1/", "junk"] {
+            assert!(check_test_prefix(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

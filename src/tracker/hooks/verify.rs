@@ -4,10 +4,10 @@
 //! The cryptography is `ring`'s (already here through rustls): HMAC-SHA256 with its
 //! constant-time `verify`, ECDSA P-256 and RSA PKCS#1 v1.5. The SNS certificate is read with
 //! `rustls-webpki` (also already here), which finds its public key and checks a signature
-//! over any message; SNS's SignatureVersion 1 uses SHA-1, which webpki rightly refuses for
+//! over any message; SNS's `SignatureVersion` 1 uses SHA-1, which webpki rightly refuses for
 //! certificates, so that one algorithm is given to webpki as a small adapter around ring's
 //! legacy-use RSA-SHA1 verifier. Hand-written here: only the fixed 26-byte DER header of a
-//! P-256 SubjectPublicKeyInfo (the one form SendGrid's key takes; DER has one encoding, so
+//! P-256 `SubjectPublicKeyInfo` (the one form SendGrid's key takes; DER has one encoding, so
 //! comparing it byte for byte is exact), to avoid a whole ASN.1 crate for one prefix.
 
 use base64::Engine as _;
@@ -47,7 +47,7 @@ pub fn mailgun(key: &str, timestamp: &str, token: &str, signature_hex: &str) -> 
     ring::hmac::verify(&key, &message, &tag).is_ok()
 }
 
-/// The DER header of a P-256 SubjectPublicKeyInfo, before its 65-byte uncompressed point:
+/// The DER header of a P-256 `SubjectPublicKeyInfo`, before its 65-byte uncompressed point:
 /// SEQUENCE(89) { SEQUENCE(19) { id-ecPublicKey, prime256v1 }, BIT STRING(66) { 0 unused } }.
 fn p256_spki_header() -> Vec<u8> {
     let algorithm = alg_id::ECDSA_P256;
@@ -57,7 +57,7 @@ fn p256_spki_header() -> Vec<u8> {
     out
 }
 
-/// SendGrid's verification key as it shows it (base64 DER SubjectPublicKeyInfo, P-256):
+/// SendGrid's verification key as it shows it (base64 DER `SubjectPublicKeyInfo`, P-256):
 /// the public point.
 pub fn sendgrid_key(text: &str) -> Result<Vec<u8>, String> {
     let der = B64
@@ -66,11 +66,11 @@ pub fn sendgrid_key(text: &str) -> Result<Vec<u8>, String> {
     let header = p256_spki_header();
     match der.strip_prefix(header.as_slice()) {
         Some(point) if point.len() == 65 && point[0] == 0x04 => Ok(point.to_vec()),
-        _ => Err("not an ECDSA P-256 public key (SubjectPublicKeyInfo, DER)".into()),
+        _ => Err("not an ECDSA P-256 public key (`SubjectPublicKeyInfo`, DER)".into()),
     }
 }
 
-/// The SubjectPublicKeyInfo (DER) of a P-256 public point: what SendGrid shows; for tests.
+/// The `SubjectPublicKeyInfo` (DER) of a P-256 public point: what SendGrid shows; for tests.
 pub fn sendgrid_key_text(point: &[u8]) -> String {
     let mut der = p256_spki_header();
     der.extend_from_slice(point);
@@ -88,7 +88,7 @@ pub fn sendgrid(point: &[u8], signature_b64: Option<&str>, timestamp: Option<&st
     signature::UnparsedPublicKey::new(&signature::ECDSA_P256_SHA256_ASN1, point).verify(&message, &sig).is_ok()
 }
 
-/// RSA PKCS#1 v1.5 with SHA-1, as SNS's SignatureVersion 1 signs: ring's legacy verifier,
+/// RSA PKCS#1 v1.5 with SHA-1, as SNS's `SignatureVersion` 1 signs: ring's legacy verifier,
 /// offered to webpki for a certificate's RSA key.
 #[derive(Debug)]
 struct RsaSha1;
@@ -118,7 +118,7 @@ impl SignatureVerificationAlgorithm for RsaSha1 {
 }
 
 /// Whether `signature` is the certificate's key's signature of `message`: SNS's
-/// SignatureVersion 1 (RSA-SHA1) or 2 (RSA-SHA256).
+/// `SignatureVersion` 1 (RSA-SHA1) or 2 (RSA-SHA256).
 pub fn sns(cert_der: &[u8], version: u8, message: &[u8], signature: &[u8]) -> bool {
     let cert = rustls_pki_types::CertificateDer::from(cert_der);
     let Ok(cert) = webpki::EndEntityCert::try_from(&cert) else { return false };
@@ -160,13 +160,13 @@ mod tests {
 
     #[test]
     fn sendgrid_signature_and_key() {
+        use ring::signature::KeyPair as _;
         let rng = ring::rand::SystemRandom::new();
         let pkcs8 =
             signature::EcdsaKeyPair::generate_pkcs8(&signature::ECDSA_P256_SHA256_ASN1_SIGNING, &rng).expect("key");
         let pair =
             signature::EcdsaKeyPair::from_pkcs8(&signature::ECDSA_P256_SHA256_ASN1_SIGNING, pkcs8.as_ref(), &rng)
                 .expect("pair");
-        use ring::signature::KeyPair as _;
         let text = sendgrid_key_text(pair.public_key().as_ref());
         let point = sendgrid_key(&text).expect("key");
         let body = br#"[{"event":"open"}]"#;
