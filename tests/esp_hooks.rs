@@ -709,3 +709,134 @@ fn disabled_hooks_are_404_and_odd_requests_get_clear_answers() {
     assert_eq!(answer(s).0, 200);
     plain.shutdown().unwrap();
 }
+
+/// Runs `guestmail serve` on `config` until it announces its endpoint; the child, its
+/// address and the thread collecting its stderr.
+fn serve(env: &Env, config: &Path) -> (std::process::Child, String, std::thread::JoinHandle<String>) {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_guestmail"))
+        .arg("--db")
+        .arg(&env.db)
+        .arg("--config")
+        .arg(config)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stderr = child.stderr.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut all = String::new();
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if line.contains("tracking pixel on http://") {
+                let rest = line.split("http://").nth(1).unwrap_or_default();
+                let _ = tx.send(rest.split('/').next().unwrap_or_default().to_owned());
+            }
+            all.push_str(&line);
+            all.push('\n');
+        }
+        all
+    });
+    let addr = rx.recv_timeout(Duration::from_secs(30)).unwrap_or_default();
+    (child, addr, reader)
+}
+
+/// The real daemon, as a venue runs it: it sends through the provider, keeps its ids, takes a
+/// Postmark bounce and a SendGrid open on its hooks, and logs no guest's address.
+#[test]
+fn serve_takes_provider_events_on_its_hooks() {
+    let smtp = FaultySmtp::start(Script::AcceptAs("250 Ok: queued as 4B2F81C0A2{n}".into()));
+    let env = Env::new(Some(&smtp.url(None)));
+    let rid = env
+        .store()
+        .create_reservation(&booking("Ada", "ada.lovelace@example.org", Language::En, "2037-11-28 19:30", 2))
+        .unwrap();
+    let rng = ring::rand::SystemRandom::new();
+    let pkcs8 = signature::EcdsaKeyPair::generate_pkcs8(&signature::ECDSA_P256_SHA256_ASN1_SIGNING, &rng).unwrap();
+    let ecdsa =
+        signature::EcdsaKeyPair::from_pkcs8(&signature::ECDSA_P256_SHA256_ASN1_SIGNING, pkcs8.as_ref(), &rng).unwrap();
+    let sendgrid_key = guestmail::tracker::hooks::verify::sendgrid_key_text(ecdsa.public_key().as_ref());
+    let pm = env.dir.path().join("postmark-password");
+    owner_only(&pm, POSTMARK_PASSWORD);
+    let config = env.dir.path().join("serve.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "{}hook_postmark_user = \"{POSTMARK_USER}\"\nhook_postmark_password_file = \"{}\"\nhook_sendgrid_public_key = \"{sendgrid_key}\"\n",
+            env::config_text(Some(&smtp.url(None))),
+            pm.display()
+        ),
+    )
+    .unwrap();
+    let (mut child, addr, reader) = serve(&env, &config);
+    let addr: SocketAddr = addr.parse().expect("serve announces its endpoint");
+    let store = env.store();
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let message = loop {
+        let m = store.messages_for_reservation(rid).unwrap().remove(0);
+        if m.state == MessageState::Sent || std::time::Instant::now() > deadline {
+            break m;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(message.state, MessageState::Sent);
+    let provider_id = store.provider_id(message.id).unwrap().expect("the id from `queued as` is kept");
+    assert_eq!(provider_id, "4B2F81C0A21");
+
+    let mut bounce = sample("postmark/bounce-hard.json");
+    bounce["MessageID"] = json!(provider_id);
+    bounce["Email"] = json!(message.recipient);
+    assert_eq!(post(addr, "/hooks/postmark", &Venue::postmark_auth(), bounce.to_string().as_bytes()).0, 200);
+    let open = json!([{
+        "email": message.recipient, "timestamp": now_ms() / 1000, "event": "open",
+        "smtp-id": message.message_id, "sg_event_id": "serve-open-1", "sg_message_id": "x.filter0001",
+        "useragent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Thunderbird/128.0",
+        "ip": "198.51.100.7"
+    }]);
+    let body = open.to_string().into_bytes();
+    let timestamp = (now_ms() / 1000).to_string();
+    let sig = ecdsa.sign(&rng, &[timestamp.as_bytes(), &body].concat()).unwrap();
+    let headers = [
+        ("X-Twilio-Email-Event-Webhook-Signature", B64.encode(sig.as_ref())),
+        ("X-Twilio-Email-Event-Webhook-Timestamp", timestamp),
+    ];
+    assert_eq!(post(addr, "/hooks/sendgrid", &headers, &body).0, 200);
+    assert_eq!(post(addr, "/hooks/mailgun", &[], b"{}").0, 404, "not configured");
+
+    assert!(std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap().success());
+    let status = child.wait().unwrap();
+    let said = reader.join().unwrap();
+    assert!(status.success(), "{status:?}\n{said}");
+    assert!(said.contains("/hooks/<provider> (postmark, sendgrid)"), "{said}");
+    let m = store.message(message.id).unwrap();
+    assert_eq!(m.state, MessageState::Bounced);
+    assert_eq!(store.address("ada.lovelace@example.org").unwrap().unwrap().error_count, 1);
+    assert_eq!(store.opens_for_message(message.id).unwrap().len(), 1);
+    let mut logged = String::new();
+    for f in std::fs::read_dir(env.db.parent().unwrap().join("log")).unwrap() {
+        logged.push_str(&std::fs::read_to_string(f.unwrap().path()).unwrap());
+    }
+    assert!(logged.contains("hook events taken in"), "{logged}");
+    assert!(!logged.to_lowercase().contains("ada.lovelace@example.org"), "a guest's address in the log:\n{logged}");
+}
+
+#[test]
+fn serve_refuses_to_start_with_a_hook_secret_others_can_read() {
+    let env = Env::new(None);
+    let key = env.dir.path().join("mailgun-key");
+    std::fs::write(&key, MAILGUN_KEY).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
+    }
+    let config = env.dir.path().join("serve.toml");
+    std::fs::write(&config, format!("{}hook_mailgun_key_file = \"{}\"\n", env::config_text(None), key.display()))
+        .unwrap();
+    let (mut child, addr, reader) = serve(&env, &config);
+    let status = child.wait().unwrap();
+    let said = reader.join().unwrap();
+    assert!(addr.is_empty() && !status.success(), "{status:?}\n{said}");
+    assert!(said.contains("hook_mailgun_key_file") && said.contains("chmod 600"), "{said}");
+    assert!(!said.contains(MAILGUN_KEY), "{said}");
+}
