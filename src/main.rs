@@ -19,13 +19,16 @@
 //! store/      every SQL statement: migrations, reservations, messages, events, addresses,
 //!   ^         outbox claims (group commit, asking the journey per email), the journey's
 //!             plans applied (plans.rs), resends and held emails, import de-duplication,
-//!             opens, bounces, demo bulk writes
+//!             opens, bounces, providers' events (esp.rs), demo bulk writes
 //! mail/       compose (templates -> MIME), outbox worker + liveness locks and in-flight
 //!             marks, transports (SMTP over lettre's connection, bounded waits; Maildir);
 //!             a venue problem pauses sending (store/pause.rs)
 //! tracker/    the tracking-pixel HTTP endpoint (mio event loops, bounded queue), batched
 //!             open writer, the one table of who fetched a pixel (person, proxy, machine)
-//!             with the published address ranges of assets/ranges/ (tracker/ranges.rs)
+//!             with the published address ranges of assets/ranges/ (tracker/ranges.rs);
+//!             tracker/hooks/: the email service providers' event hooks (SES through SNS,
+//!             Postmark, Mailgun, SendGrid), handed off the event loops to hook threads
+//!             that check signatures and record through the store (store/esp.rs)
 //! bounce/     bounce parsing (DSN, ARF, SES, vendor text), classes, plain-language
 //!             explanations, Maildir ingestion (bounded reads; one watcher per database),
 //!             IMAP mailboxes (imap.rs, mailbox_url.rs)
