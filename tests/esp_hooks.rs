@@ -840,3 +840,36 @@ fn serve_refuses_to_start_with_a_hook_secret_others_can_read() {
     assert!(said.contains("hook_mailgun_key_file") && said.contains("chmod 600"), "{said}");
     assert!(!said.contains(MAILGUN_KEY), "{said}");
 }
+
+/// An event about mail that is not ours (the venue's other mail through the same account):
+/// kept unmatched if it is a bounce, counted on nobody, and no open or delivery recorded.
+#[test]
+fn events_about_someone_elses_mail_count_on_nobody() {
+    let v = Venue::new(1);
+    let e = &v.emails[0];
+    let now = now_ms() / 1000;
+    let foreign = |event: &str, id: &str| {
+        json!({
+            "email": e.to, "timestamp": now, "event": event, "sg_event_id": id,
+            "smtp-id": "<newsletter-42@venue.example>", "sg_message_id": "Zz9NotOurs.filter0001.1.2.0",
+            "reason": "550 5.1.1 user unknown", "status": "5.1.1", "type": "bounce", "response": "250 OK",
+            "useragent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Thunderbird/128.0",
+            "ip": "198.51.100.7"
+        })
+    };
+    let body = json!([
+        foreign("bounce", "f-1"),
+        foreign("spamreport", "f-2"),
+        foreign("delivered", "f-3"),
+        foreign("open", "f-4")
+    ])
+    .to_string()
+    .into_bytes();
+    assert_eq!(v.post("/hooks/sendgrid", &v.sendgrid_headers(&body), &body).0, 200);
+    let store = v.store();
+    assert_eq!(v.errors(e), (0, false), "a guest is never blamed for mail that is not ours");
+    assert_eq!(store.message(e.id).unwrap().state, MessageState::Sent);
+    assert!(store.opens_for_message(e.id).unwrap().is_empty());
+    assert_eq!(log_has_delivery(&store, e.id), None);
+    assert_eq!(store.unmatched_bounces().unwrap().len(), 2, "the bounce and the complaint are kept for staff");
+}
