@@ -387,6 +387,26 @@ fn ses_delivery_shows_in_the_history() {
     ] {
         assert_eq!(guestmail::strings::names::event(lang, EventKind::Delivered), text);
     }
+    // The guest's history shows it on the email's row, at the provider's time.
+    let guest = store.message(e.id).unwrap().guest_id;
+    let history = store.guest_history(guest, 20, None).unwrap();
+    assert_eq!(history.emails[0].delivered_at, Some(line.at));
+    let state = guestmail::panes::history::HistoryState::new(history, guestmail::panes::Clock::utc());
+    for (lang, text) in [
+        (Language::En, "accepted by the guest's server at 28/11 18:02"),
+        (Language::Fr, "accepté par le serveur du client à 28/11 18:02"),
+        (Language::Nl, "aanvaard door de server van de gast om 28/11 18:02"),
+    ] {
+        let pane = guestmail::panes::history::HistoryPane {
+            state: &state,
+            strings: guestmail::strings::HistoryStrings::of(lang),
+            theme: guestmail::theme::Theme { color: false },
+        };
+        let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(160, 20)).unwrap();
+        terminal.draw(|f| f.render_widget(pane, f.area())).unwrap();
+        let drawn = format!("{:?}", terminal.backend());
+        assert!(drawn.contains(text), "{lang:?}: {drawn}");
+    }
 }
 
 #[test]

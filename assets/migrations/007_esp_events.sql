@@ -4,4 +4,7 @@
 -- delivery or open event that names only that id still finds its email. NULL when the reply
 -- carries no id (or the email was sent before this version).
 ALTER TABLE messages ADD COLUMN provider_id TEXT;
+-- When the provider reported the guest's server accepted the email (its first such report):
+-- the history's "accepted by the guest's server at 19:02". NULL: no provider said so.
+ALTER TABLE messages ADD COLUMN delivered_at INTEGER;
 CREATE INDEX messages_by_provider_id ON messages (provider_id) WHERE provider_id IS NOT NULL;

@@ -178,6 +178,10 @@ impl HistoryPane<'_> {
         if let Some(last) = e.last_opened_at.filter(|_| e.human_opens > 0) {
             opens = format!("{opens} · {}", s.last_opened(&c.date_time(last)));
         }
+        // The provider's word that the guest's server took it (ESP hooks): only while sent.
+        if let Some(at) = e.delivered_at.filter(|_| e.state == MessageState::Sent) {
+            opens = format!("{opens} · {}", s.accepted_at(&c.short(at)));
+        }
         let mut spans = vec![
             Span::raw(format!("{} {when:<WHEN$}  ", if selected { POINTER } else { " " })),
             Span::styled(format!("{:<KIND$}", s.kind(e.kind)), t.bold()),

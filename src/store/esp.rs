@@ -40,7 +40,8 @@ pub enum EspEffect {
         action: Option<String>,
         diagnostic: String,
     },
-    /// The guest's server accepted the email: a line in its log at `at`.
+    /// The guest's server accepted the email: a line in its log at `at`, and the email's
+    /// `delivered_at` (the earliest such report) for its row in the history.
     Delivered { at: i64, detail: String },
     /// The guest (or a machine) opened it: recorded as a pixel fetch would be. `verdict`:
     /// the provider's own word (a machine open, a proxy) when it gives one; `None` lets the
@@ -126,6 +127,10 @@ pub(crate) fn record(
                     out.unmatched += 1;
                     continue;
                 };
+                tx.prepare_cached(
+                    "UPDATE messages SET delivered_at = MIN(COALESCE(delivered_at, ?2), ?2) WHERE id = ?1",
+                )?
+                .execute(params![id, at])?;
                 events::append(
                     tx,
                     EventKind::Delivered,
