@@ -111,45 +111,49 @@ mod tests {
 
     const KEY: &str = "key-test";
 
-    fn signed(mut v: Value, timestamp: i64) -> Vec<u8> {
-        let k = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, KEY.as_bytes());
+    fn signed(event: &Value, timestamp: i64, key: &str) -> Vec<u8> {
+        let k = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, key.as_bytes());
         let ts = timestamp.to_string();
         let sig = hex::encode(ring::hmac::sign(&k, format!("{ts}tok123").as_bytes()).as_ref());
+        let mut v = event.clone();
         v["signature"] = serde_json::json!({"timestamp": ts, "token": "tok123", "signature": sig});
         serde_json::to_vec(&v).expect("json")
     }
 
-    fn sample(name: &str) -> Value {
-        let path = format!("{}/../shared/esp-samples/mailgun/{name}", env!("CARGO_MANIFEST_DIR"));
-        serde_json::from_str(&std::fs::read_to_string(&path).expect(&path)).expect("json")
-    }
-
-    fn events(body: &[u8], now: i64) -> Result<Vec<EspEvent>, Reply> {
-        take(KEY, body, now).map(|t| match t {
-            Taken::Events(e) => e,
-            Taken::Nothing => Vec::new(),
-        })
+    fn failed(severity: &str) -> Value {
+        serde_json::json!({"event-data": {
+            "id": "e1", "event": "failed", "severity": severity, "reason": "bounce", "recipient": "Ada@Example.org",
+            "timestamp": 2_000_000_000.5,
+            "message": {"headers": {"message-id": "abc@mail.example"}},
+            "delivery-status": {"code": 550, "message": "5.1.1 The email account that you tried to reach does not exist"}
+        }})
     }
 
     #[test]
-    fn signed_samples_become_events_and_old_or_forged_ones_do_not() {
+    fn signatures_times_and_severities() {
         let now = 2_000_000_000_000;
-        let body = signed(sample("failed-permanent-550.json"), now / 1000);
-        let e = events(&body, now).expect("permanent");
-        assert_eq!(e[0].links.message_id.as_deref(), Some("20180812214658.1.0DF563D0B3597700@example.org"));
+        let take_events = |body: &[u8], now| {
+            take(KEY, body, now).map(|t| match t {
+                Taken::Events(e) => e,
+                Taken::Nothing => Vec::new(),
+            })
+        };
+        let e = take_events(&signed(&failed("permanent"), now / 1000, KEY), now).expect("permanent");
+        assert_eq!((e[0].key.as_str(), e[0].recipient.as_str()), ("esp:mailgun:e1", "ada@example.org"));
+        assert_eq!(e[0].links.message_id.as_deref(), Some("abc@mail.example"));
         assert!(matches!(e[0].effect, EspEffect::Report { class: BounceClass::Hard, .. }), "{e:?}");
-        let e = events(&signed(sample("failed-temporary.json"), now / 1000), now).expect("temporary");
+        let e = take_events(&signed(&failed("temporary"), now / 1000, KEY), now).expect("temporary");
         assert!(matches!(e[0].effect, EspEffect::Report { class: BounceClass::Delayed, .. }), "{e:?}");
-        let e = events(&signed(sample("opened-docs-sample.json"), now / 1000), now).expect("open");
-        assert_eq!(e[0].key, "esp:mailgun:Ase7i2zsRYeDXztHGENqRA");
-        assert!(
-            events(&signed(sample("failed-permanent-suppress-bounce.json"), now / 1000), now).expect("s").is_empty()
-        );
-        // 16 minutes old: refused.
-        assert_eq!(events(&signed(sample("opened-anymail.json"), now / 1000 - 16 * 60), now), Err(Reply::Unauthorized));
-        // The samples' own signature blocks were made with another key.
-        let foreign = serde_json::to_vec(&sample("opened-docs-sample.json")).expect("json");
-        assert_eq!(events(&foreign, now), Err(Reply::Unauthorized));
-        assert_eq!(events(b"{", now), Err(Reply::BadRequest));
+        // 16 minutes off either way, or another key: refused.
+        let stale = signed(&failed("permanent"), now / 1000 - 16 * 60, KEY);
+        assert_eq!(take_events(&stale, now), Err(Reply::Unauthorized));
+        let future = signed(&failed("permanent"), now / 1000 + 16 * 60, KEY);
+        assert_eq!(take_events(&future, now), Err(Reply::Unauthorized));
+        let forged = signed(&failed("permanent"), now / 1000, "another-key");
+        assert_eq!(take_events(&forged, now), Err(Reply::Unauthorized));
+        assert_eq!(take_events(b"{", now), Err(Reply::BadRequest));
+        let mut suppressed = failed("permanent");
+        suppressed["event-data"]["reason"] = serde_json::json!("suppress-bounce");
+        assert!(take_events(&signed(&suppressed, now / 1000, KEY), now).expect("ignored").is_empty());
     }
 }

@@ -111,40 +111,6 @@ fn event(v: &Value) -> Result<Option<EspEvent>, Refusal> {
 mod tests {
     use super::*;
 
-    fn sample(name: &str) -> Vec<u8> {
-        let path = format!("{}/../shared/esp-samples/postmark/{name}", env!("CARGO_MANIFEST_DIR"));
-        std::fs::read(&path).expect(&path)
-    }
-
-    fn one(name: &str) -> EspEvent {
-        match take(&sample(name)).expect(name) {
-            Taken::Events(mut e) if e.len() == 1 => e.remove(0),
-            _ => panic!("{name}: not one event"),
-        }
-    }
-
-    #[test]
-    fn the_samples_become_events() {
-        let hard = one("bounce-hard.json");
-        assert_eq!(
-            (hard.key.as_str(), hard.recipient.as_str()),
-            ("esp:postmark:bounce:901542550", "bounce@example.com")
-        );
-        assert_eq!(hard.links.provider_id.as_deref(), Some("2706ee8a-737c-4285-b032-ccd317af53ed"));
-        assert!(matches!(hard.effect, EspEffect::Report { class: BounceClass::Hard, .. }), "{hard:?}");
-        let old = one("bounce-docs-sample.json");
-        assert!(matches!(old.effect, EspEffect::Report { class: BounceClass::Soft | BounceClass::Hard, .. }));
-        let spam = one("spam-complaint.json");
-        assert!(matches!(spam.effect, EspEffect::Report { class: BounceClass::Complaint, .. }));
-        let proxy = one("open-gmail-proxy.json");
-        assert!(
-            matches!(&proxy.effect, EspEffect::Opened { verdict: Some(v), .. } if v.kind == OpenKind::Proxy),
-            "{proxy:?}"
-        );
-        let direct = one("open-docs-sample.json");
-        assert!(matches!(&direct.effect, EspEffect::Opened { verdict: None, ip: Some(_), .. }), "{direct:?}");
-    }
-
     #[test]
     fn other_records_are_ignored_and_broken_bodies_refused() {
         assert!(matches!(take(br#"{"RecordType":"Click","MessageID":"x"}"#), Ok(Taken::Events(e)) if e.is_empty()));

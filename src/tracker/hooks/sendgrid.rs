@@ -100,37 +100,11 @@ fn event(e: &Value) -> Result<Option<EspEvent>, Refusal> {
 mod tests {
     use super::*;
 
-    fn sample(name: &str) -> Vec<u8> {
-        let path = format!("{}/../shared/esp-samples/sendgrid/{name}", env!("CARGO_MANIFEST_DIR"));
-        std::fs::read(&path).expect(&path)
-    }
-
     fn events(body: &[u8]) -> Vec<EspEvent> {
         match take(body).expect("taken") {
             Taken::Events(e) => e,
             Taken::Nothing => Vec::new(),
         }
-    }
-
-    #[test]
-    fn the_samples_become_events() {
-        let e = events(&sample("bounce-blocked-open-docs.json"));
-        assert_eq!(e.len(), 3);
-        assert!(matches!(e[0].effect, EspEffect::Report { class: BounceClass::Soft | BounceClass::Hard, .. }), "{e:?}");
-        assert!(matches!(e[1].effect, EspEffect::Report { class: BounceClass::Delayed, .. }), "blocked: {e:?}");
-        assert!(matches!(e[2].effect, EspEffect::Opened { verdict: None, .. }));
-        assert_eq!(e[0].links.message_id.as_deref(), Some("14c5d75ce93.dfd.64b469@ismtpd-555"));
-        assert_eq!(e[0].links.provider_id.as_deref(), Some("14c5d75ce93.dfd.64b469"));
-        let all = events(&sample("events-all-types-docs.json"));
-        let kinds: Vec<&str> = all
-            .iter()
-            .map(|e| match &e.effect {
-                EspEffect::Report { class, .. } => class.as_str(),
-                EspEffect::Delivered { .. } => "delivered",
-                EspEffect::Opened { .. } => "open",
-            })
-            .collect();
-        assert_eq!(kinds, ["delayed", "delivered", "open", "hard", "complaint"], "{all:?}");
     }
 
     #[test]

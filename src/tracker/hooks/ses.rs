@@ -169,36 +169,6 @@ pub fn events(message: &Value, sns_id: &str) -> Result<Vec<EspEvent>, Refusal> {
 mod tests {
     use super::*;
 
-    fn sample(name: &str) -> Value {
-        let path = format!("{}/../shared/esp-samples/ses/{name}", env!("CARGO_MANIFEST_DIR"));
-        serde_json::from_str(&std::fs::read_to_string(&path).expect(&path)).expect("json")
-    }
-
-    #[test]
-    fn the_samples_become_events() {
-        let bounce = events(&sample("notification-bounce-with-dsn.json"), "sns-1").expect("bounce");
-        assert_eq!(bounce.len(), 1);
-        assert_eq!(bounce[0].key, "esp:ses:sns-1:0");
-        assert_eq!(bounce[0].recipient, "jane@example.com");
-        assert_eq!(bounce[0].links.message_id.as_deref(), Some("custom-message-ID"));
-        assert_eq!(
-            bounce[0].links.provider_id.as_deref(),
-            Some("00000138111222aa-33322211-cccc-cccc-cccc-ddddaaaa0680-000000")
-        );
-        assert!(matches!(bounce[0].effect, EspEffect::Report { class: BounceClass::Hard, .. }), "{bounce:?}");
-
-        let complaint = events(&sample("notification-complaint.json"), "sns-2").expect("complaint");
-        assert_eq!(complaint[0].recipient, "richard@example.com");
-        assert!(matches!(complaint[0].effect, EspEffect::Report { class: BounceClass::Complaint, .. }));
-
-        let open = events(&sample("event-open.json"), "sns-3").expect("open");
-        assert!(
-            matches!(&open[0].effect, EspEffect::Opened { user_agent: Some(ua), ip: Some(_), .. } if ua.contains("iPhone"))
-        );
-        let bounce = events(&sample("event-bounce.json"), "sns-4").expect("event bounce");
-        assert_eq!(bounce[0].recipient, "recipient@example.com");
-    }
-
     #[test]
     fn unknown_kinds_are_nothing_and_broken_ones_are_refused() {
         let send = serde_json::json!({"eventType": "Send", "mail": {}});
