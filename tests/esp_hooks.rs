@@ -454,6 +454,10 @@ fn ses_bad_signature_is_401_and_stores_nothing() {
     let mut foreign_cert = good.clone();
     foreign_cert["SigningCertURL"] = json!("http://sns.example.org/cert.pem");
     assert_eq!(v.post_ses(&foreign_cert).0, 401, "a certificate from anywhere else is never fetched");
+    let mut not_a_cert = good.clone();
+    not_a_cert["SigningCertURL"] = json!(format!("{}unsubscribe?x=1", v.sns.prefix()));
+    assert_eq!(v.post_ses(&not_a_cert).0, 401, "only .pem files are fetched");
+    assert_eq!(v.sns.asked(), ["/cert.pem"], "only the certificate, to check the forged message");
     assert_eq!(v.errors(e), (0, false));
     assert!(v.store().bounces_for_message(e.id).unwrap().is_empty());
     // Nothing was marked as taken in: the genuine message still counts.

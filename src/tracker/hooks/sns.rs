@@ -181,8 +181,10 @@ pub fn verify(envelope: &Envelope, certs: &CertCache, extra_prefixes: &[String])
         "2" => 2,
         other => return Err(Failure::Bad(format!("unknown SignatureVersion {other:?}"))),
     };
-    if !allowed_url(&envelope.signing_cert_url, extra_prefixes) {
-        return Err(Failure::Bad("SigningCertURL is not an SNS address".into()));
+    // SNS's certificates are `.pem` files: anything else on its hosts is not fetched.
+    let pem = url::Url::parse(&envelope.signing_cert_url).is_ok_and(|u| u.path().ends_with(".pem"));
+    if !pem || !allowed_url(&envelope.signing_cert_url, extra_prefixes) {
+        return Err(Failure::Bad("SigningCertURL is not an SNS certificate address".into()));
     }
     let canonical = envelope.canonical().ok_or_else(|| Failure::Bad("the message lacks a signed field".into()))?;
     let signature = base64::engine::general_purpose::STANDARD
