@@ -182,7 +182,8 @@ pub fn verify(envelope: &Envelope, certs: &CertCache, extra_prefixes: &[String])
         other => return Err(Failure::Bad(format!("unknown SignatureVersion {other:?}"))),
     };
     // SNS's certificates are `.pem` files: anything else on its hosts is not fetched.
-    let pem = url::Url::parse(&envelope.signing_cert_url).is_ok_and(|u| u.path().ends_with(".pem"));
+    let pem =
+        url::Url::parse(&envelope.signing_cert_url).is_ok_and(|u| u.path().to_ascii_lowercase().ends_with(".pem"));
     if !pem || !allowed_url(&envelope.signing_cert_url, extra_prefixes) {
         return Err(Failure::Bad("SigningCertURL is not an SNS certificate address".into()));
     }
