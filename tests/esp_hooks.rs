@@ -103,6 +103,8 @@ struct Email {
     mid: String,
     /// The id the SMTP server answered with.
     provider_id: String,
+    /// Our `X-Guestmail-Token`.
+    token: String,
 }
 
 /// A venue whose emails went out through a provider, with every hook enabled.
@@ -163,7 +165,8 @@ impl Venue {
                 let provider_id = store.provider_id(m.id).unwrap().expect("the id from the server's 250 is kept");
                 // Sent an hour ago, so an open now is not the prefetch of a delivery.
                 store.fixture_mark_sent(m.id, now_ms() - 3_600_000).unwrap();
-                Email { id: m.id, to: m.recipient, mid: m.message_id.trim_matches(['<', '>']).to_owned(), provider_id }
+                let mid = m.message_id.trim_matches(['<', '>']).to_owned();
+                Email { id: m.id, to: m.recipient, mid, provider_id, token: m.token }
             })
             .collect();
         let rng = ring::rand::SystemRandom::new();
@@ -896,4 +899,21 @@ fn events_about_someone_elses_mail_count_on_nobody() {
     assert!(store.opens_for_message(e.id).unwrap().is_empty());
     assert_eq!(log_has_delivery(&store, e.id), None);
     assert_eq!(store.unmatched_bounces().unwrap().len(), 2, "the bounce and the complaint are kept for staff");
+}
+
+/// SES keeps our headers: an event whose only tie is our `X-Guestmail-Token` finds its email
+/// (the Message-ID and SES id it names being someone else's).
+#[test]
+fn ses_event_tied_by_our_token_header_alone() {
+    let v = Venue::new(2);
+    let e = &v.emails[1];
+    let mut m = sample("ses/event-bounce.json");
+    m["bounce"]["bouncedRecipients"][0]["emailAddress"] = json!(e.to);
+    m["mail"]["messageId"] = json!("0100000000000000-not-ours-000000");
+    m["mail"]["commonHeaders"]["messageId"] = json!("<rewritten-by-a-relay@relay.example>");
+    m["mail"]["headers"].as_array_mut().unwrap().push(json!({"name": "X-Guestmail-Token", "value": e.token}));
+    assert_eq!(v.post_ses(&v.sns_envelope("Notification", &m.to_string(), "sns-tok-1", &[])).0, 200);
+    assert_eq!(v.errors(e), (1, false));
+    assert_eq!(v.store().message(e.id).unwrap().state, MessageState::Bounced);
+    assert_eq!(v.store().message(v.emails[0].id).unwrap().state, MessageState::Sent);
 }
