@@ -90,6 +90,24 @@ pub struct Config {
     /// Reverse proxies (addresses or CIDRs) whose `X-Forwarded-For` is believed; empty:
     /// the tracker records each peer's own address.
     pub trusted_proxies: Vec<String>,
+    /// Amazon SES events through SNS at `POST /hooks/ses`: the SNS topic ARNs taken. Empty:
+    /// the hook is off (404).
+    pub hook_ses_topics: Vec<String>,
+    /// For tests only: signing-certificate and subscription URL prefixes allowed besides
+    /// `https://sns.<region>.amazonaws.com/`, on a loopback host.
+    pub hook_ses_cert_url_prefixes: Vec<String>,
+    /// Postmark's webhook at `POST /hooks/postmark`: the basic-authentication user (absent:
+    /// off) and its password from an environment variable or an owner-only file.
+    pub hook_postmark_user: Option<String>,
+    pub hook_postmark_password_env: Option<String>,
+    pub hook_postmark_password_file: Option<PathBuf>,
+    /// Mailgun's webhook at `POST /hooks/mailgun`: its HTTP webhook signing key from an
+    /// environment variable or an owner-only file (neither: off).
+    pub hook_mailgun_key_env: Option<String>,
+    pub hook_mailgun_key_file: Option<PathBuf>,
+    /// SendGrid's signed event webhook at `POST /hooks/sendgrid`: its verification key
+    /// (base64, as SendGrid shows it; a public key, not a secret). Absent: off.
+    pub hook_sendgrid_public_key: Option<String>,
     /// A directory of address-range files (`apple_mpp.txt`, `google.txt`,
     /// `microsoft_eop.txt`, `yahoo.txt`, `security_gateways.txt`) replacing the built-in ones.
     pub ranges_dir: Option<PathBuf>,
@@ -173,6 +191,22 @@ impl Config {
             }
             if c.bounce_processed_folder.trim().is_empty() {
                 return Err(invalid("field `bounce_processed_folder` is empty".into()));
+            }
+            for prefix in &c.hook_ses_cert_url_prefixes {
+                crate::tracker::hooks::sns::check_test_prefix(prefix)
+                    .map_err(|e| invalid(format!("field `hook_ses_cert_url_prefixes`: {e}")))?;
+            }
+            if let Some(key) = &c.hook_sendgrid_public_key {
+                crate::tracker::hooks::verify::sendgrid_key(key)
+                    .map_err(|e| invalid(format!("field `hook_sendgrid_public_key`: {e}")))?;
+            }
+            if c.hook_postmark_user.is_some()
+                && c.hook_postmark_password_env.is_none()
+                && c.hook_postmark_password_file.is_none()
+            {
+                return Err(invalid(
+                    "field `hook_postmark_user`: set hook_postmark_password_env or hook_postmark_password_file".into(),
+                ));
             }
             if c.max_party_size == 0 {
                 return Err(invalid("field `max_party_size` must be at least 1".into()));
@@ -302,6 +336,14 @@ struct UserView {
     open_dedup_seconds: Option<u32>,
     open_hits_kept: Option<u32>,
     trusted_proxies: Option<Vec<String>>,
+    hook_ses_topics: Option<Vec<String>>,
+    hook_ses_cert_url_prefixes: Option<Vec<String>>,
+    hook_postmark_user: Option<String>,
+    hook_postmark_password_env: Option<String>,
+    hook_postmark_password_file: Option<PathBuf>,
+    hook_mailgun_key_env: Option<String>,
+    hook_mailgun_key_file: Option<PathBuf>,
+    hook_sendgrid_public_key: Option<String>,
     ranges_dir: Option<PathBuf>,
     keys: Option<BTreeMap<String, String>>,
 }
@@ -411,6 +453,21 @@ mod tests {
         assert!(err.to_string().contains("smtp://user:***@host"), "{err}");
         assert_eq!(redact_secrets("smtp://mail.example.org:587"), "smtp://mail.example.org:587", "a port is no secret");
         assert_eq!(redact_secrets("smtp_password_file = \"/etc/pw\""), "smtp_password_file = \"/etc/pw\"");
+    }
+
+    #[test]
+    fn hook_keys_are_checked_with_their_name() {
+        let path = Path::new("gm.toml");
+        let err = Config::parse("hook_sendgrid_public_key = \"AAAA\"\n", path).unwrap_err().to_string();
+        assert!(err.contains("hook_sendgrid_public_key"), "{err}");
+        let err =
+            Config::parse("hook_ses_cert_url_prefixes = [\"http://evil.example/\"]\n", path).unwrap_err().to_string();
+        assert!(err.contains("hook_ses_cert_url_prefixes") && err.contains("loopback"), "{err}");
+        let err = Config::parse("hook_postmark_user = \"pm\"\n", path).unwrap_err().to_string();
+        assert!(err.contains("hook_postmark_password_env"), "{err}");
+        let c = Config::parse("hook_ses_topics = [\"arn:aws:sns:eu-west-1:1:t\"]\n", path).expect("valid");
+        assert_eq!(c.hook_ses_topics.len(), 1);
+        assert!(Config::default().hook_ses_topics.is_empty(), "off by default");
     }
 
     #[test]

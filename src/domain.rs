@@ -125,6 +125,8 @@ string_enum!(
         AddressChanged => "address-changed",
         Forgotten => "forgotten",
         Withdrawn => "withdrawn",
+        // The guest's mail server accepted the email, as the sending provider reports it.
+        Delivered => "delivered",
     }
 );
 

@@ -20,6 +20,7 @@ pub mod locale;
 pub mod lockfile;
 pub mod mail;
 pub mod panes;
+pub mod provider_id;
 pub mod replies;
 pub mod store;
 pub mod strings;

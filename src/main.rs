@@ -12,19 +12,23 @@
 //! failure     the one classifier of sending failures: the guest's, the venue's, transient
 //! journey     the journey policy: which emails a change queues (and when they fall due),
 //!             which it withdraws, which actions it refuses or asks about; the one place
+//! provider_id the email service provider's own id in the text of its accepting 250
 //! clock       the venue's clock (named time zone): wall-clock times <-> UTC ms
 //! locale      weekday and month names in en/fr/nl, for the screen and the emails
 //!   ^
 //! store/      every SQL statement: migrations, reservations, messages, events, addresses,
 //!   ^         outbox claims (group commit, asking the journey per email), the journey's
 //!             plans applied (plans.rs), resends and held emails, import de-duplication,
-//!             opens, bounces, demo bulk writes
+//!             opens, bounces, providers' events (esp.rs), demo bulk writes
 //! mail/       compose (templates -> MIME), outbox worker + liveness locks and in-flight
 //!             marks, transports (SMTP over lettre's connection, bounded waits; Maildir);
 //!             a venue problem pauses sending (store/pause.rs)
 //! tracker/    the tracking-pixel HTTP endpoint (mio event loops, bounded queue), batched
 //!             open writer, the one table of who fetched a pixel (person, proxy, machine)
-//!             with the published address ranges of assets/ranges/ (tracker/ranges.rs)
+//!             with the published address ranges of assets/ranges/ (tracker/ranges.rs);
+//!             tracker/hooks/: the email service providers' event hooks (SES through SNS,
+//!             Postmark, Mailgun, SendGrid), handed off the event loops to hook threads
+//!             that check signatures and record through the store (store/esp.rs)
 //! bounce/     bounce parsing (DSN, ARF, SES, vendor text), classes, plain-language
 //!             explanations, Maildir ingestion (bounded reads; one watcher per database),
 //!             IMAP mailboxes (imap.rs, mailbox_url.rs)

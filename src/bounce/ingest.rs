@@ -240,6 +240,7 @@ pub(crate) fn with_parts<R>(bounce: Option<&Bounce>, f: impl FnOnce(&BounceLinks
         verp_token: verp.as_deref(),
         original_token: bounce.original_token.as_deref(),
         original_message_id: bounce.original_message_id.as_deref(),
+        provider_id: None,
     };
     let recipients: Vec<NewBounce<'_>> = bounce
         .recipients

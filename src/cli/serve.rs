@@ -1,5 +1,6 @@
 //! `guestmail serve`: the headless daemon for a venue whose host-stand machine is not the
-//! server. It keeps the outbox flowing, serves the tracking pixel, and takes in bounces from
+//! server. It keeps the outbox flowing, serves the tracking pixel and the email service
+//! providers' event hooks (`POST /hooks/<provider>`), and takes in bounces from
 //! the configured Maildir, each on its own thread, until SIGTERM or Ctrl-C; then every thread
 //! finishes what it holds (the tracker stores every open it answered) before the exit.
 
@@ -76,13 +77,18 @@ pub fn run(ctx: &Context, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     if !args.no_tracker {
         let listen = args.listen.clone().unwrap_or_else(|| ctx.config.tracking_listen.clone());
         let db = ctx.paths.db.clone();
+        // Checked at start: a hook's secret that cannot be read is an error naming its key.
         let options = TrackerOptions::from_config(&ctx.config)?;
+        let hooks = options.hooks.enabled_names();
         let s = Arc::clone(&stop);
         parts.push((
             "tracker",
             std::thread::spawn(move || {
                 let report = tracker::run_until(&listen, &db, options, &s, |addr| {
                     eprintln!("guestmail serve: tracking pixel on http://{addr}/o/<token>.gif");
+                    if !hooks.is_empty() {
+                        eprintln!("guestmail serve: provider event hooks on http://{addr}/hooks/<provider> ({hooks})");
+                    }
                 })
                 .map_err(|e| anyhow!("the tracking endpoint stopped: {e}"))?;
                 tracing::info!(?report, "tracker stopped");

@@ -178,6 +178,10 @@ impl HistoryPane<'_> {
         if let Some(last) = e.last_opened_at.filter(|_| e.human_opens > 0) {
             opens = format!("{opens} · {}", s.last_opened(&c.date_time(last)));
         }
+        // The provider's word that the guest's server took it (ESP hooks): only while sent.
+        if let Some(at) = e.delivered_at.filter(|_| e.state == MessageState::Sent) {
+            opens = format!("{opens} · {}", s.accepted_at(&c.short(at)));
+        }
         let marker =
             MessageSummary { state: e.state, human_opens: e.human_opens, machine_opens: e.machine_opens }.marker();
         let mut spans = vec![

@@ -31,6 +31,9 @@ pub struct BounceLinks<'a> {
     pub original_token: Option<&'a str>,
     /// The returned original's Message-ID, without angle brackets.
     pub original_message_id: Option<&'a str>,
+    /// The email service provider's own id for the email (`messages.provider_id`), as an
+    /// ESP event names it.
+    pub provider_id: Option<&'a str>,
 }
 
 /// One row of the `bounces` table.
@@ -118,7 +121,7 @@ pub fn count_for(tie: Tie, state: Option<MessageState>, is_error: bool) -> Count
 }
 
 /// One of our emails a report is about: id, recipient, state.
-type Found = (i64, String, Option<MessageState>);
+pub(crate) type Found = (i64, String, Option<MessageState>);
 
 fn found_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Found> {
     Ok((r.get(0)?, r.get(1)?, r.get::<_, String>(2)?.parse().ok()))
@@ -126,9 +129,9 @@ fn found_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Found> {
 
 /// The email a report is about, and how it was tied: a VERP token names the email on its own
 /// (an unknown one is [`Tie::Foreign`], never a guess); without one, our header, then the
-/// original Message-ID (either unknown: foreign); only a report naming neither falls back to
+/// original Message-ID, then the provider's id (any of them unknown: foreign); only a report naming neither falls back to
 /// the latest email to the same recipient within the window.
-fn find_message(
+pub(crate) fn find_message(
     tx: &Transaction<'_>,
     links: &BounceLinks<'_>,
     recipient: &str,
@@ -152,7 +155,15 @@ fn find_message(
     {
         return Ok((Tie::Named, Some(found)));
     }
-    if links.original_token.is_some() || links.original_message_id.is_some() {
+    if let Some(pid) = links.provider_id
+        && let Some(found) = tx
+            .prepare_cached("SELECT id, recipient, state FROM messages WHERE provider_id = ?1")?
+            .query_row([pid], found_row)
+            .optional()?
+    {
+        return Ok((Tie::Named, Some(found)));
+    }
+    if links.original_token.is_some() || links.original_message_id.is_some() || links.provider_id.is_some() {
         return Ok((Tie::Foreign, None));
     }
     if recipient.is_empty() {

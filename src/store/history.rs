@@ -37,6 +37,8 @@ pub struct HistoryEmail {
     pub last_opened_at: Option<i64>,
     /// Why a withdrawn email was withdrawn (`messages.withdrawn_reason`).
     pub withdrawn_reason: Option<Withdrawal>,
+    /// When the sending provider reported the guest's server accepted it.
+    pub delivered_at: Option<i64>,
 }
 
 /// Something that happened to the guest's address or reservations rather than to one email.
@@ -90,7 +92,8 @@ pub const GUEST_EMAILS_QUERY: &str = "
 SELECT m.id, m.kind, m.reservation_id, r.starts_at, m.recipient, m.state, m.attempts, m.created_at, m.sent_at,
        m.next_attempt_at, m.last_error, m.resend_of, m.human_open_count, m.open_count - m.human_open_count,
        m.first_opened_at, m.last_opened_at, m.withdrawn_reason,
-       CASE WHEN m.human_open_count > 0 AND m.proxy_open_count >= m.human_open_count THEN m.open_via END
+       CASE WHEN m.human_open_count > 0 AND m.proxy_open_count >= m.human_open_count THEN m.open_via END,
+       m.delivered_at
 FROM messages m LEFT JOIN reservations r ON r.id = m.reservation_id
 WHERE m.guest_id = ?1 AND m.id < ?2
 ORDER BY m.id DESC LIMIT ?3";
@@ -120,6 +123,7 @@ pub(crate) fn email_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<HistoryE
         first_opened_at: r.get(14)?,
         last_opened_at: r.get(15)?,
         withdrawn_reason: r.get::<_, Option<String>>(16)?.as_deref().and_then(crate::journey::Withdrawal::parse),
+        delivered_at: r.get(18)?,
     })
 }
 

@@ -96,7 +96,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let mut store = Store::open(&dir.path().join("g.db")).expect("open");
         let at = MailboxUid { mailbox: "b@h:1/INBOX", uidvalidity: 7, uid: 3 };
-        let links = BounceLinks { verp_token: None, original_token: None, original_message_id: None };
+        let links = BounceLinks::default();
         let first = store.record_mailbox_message(at, "k1", &links, &[], true, 12).expect("record");
         assert!(!first.already_processed);
         let again = store.record_mailbox_message(at, "k1", &links, &[], true, 12).expect("record");

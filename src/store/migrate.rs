@@ -16,6 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../assets/migrations/004_failure_fault.sql"),
     include_str!("../../assets/migrations/005_opens_kinds.sql"),
     include_str!("../../assets/migrations/006_mailboxes.sql"),
+    include_str!("../../assets/migrations/007_esp_events.sql"),
 ];
 
 /// A migration that rebuilds a table others point at says so on its first line: it runs with

@@ -11,6 +11,7 @@ mod bounces;
 mod comm;
 mod dedupe;
 mod demo;
+mod esp;
 mod events;
 #[cfg(any(test, feature = "test-support"))]
 mod fixture;
@@ -43,6 +44,7 @@ pub use bounces::{
 pub use comm::{CommCursor, CommFilter, CommRow, comm_query};
 pub use dedupe::{EXISTING_RESERVATION_QUERY, ImportReport};
 pub use demo::{DemoMessage, DemoWriter};
+pub use esp::{EspEffect, EspEvent, EspLinks, EspOutcome};
 pub use events::{EventRecord, NewEvent};
 pub use followup::{
     DELIVERY_TARGET, DeliveryHealth, FOLLOW_UP_QUERY, FollowUp, FollowUpReason, HEALTH_QUERY, HEALTH_WINDOW_MS,

@@ -114,7 +114,7 @@ impl Default for OpenPolicy {
 }
 
 /// One client of one message.
-type ClientKey = (i64, Option<IpAddr>, Option<String>);
+pub(crate) type ClientKey = (i64, Option<IpAddr>, Option<String>);
 
 /// The last counted open of each recent client, kept by the writer across batches so a
 /// replay is recognised even once the message keeps no more raw hits. Bounded: entries
@@ -152,8 +152,8 @@ impl RecentClients {
 
 /// The clients the writer remembers, and those counted in the batch being written.
 pub(crate) struct Clients<'a> {
-    recent: &'a RecentClients,
-    batch: &'a mut HashMap<ClientKey, i64>,
+    pub(crate) recent: &'a RecentClients,
+    pub(crate) batch: &'a mut HashMap<ClientKey, i64>,
 }
 
 /// What one batch did.

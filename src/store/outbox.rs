@@ -153,10 +153,11 @@ pub(crate) fn record(
             tx.prepare_cached(
                 "UPDATE messages SET state = 'sent', server_reply = ?2, sent_at = ?3, last_error = NULL,
                         next_attempt_at = NULL, claimed_by = NULL, fault = NULL, fault_reason = NULL,
-                        subject = CASE WHEN subject = '' THEN ?4 ELSE subject END
+                        subject = CASE WHEN subject = '' THEN ?4 ELSE subject END,
+                        provider_id = ?5
                  WHERE id = ?1 AND state IN ('sending', 'uncertain')",
             )?
-            .execute(params![id, reply, now, subject])?;
+            .execute(params![id, reply, now, subject, crate::provider_id::from_reply(reply)])?;
             events::append(tx, EventKind::Sent, now, &NewEvent { detail: reply, ..event })?;
             // The server takes our email again: whatever paused sending is solved.
             super::pause::clear(tx)?;

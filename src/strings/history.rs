@@ -39,6 +39,8 @@ pub struct HistoryStrings {
     pub(super) opened_via: fn(u32, &str) -> String,
     pub(super) machine_only: fn(u32) -> String,
     pub(super) last_opened: fn(&str) -> String,
+    /// The provider's word that the guest's server took the email: its time.
+    pub(super) accepted_at: fn(&str) -> String,
     pub(super) next_try: fn(&str) -> String,
     pub(super) resend_of: fn(i64) -> String,
     pub(super) errors: fn(u32) -> String,
@@ -88,6 +90,11 @@ impl HistoryStrings {
 
     pub fn last_opened(&self, at: &str) -> String {
         (self.last_opened)(at)
+    }
+
+    /// "accepted by the guest's server at 19:02".
+    pub fn accepted_at(&self, at: &str) -> String {
+        (self.accepted_at)(at)
     }
 
     pub fn next_try(&self, at: &str) -> String {

@@ -528,6 +528,7 @@ pub fn event(lang: Language, e: EventKind) -> &'static str {
         (Language::En, EventKind::AddressChanged) => "address changed",
         (Language::En, EventKind::Forgotten) => "personal data erased",
         (Language::En, EventKind::Withdrawn) => "withdrawn",
+        (Language::En, EventKind::Delivered) => "accepted by the guest's server",
         (Language::Fr, EventKind::Queued) => "mis en file",
         (Language::Fr, EventKind::Sent) => "envoyé",
         (Language::Fr, EventKind::Deferred) => "différé",
@@ -544,6 +545,7 @@ pub fn event(lang: Language, e: EventKind) -> &'static str {
         (Language::Fr, EventKind::AddressChanged) => "adresse modifiée",
         (Language::Fr, EventKind::Forgotten) => "données personnelles effacées",
         (Language::Fr, EventKind::Withdrawn) => "retiré",
+        (Language::Fr, EventKind::Delivered) => "accepté par le serveur du client",
         (Language::Nl, EventKind::Queued) => "in de wachtrij gezet",
         (Language::Nl, EventKind::Sent) => "verstuurd",
         (Language::Nl, EventKind::Deferred) => "uitgesteld",
@@ -560,6 +562,7 @@ pub fn event(lang: Language, e: EventKind) -> &'static str {
         (Language::Nl, EventKind::AddressChanged) => "adres gewijzigd",
         (Language::Nl, EventKind::Forgotten) => "persoonsgegevens gewist",
         (Language::Nl, EventKind::Withdrawn) => "ingetrokken",
+        (Language::Nl, EventKind::Delivered) => "aanvaard door de server van de gast",
     }
 }
 

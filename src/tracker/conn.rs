@@ -23,6 +23,9 @@ use super::{TrackerOptions, WriterStats};
 /// What the accept loop and every worker share.
 pub struct Shared {
     pub options: TrackerOptions,
+    /// Where requests to the providers' hooks go (their own threads); `None` when no hook
+    /// is enabled.
+    pub hooks: Option<super::hooks::Dispatch>,
     pub stop: Arc<AtomicBool>,
     pub active: AtomicUsize,
     pub stats: Arc<WriterStats>,
@@ -37,6 +40,9 @@ const LINGER_BYTES: usize = 256 * 1024;
 pub enum Outcome {
     Keep,
     Close,
+    /// A hook request: the worker hands the connection to the hook threads
+    /// ([`Conn::into_hook_job`]).
+    HandOff,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,6 +77,9 @@ pub struct Conn {
     last_progress: Instant,
     /// When the first byte of the request being read arrived (head timeout).
     head_started: Instant,
+    /// A hook request whose head is at the start of `buf`: (provider, head length, body
+    /// length).
+    hook: Option<(super::hooks::Provider, usize, usize)>,
 }
 
 impl Conn {
@@ -86,6 +95,7 @@ impl Conn {
             state: State::Open,
             last_progress: now,
             head_started: now,
+            hook: None,
         }
     }
 
@@ -112,13 +122,30 @@ impl Conn {
                     self.answer(reply, false, false, ctx.date);
                     continue;
                 }
+                Parsed::Request(head) if matches!(head.route, Route::Hook(_)) => {
+                    let Route::Hook(provider) = head.route else { continue };
+                    let enabled = ctx.shared.hooks.as_ref().is_some_and(|h| h.settings.enabled(provider));
+                    match super::hooks::admit(head.method, enabled, head.content_length, head.chunked) {
+                        Ok(length) => {
+                            self.hook = Some((provider, head.len, length));
+                            return Outcome::HandOff;
+                        }
+                        Err(reply) => {
+                            let len = head.len;
+                            self.consume(len);
+                            self.answer(reply, false, false, ctx.date);
+                            continue;
+                        }
+                    }
+                }
                 Parsed::Request(head) => {
                     let stopping = ctx.shared.stop.load(Ordering::Relaxed);
                     let keep_alive = head.keep_alive && !head.has_body && !stopping;
                     let head_only = head.method == Method::Head;
                     let reply = match (head.method, head.route) {
-                        (Method::Other, _) => Reply::MethodNotAllowed,
-                        (_, Route::Other) => Reply::NotFound,
+                        (Method::Post, Route::Other) => Reply::NotFound,
+                        (Method::Other | Method::Post, _) => Reply::MethodNotAllowed,
+                        (_, Route::Other | Route::Hook(_)) => Reply::NotFound,
                         (_, Route::Health) => Reply::Health,
                         // A HEAD shows no image to anyone (link checkers send them): answer
                         // alike, record nothing.
@@ -245,6 +272,22 @@ impl Conn {
                 Err(_) => return Outcome::Close,
             }
         }
+    }
+
+    /// The connection and what was read of a hook request, for a hook thread; `None` if
+    /// this is not one.
+    pub fn into_hook_job(self) -> Option<super::hooks::HookJob> {
+        let (provider, head_len, length) = self.hook?;
+        let mut bytes = self.buf;
+        bytes.truncate(self.filled);
+        Some(super::hooks::HookJob {
+            stream: std::net::TcpStream::from(self.stream),
+            peer: self.peer,
+            provider,
+            bytes,
+            head_len,
+            length,
+        })
     }
 
     /// When bytes last moved either way: the connection idle longest goes first when

@@ -5,11 +5,15 @@
 //! ([`response`]) and queue the hit; one writer thread ([`writer`]) stores hits in batches,
 //! classified human or machine ([`classify`]).
 //!
+//! The same endpoint takes email service providers' events at `POST /hooks/<provider>`
+//! ([`hooks`]): handed off the event loops to hook threads of their own.
+//!
 //! Start it with [`Tracker::start`] (tests, the TUI) or [`run_until`] (a thread that runs
 //! until a shared stop flag is set: the TUI process and `guestmail serve`).
 
 pub mod classify;
 pub mod conn;
+pub mod hooks;
 pub mod ranges;
 pub use ranges::trusted_proxies;
 pub mod request;
@@ -91,6 +95,8 @@ pub struct TrackerOptions {
     /// Erase the client IP and User-Agent of opens older than this (at start, then hourly);
     /// `None` keeps them. Set it from the config's `open_retention_days`.
     pub retention: Option<Duration>,
+    /// The providers' event hooks (`POST /hooks/...`); all off by default.
+    pub hooks: Arc<hooks::HookSettings>,
 }
 
 impl Default for TrackerOptions {
@@ -111,6 +117,7 @@ impl Default for TrackerOptions {
             policy: OpenPolicy::default(),
             ranges: Arc::new(Ranges::embedded()),
             retention: None,
+            hooks: Arc::new(hooks::HookSettings::default()),
         }
     }
 }
@@ -135,6 +142,7 @@ pub struct Tracker {
     accept: Option<JoinHandle<()>>,
     workers: Vec<JoinHandle<()>>,
     writer: Option<JoinHandle<()>>,
+    hook_threads: Vec<JoinHandle<()>>,
 }
 
 impl Tracker {
@@ -161,7 +169,14 @@ impl Tracker {
             .spawn(move || writer::run(store, &rx, &config, &writer_stats))
             .map_err(TrackerError::Thread)?;
         let workers_wanted = options.workers;
+        let (dispatch, hook_threads) = match hooks::start(&options.hooks, db_path, options.policy, &options.ranges)
+            .map_err(TrackerError::Thread)?
+        {
+            Some((dispatch, threads)) => (Some(dispatch), threads),
+            None => (None, Vec::new()),
+        };
         let shared = Arc::new(conn::Shared {
+            hooks: dispatch,
             options,
             stop: Arc::clone(&stop),
             active: AtomicUsize::new(0),
@@ -195,7 +210,7 @@ impl Tracker {
             .spawn(move || server::accept_loop(&listener, &shared, &handles))
             .map_err(TrackerError::Thread)?;
         tracing::info!(%addr, workers = count, "tracking endpoint listening");
-        Ok(Tracker { addr, stop, stats, accept: Some(accept), workers, writer: Some(writer) })
+        Ok(Tracker { addr, stop, stats, accept: Some(accept), workers, writer: Some(writer), hook_threads })
     }
 
     /// The address actually bound (the real port when asked for port 0).
@@ -229,6 +244,13 @@ impl Tracker {
                 result = Err(TrackerError::Panicked("worker"));
             }
         }
+        // The workers and the accept loop held the hooks' dispatch: the hook threads end once
+        // the requests they hold are answered.
+        for hook in self.hook_threads.drain(..) {
+            if hook.join().is_err() {
+                result = Err(TrackerError::Panicked("hook"));
+            }
+        }
         // Every worker held a sender: the writer ends after the last one, with everything
         // they queued stored.
         if let Some(writer) = self.writer.take()
@@ -259,9 +281,11 @@ fn wake_address(addr: SocketAddr) -> SocketAddr {
 
 impl TrackerOptions {
     /// The defaults with the venue's settings: retention, replays, raw hits kept, trusted
-    /// proxies and address ranges.
-    pub fn from_config(config: &crate::config::Config) -> Result<Self, RangesError> {
+    /// proxies, address ranges and the providers' hooks (their secrets read now: an error
+    /// names the key).
+    pub fn from_config(config: &crate::config::Config) -> Result<Self, OptionsError> {
         Ok(TrackerOptions {
+            hooks: Arc::new(hooks::HookSettings::from_config(config).map_err(OptionsError::Hooks)?),
             retention: retention_days(config.open_retention_days),
             policy: OpenPolicy {
                 dedup_ms: i64::from(config.open_dedup_seconds) * 1000,
@@ -273,6 +297,16 @@ impl TrackerOptions {
             ..TrackerOptions::default()
         })
     }
+}
+
+/// Settings of the endpoint that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum OptionsError {
+    #[error(transparent)]
+    Ranges(#[from] RangesError),
+    /// A hook's setting, naming its key.
+    #[error("{0}")]
+    Hooks(String),
 }
 
 /// A ranges file in the venue's directory that cannot be used.

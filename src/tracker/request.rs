@@ -1,11 +1,13 @@
 //! Reading one request head out of the connection's buffer, with `httparse`.
 //!
 //! Only what the endpoint needs survives parsing: the method, whether the path is a pixel
-//! (and its token if it is well formed), the User-Agent, a forwarded client address, and
-//! whether the connection can stay open. Anything the parser refuses becomes a 4xx.
+//! (and its token if it is well formed) or a provider's event hook, the User-Agent, a
+//! forwarded client address, the body's announced length, and whether the connection can
+//! stay open. Anything the parser refuses becomes a 4xx.
 
 use std::net::IpAddr;
 
+use super::hooks::provider::Provider;
 use super::response::Reply;
 
 /// More headers than any mail client or proxy sends; past this the request is refused.
@@ -18,6 +20,8 @@ const TOKEN_LEN: usize = 32;
 pub enum Method {
     Get,
     Head,
+    /// Only for the hooks (`/hooks/<provider>`).
+    Post,
     Other,
 }
 
@@ -30,6 +34,8 @@ pub enum Route<'b> {
     /// [`super::HEALTH_PATH`]: "a guestmail tracker answers here", for another guestmail
     /// process (the screen, `guestmail status`) to tell who holds the port.
     Health,
+    /// `/hooks/<provider>`: an email service provider posting its events.
+    Hook(Provider),
     Other,
 }
 
@@ -43,6 +49,11 @@ pub struct Head<'b> {
     pub keep_alive: bool,
     /// The request announces a body: answering is fine, reading the next request is not.
     pub has_body: bool,
+    /// The `Content-Length`: `None` when absent, `Some(None)` when unreadable or given twice
+    /// with different values.
+    pub content_length: Option<Option<u64>>,
+    /// A `Transfer-Encoding` was sent (chunked bodies are not taken: 411).
+    pub chunked: bool,
     pub user_agent: Option<&'b str>,
     /// The client address a reverse proxy put in `X-Forwarded-For` (its last entry) or
     /// `X-Real-IP`; used only when the peer is that proxy on loopback.
@@ -77,6 +88,7 @@ pub fn parse(buf: &[u8], full: bool) -> Parsed<'_> {
     let method = match req.method {
         Some("GET") => Method::Get,
         Some("HEAD") => Method::Head,
+        Some("POST") => Method::Post,
         _ => Method::Other,
     };
     let route = req.path.map_or(Route::Other, route);
@@ -85,6 +97,8 @@ pub fn parse(buf: &[u8], full: bool) -> Parsed<'_> {
     let mut has_body = false;
     let mut user_agent = None;
     let mut forwarded_for = None;
+    let mut content_length: Option<Option<u64>> = None;
+    let mut chunked = false;
     for h in req.headers.iter() {
         let name = h.name;
         if name.eq_ignore_ascii_case("user-agent") {
@@ -100,8 +114,15 @@ pub fn parse(buf: &[u8], full: bool) -> Parsed<'_> {
             }
         } else if name.eq_ignore_ascii_case("content-length") {
             has_body |= h.value.iter().any(|&b| b != b'0' && !b.is_ascii_whitespace());
+            let value = std::str::from_utf8(h.value).ok().and_then(|v| v.trim().parse::<u64>().ok());
+            content_length = match content_length {
+                None => Some(value),
+                Some(before) if before == value => Some(value),
+                Some(_) => Some(None),
+            };
         } else if name.eq_ignore_ascii_case("transfer-encoding") {
             has_body = true;
+            chunked = true;
         } else if name.eq_ignore_ascii_case("x-forwarded-for") {
             let text = String::from_utf8_lossy(h.value);
             forwarded_for = text.rsplit(',').next().and_then(|ip| ip.trim().parse().ok());
@@ -109,7 +130,17 @@ pub fn parse(buf: &[u8], full: bool) -> Parsed<'_> {
             forwarded_for = std::str::from_utf8(h.value).ok().and_then(|ip| ip.trim().parse().ok());
         }
     }
-    Parsed::Request(Head { len, method, route, keep_alive, has_body, user_agent, forwarded_for })
+    Parsed::Request(Head {
+        len,
+        method,
+        route,
+        keep_alive,
+        has_body,
+        content_length,
+        chunked,
+        user_agent,
+        forwarded_for,
+    })
 }
 
 /// `/o/<token>.gif`, query string ignored.
@@ -117,6 +148,9 @@ fn route(target: &str) -> Route<'_> {
     let path = target.split_once('?').map_or(target, |(path, _)| path);
     if path == super::HEALTH_PATH {
         return Route::Health;
+    }
+    if let Some(name) = path.strip_prefix("/hooks/") {
+        return Provider::from_path(name).map_or(Route::Other, Route::Hook);
     }
     let Some(name) = path.strip_prefix("/o/").and_then(|rest| rest.strip_suffix(".gif")) else {
         return Route::Other;
@@ -165,6 +199,17 @@ mod tests {
         assert!(!head("GET / HTTP/1.1\r\nConnection: close\r\n\r\n").keep_alive);
         assert!(head("POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\n").has_body);
         assert!(!head("GET / HTTP/1.1\r\nContent-Length: 0\r\n\r\n").has_body);
+        let h = head("POST /hooks/sendgrid HTTP/1.1\r\nContent-Length: 12\r\n\r\n");
+        assert_eq!(
+            (h.method, h.route, h.content_length),
+            (Method::Post, Route::Hook(Provider::SendGrid), Some(Some(12)))
+        );
+        assert_eq!(head("POST /hooks/ses HTTP/1.1\r\n\r\n").content_length, None);
+        assert_eq!(head("POST /hooks/ses HTTP/1.1\r\nContent-Length: x\r\n\r\n").content_length, Some(None));
+        let twice = "POST /hooks/ses HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n";
+        assert_eq!(head(twice).content_length, Some(None));
+        assert!(head("POST /hooks/ses HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n").chunked);
+        assert_eq!(head("POST /hooks/other HTTP/1.1\r\n\r\n").route, Route::Other);
     }
 
     #[test]

@@ -28,14 +28,27 @@ pub enum Reply {
     UriTooLong,
     /// 431: the headers are longer than the head limit.
     HeadersTooLarge,
-    /// 503: the open could not be handed to the writer (it has stopped).
+    /// 503: the open could not be handed to the writer (it has stopped), or a hook's work
+    /// could not be done now (the provider retries).
     Unavailable,
+    /// 200 to a provider's hook: taken in (or known already, or ignored).
+    Accepted,
+    /// 401 to a hook: a bad or missing signature or password. Nothing is recorded.
+    Unauthorized,
+    /// 403 to a hook: a well-signed message that is not for us (another SNS topic).
+    Forbidden,
+    /// 411: a hook's body without a `Content-Length`.
+    LengthRequired,
+    /// 413: a hook's body over the limit.
+    PayloadTooLarge,
+    /// 500: the hook's events could not be stored (the provider retries).
+    ServerError,
 }
 
 impl Reply {
     fn status_line(self) -> &'static [u8] {
         match self {
-            Reply::Pixel | Reply::Health => b"HTTP/1.1 200 OK\r\n",
+            Reply::Pixel | Reply::Health | Reply::Accepted => b"HTTP/1.1 200 OK\r\n",
             Reply::NotFound => b"HTTP/1.1 404 Not Found\r\n",
             Reply::MethodNotAllowed => b"HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, HEAD\r\n",
             Reply::BadRequest => b"HTTP/1.1 400 Bad Request\r\n",
@@ -43,6 +56,13 @@ impl Reply {
             Reply::UriTooLong => b"HTTP/1.1 414 URI Too Long\r\n",
             Reply::HeadersTooLarge => b"HTTP/1.1 431 Request Header Fields Too Large\r\n",
             Reply::Unavailable => b"HTTP/1.1 503 Service Unavailable\r\n",
+            Reply::Unauthorized => {
+                b"HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"guestmail hooks\"\r\n"
+            }
+            Reply::Forbidden => b"HTTP/1.1 403 Forbidden\r\n",
+            Reply::LengthRequired => b"HTTP/1.1 411 Length Required\r\n",
+            Reply::PayloadTooLarge => b"HTTP/1.1 413 Content Too Large\r\n",
+            Reply::ServerError => b"HTTP/1.1 500 Internal Server Error\r\n",
         }
     }
 
@@ -57,6 +77,12 @@ impl Reply {
             Reply::UriTooLong => b"uri too long\n",
             Reply::HeadersTooLarge => b"request header fields too large\n",
             Reply::Unavailable => b"service unavailable\n",
+            Reply::Accepted => b"ok\n",
+            Reply::Unauthorized => b"unauthorized\n",
+            Reply::Forbidden => b"forbidden\n",
+            Reply::LengthRequired => b"length required\n",
+            Reply::PayloadTooLarge => b"content too large\n",
+            Reply::ServerError => b"internal server error\n",
         }
     }
 

@@ -98,10 +98,11 @@ pub fn worker_loop(mut poll: Poll, incoming: &Receiver<Incoming>, shared: &Share
                 continue;
             }
             let slot = event.token().0;
-            if let Some(conn) = conns.get_mut(slot).and_then(Option::as_mut)
-                && conn.on_event(&mut ctx) == Outcome::Close
-            {
-                close(&poll, shared, &mut conns, &mut free, slot);
+            let outcome = conns.get_mut(slot).and_then(Option::as_mut).map(|conn| conn.on_event(&mut ctx));
+            match outcome {
+                Some(Outcome::Close) => close(&poll, shared, &mut conns, &mut free, slot),
+                Some(Outcome::HandOff) => hand_off(&poll, shared, &mut conns, &mut free, slot),
+                Some(Outcome::Keep) | None => {}
             }
         }
         let now = Instant::now();
@@ -113,7 +114,7 @@ pub fn worker_loop(mut poll: Poll, incoming: &Receiver<Incoming>, shared: &Share
             last_tick = now;
             for slot in 0..conns.len() {
                 if let Some(conn) = conns[slot].as_mut()
-                    && conn.on_tick(now, stop_deadline.is_some(), &mut ctx) == Outcome::Close
+                    && conn.on_tick(now, stop_deadline.is_some(), &mut ctx) != Outcome::Keep
                 {
                     close(&poll, shared, &mut conns, &mut free, slot);
                 }
@@ -176,6 +177,19 @@ fn idle_longest(conns: &[Option<Conn>]) -> Option<usize> {
         .filter_map(|(slot, c)| c.as_ref().map(|c| (slot, c.last_progress())))
         .min_by_key(|(_, at)| *at)
         .map(|(slot, _)| slot)
+}
+
+/// Gives a hook request's connection to the hook threads: out of this loop, never waited on
+/// here (they read the body, verify and store). With their queue full, a short 503 is all
+/// the client gets (providers retry).
+fn hand_off(poll: &Poll, shared: &Shared, conns: &mut [Option<Conn>], free: &mut Vec<usize>, slot: usize) {
+    let Some(mut conn) = conns.get_mut(slot).and_then(Option::take) else { return };
+    let _ = poll.registry().deregister(&mut conn.stream);
+    shared.active.fetch_sub(1, Ordering::SeqCst);
+    free.push(slot);
+    if let (Some(job), Some(hooks)) = (conn.into_hook_job(), shared.hooks.as_ref()) {
+        hooks.send(job);
+    }
 }
 
 fn close(poll: &Poll, shared: &Shared, conns: &mut [Option<Conn>], free: &mut Vec<usize>, slot: usize) {

@@ -26,6 +26,10 @@ pub enum Script {
     SilentAfterData,
     /// The message is stored, then the connection closed before the reply to `.`.
     DropAfterData,
+    /// Every message is taken, and the final `.` answered with this line, `{n}` replaced by
+    /// the message's number (1, 2, ...): an email service provider naming its own id
+    /// (`250 Ok 0100-{n}-000000` as SES does).
+    AcceptAs(String),
 }
 
 #[derive(Default)]
@@ -143,6 +147,14 @@ fn session(stream: TcpStream, script: &Script, counts: &Counts) -> std::io::Resu
             }
             match script {
                 Script::DataEndReply(reply) => say(reply)?,
+                Script::AcceptAs(template) => {
+                    let n = {
+                        let mut stored = counts.stored.lock().expect("lock");
+                        stored.push(message_id);
+                        stored.len()
+                    };
+                    say(&template.replace("{n}", &n.to_string()))?;
+                }
                 Script::SilentAfterData => {
                     let mut sink = String::new();
                     while lines.read_line(&mut sink)? > 0 {}

@@ -36,6 +36,7 @@ pub static EN: HistoryStrings = HistoryStrings {
     },
     machine_only: |m| format!("Not opened yet (fetched {m}× by a machine only)"),
     last_opened: |at| format!("Last opened: {at}"),
+    accepted_at: |at| format!("accepted by the guest's server at {at}"),
     next_try: |at| format!("next try {at}"),
     resend_of: |id| format!("resend of #{id}"),
     errors: |n| if n == 1 { "1 error".to_owned() } else { format!("{n} errors") },

@@ -31,6 +31,7 @@ pub static FR: HistoryStrings = HistoryStrings {
     opened_via: |n, via| if n == 1 { format!("Ouvert (via {via})") } else { format!("Ouvert ({n} fois, via {via})") },
     machine_only: |m| format!("Pas encore ouvert (lu {m}× par une machine seulement)"),
     last_opened: |at| format!("Dernière ouverture : {at}"),
+    accepted_at: |at| format!("accepté par le serveur du client à {at}"),
     next_try: |at| format!("nouvel essai {at}"),
     resend_of: |id| format!("renvoi de n°{id}"),
     errors: |n| if n > 1 { format!("{n} erreurs") } else { format!("{n} erreur") },

@@ -34,6 +34,7 @@ pub static NL: HistoryStrings = HistoryStrings {
     opened_via: |n, via| if n == 1 { format!("Geopend (via {via})") } else { format!("Geopend ({n} keer, via {via})") },
     machine_only: |m| format!("Nog niet geopend (alleen {m}× door een machine opgehaald)"),
     last_opened: |at| format!("Laatst geopend: {at}"),
+    accepted_at: |at| format!("aanvaard door de server van de gast om {at}"),
     next_try: |at| format!("nieuwe poging {at}"),
     resend_of: |id| format!("opnieuw verstuurd van #{id}"),
     errors: |n| if n == 1 { "1 fout".to_owned() } else { format!("{n} fouten") },
