@@ -396,9 +396,9 @@ fn ses_delivery_shows_in_the_history() {
     assert_eq!(history.emails[0].delivered_at, Some(line.at));
     let state = guestmail::panes::history::HistoryState::new(history, guestmail::panes::Clock::utc());
     for (lang, text) in [
-        (Language::En, "accepted by the guest's server at 28/11 18:02"),
-        (Language::Fr, "accepté par le serveur du client à 28/11 18:02"),
-        (Language::Nl, "aanvaard door de server van de gast om 28/11 18:02"),
+        (Language::En, "accepted by the guest's server at 28/11/2037 18:02"),
+        (Language::Fr, "accepté par le serveur du client à 28/11/2037 18:02"),
+        (Language::Nl, "aanvaard door de server van de gast om 28/11/2037 18:02"),
     ] {
         let pane = guestmail::panes::history::HistoryPane {
             state: &state,

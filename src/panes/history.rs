@@ -9,7 +9,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
 
-use super::{Clock, POINTER, first_visible, item_at, moved};
+use super::{Clock, POINTER, cut, first_visible, fit_line, item_at, moved, text_width};
 use crate::domain::{EventKind, MessageState, MessageSummary};
 use crate::store::{GuestHistory, HistoryEmail, LogEntry, LogLine, TimelineNote};
 use crate::strings::HistoryStrings;
@@ -110,7 +110,8 @@ impl HistoryState {
 const WHEN: usize = 16;
 const KIND: usize = 15;
 const BOOKING: usize = 18;
-const STATE: usize = 34;
+/// The state column is as wide as its widest text on screen, up to this many columns.
+const STATE_MAX: usize = 34;
 
 /// The pane: draw with `frame.render_widget(HistoryPane { .. }, area)`.
 #[derive(Debug, Clone, Copy)]
@@ -121,7 +122,7 @@ pub struct HistoryPane<'a> {
 }
 
 impl HistoryPane<'_> {
-    fn header(&self) -> Vec<Line<'static>> {
+    fn header(&self, state_width: usize) -> Vec<Line<'static>> {
         let (s, t, h) = (self.strings, self.theme, &self.state.history);
         let guest = &h.guest;
         let mut who = vec![Span::styled(guest.name.clone(), t.bold())];
@@ -149,7 +150,7 @@ impl HistoryPane<'_> {
                 col(Column::Sent, WHEN),
                 col(Column::Kind, KIND),
                 col(Column::Reservation, BOOKING),
-                col(Column::State, STATE),
+                col(Column::State, state_width),
                 s.column(Column::Opens)
             ),
             t.heading(),
@@ -157,7 +158,20 @@ impl HistoryPane<'_> {
         vec![Line::from(who), Line::from(health), heads]
     }
 
-    fn email_line(&self, e: &HistoryEmail, selected: bool) -> Line<'static> {
+    /// The email's state as its row says it: why it was withdrawn, when it is tried next.
+    fn state_text(&self, e: &HistoryEmail) -> String {
+        let (s, c) = (self.strings, self.state.clock);
+        let mut state = s.state(e.state).to_owned();
+        if let (MessageState::Withdrawn, Some(why)) = (e.state, e.withdrawn_reason) {
+            state = s.withdrawn(why);
+        }
+        if let (MessageState::Deferred, Some(next)) = (e.state, e.next_attempt_at) {
+            state = format!("{state}, {}", s.next_try(&c.short(next)));
+        }
+        state
+    }
+
+    fn email_line(&self, e: &HistoryEmail, selected: bool, state_width: usize) -> Line<'static> {
         let (s, t, c) = (self.strings, self.theme, self.state.clock);
         let when = c.date_time(e.sent_at.unwrap_or(e.created_at));
         let booking = e.reservation_at.map(|r| r.format(crate::strings::DATE_TIME).to_string()).unwrap_or_default();
@@ -167,21 +181,17 @@ impl HistoryPane<'_> {
             MessageState::Queued | MessageState::Sending | MessageState::Deferred | MessageState::Withdrawn => t.dim(),
             MessageState::Sent => Style::new(),
         };
-        let mut state = s.state(e.state).to_owned();
-        if let (MessageState::Withdrawn, Some(why)) = (e.state, e.withdrawn_reason) {
-            state = s.withdrawn(why);
-        }
-        if let (MessageState::Deferred, Some(next)) = (e.state, e.next_attempt_at) {
-            state = format!("{state}, {}", s.next_try(&c.short(next)));
-        }
+        let state = self.state_text(e);
         let mut opens = s.opens(e.state, e.human_opens, e.machine_opens, e.open_via.as_deref());
         if let Some(last) = e.last_opened_at.filter(|_| e.human_opens > 0) {
             opens = format!("{opens} · {}", s.last_opened(&c.date_time(last)));
         }
         // The provider's word that the guest's server took it (ESP hooks): only while sent.
         if let Some(at) = e.delivered_at.filter(|_| e.state == MessageState::Sent) {
-            opens = format!("{opens} · {}", s.accepted_at(&c.short(at)));
+            opens = format!("{opens} · {}", s.accepted_at(&c.date_time(at)));
         }
+        // A long state (why an email was withdrawn) takes the room the opens leave empty.
+        let state = if opens.is_empty() { state } else { cut(&state, state_width) };
         let marker =
             MessageSummary { state: e.state, human_opens: e.human_opens, machine_opens: e.machine_opens }.marker();
         let mut spans = vec![
@@ -190,7 +200,7 @@ impl HistoryPane<'_> {
             Span::raw(format!(" {when:<WHEN$}  ")),
             Span::styled(format!("{:<KIND$}", s.kind(e.kind)), t.bold()),
             Span::raw(format!("{booking:<BOOKING$}")),
-            Span::styled(format!("{state:<STATE$}"), state_style),
+            Span::styled(format!("{state:<state_width$}"), state_style),
             Span::raw(" "),
             Span::raw(opens),
         ];
@@ -270,13 +280,27 @@ impl Widget for HistoryPane<'_> {
         let log_height = self.state.log_height(inner.height);
         let [head, list, bottom] =
             Layout::vertical([Constraint::Length(3), Constraint::Min(1), Constraint::Length(log_height)]).areas(inner);
-        Paragraph::new(self.header()).render(head, buf);
         let st = self.state;
+        let height = usize::from(list.height);
+        let first = first_visible(st.selected, height);
+        // As wide as the widest state on screen (and its head), so the opens keep their room.
+        let state_width = st
+            .entries
+            .iter()
+            .skip(first)
+            .take(height)
+            .filter_map(|e| match e {
+                Entry::Email(k) => Some(text_width(&self.state_text(&st.history.emails[*k]))),
+                Entry::Note(_) => None,
+            })
+            .chain([text_width(self.strings.column(Column::State))])
+            .max()
+            .unwrap_or(0)
+            .min(STATE_MAX);
+        Paragraph::new(self.header(state_width)).render(head, buf);
         if st.entries.is_empty() {
             Line::from(self.strings.no_emails).style(self.theme.dim()).render(list, buf);
         }
-        let height = usize::from(list.height);
-        let first = first_visible(st.selected, height);
         let lines: Vec<Line<'_>> = st
             .entries
             .iter()
@@ -285,7 +309,10 @@ impl Widget for HistoryPane<'_> {
             .take(height)
             .map(|(i, e)| {
                 let line = match e {
-                    Entry::Email(k) => self.email_line(&st.history.emails[*k], i == st.selected),
+                    Entry::Email(k) => fit_line(
+                        self.email_line(&st.history.emails[*k], i == st.selected, state_width),
+                        usize::from(list.width),
+                    ),
                     Entry::Note(k) => self.note_line(&st.history.notes[*k], i == st.selected),
                 };
                 if i == st.selected { line.style(self.theme.selected()) } else { line }

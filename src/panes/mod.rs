@@ -47,22 +47,64 @@ pub fn cut(text: &str, width: usize) -> String {
     if text_width(text) <= width {
         return text.to_owned();
     }
+    with_ellipsis(text, width)
+}
+
+/// The longest start of `text` that fits `width` columns with a `…` after it.
+fn with_ellipsis(text: &str, width: usize) -> String {
+    if width == 0 {
+        return String::new();
+    }
     let mut shown = String::new();
+    let mut used = 0;
     for c in text.chars() {
-        if text_width(&shown) + text_width(c.encode_utf8(&mut [0; 4])) + 1 > width {
+        let w = text_width(c.encode_utf8(&mut [0; 4]));
+        if used + w + 1 > width {
             break;
         }
+        used += w;
         shown.push(c);
     }
-    if width > 0 {
-        shown.push('…');
-    }
+    shown.push('…');
     shown
+}
+
+/// A line of spans cut to `width` columns: the span that crosses the edge ends in `…` and
+/// those after it are left out, each keeping its style.
+pub fn fit_line(line: ratatui::text::Line<'static>, width: usize) -> ratatui::text::Line<'static> {
+    if line.width() <= width {
+        return line;
+    }
+    let (style, alignment) = (line.style, line.alignment);
+    let mut left = width;
+    let mut spans = Vec::new();
+    for span in line.spans {
+        let w = text_width(&span.content);
+        if w < left {
+            left -= w;
+            spans.push(span);
+        } else {
+            // Something follows the edge, so this span ends in `…` even when it would fit.
+            spans.push(ratatui::text::Span::styled(with_ellipsis(&span.content, left), span.style));
+            break;
+        }
+    }
+    ratatui::text::Line { spans, style, alignment }
 }
 
 #[cfg(test)]
 mod tests {
     use super::cut;
+
+    #[test]
+    fn a_line_too_long_ends_in_an_ellipsis_at_its_edge() {
+        use ratatui::text::{Line, Span};
+        let line = || Line::from(vec![Span::raw("sent "), Span::raw("Opened (once)"), Span::raw(" · more")]);
+        assert_eq!(super::fit_line(line(), 40).to_string(), "sent Opened (once) · more");
+        assert_eq!(super::fit_line(line(), 12).to_string(), "sent Opened…");
+        assert_eq!(super::fit_line(line(), 18).to_string(), "sent Opened (once…");
+        assert_eq!(super::fit_line(line(), 12).width(), 12);
+    }
 
     #[test]
     fn cut_text_ends_in_an_ellipsis_within_its_width() {
