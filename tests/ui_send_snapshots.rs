@@ -113,7 +113,7 @@ fn the_status_prompts_ask_first_and_say_when_the_meal_is_still_to_come() {
             keys(&mut app, &[KeyCode::Char(key)]);
             insta::assert_snapshot!(format!("prompt_{name}_{suffix}"), draw(&mut app, 80, 14).backend());
             keys(&mut app, &[KeyCode::Esc]);
-            assert!(app.confirm.is_none());
+            assert!(app.confirm().is_none());
         }
     }
 }

@@ -9,7 +9,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
 
-use super::{Clock, POINTER, first_visible, item_at, moved};
+use super::{Clock, POINTER, Selection};
 use crate::domain::{EventKind, MessageState};
 use crate::store::{GuestHistory, HistoryEmail, LogEntry, LogLine, TimelineNote};
 use crate::strings::HistoryStrings;
@@ -29,7 +29,11 @@ pub struct HistoryState {
     pub history: GuestHistory,
     /// The timeline, newest first.
     pub entries: Vec<Entry>,
-    pub selected: usize,
+    pub selection: Selection,
+    /// Whether the last page was full (so more emails may follow).
+    pub more: bool,
+    /// A next page is on its way.
+    pub paging: bool,
     /// The log of one email (its id and lines), shown when that email is selected.
     pub log: Option<(i64, Vec<LogLine>)>,
     pub clock: Clock,
@@ -37,7 +41,15 @@ pub struct HistoryState {
 
 impl HistoryState {
     pub fn new(history: GuestHistory, clock: Clock) -> Self {
-        let mut state = HistoryState { history, entries: Vec::new(), selected: 0, log: None, clock };
+        let mut state = HistoryState {
+            history,
+            entries: Vec::new(),
+            selection: Selection::default(),
+            more: false,
+            paging: false,
+            log: None,
+            clock,
+        };
         state.rebuild();
         state
     }
@@ -60,24 +72,17 @@ impl HistoryState {
         // Newest first; the store's order (by id) is kept among emails of the same time.
         all.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
         self.entries = all.into_iter().map(|(_, e)| e).collect();
-        self.selected = self.selected.min(self.entries.len().saturating_sub(1));
+        self.selection.set(self.selection.index(), self.entries.len());
     }
 
-    pub fn select_next(&mut self) {
-        self.selected = moved(self.selected, 1, self.entries.len());
-    }
-
-    pub fn select_previous(&mut self) {
-        self.selected = moved(self.selected, -1, self.entries.len());
-    }
-
-    pub fn select(&mut self, index: usize) {
-        self.selected = moved(index, 0, self.entries.len());
+    /// Selects timeline entry `index` (clamped); whether it moved.
+    pub fn select(&mut self, index: usize) -> bool {
+        self.selection.set(index, self.entries.len())
     }
 
     /// The selected email, if the selection is on one (the app then loads its log).
     pub fn selected_email(&self) -> Option<&HistoryEmail> {
-        match self.entries.get(self.selected) {
+        match self.entries.get(self.selection.index()) {
             Some(Entry::Email(i)) => self.history.emails.get(*i),
             _ => None,
         }
@@ -102,7 +107,7 @@ impl HistoryState {
     pub fn row_at(&self, area: Rect, y: u16) -> Option<usize> {
         let inner = area.height.saturating_sub(2);
         let height = inner.saturating_sub(3 + self.log_height(inner));
-        item_at(y, area.y + 4, height, self.selected, self.entries.len())
+        self.selection.item_at(y, area.y + 4, height, self.entries.len())
     }
 }
 
@@ -264,7 +269,7 @@ impl Widget for HistoryPane<'_> {
             Line::from(self.strings.no_emails).style(self.theme.dim()).render(list, buf);
         }
         let height = usize::from(list.height);
-        let first = first_visible(st.selected, height);
+        let (first, selected) = (st.selection.first_visible(height), st.selection.index());
         let lines: Vec<Line<'_>> = st
             .entries
             .iter()
@@ -273,10 +278,10 @@ impl Widget for HistoryPane<'_> {
             .take(height)
             .map(|(i, e)| {
                 let line = match e {
-                    Entry::Email(k) => self.email_line(&st.history.emails[*k], i == st.selected),
-                    Entry::Note(k) => self.note_line(&st.history.notes[*k], i == st.selected),
+                    Entry::Email(k) => self.email_line(&st.history.emails[*k], i == selected),
+                    Entry::Note(k) => self.note_line(&st.history.notes[*k], i == selected),
                 };
-                if i == st.selected { line.style(self.theme.selected()) } else { line }
+                if i == selected { line.style(self.theme.selected()) } else { line }
             })
             .collect();
         Paragraph::new(lines).render(list, buf);

@@ -7,8 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
 use crate::action::Action;
-use crate::app::App;
-use crate::app::PaneKind;
+use crate::app::{App, Overlay};
 use crate::domain::Marker;
 use crate::panes::health::HealthLine;
 use crate::strings::Hint;
@@ -16,8 +15,9 @@ use crate::theme::Theme;
 
 pub(super) fn render_status(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
     let s = app.strings;
-    let line = if app.filter_typing || (!app.filter.is_empty() && app.status.is_none()) {
-        let cursor = if app.filter_typing { "▏" } else { "" };
+    let typing = app.filter_typing();
+    let line = if typing || (!app.filter.is_empty() && app.status.is_none()) {
+        let cursor = if typing { "▏" } else { "" };
         Line::from(vec![
             Span::styled(format!("{}: ", s.filter_prompt), theme.key()),
             Span::raw(format!("{}{cursor}", app.filter)),
@@ -124,7 +124,15 @@ fn pieces(app: &App) -> Vec<(String, &'static str, bool)> {
             actions.iter().map(|a| s.keys(&app.keymap.label(a))).filter(|l| !l.is_empty()).collect();
         keys.join(" ")
     };
-    let pane: &[PaneHint] = match app.top_pane() {
+    // The hints of the top overlay that has its own; a popup shows those under it.
+    let hints = app.overlays().iter().rev().find_map(|overlay| match overlay {
+        Overlay::History(_) => Some(&HISTORY_HINTS[..]),
+        Overlay::Comm(_) => Some(&COMM_HINTS[..]),
+        Overlay::FollowUp(_) => Some(&FOLLOW_UP_HINTS[..]),
+        Overlay::Filter | Overlay::Help | Overlay::Form(_) | Overlay::LastError(_) | Overlay::Confirm(_) => None,
+    });
+    let pane: &[PaneHint] = match hints {
+        Some(pane) => pane,
         None => {
             return HINTS
                 .iter()
@@ -135,9 +143,6 @@ fn pieces(app: &App) -> Vec<(String, &'static str, bool)> {
                 })
                 .collect();
         }
-        Some(PaneKind::History) => &HISTORY_HINTS,
-        Some(PaneKind::Comm) => &COMM_HINTS,
-        Some(PaneKind::FollowUp) => &FOLLOW_UP_HINTS,
     };
     let mut out: Vec<(String, &'static str, bool)> = pane
         .iter()
