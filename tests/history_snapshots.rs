@@ -9,7 +9,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use guestmail::domain::BounceClass;
 use guestmail::domain::{EmailKind, EventKind, Language, MessageState, ReservationStatus};
 use guestmail::panes::comm_history::{CommPane, CommState, FilterField};
-use guestmail::panes::followup::{FollowUpPane, FollowUpState};
+use guestmail::panes::followup::{FollowUpKeys, FollowUpPane, FollowUpState};
 use guestmail::panes::health::HealthLine;
 use guestmail::panes::history::{HistoryPane, HistoryState};
 use guestmail::panes::{Clock, first_visible};
@@ -246,6 +246,10 @@ fn history_state(store: &mut Store, anna: i64) -> HistoryState {
     state
 }
 
+/// The follow-up pane's keys as the default keymap labels them in English.
+const KEYS_EN: FollowUpKeys<'static> =
+    FollowUpKeys { resend: "r", fix_address: "e", by_phone: "v", history: "Enter", close: "Esc" };
+
 #[test]
 fn the_guest_history_in_both_languages() {
     let dir = tempfile::tempdir().unwrap();
@@ -329,7 +333,7 @@ fn the_follow_up_list_in_both_languages() {
             state: &state,
             strings: HistoryStrings::of(lang),
             day_strings: Strings::of(lang),
-            keys: ["r", "e", "v", "Enter", "Esc"],
+            keys: KEYS_EN,
             theme: THEME,
         };
         insta::assert_snapshot!(name, draw(120, 18, pane).backend());
@@ -339,7 +343,7 @@ fn the_follow_up_list_in_both_languages() {
         state: &empty,
         strings: HistoryStrings::of(Language::Fr),
         day_strings: Strings::of(Language::Fr),
-        keys: ["r", "e", "v", "Entrée", "Échap"],
+        keys: FollowUpKeys { history: "Entrée", close: "Échap", ..KEYS_EN },
         theme: THEME,
     };
     insta::assert_snapshot!("followup_fr_empty", draw(100, 7, pane).backend());
@@ -357,7 +361,7 @@ fn the_follow_up_list_shows_long_phone_numbers_whole() {
         state: &state,
         strings: HistoryStrings::of(Language::En),
         day_strings: Strings::of(Language::En),
-        keys: ["r", "e", "v", "Enter", "Esc"],
+        keys: KEYS_EN,
         theme: THEME,
     };
     let t = draw(120, 18, pane);

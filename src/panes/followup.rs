@@ -58,19 +58,37 @@ impl FollowUpState {
     }
 }
 
-/// The pane. `keys` are the labels of resend, fix address, confirmed by phone, history and
-/// close, from the app's keymap (default `["r", "e", "v", "Enter", "Esc"]`).
-/// What the keys of the pane's hint line do: resend, fix the address, confirmed by phone,
-/// the guest's history, close.
-pub const KEY_HINTS: [Hint; 5] = [Hint::Resend, Hint::FixAddress, Hint::ByPhone, Hint::History, Hint::Close];
+/// The labels of the keys on the pane's hint line, from the app's keymap (by default r, e,
+/// v, Enter, Esc).
+#[derive(Debug, Clone, Copy)]
+pub struct FollowUpKeys<'a> {
+    pub resend: &'a str,
+    pub fix_address: &'a str,
+    pub by_phone: &'a str,
+    pub history: &'a str,
+    pub close: &'a str,
+}
 
+impl<'a> FollowUpKeys<'a> {
+    /// Each key with the word of what it does, in the order of the hint line.
+    fn hints(self) -> [(&'a str, Hint); 5] {
+        [
+            (self.resend, Hint::Resend),
+            (self.fix_address, Hint::FixAddress),
+            (self.by_phone, Hint::ByPhone),
+            (self.history, Hint::History),
+            (self.close, Hint::Close),
+        ]
+    }
+}
+
+/// The pane.
 #[derive(Debug, Clone, Copy)]
 pub struct FollowUpPane<'a> {
     pub state: &'a FollowUpState,
     pub strings: &'static HistoryStrings,
     pub day_strings: &'static Strings,
-    /// The keys of [`KEY_HINTS`], in that order.
-    pub keys: [&'a str; 5],
+    pub keys: FollowUpKeys<'a>,
     pub theme: Theme,
 }
 
@@ -109,8 +127,8 @@ impl Widget for FollowUpPane<'_> {
             Layout::vertical([Constraint::Length(2), Constraint::Min(1), Constraint::Length(1)]).areas(inner);
         Line::styled(s.followup_advice, t.dim()).render(advice, buf);
         let mut hint_spans = Vec::new();
-        for (key, hint) in self.keys.iter().zip(KEY_HINTS) {
-            hint_spans.push(Span::styled(*key, t.key()));
+        for (key, hint) in self.keys.hints() {
+            hint_spans.push(Span::styled(key, t.key()));
             hint_spans.push(Span::raw(format!(" {}  ", self.day_strings.hint(hint))));
         }
         Line::from(hint_spans).render(hints, buf);

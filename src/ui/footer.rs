@@ -116,8 +116,23 @@ const FOLLOW_UP_HINTS: [PaneHint; 3] = [
     (&[], Hint::Close),
 ];
 
-/// The (keys, word, essential) pieces of the hint line for what is on screen.
-fn pieces(app: &App) -> Vec<(String, &'static str, bool)> {
+/// One piece of the hint line: the keys, the word of what they do, and whether it is kept
+/// whatever the width (help and quit, a pane's close).
+struct Piece {
+    keys: String,
+    word: &'static str,
+    essential: bool,
+}
+
+impl Piece {
+    /// Columns it takes: the keys, a space, the word, two spaces.
+    fn width(&self) -> usize {
+        self.keys.chars().count() + self.word.chars().count() + 3
+    }
+}
+
+/// The pieces of the hint line for what is on screen.
+fn pieces(app: &App) -> Vec<Piece> {
     let s = app.strings;
     let keys_of = |actions: &[Action]| {
         let keys: Vec<String> =
@@ -139,23 +154,23 @@ fn pieces(app: &App) -> Vec<(String, &'static str, bool)> {
                 .filter_map(|(actions, hint)| {
                     let essential = actions.iter().any(|a| matches!(a, Action::ToggleHelp | Action::Quit));
                     let keys = keys_of(actions);
-                    (!keys.is_empty()).then_some((keys, s.hint(*hint), essential))
+                    (!keys.is_empty()).then_some(Piece { keys, word: s.hint(*hint), essential })
                 })
                 .collect();
         }
     };
-    let mut out: Vec<(String, &'static str, bool)> = pane
+    let mut out: Vec<Piece> = pane
         .iter()
         .map(|(actions, hint)| {
             let keys = if actions.is_empty() { s.keys("Esc") } else { keys_of(actions) };
-            (keys, s.hint(*hint), actions.is_empty())
+            Piece { keys, word: s.hint(*hint), essential: actions.is_empty() }
         })
-        .filter(|(keys, _, _)| !keys.is_empty())
+        .filter(|p| !p.keys.is_empty())
         .collect();
     for (action, hint) in [(Action::ToggleHelp, Hint::Help), (Action::Quit, Hint::Quit)] {
         let keys = keys_of(std::slice::from_ref(&action));
         if !keys.is_empty() {
-            out.push((keys, s.hint(hint), true));
+            out.push(Piece { keys, word: s.hint(hint), essential: true });
         }
     }
     out
@@ -165,13 +180,12 @@ pub(super) fn render_hints(app: &App, theme: Theme, area: Rect, buf: &mut Buffer
     let s = app.strings;
     let max = usize::from(area.width);
     let pieces = pieces(app);
-    let cost = |(keys, what, _): &(String, &str, bool)| keys.chars().count() + what.chars().count() + 3;
     // Help and quit are always kept (when they fit at all); the others fill the room left.
-    let mut width: usize = pieces.iter().filter(|p| p.2).map(cost).sum();
+    let mut width: usize = pieces.iter().filter(|p| p.essential).map(Piece::width).sum();
     let mut spans: Vec<Span<'_>> = Vec::new();
     for piece in &pieces {
-        let w = cost(piece);
-        if !piece.2 {
+        let w = piece.width();
+        if !piece.essential {
             if width + w > max {
                 continue;
             }
@@ -179,8 +193,8 @@ pub(super) fn render_hints(app: &App, theme: Theme, area: Rect, buf: &mut Buffer
         } else if w > max {
             continue;
         }
-        spans.push(Span::styled(piece.0.clone(), theme.key()));
-        spans.push(Span::raw(format!(" {}  ", piece.1)));
+        spans.push(Span::styled(piece.keys.clone(), theme.key()));
+        spans.push(Span::raw(format!(" {}  ", piece.word)));
     }
     // A short legend when there is room: shapes with their colours.
     let legend: Vec<(Marker, &str)> =

@@ -8,7 +8,7 @@ use crate::action::Action;
 use crate::app::layout::pane_area;
 use crate::app::{App, Overlay};
 use crate::panes::comm_history::CommPane;
-use crate::panes::followup::FollowUpPane;
+use crate::panes::followup::{FollowUpKeys, FollowUpPane};
 use crate::panes::history::HistoryPane;
 use crate::theme::Theme;
 
@@ -21,14 +21,20 @@ pub(super) fn render(app: &App, overlay: &Overlay, theme: Theme, buf: &mut Buffe
         Overlay::Comm(state) => CommPane { state, strings, theme }.render(area, buf),
         Overlay::FollowUp(state) => {
             let label = |a: &Action| app.strings.keys(&app.keymap.label(a));
-            let (r, e, v, enter) = (
+            let (resend, fix_address, by_phone, history, close) = (
                 label(&Action::Resend),
                 label(&Action::EditEmail),
                 label(&Action::ConfirmByPhone),
                 label(&Action::OpenHistory),
+                app.strings.keys("Esc"),
             );
-            let esc = app.strings.keys("Esc");
-            let keys = [r.as_str(), e.as_str(), v.as_str(), enter.as_str(), esc.as_str()];
+            let keys = FollowUpKeys {
+                resend: &resend,
+                fix_address: &fix_address,
+                by_phone: &by_phone,
+                history: &history,
+                close: &close,
+            };
             FollowUpPane { state, strings, day_strings: app.strings, keys, theme }.render(area, buf);
         }
         Overlay::Filter | Overlay::Help | Overlay::Form(_) | Overlay::LastError(_) | Overlay::Confirm(_) => {}

@@ -21,7 +21,8 @@ pub(super) fn render(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
     let (show_status, show_phone) = (columns.status, columns.phone);
     let mut widths = vec![Constraint::Length(1), Constraint::Length(5)];
     let mut head = vec!["", s.col_time];
-    for m in s.col_markers {
+    let markers = &s.col_markers;
+    for m in [markers.pending, markers.confirmed, markers.completed] {
         widths.push(Constraint::Length(MARKER_WIDTH));
         head.push(m);
     }
