@@ -256,7 +256,7 @@ fn the_guest_history_in_both_languages() {
     let (mut store, anna) = fixture(&dir.path().join("g.db"));
     let state = history_state(&mut store, anna);
     assert_eq!(state.history.emails.len(), 10);
-    for (lang, name) in [(Language::En, "history_en"), (Language::Fr, "history_fr")] {
+    for (lang, name) in [(Language::En, "history_en"), (Language::Fr, "history_fr"), (Language::Nl, "history_nl")] {
         let pane = HistoryPane { state: &state, strings: HistoryStrings::of(lang), theme: THEME };
         let t = draw(140, 26, pane);
         insta::assert_snapshot!(name, t.backend());
@@ -403,4 +403,39 @@ fn a_click_row_maps_to_the_item_the_list_shows_there() {
     assert_eq!(first_visible(9, 10), 0);
     assert_eq!(first_visible(10, 10), 1);
     assert_eq!(first_visible(25, 10), 16);
+}
+
+/// Issue 12: the history names a resend by the email it repeats (its date and time) and an
+/// address change by its addresses, never by database ids (`#5`, `guest 93`, `message 5`),
+/// in every language; the resend's own log says the same.
+#[test]
+fn the_history_names_no_database_ids() {
+    use guestmail::store::ResendOutcome;
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, anna) = fixture(&dir.path().join("g.db"));
+    let reservation = store.day(NaiveDate::from_ymd_opt(2037, 11, 28).unwrap()).unwrap()[0].id;
+    // The deferred confirmation gave up, so the journey lets staff send it again.
+    let conn = rusqlite::Connection::open(store.path()).unwrap();
+    conn.execute("UPDATE messages SET state = 'failed' WHERE guest_id = ?1 AND state = 'deferred'", [anna]).unwrap();
+    let ResendOutcome::Queued { id, .. } = store.resend_confirmation(reservation, true, "staff").unwrap() else {
+        panic!("the confirmation is resent")
+    };
+    let original = store.message(store.message(id).unwrap().resend_of.expect("linked")).unwrap();
+    store.change_guest_email(anna, "anna.new@example.be", "staff").unwrap();
+    let mut state = HistoryState::new(store.guest_history(anna, 50, None).unwrap(), Clock::utc());
+    let resend = state.history.emails.iter().position(|e| e.id == id).unwrap();
+    let index = state.entries.iter().position(|e| *e == guestmail::panes::history::Entry::Email(resend)).unwrap();
+    state.select(index);
+    state.set_log(id, store.message_log(id).unwrap());
+    let when = Clock::utc().date_time(original.sent_at.unwrap_or(original.created_at));
+    for lang in [Language::En, Language::Fr, Language::Nl] {
+        let strings = HistoryStrings::of(lang);
+        let text = format!("{:?}", draw(160, 30, HistoryPane { state: &state, strings, theme: THEME }).backend());
+        for leak in [format!("#{}", original.id), format!("guest {anna}"), format!("message {}", original.id)] {
+            assert!(!text.contains(&leak), "{lang:?} shows {leak}:\n{text}");
+        }
+        let linked = format!("↻ {}", strings.resend_of(&when, None));
+        assert_eq!(text.matches(&linked).count(), 2, "{lang:?}: the row and its log name the original:\n{text}");
+        assert!(text.contains("anna.peeters@example.be -> anna.new@example.be"), "{lang:?}:\n{text}");
+    }
 }

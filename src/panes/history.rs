@@ -111,6 +111,21 @@ impl HistoryState {
     }
 }
 
+/// An event's stored detail as staff may read it: without the database's ids that older
+/// versions wrote into it (`guest 93: old -> new` for an address change; a resend's
+/// `resend of message 16` is worded from the email it repeats instead).
+fn staff_detail(kind: EventKind, detail: &str) -> &str {
+    match kind {
+        EventKind::AddressChanged => detail
+            .strip_prefix("guest ")
+            .and_then(|rest| rest.split_once(": "))
+            .filter(|(id, _)| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
+            .map_or(detail, |(_, change)| change),
+        EventKind::Resend if detail.starts_with("resend of message ") => "",
+        _ => detail,
+    }
+}
+
 /// Widths of the email columns (dates with their year: "23/11/2026 19:02").
 const WHEN: usize = 16;
 const KIND: usize = 15;
@@ -191,17 +206,31 @@ impl HistoryPane<'_> {
             Span::raw(" "),
             Span::raw(opens),
         ];
-        if let Some(original) = e.resend_of {
+        if e.resend_of.is_some() {
             let sep = if spans.last().is_some_and(|l| l.content.is_empty()) { "" } else { " · " };
-            spans.push(Span::styled(format!("{sep}↻ {}", s.resend_of(original)), t.dim()));
+            spans.push(Span::styled(format!("{sep}↻ {}", self.resend_of(e)), t.dim()));
         }
         Line::from(spans)
+    }
+
+    /// What a resend repeats, as a host says it: the email of that day and time (and its
+    /// kind when it is another), never the database's number for it.
+    fn resend_of(&self, e: &HistoryEmail) -> String {
+        let s = self.strings;
+        match e.original {
+            Some(o) => {
+                let kind = (o.kind != e.kind).then(|| s.kind(o.kind));
+                s.resend_of(&self.state.clock.date_time(o.at), kind)
+            }
+            None => s.event(EventKind::Resend).to_owned(),
+        }
     }
 
     fn note_line(&self, n: &TimelineNote, selected: bool) -> Line<'static> {
         let (s, t) = (self.strings, self.theme);
         let style = if n.kind == EventKind::Complaint { t.error() } else { t.dim() };
-        let detail = if n.detail.is_empty() { String::new() } else { format!("{}{}", s.colon, n.detail) };
+        let shown = staff_detail(n.kind, &n.detail);
+        let detail = if shown.is_empty() { String::new() } else { format!("{}{shown}", s.colon) };
         let actor = if n.actor.is_empty() { String::new() } else { format!(" ({})", n.actor) };
         Line::from(vec![
             Span::raw(format!(
@@ -219,8 +248,14 @@ impl HistoryPane<'_> {
             .iter()
             .map(|l| {
                 let text = match &l.entry {
-                    LogEntry::Event { kind, detail, .. } if detail.is_empty() => s.event(*kind).to_owned(),
-                    LogEntry::Event { kind, detail, .. } => format!("{}{}{detail}", s.event(*kind), s.colon),
+                    LogEntry::Event { kind: EventKind::Resend, .. } => match self.state.selected_email() {
+                        Some(e) if e.resend_of.is_some() => format!("↻ {}", self.resend_of(e)),
+                        _ => s.event(EventKind::Resend).to_owned(),
+                    },
+                    LogEntry::Event { kind, detail, .. } => match staff_detail(*kind, detail) {
+                        "" => s.event(*kind).to_owned(),
+                        detail => format!("{}{}{detail}", s.event(*kind), s.colon),
+                    },
                     LogEntry::Open { ip, user_agent, machine, reason } => {
                         let who = if *machine { s.by_machine } else { s.by_person };
                         let client = match (ip, user_agent) {
@@ -289,6 +324,26 @@ impl Widget for HistoryPane<'_> {
             let mut all = vec![Line::styled(self.strings.log_title, self.theme.heading())];
             all.extend(self.log_lines(lines));
             Paragraph::new(all).render(bottom, buf);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::staff_detail;
+    use crate::domain::EventKind;
+
+    #[test]
+    fn stored_details_lose_their_database_ids() {
+        let cases = [
+            (EventKind::AddressChanged, "guest 93: a@example.org -> b@example.org", "a@example.org -> b@example.org"),
+            (EventKind::AddressChanged, "a@example.org -> b@example.org", "a@example.org -> b@example.org"),
+            (EventKind::AddressChanged, "guest list: kept", "guest list: kept"),
+            (EventKind::Resend, "resend of message 16", ""),
+            (EventKind::Complaint, "guest 93: spam", "guest 93: spam"),
+        ];
+        for (kind, stored, shown) in cases {
+            assert_eq!(staff_detail(kind, stored), shown, "{stored}");
         }
     }
 }

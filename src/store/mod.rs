@@ -47,7 +47,7 @@ pub use followup::{
     DELIVERY_TARGET, DeliveryHealth, FOLLOW_UP_QUERY, FollowUp, FollowUpReason, HEALTH_QUERY, HEALTH_WINDOW_MS,
 };
 pub use forget::{FORGOTTEN_NAME, ForgetReport, scrub};
-pub use history::{GUEST_EMAILS_QUERY, GuestHistory, HistoryEmail, LogEntry, LogLine, TimelineNote};
+pub use history::{GUEST_EMAILS_QUERY, GuestHistory, HistoryEmail, LogEntry, LogLine, Original, TimelineNote};
 pub use mailboxes::{MailboxKind, MailboxUid};
 pub use messages::{MessageRecord, NewMessage, new_token};
 pub use migrate::SCHEMA_VERSION;

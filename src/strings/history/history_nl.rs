@@ -35,7 +35,10 @@ pub static NL: HistoryStrings = HistoryStrings {
     machine_only: |m| format!("Nog niet geopend (alleen {m}× door een machine opgehaald)"),
     last_opened: |at| format!("Laatst geopend: {at}"),
     next_try: |at| format!("nieuwe poging {at}"),
-    resend_of: |id| format!("opnieuw verstuurd van #{id}"),
+    resend_of: |when, kind| match kind {
+        Some(kind) => format!("herhaalt de e-mail van {when} ({kind})"),
+        None => format!("herhaalt de e-mail van {when}"),
+    },
     errors: |n| if n == 1 { "1 fout".to_owned() } else { format!("{n} fouten") },
     health: |d, o| format!("Aflevering (30 dagen): {d} afgeleverd · {o} geopend door een persoon"),
     below_target: |t| format!("onder het doel van {t}"),
