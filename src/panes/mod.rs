@@ -57,5 +57,6 @@ impl Selection {
     }
 }
 
-/// The selection pointer, as on the reservation list.
+/// The highlighted row's pointer, on the day's list and in the panes: the reverse video says
+/// it too, this says it without any styling at all (screen readers, captures, snapshots).
 pub const POINTER: &str = "▸";

@@ -34,7 +34,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
-pub use addresses::AddressError as AddressErrorInput;
+pub use addresses::AddressErrorInput;
 pub use addresses::AddressRecord;
 pub use bounces::{
     BounceLinks, BounceOutcome, BounceRecord, Count, NewBounce, RECIPIENT_MATCH_WINDOW_MS, Tie, count_for,

@@ -18,7 +18,7 @@ use mio::{Events, Interest, Poll, Token, Waker};
 
 use crate::store::OpenHit;
 
-use super::conn::{Conn, Ctx, Outcome, Shared};
+use super::conn::{Conn, Ctx, Shared, Verdict};
 use super::response::HttpDate;
 
 /// How often a worker checks timeouts and the stop flag when nothing happens.
@@ -99,7 +99,7 @@ pub fn worker_loop(mut poll: Poll, incoming: &Receiver<Incoming>, shared: &Share
             }
             let slot = event.token().0;
             if let Some(conn) = conns.get_mut(slot).and_then(Option::as_mut)
-                && conn.on_event(&mut ctx) == Outcome::Close
+                && conn.on_event(&mut ctx) == Verdict::Close
             {
                 close(&poll, shared, &mut conns, &mut free, slot);
             }
@@ -113,7 +113,7 @@ pub fn worker_loop(mut poll: Poll, incoming: &Receiver<Incoming>, shared: &Share
             last_tick = now;
             for slot in 0..conns.len() {
                 if let Some(conn) = conns[slot].as_mut()
-                    && conn.on_tick(now, stop_deadline.is_some(), &mut ctx) == Outcome::Close
+                    && conn.on_tick(now, stop_deadline.is_some(), &mut ctx) == Verdict::Close
                 {
                     close(&poll, shared, &mut conns, &mut free, slot);
                 }
