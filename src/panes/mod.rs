@@ -1,8 +1,9 @@
 //! The history panes of issue 6, each a pure widget over a plain state struct defined in the
 //! same file, so the app can own the state and draw them without these files knowing `App`:
 //! the guest's history, the communication-history screen, tonight's follow-up list and the
-//! delivery-health line. Texts come from `strings::history`, styles from `theme`; `App`
-//! owns the states and `ui::panes` draws the one on top.
+//! delivery-health line. Texts come from `strings::history`, styles from `theme`; each pane's
+//! state lives in its overlay on `App`'s stack, and `ui::panes` draws them bottom first. The
+//! panes share one [`Selection`] type.
 
 pub mod comm_history;
 pub mod followup;
