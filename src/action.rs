@@ -102,6 +102,8 @@ pub enum Action {
     TrackingElsewhere,
     /// The outbox's standing changed (paused, stopped, or working again).
     Background(crate::event::Background),
+    /// A mailbox watcher's standing changed (watching again, lost, refused).
+    Mailbox(crate::bounce::imap::Role, crate::bounce::imap::Status),
 }
 
 impl Action {

@@ -9,6 +9,7 @@ use std::time::Duration;
 use chrono::NaiveDate;
 use crossterm::event::{self as term, KeyEvent, KeyEventKind, MouseButton, MouseEventKind};
 
+use crate::bounce::imap::{Role, Status};
 use crate::data::Outcome;
 use crate::domain::ReservationRow;
 use crate::mail::Report;
@@ -45,6 +46,9 @@ pub enum Event {
     TrackingElsewhere,
     /// The outbox's standing: paused on a venue problem, or unable to work at all.
     Background(Background),
+    /// An IMAP mailbox watcher's standing: watching (again), its connection lost, or its
+    /// login refused (`bounce::imap::watch_until` says so on every change).
+    Mailbox(Role, Status),
 }
 
 /// News of the outbox that stays on screen until it is solved.
@@ -66,6 +70,20 @@ pub enum Service {
     Tracking,
     /// The bounce watcher (when `bounce_maildir` is set).
     Bounces,
+    /// The IMAP bounce mailbox's watcher (`bounce_mailbox`).
+    BounceMailbox,
+    /// The reply mailbox's watcher (`reply_mailbox`).
+    ReplyMailbox,
+}
+
+impl Service {
+    /// The watcher of a mailbox of this role.
+    pub fn mailbox(role: Role) -> Self {
+        match role {
+            Role::Bounces => Self::BounceMailbox,
+            Role::Replies => Self::ReplyMailbox,
+        }
+    }
 }
 
 /// Reads the terminal until `stop` is set or the UI hangs up. Runs on its own thread.

@@ -4,10 +4,10 @@
 //! its own) and nothing else touched; stopped mid-batch it must record what it sent and give
 //! the untried rows back to the outbox.
 
-#[path = "support/outbox_env.rs"]
-mod env;
-#[path = "support/smtp.rs"]
-mod smtp;
+mod support;
+
+use support::outbox_env as env;
+use support::smtp;
 
 use std::collections::{HashMap, HashSet};
 use std::process::{Command, Stdio};

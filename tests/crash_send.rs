@@ -3,10 +3,10 @@
 //! twice: each kill leaves at most the one email on the wire `uncertain`, none arrives twice.
 //! Short by default (10 kills); `GUESTMAIL_SOAK=N` runs N kills.
 
-#[path = "support/outbox_env.rs"]
-mod env;
-#[path = "support/smtp.rs"]
-mod smtp;
+mod support;
+
+use support::outbox_env as env;
+use support::smtp;
 
 use std::collections::HashMap;
 use std::process::{Command, Stdio};

@@ -5,8 +5,8 @@
 // Test code: a failed unwrap is a failed test, with its location.
 #![allow(clippy::unwrap_used)]
 
-#[path = "support/outbox_env.rs"]
-mod env;
+use support::outbox_env as env;
+
 mod support;
 
 use env::{Env, booking};

@@ -1,6 +1,9 @@
 //! Bounces from a real IMAP mailbox: the harness of `../shared/harness/dovecot` runs a private
 //! Dovecot on loopback (IMAPS and STARTTLS with its own certificate, trusted here through
-//! `mailbox_ca_file`), and the watcher of `bounce_mailbox` takes in what is delivered to it.
+//! `mailbox_ca_file`), and the watcher of `bounce_mailbox` takes in what is delivered to it;
+//! the watcher of `reply_mailbox` reads replies and leaves the venue's mailbox as it was. A
+//! server going away, then coming back with another password, then with the right one shows
+//! on a screen's status line (the watcher's events through an App, drawn) and clears.
 //!
 //! Needs root (the Dovecot master starts as root), as tests and CI run; `.ci/run` installs
 //! Dovecot up front. Without root each test says why and passes as skipped.
@@ -10,132 +13,30 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
-use guestmail::bounce::imap::{self, MailboxSettings, Security, Status, WatchReport};
+use guestmail::action::Action;
+use guestmail::app::App;
+use guestmail::bounce::imap::{self, MailboxSettings, Retry, Role, Security, Status, WatchReport};
 use guestmail::config::Config;
 use guestmail::domain::{Language, MessageState, NewReservation, ReservationStatus};
+use guestmail::event::Event;
+use guestmail::keymap::Keymap;
 use guestmail::store::{MessageRecord, Store};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use support::dovecot::{Dovecot, PASSWORD, USER, skip, snapshot};
 
-const HARNESS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/harness/dovecot/dovecot.sh");
-const USER: &str = "bounces@guestmail.test";
-const PASSWORD: &str = "s3cret pass:word";
 const GUEST: &str = "guest@example.org";
-
-fn is_root() -> bool {
-    Command::new("id").arg("-u").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-}
-
-fn skip(test: &str) -> bool {
-    if is_root() {
-        return false;
-    }
-    println!(
-        "SKIPPED {test}: needs root (the Dovecot master of ../shared/harness/dovecot starts as root; CI runs it as root)"
-    );
-    true
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-/// A running private Dovecot; stopped by its own `stop` (never by name) before its scratch
-/// directory goes.
-struct Dovecot {
-    dir: tempfile::TempDir,
-    port: u16,
-    imaps: u16,
-}
-
-impl Dovecot {
-    fn start() -> Self {
-        let dir = tempfile::Builder::new().prefix("gm-imap").tempdir_in("/tmp").unwrap();
-        let mut last = String::new();
-        for _ in 0..3 {
-            let (port, imaps) = (free_port(), free_port());
-            let out = Command::new("bash")
-                .arg(HARNESS)
-                .arg("start")
-                .arg(dir.path())
-                .args([port.to_string(), imaps.to_string()])
-                .output()
-                .unwrap();
-            if out.status.success() {
-                let d = Dovecot { dir, port, imaps };
-                d.run(&["adduser", USER, PASSWORD]);
-                return d;
-            }
-            last = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-        }
-        panic!("the Dovecot harness did not start:\n{last}");
-    }
-
-    fn run(&self, args: &[&str]) -> String {
-        let out =
-            Command::new("bash").arg(HARNESS).arg(args[0]).arg(self.dir.path()).args(&args[1..]).output().unwrap();
-        assert!(out.status.success(), "harness {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    /// Delivers a message as an MTA does (tmp/ then new/), to INBOX.
-    fn deliver(&self, text: &str) {
-        self.deliver_in(text, "INBOX");
-    }
-
-    fn deliver_in(&self, text: &str, folder: &str) {
-        let file = self.dir.path().join(format!("msg-{}.eml", fastrand::u64(..)));
-        std::fs::write(&file, text).unwrap();
-        self.run(&["deliver", USER, file.to_str().unwrap(), folder]);
-        std::fs::remove_file(file).unwrap();
-    }
-
-    fn maildir(&self, folder: &str) -> PathBuf {
-        let root = self.dir.path().join("mail").join(USER).join("Maildir");
-        if folder == "INBOX" { root } else { root.join(format!(".{folder}")) }
-    }
-
-    /// The messages of a folder: (file name, its Maildir flags).
-    fn messages(&self, folder: &str) -> Vec<(String, String)> {
-        let mut out = Vec::new();
-        for sub in ["new", "cur"] {
-            for e in std::fs::read_dir(self.maildir(folder).join(sub)).into_iter().flatten().flatten() {
-                let name = e.file_name().to_string_lossy().into_owned();
-                let flags = name.split_once(":2,").map(|(_, f)| f.to_owned()).unwrap_or_default();
-                out.push((name, flags));
-            }
-        }
-        out
-    }
-
-    fn config(&self, dir: &Path, url: &str) -> Config {
-        let pw = dir.join("imap-password");
-        std::fs::write(&pw, PASSWORD).unwrap();
-        std::fs::set_permissions(&pw, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
-        Config {
-            bounce_mailbox: Some(url.to_owned()),
-            bounce_mailbox_password_file: Some(pw),
-            mailbox_ca_file: Some(self.dir.path().join("tls/cert.pem")),
-            ..Config::default()
-        }
-    }
-
-    fn imaps_url(&self) -> String {
-        format!("imaps://{}@127.0.0.1:{}/INBOX", USER.replace('@', "%40"), self.imaps)
-    }
-}
-
-impl Drop for Dovecot {
-    fn drop(&mut self) {
-        let _ = Command::new("bash").arg(HARNESS).arg("stop").arg(self.dir.path()).status();
-    }
-}
 
 struct Fixture {
     dir: tempfile::TempDir,
@@ -321,7 +222,7 @@ fn a_wrong_password_is_the_venue_s_problem_said_once_not_a_crash_loop() {
     let Status::Refused { why, retry } = &statuses[0] else { panic!("{statuses:?}") };
     assert!(retry >= &Duration::from_mins(1), "{retry:?}");
     assert!(!why.contains("not the password"), "{why}");
-    let line = guestmail::strings::replies::mailbox_trouble(Language::En, &statuses[0]).unwrap();
+    let line = guestmail::strings::replies::mailbox_trouble(Language::En, imap::Role::Bounces, &statuses[0]).unwrap();
     assert!(line.contains("check bounce_mailbox and its password"), "{line}");
     assert_eq!(report.sessions, 0);
     let log = std::fs::read_to_string(dovecot.dir.path().join("log/dovecot.log")).unwrap_or_default();
@@ -365,32 +266,6 @@ fn settings_errors_name_the_key() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("bounce_mailbox") && err.contains("loopback"), "{err}");
-}
-
-/// Every folder of a user's Maildir with its messages (base name, flags): the venue's
-/// mailbox as its owner would see it.
-fn snapshot(dovecot: &Dovecot) -> Vec<(String, Vec<(String, String)>)> {
-    let root = dovecot.maildir("INBOX");
-    let mut folders = vec!["INBOX".to_owned()];
-    for e in std::fs::read_dir(&root).unwrap().flatten() {
-        let name = e.file_name().to_string_lossy().into_owned();
-        if let Some(folder) = name.strip_prefix('.').filter(|n| !n.is_empty() && e.path().is_dir()) {
-            folders.push(folder.to_owned());
-        }
-    }
-    folders.sort();
-    folders
-        .into_iter()
-        .map(|f| {
-            let mut msgs: Vec<(String, String)> = dovecot
-                .messages(&f)
-                .into_iter()
-                .map(|(n, flags)| (n.split(':').next().unwrap_or_default().to_owned(), flags))
-                .collect();
-            msgs.sort();
-            (f, msgs)
-        })
-        .collect()
 }
 
 /// Marks an email as sent (as the outbox does once the server accepted it).
@@ -558,6 +433,180 @@ fn replies_are_tied_by_thread_or_address_and_the_venue_s_mailbox_is_left_as_it_w
             .all(|(n, fl)| fl.is_empty() || before.iter().any(|(_, b)| b.iter().any(|(bn, bf)| bn == n && bf == fl))),
         "no flag set by guestmail: {after:?}"
     );
+}
+
+/// The screen's side of a watcher: its events go through an App, as the screen's event loop
+/// takes them, and the status line is drawn from the App's state.
+struct Screen {
+    app: App,
+    events: Receiver<Event>,
+}
+
+impl Screen {
+    const WIDTH: u16 = 240;
+    const HEIGHT: u16 = 10;
+
+    fn new() -> Self {
+        let day = NaiveDate::from_ymd_opt(2037, 5, 1).unwrap();
+        let mut app = App::new("Le Petit Bistro", Language::En, Keymap::default(), day, day);
+        app.update(Action::Resize(Self::WIDTH, Self::HEIGHT));
+        app.update(Action::DayLoaded(day, Vec::new()));
+        let (_, events) = mpsc::channel();
+        Screen { app, events }
+    }
+
+    /// The drawn status line (the row above the key hints).
+    fn status_line(&self) -> String {
+        let mut t = Terminal::new(TestBackend::new(Self::WIDTH, Self::HEIGHT)).unwrap();
+        t.draw(|f| f.render_widget(&self.app, f.area())).unwrap();
+        let buf = t.backend().buffer();
+        (0..Self::WIDTH).map(|x| buf[(x, Self::HEIGHT - 2)].symbol()).collect::<String>().trim_end().to_owned()
+    }
+
+    /// Takes the watcher's events in until the drawn status line satisfies `done`.
+    fn wait_line(&mut self, what: &str, timeout: Duration, done: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            while let Ok(event) = self.events.recv_timeout(Duration::from_millis(20)) {
+                if let Some(action) = self.app.action_for(event) {
+                    self.app.update(action);
+                }
+            }
+            let line = self.status_line();
+            if done(&line) {
+                return line;
+            }
+            assert!(start.elapsed() < timeout, "timed out waiting for {what}; the status line shows: {line:?}");
+        }
+    }
+}
+
+/// A watcher of `role` on a real Dovecot, its events sent to a screen as the screen's
+/// services send them: stopping the server shows a lost connection, a changed password a
+/// refused login (what to check), and when the password is restored the watcher logs in
+/// again, which clears the line and says so; then it takes mail in again.
+fn trouble_then_back_on(role: Role) {
+    let dovecot = Dovecot::start();
+    let f = fixture();
+    let now = chrono::Utc::now().timestamp_millis();
+    mark_sent(&f.db, f.message.id, now - 3_600_000);
+    let mut config = dovecot.config(f.dir.path(), &dovecot.imaps_url());
+    config.reply_mailbox = Some(dovecot.imaps_url());
+    config.reply_mailbox_password_file = config.bounce_mailbox_password_file.clone();
+    let mut settings = match role {
+        Role::Bounces => MailboxSettings::bounces_from_config(&config),
+        Role::Replies => MailboxSettings::replies_from_config(&config),
+    }
+    .unwrap()
+    .unwrap();
+    // The real waits after a refused login are minutes: a test that restores the password
+    // shortens them (the lost-connection waits keep their first steps).
+    settings.retry = Retry { lost: vec![Duration::from_secs(1)], refused: vec![Duration::from_secs(1)] };
+    let (key, name) = match role {
+        Role::Bounces => ("bounce_mailbox", "the bounce mailbox"),
+        Role::Replies => ("reply_mailbox", "the reply mailbox"),
+    };
+    let (tx, rx) = mpsc::channel();
+    let mut screen = Screen::new();
+    screen.events = rx;
+    let statuses = Arc::new(Mutex::new(Vec::new()));
+    let stop = Arc::new(AtomicBool::new(false));
+    let thread = {
+        let (stop, statuses, store) = (Arc::clone(&stop), Arc::clone(&statuses), Store::open(&f.db).unwrap());
+        std::thread::spawn(move || {
+            imap::watch_until(&stop, store, &settings, |status| {
+                statuses.lock().unwrap().push(status.clone());
+                let _ = tx.send(Event::Mailbox(role, status.clone()));
+            })
+        })
+    };
+    let quiet = screen.status_line();
+    wait_for("the first login", Duration::from_secs(10), || {
+        statuses.lock().unwrap().iter().any(|s| matches!(s, Status::Watching { .. }))
+    });
+    assert_eq!(screen.wait_line("the first login taken in", Duration::from_secs(1), |_| true), quiet);
+
+    // The server goes away while the watcher IDLEs.
+    dovecot.run(&["stop"]);
+    assert_eq!(dovecot.end_sessions(USER), 1, "the watcher's one session");
+    let lost = screen.wait_line("the lost connection", Duration::from_secs(15), |l| {
+        l.contains(&format!("lost the connection to {name}: reconnecting in 1 s"))
+    });
+    println!("status line, server stopped: {lost}");
+    assert!(lost.contains(&format!("check the server in {key} and the network")), "{lost}");
+
+    // It comes back with another password: the venue's problem, said with what to check.
+    dovecot.run(&["adduser", USER, "a new password"]);
+    dovecot.restart();
+    let refused = screen.wait_line("the refused login", Duration::from_secs(15), |l| {
+        l.contains(&format!("{name} refused our login: check {key} and its password"))
+    });
+    println!("status line, password changed: {refused}");
+    assert!(!refused.contains(PASSWORD) && !refused.contains("a new password"), "{refused}");
+    assert_eq!(screen.app.services_off.len(), 1, "{:?}", screen.app.services_off);
+
+    // The password is put back: the next try logs in, the line is cleared and says so.
+    dovecot.run(&["adduser", USER, PASSWORD]);
+    let back = if role == Role::Bounces { "Bounce mailbox connected again" } else { "Reply mailbox connected again" };
+    screen.wait_line("the mailbox back on", Duration::from_secs(15), |l| l == back);
+    assert!(screen.app.services_off.is_empty(), "{:?}", screen.app.services_off);
+
+    // And it works again: mail delivered now is taken in.
+    std::thread::sleep(Duration::from_millis(300));
+    let store = Store::open(&f.db).unwrap();
+    match role {
+        Role::Bounces => {
+            dovecot.deliver(&dsn(&f.message, "dsn-back"));
+            wait_for("the bounce after the reconnection", Duration::from_secs(10), || {
+                store.message(f.message.id).unwrap().state == MessageState::Bounced
+            });
+        }
+        Role::Replies => {
+            dovecot.deliver(&reply(
+                "Ada Guest <ada@example.org>",
+                Some(&f.message.message_id),
+                "ada-back",
+                "Re: Your reservation",
+                "",
+                "See you at 19:30\r\n",
+            ));
+            wait_for("the reply after the reconnection", Duration::from_secs(10), || {
+                !store.replies_for_message(f.message.id).unwrap().is_empty()
+            });
+        }
+    }
+    stop.store(true, Ordering::SeqCst);
+    let report = thread.join().unwrap();
+    assert_eq!(report.sessions, 2, "one session before the stop, one after the password came back: {report:?}");
+    let statuses = statuses.lock().unwrap().clone();
+    let kinds: Vec<&str> = statuses
+        .iter()
+        .map(|s| match s {
+            Status::Watching { .. } => "watching",
+            Status::Lost { .. } => "lost",
+            Status::Refused { .. } => "refused",
+        })
+        .collect();
+    let mut compact = kinds.clone();
+    compact.dedup();
+    // Lost (possibly tried more than once while the server was down), then refused, then back.
+    assert_eq!(compact, ["watching", "lost", "refused", "watching"], "{kinds:?}");
+}
+
+#[test]
+fn the_reply_mailbox_lost_or_refused_shows_on_the_status_line_until_it_is_back_on() {
+    if skip("the_reply_mailbox_lost_or_refused_shows_on_the_status_line_until_it_is_back_on") {
+        return;
+    }
+    trouble_then_back_on(Role::Replies);
+}
+
+#[test]
+fn the_bounce_mailbox_lost_or_refused_shows_on_the_status_line_until_it_is_back_on() {
+    if skip("the_bounce_mailbox_lost_or_refused_shows_on_the_status_line_until_it_is_back_on") {
+        return;
+    }
+    trouble_then_back_on(Role::Bounces);
 }
 
 /// Taken in from a mailbox of 10,000 bounces: a timed run, not a timed assertion.

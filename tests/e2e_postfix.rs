@@ -11,8 +11,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "support/outbox_env.rs"]
-mod env;
+mod support;
+use support::outbox_env as env;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -6,10 +6,9 @@
 // Test code: a failed unwrap is a failed test, with its location.
 #![allow(clippy::unwrap_used)]
 
-#[path = "support/outbox_env.rs"]
-mod env;
-#[path = "support/smtp.rs"]
-mod smtp;
+use support::outbox_env as env;
+use support::smtp;
+
 mod support;
 
 use env::{Env, booking};

@@ -6,8 +6,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "support/outbox_env.rs"]
-mod env;
+mod support;
+use support::outbox_env as env;
 
 use std::collections::HashMap;
 use std::fmt::Write as _;

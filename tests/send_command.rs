@@ -1,10 +1,10 @@
 //! `guestmail send` as a user runs it: the summary on stdout, and the exit status (2 when a
 //! message failed for good, 0 otherwise).
 
-#[path = "support/outbox_env.rs"]
-mod env;
-#[path = "support/smtp.rs"]
-mod smtp;
+mod support;
+
+use support::outbox_env as env;
+use support::smtp;
 
 use std::process::Command;
 

@@ -2,10 +2,10 @@
 //! sending. Each case against a real SMTP server on loopback that misbehaves in exactly one
 //! scripted way (`support/faulty_smtp.rs`), the outbox worker and the real `guestmail send`.
 
-#[path = "support/outbox_env.rs"]
-mod env;
-#[path = "support/faulty_smtp.rs"]
-mod faulty;
+mod support;
+
+use support::faulty_smtp as faulty;
+use support::outbox_env as env;
 
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};

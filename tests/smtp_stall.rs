@@ -3,10 +3,10 @@
 //! pooled connection must reach the loopback server in well under 2 s; with the stall they
 //! take about 9 s. The bound is loose on purpose: only a stall breaks it.
 
-#[path = "support/outbox_env.rs"]
-mod env;
-#[path = "support/smtp.rs"]
-mod smtp;
+mod support;
+
+use support::outbox_env as env;
+use support::smtp;
 
 use std::time::{Duration, Instant};
 

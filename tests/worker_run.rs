@@ -1,10 +1,10 @@
 //! The long-running worker (`run_until`), as the TUI and `guestmail serve` use it: it sends
 //! what gets queued while it runs, reports each message, and stops when the flag is set.
 
-#[path = "support/outbox_env.rs"]
-mod env;
-#[path = "support/smtp.rs"]
-mod smtp;
+mod support;
+
+use support::outbox_env as env;
+use support::smtp;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};

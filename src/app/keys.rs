@@ -26,6 +26,7 @@ impl App {
             Event::ServiceOff(service, why) => Some(Action::ServiceOff(service, why)),
             Event::TrackingElsewhere => Some(Action::TrackingElsewhere),
             Event::Background(news) => Some(Action::Background(news)),
+            Event::Mailbox(role, status) => Some(Action::Mailbox(role, status)),
         }
     }
 

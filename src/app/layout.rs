@@ -4,11 +4,7 @@
 use ratatui::layout::Rect;
 
 use crate::domain::ReservationRow;
-
-/// Display width in terminal columns (wide and combining characters counted right).
-fn text_width(s: &str) -> usize {
-    ratatui::text::Span::raw(s).width()
-}
+use crate::panes::{cut, text_width};
 
 /// The screen row of the first reservation: the title line, then the table head.
 pub const FIRST_ROW_Y: u16 = 2;
@@ -70,19 +66,7 @@ pub fn guest_cell(row: &ReservationRow, badge: Option<&str>, width: u16) -> Gues
     let Some(badge) = badge else { return GuestCell { name: name.to_owned(), badge: None } };
     let badge_w = text_width(badge) as u16;
     let room = usize::from(width.saturating_sub(badge_w + 1));
-    let shown = if text_width(name) <= room {
-        name.to_owned()
-    } else {
-        let mut s = String::new();
-        for c in name.chars() {
-            if text_width(&s) + 2 > room {
-                break;
-            }
-            s.push(c);
-        }
-        s.push('…');
-        s
-    };
+    let shown = cut(name, room);
     let at = text_width(&shown) as u16 + 1;
     GuestCell { name: shown, badge: Some((at, badge_w)) }
 }

@@ -104,7 +104,8 @@ pub struct App {
     pub sending_paused: Option<crate::store::SendingPause>,
     /// The outbox cannot work at all, and why (shown until it works again).
     pub outbox_trouble: Option<String>,
-    /// Background services that could not start, and why (for as long as the screen runs).
+    /// Background services that could not start, and why (for as long as the screen runs),
+    /// and mailbox watchers in trouble (until they are watching again).
     pub services_off: Vec<(crate::event::Service, String)>,
     pub running: bool,
     needs_redraw: bool,
@@ -285,6 +286,7 @@ impl App {
             Action::Mail(report) => self.mail_report(&report),
             Action::ServiceOff(service, why) => self.service_off(service, why),
             Action::Background(news) => self.background(news),
+            Action::Mailbox(role, status) => self.mailbox(role, &status),
             Action::TrackingElsewhere => self.tracking_elsewhere(),
             // The panes' actions (`panes.rs`) reach here only while a popup, the help or a
             // form is on top of them: they do nothing then.

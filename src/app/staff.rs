@@ -7,6 +7,7 @@ use super::errors::LastError;
 use super::form::{Filled, Form};
 use super::{App, Command, Confirm, Notice, Outcome, Overlay};
 use crate::action::Action;
+use crate::bounce::imap::{Role, Status};
 use crate::domain::{MessageState, ReservationRow, ReservationStatus};
 use crate::event::{Background, Service};
 use crate::journey::{Ask, Booking, Change, Refusal};
@@ -91,6 +92,21 @@ impl App {
             Background::Trouble(t) => self.outbox_trouble = t,
         }
         true
+    }
+
+    /// A mailbox watcher's news: a lost connection or a refused login stays on the status
+    /// line (what to check, when it tries again) until the watcher is back on, which clears
+    /// it and says so once. Watching with nothing to clear (the first login) says nothing.
+    pub(super) fn mailbox(&mut self, role: Role, status: &Status) -> bool {
+        let (service, lang) = (Service::mailbox(role), self.strings.language);
+        if let Some(why) = crate::strings::replies::mailbox_trouble(lang, role, status) {
+            return self.service_off(service, why);
+        }
+        if !self.services_off.iter().any(|(s, _)| *s == service) {
+            return false;
+        }
+        self.services_off.retain(|(s, _)| *s != service);
+        self.notice(Notice::info(crate::strings::replies::mailbox_back(lang, role)))
     }
 
     /// Another guestmail records the opens: not a service that is off.

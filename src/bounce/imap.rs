@@ -18,8 +18,11 @@
 //! Between passes the watcher IDLEs where the server offers it, else polls.
 //!
 //! A lost connection is retried after 1, 2, 5, 10, 30 then every 60 seconds; a refused login
-//! is the venue's problem (sending's rules: 1, 2, 5, then every 10 minutes), said once on the
-//! screen and in the log, never a crash loop. The password is never logged.
+//! is the venue's problem (retried after 1, 2, 5, then every 10 minutes), said on the screen
+//! and in the log, never a crash loop ([`Retry`]). Each change is told to the caller as a
+//! [`Status`]: `Lost` or `Refused` after each failed try, `Watching` after each login, which
+//! the screen takes as "back on" (its status line clears the trouble). The password is never
+//! logged.
 
 use std::collections::HashSet;
 use std::fmt::Write as _;
@@ -52,6 +55,29 @@ const FETCH_BYTES: u64 = 16 * 1024 * 1024;
 const RETRY_LOST: &[u64] = &[1, 2, 5, 10, 30, 60];
 const RETRY_REFUSED: &[u64] = &[60, 120, 300, 600];
 
+/// The waits before each new try, one list after a lost connection and one after a refused
+/// login; past its end a list repeats its last wait. The defaults are the module's rules; a
+/// test that restores a password shortens them rather than wait minutes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Retry {
+    pub lost: Vec<Duration>,
+    pub refused: Vec<Duration>,
+}
+
+impl Default for Retry {
+    fn default() -> Self {
+        let secs = |list: &[u64]| list.iter().copied().map(Duration::from_secs).collect();
+        Self { lost: secs(RETRY_LOST), refused: secs(RETRY_REFUSED) }
+    }
+}
+
+impl Retry {
+    /// The wait before try `n + 1` after `n` failures in a row (never empty: a minute).
+    fn wait(list: &[Duration], n: usize) -> Duration {
+        list.get(n).or_else(|| list.last()).copied().unwrap_or(Duration::from_mins(1))
+    }
+}
+
 pub use super::mailbox_url::{MailboxUrl, Security};
 
 /// What a watched mailbox holds, and so what the watcher may do there.
@@ -65,7 +91,8 @@ pub enum Role {
 }
 
 impl Role {
-    fn key(self) -> &'static str {
+    /// Its key in the config: `bounce_mailbox`, `reply_mailbox`.
+    pub fn key(self) -> &'static str {
         match self {
             Self::Bounces => "bounce_mailbox",
             Self::Replies => "reply_mailbox",
@@ -82,6 +109,7 @@ pub struct MailboxSettings {
     pub processed_folder: String,
     pub ca_file: Option<PathBuf>,
     pub limits: Limits,
+    pub retry: Retry,
 }
 
 impl std::fmt::Debug for MailboxSettings {
@@ -147,6 +175,7 @@ impl MailboxSettings {
             processed_folder: config.bounce_processed_folder.clone(),
             ca_file: config.mailbox_ca_file.clone(),
             limits: Limits::from(config),
+            retry: Retry::default(),
         }))
     }
 }
@@ -654,7 +683,7 @@ fn run_session(
         uidplus,
         processed_ok,
     };
-    tracing::info!(mailbox = %folder.name, uidvalidity = folder.uidvalidity, idle, can_move, "watching the bounce mailbox");
+    tracing::info!(mailbox = %folder.name, uidvalidity = folder.uidvalidity, idle, can_move, role = ?settings.role, "watching the mailbox");
     on_status(&Status::Watching { idle });
     let mut last_full = Instant::now();
     let mut changed = true;
@@ -752,13 +781,13 @@ pub fn watch_until(
         let (status, wait) = match result {
             Ok(()) => break,
             Err(Failure::Refused(why)) => {
-                let retry = Duration::from_secs(RETRY_REFUSED[refused.min(RETRY_REFUSED.len() - 1)]);
+                let retry = Retry::wait(&settings.retry.refused, refused);
                 refused += 1;
                 tracing::warn!(mailbox = %settings.url.name(), role = ?settings.role, %why, ?retry, "mailbox: login refused (check the password)");
                 (Status::Refused { why, retry }, retry)
             }
             Err(Failure::Lost(why)) => {
-                let retry = Duration::from_secs(RETRY_LOST[lost.min(RETRY_LOST.len() - 1)]);
+                let retry = Retry::wait(&settings.retry.lost, lost);
                 lost += 1;
                 tracing::warn!(mailbox = %settings.url.name(), role = ?settings.role, %why, ?retry, "mailbox: connection lost");
                 (Status::Lost { why, retry }, retry)

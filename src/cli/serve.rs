@@ -12,7 +12,7 @@ use std::time::Duration;
 use anyhow::{Context as _, anyhow};
 
 use super::Context;
-use crate::bounce::imap::MailboxSettings;
+use crate::bounce::imap::{MailboxSettings, Role, Status};
 use crate::bounce::ingest::{Limits, watch_until};
 use crate::domain::{mask_addresses, mask_email, mask_email_in};
 use crate::mail::Worker;
@@ -109,7 +109,7 @@ pub fn run(ctx: &Context, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     let mailbox = MailboxSettings::bounces_from_config(&ctx.config).map_err(|e| anyhow!("{e}"))?;
     if let Some(settings) = mailbox {
         let store = ctx.open_store()?;
-        let (s, lang) = (Arc::clone(&stop), crate::domain::Language::En);
+        let s = Arc::clone(&stop);
         eprintln!(
             "guestmail serve: taking in bounces from the mailbox {} (one watcher per database)",
             settings.url.name()
@@ -117,11 +117,7 @@ pub fn run(ctx: &Context, args: &ServeArgs) -> anyhow::Result<ExitCode> {
         parts.push((
             "bounce-mailbox",
             std::thread::spawn(move || {
-                let report = crate::bounce::imap::watch_until(&s, store, &settings, |status| {
-                    if let Some(why) = crate::strings::replies::mailbox_trouble(lang, status) {
-                        eprintln!("guestmail serve: {why}");
-                    }
-                });
+                let report = crate::bounce::imap::watch_until(&s, store, &settings, say_mailbox(Role::Bounces));
                 tracing::info!(?report, "bounce mailbox watcher stopped");
                 Ok(())
             }),
@@ -134,7 +130,7 @@ pub fn run(ctx: &Context, args: &ServeArgs) -> anyhow::Result<ExitCode> {
         parts.push((
             "reply-mailbox",
             std::thread::spawn(move || {
-                let report = crate::bounce::imap::watch_until(&s, store, &settings, |_| {});
+                let report = crate::bounce::imap::watch_until(&s, store, &settings, say_mailbox(Role::Replies));
                 tracing::info!(?report, "reply mailbox watcher stopped");
                 Ok(())
             }),
@@ -179,4 +175,21 @@ pub fn run(ctx: &Context, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     }
     eprintln!("guestmail serve: stopped");
     Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+/// What `serve` says of a mailbox watcher's standing: each lost connection or refused login,
+/// then, once, that it is watching again.
+fn say_mailbox(role: Role) -> impl FnMut(&Status) {
+    let lang = crate::domain::Language::En;
+    let mut troubled = false;
+    move |status| match crate::strings::replies::mailbox_trouble(lang, role, status) {
+        Some(why) => {
+            troubled = true;
+            eprintln!("guestmail serve: {why}");
+        }
+        None if std::mem::take(&mut troubled) => {
+            eprintln!("guestmail serve: {}", crate::strings::replies::mailbox_back(lang, role));
+        }
+        None => {}
+    }
 }

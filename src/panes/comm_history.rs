@@ -9,8 +9,8 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Clear, Row, Table, Widget};
 
-use super::{Clock, POINTER, Selection};
-use crate::domain::MessageState;
+use super::{Clock, POINTER, Selection, cut, text_width};
+use crate::domain::{MessageState, MessageSummary};
 use crate::store::{CommCursor, CommFilter, CommRow};
 use crate::strings::HistoryStrings;
 use crate::strings::names::{Column, FilterLabel};
@@ -134,27 +134,114 @@ impl CommPane<'_> {
         Line::from(spans)
     }
 
-    fn row(&self, r: &CommRow, selected: bool) -> Row<'static> {
-        let (s, t, c) = (self.strings, self.theme, self.state.clock);
+    /// The texts of one row, before they are fitted to their columns.
+    fn texts(&self, r: &CommRow) -> RowTexts {
+        let (s, c) = (self.strings, self.state.clock);
         let mut state = s.state(r.state).to_owned();
         if let (MessageState::Deferred, Some(next)) = (r.state, r.next_attempt_at) {
             state = format!("{state}, {}", s.next_try(&c.short(next)));
         }
+        RowTexts {
+            when: c.date_time(r.sent_at.unwrap_or(r.created_at)),
+            guest: r.guest_name.clone(),
+            address: r.recipient.clone(),
+            kind: s.kind(r.kind).to_owned(),
+            reservation: r.reservation_at.map(|d| d.format(crate::strings::DATE_TIME).to_string()).unwrap_or_default(),
+            state,
+            opens: s.opens(r.state, r.human_opens, r.machine_opens, r.open_via.as_deref()),
+        }
+    }
+
+    fn row(&self, r: &CommRow, texts: RowTexts, w: &Widths, selected: bool) -> Row<'static> {
+        let t = self.theme;
         let style = match r.state {
             MessageState::Failed | MessageState::Bounced | MessageState::Suppressed => t.error(),
             MessageState::Uncertain => t.key(),
             _ => Style::new(),
         };
+        let marker =
+            MessageSummary { state: r.state, human_opens: r.human_opens, machine_opens: r.machine_opens }.marker();
         Row::new([
             Cell::from(if selected { POINTER } else { " " }),
-            Cell::from(c.short(r.sent_at.unwrap_or(r.created_at))),
-            Cell::from(r.guest_name.clone()),
-            Cell::from(r.recipient.clone()),
-            Cell::from(s.kind(r.kind)),
-            Cell::from(r.reservation_at.map(|d| d.format("%d/%m %H:%M").to_string()).unwrap_or_default()),
-            Cell::from(Span::styled(state, style)),
-            Cell::from(s.opens(r.state, r.human_opens, r.machine_opens, r.open_via.as_deref())),
+            Cell::from(Span::styled(t.marker_glyph(marker), t.marker(marker))),
+            Cell::from(texts.when),
+            Cell::from(cut(&texts.guest, w.guest)),
+            Cell::from(cut(&texts.address, w.address)),
+            Cell::from(texts.kind),
+            Cell::from(texts.reservation),
+            Cell::from(Span::styled(cut(&texts.state, w.state), style)),
+            Cell::from(cut(&texts.opens, w.opens)),
         ])
+    }
+}
+
+/// One row's texts, as wide as they are.
+struct RowTexts {
+    when: String,
+    guest: String,
+    address: String,
+    kind: String,
+    reservation: String,
+    state: String,
+    opens: String,
+}
+
+/// The widths of the columns whose content varies: each as wide as its widest text on
+/// screen (or its head), and, when the line is too short for all of them, the address cut
+/// first, then the name, then the opens (every cut ends in `…`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Widths {
+    guest: usize,
+    address: usize,
+    kind: usize,
+    state: usize,
+    opens: usize,
+}
+
+/// "23/11/2026 19:02": the two date columns.
+const DATE_TIME_WIDTH: usize = 16;
+/// Pointer and marker, one column each.
+const MARKS_WIDTH: usize = 2;
+/// Nine columns, one space between each two.
+const GAPS: usize = 8;
+
+impl Widths {
+    fn fit(heads: &RowTexts, rows: &[RowTexts], total: usize) -> Self {
+        let widest = |f: fn(&RowTexts) -> &str| {
+            rows.iter().map(|r| text_width(f(r))).chain([text_width(f(heads))]).max().unwrap_or(0)
+        };
+        let mut w = Widths {
+            guest: widest(|r| &r.guest),
+            address: widest(|r| &r.address),
+            kind: widest(|r| &r.kind),
+            state: widest(|r| &r.state),
+            opens: widest(|r| &r.opens),
+        };
+        let fixed = MARKS_WIDTH + 2 * DATE_TIME_WIDTH + GAPS + w.kind + w.state;
+        let mut over = (fixed + w.guest + w.address + w.opens).saturating_sub(total);
+        for (width, least) in [(&mut w.address, 16), (&mut w.guest, 12), (&mut w.opens, 10), (&mut w.state, 8)] {
+            let give = over.min(width.saturating_sub(least));
+            *width -= give;
+            over -= give;
+        }
+        // Room to spare goes to the opens, the last column.
+        w.opens += total.saturating_sub(fixed + w.guest + w.address + w.opens);
+        w
+    }
+
+    fn constraints(&self) -> [Constraint; 9] {
+        let len = |w: usize| Constraint::Length(u16::try_from(w).unwrap_or(u16::MAX));
+        [
+            Constraint::Length(1),
+            Constraint::Length(1),
+            len(DATE_TIME_WIDTH),
+            len(self.guest),
+            len(self.address),
+            len(self.kind),
+            len(DATE_TIME_WIDTH),
+            len(self.state),
+            Constraint::Fill(1),
+        ]
     }
 }
 
@@ -172,33 +259,38 @@ impl Widget for CommPane<'_> {
             Line::from(s.no_match).render(list, buf);
             return;
         }
-        let heads = [
-            Column::When,
-            Column::Guest,
-            Column::Address,
-            Column::Kind,
-            Column::Reservation,
-            Column::State,
-            Column::Opens,
-        ];
-        let header = Row::new(std::iter::once("").chain(heads.map(|c| s.column(c)))).style(t.heading());
+        let col = |c: Column| s.column(c).to_owned();
+        let heads = RowTexts {
+            when: col(Column::When),
+            guest: col(Column::Guest),
+            address: col(Column::Address),
+            kind: col(Column::Kind),
+            reservation: col(Column::Reservation),
+            state: col(Column::State),
+            opens: col(Column::Opens),
+        };
         let height = usize::from(list.height.saturating_sub(1));
         let (first, selected) = (st.selection.first_visible(height), st.selection.index());
-        let rows = st.rows.iter().enumerate().skip(first).take(height).map(|(i, r)| {
-            let row = self.row(r, i == selected);
+        let shown: Vec<(usize, &CommRow)> = st.rows.iter().enumerate().skip(first).take(height).collect();
+        let texts: Vec<RowTexts> = shown.iter().map(|(_, r)| self.texts(r)).collect();
+        let w = Widths::fit(&heads, &texts, usize::from(list.width));
+        let header = Row::new([
+            String::new(),
+            String::new(),
+            heads.when,
+            heads.guest,
+            heads.address,
+            heads.kind,
+            heads.reservation,
+            heads.state,
+            heads.opens,
+        ])
+        .style(t.heading());
+        let rows = shown.into_iter().zip(texts).map(|((i, r), texts)| {
+            let row = self.row(r, texts, &w, i == selected);
             if i == selected { row.style(t.selected()) } else { row }
         });
-        let widths = [
-            Constraint::Length(1),
-            Constraint::Length(11),
-            Constraint::Length(18),
-            Constraint::Length(24),
-            Constraint::Length(15),
-            Constraint::Length(11),
-            Constraint::Length(34),
-            Constraint::Fill(1),
-        ];
-        Table::new(rows, widths).header(header).column_spacing(1).render(list, buf);
+        Table::new(rows, w.constraints()).header(header).column_spacing(1).render(list, buf);
         if st.more {
             Line::styled(s.more, t.dim()).right_aligned().render(foot, buf);
         }

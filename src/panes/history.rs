@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
 
 use super::{Clock, POINTER, Selection};
-use crate::domain::{EventKind, MessageState};
+use crate::domain::{EventKind, MessageState, MessageSummary};
 use crate::store::{GuestHistory, HistoryEmail, LogEntry, LogLine, TimelineNote};
 use crate::strings::HistoryStrings;
 use crate::strings::names::Column;
@@ -165,7 +165,7 @@ impl HistoryPane<'_> {
         let col = |c: Column, w: usize| format!("{:<w$}", s.column(c));
         let heads = Line::styled(
             format!(
-                "  {}  {}{}{} {}",
+                "    {}  {}{}{} {}",
                 col(Column::Sent, WHEN),
                 col(Column::Kind, KIND),
                 col(Column::Reservation, BOOKING),
@@ -198,8 +198,12 @@ impl HistoryPane<'_> {
         if let Some(last) = e.last_opened_at.filter(|_| e.human_opens > 0) {
             opens = format!("{opens} · {}", s.last_opened(&c.date_time(last)));
         }
+        let marker =
+            MessageSummary { state: e.state, human_opens: e.human_opens, machine_opens: e.machine_opens }.marker();
         let mut spans = vec![
-            Span::raw(format!("{} {when:<WHEN$}  ", if selected { POINTER } else { " " })),
+            Span::raw(format!("{} ", if selected { POINTER } else { " " })),
+            Span::styled(t.marker_glyph(marker), t.marker(marker)),
+            Span::raw(format!(" {when:<WHEN$}  ")),
             Span::styled(format!("{:<KIND$}", s.kind(e.kind)), t.bold()),
             Span::raw(format!("{booking:<BOOKING$}")),
             Span::styled(format!("{state:<STATE$}"), state_style),
@@ -230,11 +234,12 @@ impl HistoryPane<'_> {
         let (s, t) = (self.strings, self.theme);
         let style = if n.kind == EventKind::Complaint { t.error() } else { t.dim() };
         let shown = staff_detail(n.kind, &n.detail);
-        let detail = if shown.is_empty() { String::new() } else { format!("{}{shown}", s.colon) };
-        let actor = if n.actor.is_empty() { String::new() } else { format!(" ({})", n.actor) };
+        let detail =
+            if shown.is_empty() { String::new() } else { format!("{}{}", s.colon, s.note_detail(n.kind, shown)) };
+        let actor = if n.actor.is_empty() { String::new() } else { format!(" ({})", s.actor(&n.actor)) };
         Line::from(vec![
             Span::raw(format!(
-                "{} {:<WHEN$}  ",
+                "{}   {:<WHEN$}  ",
                 if selected { POINTER } else { " " },
                 self.state.clock.date_time(n.at)
             )),

@@ -61,3 +61,49 @@ impl Selection {
 /// The highlighted row's pointer, on the day's list and in the panes: the reverse video says
 /// it too, this says it without any styling at all (screen readers, captures, snapshots).
 pub const POINTER: &str = "▸";
+
+/// Columns `text` takes on screen (wide characters count two).
+pub fn text_width(text: &str) -> usize {
+    ratatui::text::Span::raw(text).width()
+}
+
+/// `text` cut to `width` columns, ending in `…` when something was left out, so a cut
+/// address or name never passes for a whole one.
+pub fn cut(text: &str, width: usize) -> String {
+    if text_width(text) <= width {
+        return text.to_owned();
+    }
+    let mut shown = String::new();
+    for c in text.chars() {
+        if text_width(&shown) + text_width(c.encode_utf8(&mut [0; 4])) + 1 > width {
+            break;
+        }
+        shown.push(c);
+    }
+    if width > 0 {
+        shown.push('…');
+    }
+    shown
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cut;
+
+    #[test]
+    fn cut_text_ends_in_an_ellipsis_within_its_width() {
+        let cases = [
+            ("lotte.de-vries82@yahoo.fr", 30, "lotte.de-vries82@yahoo.fr"),
+            ("lotte.de-vries82@yahoo.fr", 25, "lotte.de-vries82@yahoo.fr"),
+            ("lotte.de-vries82@yahoo.fr", 24, "lotte.de-vries82@yahoo.…"),
+            ("Élodie", 3, "Él…"),
+            ("日本語", 4, "日…"),
+            ("abc", 1, "…"),
+            ("abc", 0, ""),
+        ];
+        for (text, width, want) in cases {
+            assert_eq!(cut(text, width), want, "{text} in {width}");
+            assert!(super::text_width(&cut(text, width)) <= width);
+        }
+    }
+}

@@ -1,6 +1,8 @@
 //! Test fixtures: puts a message straight into a delivery state and open counts, so UI
 //! tests and benchmarks can show every marker before the outbox, tracker and bounce code
-//! reach those states through their own paths. Not for production code.
+//! reach those states through their own paths. Not for production code: compiled only for
+//! unit tests and with the `test-support` feature, which the integration tests, benches and
+//! examples turn on through the crate's dev-dependency on itself (Cargo.toml).
 
 use rusqlite::params;
 

@@ -12,6 +12,7 @@ mod comm;
 mod dedupe;
 mod demo;
 mod events;
+#[cfg(any(test, feature = "test-support"))]
 mod fixture;
 mod followup;
 mod forget;
@@ -164,7 +165,7 @@ impl Store {
 
     /// Makes the journey's decisions on this connection as of `ms` (UTC) instead of the
     /// system time, so a test or fixture of a given day sees that day's rules.
-    #[doc(hidden)]
+    #[cfg(any(test, feature = "test-support"))]
     #[must_use]
     pub fn frozen_at(mut self, ms: i64) -> Self {
         self.frozen_now = Some(ms);

@@ -34,6 +34,15 @@ pub fn outbox_trouble(lang: Language, why: &str) -> String {
     }
 }
 
+/// The status line of a service that is off: what is off, then why (French puts a space
+/// before the colon).
+pub fn service_off(lang: Language, what: &str, why: &str) -> String {
+    match lang {
+        Language::En | Language::Nl => format!("{what}: {why}"),
+        Language::Fr => format!("{what} : {why}"),
+    }
+}
+
 /// The header's short warning while emails cannot go out (the status line has the details).
 pub fn stopped_short(lang: Language) -> &'static str {
     match lang {

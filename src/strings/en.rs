@@ -76,6 +76,7 @@ pub static EN: Strings = Strings {
     counter_reset: |to| format!("Error counter reset for {to}: the address is free again"),
     sending_off: "Sending is off",
     bounces_off: "Bounces are not taken in",
+    replies_off: "Guests' replies are not read",
     command_failed: "Not saved",
     address_error: |e| e.to_string(),
     transition: |from, to| format!("A {from} reservation cannot become {to}"),

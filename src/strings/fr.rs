@@ -78,6 +78,7 @@ pub static FR: Strings = Strings {
     counter_reset: |to| format!("Compteur d'erreurs remis à zéro pour {to} : l'adresse est libre"),
     sending_off: "Envoi désactivé",
     bounces_off: "Les retours en erreur ne sont pas relevés",
+    replies_off: "Les réponses des clients ne sont pas relevées",
     command_failed: "Non enregistré",
     address_error: |e| match e {
         AddressError::Empty => "l'adresse e-mail est vide".to_owned(),

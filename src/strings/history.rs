@@ -104,6 +104,38 @@ impl HistoryStrings {
         (self.errors)(n)
     }
 
+    /// Who did what a history note says, in this language ("staff" -> "équipe"); a name
+    /// the screen does not know is shown as stored.
+    pub fn actor<'a>(&self, actor: &'a str) -> &'a str {
+        match (self.language, actor) {
+            (Language::En, "staff") => "staff",
+            (Language::Fr, "staff") => "équipe",
+            (Language::Nl, "staff") => "personeel",
+            (Language::En, "cli") => "command line",
+            (Language::Fr, "cli") => "ligne de commande",
+            (Language::Nl, "cli") => "opdrachtregel",
+            (Language::En, "worker") => "sending",
+            (Language::Fr, "worker") => "envoi",
+            (Language::Nl, "worker") => "verzending",
+            (Language::En, "bounce") => "bounce report",
+            (Language::Fr, "bounce") => "rapport de rejet",
+            (Language::Nl, "bounce") => "bouncebericht",
+            (Language::En | Language::Nl, "tracker") => "tracking",
+            (Language::Fr, "tracker") => "suivi",
+            _ => actor,
+        }
+    }
+
+    /// A history note's detail in this language: the store writes a reset as "3 error(s)
+    /// cleared", which reads "3 erreurs" in French; other details (server texts) as stored.
+    pub fn note_detail(&self, kind: EventKind, detail: &str) -> String {
+        let cleared = detail.strip_suffix(" error(s) cleared").and_then(|n| n.parse::<u32>().ok());
+        match (kind, cleared) {
+            (EventKind::CounterReset, Some(n)) => self.errors(n),
+            _ => detail.to_owned(),
+        }
+    }
+
     /// "withdrawn: reservation cancelled" / "retiré : réservation annulée".
     pub fn withdrawn(&self, why: Withdrawal) -> String {
         super::journey::JourneyText(self.language).withdrawn(why)
@@ -136,9 +168,13 @@ impl HistoryStrings {
         super::names::follow_up_reason(self.language, r)
     }
 
-    /// "97.4%" / "97,4 %".
+    /// "97.4%" / "97,4 %". Cut, not rounded, to the tenth: a share just under a target
+    /// (97.96% against 98%) must not read as the target itself ("98.0% < 98.0%").
     pub fn percent(&self, share: f64) -> String {
-        let text = format!("{:.1}", share * 100.0);
+        // The epsilon keeps a share that is exactly a tenth (0.98) from reading one tenth
+        // lower after the float multiplication.
+        let tenths = (share * 1000.0 + 1e-6).floor() / 10.0;
+        let text = format!("{tenths:.1}");
         if self.decimal_comma { format!("{} %", text.replace('.', ",")) } else { format!("{text}%") }
     }
 
@@ -164,6 +200,27 @@ impl HistoryStrings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn notes_name_who_did_it_and_a_reset_in_the_screen_s_language() {
+        assert_eq!(FR.actor("staff"), "équipe");
+        assert_eq!(NL.actor("cli"), "opdrachtregel");
+        assert_eq!(EN.actor("bounce"), "bounce report");
+        assert_eq!(FR.actor("someone"), "someone", "unknown names as stored");
+        assert_eq!(FR.note_detail(EventKind::CounterReset, "3 error(s) cleared"), "3 erreurs");
+        assert_eq!(NL.note_detail(EventKind::CounterReset, "1 error(s) cleared"), NL.errors(1));
+        assert_eq!(FR.note_detail(EventKind::Complaint, "marked as spam (ARF)"), "marked as spam (ARF)");
+    }
+
+    #[test]
+    fn a_share_under_the_target_never_reads_as_the_target() {
+        assert_eq!(EN.percent(0.979_6), "97.9%");
+        assert_eq!(EN.below_short(0.979_6, 0.98), "⚠ delivery 97.9% < 98.0%");
+        assert_eq!(EN.percent(0.98), "98.0%");
+        assert_eq!(EN.percent(0.974), "97.4%");
+        assert_eq!(EN.percent(1.0), "100.0%");
+        assert_eq!(FR.percent(0.974), "97,4 %");
+    }
 
     #[test]
     fn french_uses_the_brief_words_and_every_table_is_complete() {

@@ -86,6 +86,8 @@ pub struct Strings {
     pub no_selection: &'static str,
     pub sending_off: &'static str,
     pub bounces_off: &'static str,
+    /// The reply mailbox cannot be read (before what is wrong).
+    pub replies_off: &'static str,
     /// The badge of an address past the error threshold.
     pub blocked_badge: &'static str,
     pub no_errors: &'static str,

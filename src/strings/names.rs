@@ -365,7 +365,8 @@ pub fn action(lang: Language, a: &Action) -> &'static str {
             | Action::Mail(_)
             | Action::ServiceOff(..)
             | Action::TrackingElsewhere
-            | Action::Background(_),
+            | Action::Background(_)
+            | Action::Mailbox(..),
         ) => "",
     }
 }

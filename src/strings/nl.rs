@@ -76,6 +76,7 @@ pub static NL: Strings = Strings {
     counter_reset: |to| format!("Foutenteller op nul gezet voor {to}: het adres is weer vrij"),
     sending_off: "Versturen staat uit",
     bounces_off: "Teruggekomen e-mails worden niet verwerkt",
+    replies_off: "Antwoorden van gasten worden niet gelezen",
     command_failed: "Niet bewaard",
     address_error: |e| match e {
         AddressError::Empty => "het e-mailadres is leeg".to_owned(),

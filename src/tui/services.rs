@@ -1,19 +1,20 @@
 //! The background services the screen runs beside itself, each on its own thread with its own
-//! SQLite connection, all stopped by the one stop flag the runner sets on quit:
-//! the outbox worker (sends what is queued), the tracking-pixel endpoint (records opens;
-//! its shutdown flushes the opens it answered) and, when `bounce_maildir` is set, the bounce
-//! watcher `guestmail serve` runs too (one per database: with a `serve` on the same machine,
-//! whichever started first takes bounces in, the other stands by). The counts it records show
-//! through the data thread's reload, like any other change to the database. A service that cannot start, such as the
-//! endpoint on a port another program holds, leaves the screen running and says why on the
-//! status line.
+//! SQLite connection, all stopped by the one stop flag the runner sets on quit: the outbox
+//! worker (sends what is queued), the tracking-pixel endpoint (records opens; its shutdown
+//! flushes the opens it answered), the IMAP watchers of `bounce_mailbox` and `reply_mailbox`
+//! and, when `bounce_maildir` is set, the bounce watcher `guestmail serve` runs too (one per
+//! database: with a `serve` on the same machine, whichever started first takes bounces in,
+//! the other stands by). The counts they record show through the data thread's reload, like
+//! any other change to the database. A service that cannot start, such as the endpoint on a
+//! port another program holds, leaves the screen running and says why on the status line; so
+//! does a mailbox whose connection is lost or whose login is refused, until it is back on.
 
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::sync::mpsc::Sender;
 use std::thread::{self, JoinHandle};
 
-use crate::bounce::imap::MailboxSettings;
+use crate::bounce::imap::{MailboxSettings, Role};
 use crate::bounce::ingest::{Limits, watch_until};
 use crate::config::{Config, Paths};
 use crate::event::{Background, Event, Service};
@@ -129,67 +130,56 @@ pub fn start(config: &Config, paths: &Paths, events: &Sender<Event>, stop: &Arc<
             Err(e) => off(Service::Bounces, e.to_string()),
         }
     }
-    start_bounce_mailbox(config, paths, events, stop, &mut services);
-    start_reply_mailbox(config, paths, stop, &mut services);
+    start_mailboxes(config, paths, events, stop, &mut services);
     services
 }
 
-/// The IMAP bounce mailbox's watcher (`bounce_mailbox`): its refused login or lost
-/// connection shows on the status line as the Maildir watcher's troubles do.
-fn start_bounce_mailbox(
+/// The IMAP mailboxes' watchers (`bounce_mailbox`, then `reply_mailbox`, read only): each
+/// tells the screen its standing as [`Event::Mailbox`] (a lost connection or a refused login
+/// stays on the status line until it watches again); what they take in shows through the
+/// data thread's reload.
+fn start_mailboxes(
     config: &Config,
     paths: &Paths,
     events: &Sender<Event>,
     stop: &Arc<AtomicBool>,
     services: &mut Services,
 ) {
-    let off = |why: String| {
-        tracing::warn!("the bounce mailbox is off: {why}");
-        let _ = events.send(Event::ServiceOff(Service::Bounces, why));
-    };
-    let settings = match MailboxSettings::bounces_from_config(config) {
-        Ok(Some(settings)) => settings,
-        Ok(None) => return,
-        Err(e) => return off(e),
-    };
-    let store = match Store::open(&paths.db) {
-        Ok(store) => store,
-        Err(e) => return off(e.to_string()),
-    };
-    let (tx, stop, lang) = (events.clone(), Arc::clone(stop), config.language);
-    let spawned = thread::Builder::new().name("bounce-mailbox".into()).spawn(move || {
-        let report = crate::bounce::imap::watch_until(&stop, store, &settings, |status| {
-            if let Some(why) = crate::strings::replies::mailbox_trouble(lang, status) {
-                let _ = tx.send(Event::ServiceOff(Service::Bounces, why));
+    for role in [Role::Bounces, Role::Replies] {
+        let service = Service::mailbox(role);
+        let off = |why: String| {
+            tracing::warn!("the {} is off: {why}", role.key());
+            let _ = events.send(Event::ServiceOff(service, why));
+        };
+        let settings = match role {
+            Role::Bounces => MailboxSettings::bounces_from_config(config),
+            Role::Replies => MailboxSettings::replies_from_config(config),
+        };
+        let settings = match settings {
+            Ok(Some(settings)) => settings,
+            Ok(None) => continue,
+            Err(e) => {
+                off(e);
+                continue;
             }
+        };
+        let store = match Store::open(&paths.db) {
+            Ok(store) => store,
+            Err(e) => {
+                off(e.to_string());
+                continue;
+            }
+        };
+        let (tx, stop) = (events.clone(), Arc::clone(stop));
+        let spawned = thread::Builder::new().name(role.key().replace('_', "-")).spawn(move || {
+            let report = crate::bounce::imap::watch_until(&stop, store, &settings, |status| {
+                let _ = tx.send(Event::Mailbox(role, status.clone()));
+            });
+            tracing::info!(?report, role = role.key(), "mailbox watcher stopped");
         });
-        tracing::info!(?report, "bounce mailbox watcher stopped");
-    });
-    match spawned {
-        Ok(t) => services.threads.push(t),
-        Err(e) => off(e.to_string()),
-    }
-}
-
-/// The reply mailbox's watcher (`reply_mailbox`, read only): replies show through the data
-/// thread's reload; its troubles go to the log (the status line speaks of bounces).
-fn start_reply_mailbox(config: &Config, paths: &Paths, stop: &Arc<AtomicBool>, services: &mut Services) {
-    let settings = match MailboxSettings::replies_from_config(config) {
-        Ok(Some(settings)) => settings,
-        Ok(None) => return,
-        Err(e) => return tracing::warn!("the reply mailbox is off: {e}"),
-    };
-    let store = match Store::open(&paths.db) {
-        Ok(store) => store,
-        Err(e) => return tracing::warn!("the reply mailbox is off: {e}"),
-    };
-    let stop = Arc::clone(stop);
-    let spawned = thread::Builder::new().name("reply-mailbox".into()).spawn(move || {
-        let report = crate::bounce::imap::watch_until(&stop, store, &settings, |_| {});
-        tracing::info!(?report, "reply mailbox watcher stopped");
-    });
-    match spawned {
-        Ok(t) => services.threads.push(t),
-        Err(e) => tracing::warn!("the reply mailbox is off: {e}"),
+        match spawned {
+            Ok(t) => services.threads.push(t),
+            Err(e) => off(e.to_string()),
+        }
     }
 }

@@ -52,7 +52,7 @@ pub(super) fn render_status(app: &App, theme: Theme, area: Rect, buf: &mut Buffe
 }
 
 /// A standing problem of the background: sending paused on the venue's problem, the outbox
-/// stopped, or a service that could not start.
+/// stopped, a service that could not start, or a mailbox lost or refusing our login.
 pub(super) fn background_line(app: &App) -> Option<String> {
     let (lang, s) = (app.strings.language, app.strings);
     if let Some(p) = &app.sending_paused {
@@ -65,9 +65,10 @@ pub(super) fn background_line(app: &App) -> Option<String> {
         let what = match service {
             crate::event::Service::Sending => s.sending_off,
             crate::event::Service::Tracking => s.tracking_off,
-            crate::event::Service::Bounces => s.bounces_off,
+            crate::event::Service::Bounces | crate::event::Service::BounceMailbox => s.bounces_off,
+            crate::event::Service::ReplyMailbox => s.replies_off,
         };
-        format!("{what}: {why}")
+        crate::strings::background::service_off(lang, what, why)
     })
 }
 

@@ -1,6 +1,11 @@
-//! Helpers shared by the integration tests: a pseudo-terminal driving the real binary, and
-//! a database fixture with every email marker state on one day.
+//! Helpers shared by every integration test (one `mod support;` each): a pseudo-terminal
+//! driving the real binary, a database fixture with every email marker state on one day
+//! (`tonight`), a private Dovecot (`dovecot`), a loopback SMTP server (`smtp`) and a
+//! misbehaving one (`faulty_smtp`), an outbox set-up (`outbox_env`) and the tracker's world
+//! and HTTP client (`tracker`).
 #![allow(dead_code)]
+// Test code: a failed unwrap is a failed test, with its location.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::{Read as _, Write as _};
 use std::path::Path;
@@ -13,7 +18,12 @@ use guestmail::domain::{EmailKind, Language, MessageState, NewReservation, Reser
 use guestmail::store::{NewMessage, Store};
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 
+pub mod dovecot;
+pub mod faulty_smtp;
+pub mod outbox_env;
+pub mod smtp;
 pub mod tonight;
+pub mod tracker;
 
 /// Key sequences as a terminal sends them.
 pub const UP: &str = "\x1b[A";

@@ -1,10 +1,10 @@
 //! The outbox against a real SMTP server on loopback: what arrives, and what happens when
 //! the server refuses, defers, or is not there.
 
-#[path = "support/outbox_env.rs"]
-mod env;
-#[path = "support/smtp.rs"]
-mod smtp;
+use crate::support;
+
+use support::outbox_env as env;
+use support::smtp;
 
 use env::{Env, REPLY_TO, SENDER, TRACKING, VENUE, booking, flush};
 use guestmail::domain::{EventKind, Language, MessageState};

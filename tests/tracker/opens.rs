@@ -3,7 +3,7 @@
 //! database held by another process never delays an answer, and `X-Forwarded-For` is only
 //! believed from a trusted proxy.
 
-mod tracker_support;
+use crate::support;
 
 use std::io::Write as _;
 use std::net::TcpStream;
@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use guestmail::store::OpenPolicy;
 use guestmail::tracker::TrackerOptions;
-use tracker_support::{Client, FIREFOX, World, pixel};
+use support::tracker::{Client, FIREFOX, World, pixel};
 
 fn db_bytes(w: &World) -> u64 {
     ["", "-wal", "-shm"]
@@ -135,7 +135,7 @@ fn locked_database_never_delays_an_answer() {
     let tracker = w.start(TrackerOptions::default());
     let addr = tracker.local_addr();
     let mut holder = std::process::Command::new(std::env::current_exe().expect("test binary"))
-        .args(["--exact", "hold_write_lock", "--ignored", "--nocapture", "--test-threads=1"])
+        .args(["--exact", "opens::hold_write_lock", "--ignored", "--nocapture", "--test-threads=1"])
         .env("GUESTMAIL_HOLD_DB", &w.db)
         .env("GUESTMAIL_HOLD_SECONDS", "15")
         .stdout(std::process::Stdio::piped())

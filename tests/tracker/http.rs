@@ -1,7 +1,7 @@
 //! The tracking endpoint over real TCP, with a real SQLite file: what it answers, what it
 //! records, and that a burst or a shutdown in the middle of one loses no answered open.
 
-mod tracker_support;
+use crate::support;
 
 use std::io::Write as _;
 use std::sync::Arc;
@@ -13,7 +13,7 @@ use guestmail::store::{OpenHit, Store, now_ms};
 use guestmail::tracker::classify::HUMAN_REASON;
 use guestmail::tracker::response::PIXEL_GIF;
 use guestmail::tracker::{Tracker, TrackerOptions};
-use tracker_support::{Client, FIREFOX, GMAIL, MPP, World, by_rules, counting_every_hit, pixel};
+use support::tracker::{Client, FIREFOX, GMAIL, MPP, World, by_rules, counting_every_hit, pixel};
 
 #[test]
 fn a_known_token_records_one_open_per_request_with_its_facts() {

@@ -3,16 +3,16 @@
 //! unmatched reports kept, the error counter, the block past the threshold, the reset and the
 //! re-block.
 
+use crate::support;
+
+use support::outbox_env as env;
+use support::smtp;
+
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
-
-#[path = "support/outbox_env.rs"]
-mod env;
-#[path = "support/smtp.rs"]
-mod smtp;
 
 use env::{Env, booking, flush};
 use guestmail::bounce::ingest::{Limits, WatchReport, ingest_maildir, watch_until};

@@ -1,10 +1,10 @@
 //! What staff do from the reservation list: resend the confirmation (`r`), correct an
 //! address (`e`); and the reminder queued with the confirmation, due 24 h before.
 
-#[path = "support/outbox_env.rs"]
-mod env;
-#[path = "support/smtp.rs"]
-mod smtp;
+use crate::support;
+
+use support::outbox_env as env;
+use support::smtp;
 
 use env::{Env, booking, flush};
 use guestmail::domain::{BounceClass, EmailKind, EventKind, Language, MessageState, ReservationStatus};

@@ -2,10 +2,10 @@
 //! own), live workers' rows are left alone, two workers never send the same row, and the
 //! Maildir transport writes whole, readable files.
 
-#[path = "support/outbox_env.rs"]
-mod env;
-#[path = "support/smtp.rs"]
-mod smtp;
+use crate::support;
+
+use support::outbox_env as env;
+use support::smtp;
 
 use std::collections::HashSet;
 

@@ -1,0 +1,15 @@
+//! The store against real SQLite files, in one test binary: reservations and emails, the
+//! journey's plans applied in the same transaction, the history and communication-history
+//! queries and their plans, the demo's journey, and the privacy of the files.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod basics;
+mod demo_journey;
+mod history;
+mod history_comm;
+mod history_plans;
+mod journey;
+mod privacy;
+mod query_plans;
