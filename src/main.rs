@@ -44,12 +44,16 @@
 //!             every user-facing text in en, fr and nl (texts named by an enum are one
 //!             `match` per language in strings/names.rs)
 //! panes/      the history panes as pure widgets over their own state structs (guest
-//!             history, communication history, follow-up list, delivery health)
+//!             history, communication history, follow-up list, delivery health), with
+//!             the one Selection type they share
 //!   ^
-//! app/        App state: keys -> Action -> update (one exhaustive match), outcomes from
-//!             the data thread (one exhaustive match)
+//! app/        App state: the day's list and the overlay stack over it (app/overlay.rs:
+//!             filter prompt, panes, popups; the top one takes keys, Esc, clicks);
+//!             keys -> Action -> update (one exhaustive match), outcomes from the data
+//!             thread (one exhaustive match)
 //!   ^
-//! ui/         drawing, a pure function of App: one file per pane or popup
+//! ui/         drawing, a pure function of App: the list, then each overlay bottom first;
+//!             one file per pane or popup
 //! tui         the terminal runner: raw mode, event loop, data thread, restore on panic;
 //!             tui/services.rs runs the outbox worker, the tracker and the bounce watcher in
 //!             the TUI process

@@ -21,33 +21,33 @@ fn h_opens_the_communication_history_and_the_filters_requery() {
     assert_eq!(app.take_commands(), vec![Command::Comm { filter: CommFilter::default(), after: None }]);
     app.update(Action::Run(Command::Comm { filter: CommFilter::default(), after: None }));
     pump(&mut app, &mut store);
-    assert_eq!(app.comm.as_ref().unwrap().rows.len(), 7);
+    assert_eq!(app.comm().unwrap().rows.len(), 7);
 
     keys(&mut app, "K");
-    let kind = app.comm.as_ref().unwrap().filter.kind;
+    let kind = app.comm().unwrap().filter.kind;
     assert_eq!(kind, Some(EmailKind::ALL[0]));
     let cmds = app.take_commands();
     assert!(matches!(&cmds[..], [Command::Comm { filter, after: None }] if filter.kind == kind), "{cmds:?}");
     keys(&mut app, "KKKKKK"); // around the cycle, back to "all"
     app.take_commands();
-    assert_eq!(app.comm.as_ref().unwrap().filter.kind, None);
+    assert_eq!(app.comm().unwrap().filter.kind, None);
 
     keys(&mut app, "/bob");
     pump(&mut app, &mut store);
-    let c = app.comm.as_ref().unwrap();
+    let c = app.comm().unwrap();
     assert_eq!(c.filter.text, "bob");
     assert_eq!(c.rows.len(), 1);
     assert_eq!(c.rows[0].state, MessageState::Bounced);
     key(&mut app, KeyCode::Enter);
-    assert_eq!(app.comm.as_ref().unwrap().editing, None);
+    assert_eq!(app.comm().unwrap().editing, None);
     // Typing is over: Enter on the row opens Bob's history, Esc closes it, then the screen.
     key(&mut app, KeyCode::Enter);
     pump(&mut app, &mut store);
-    assert_eq!(app.history.as_ref().unwrap().history.guest.name, "Bob Smith");
+    assert_eq!(app.history().unwrap().history.guest.name, "Bob Smith");
     key(&mut app, KeyCode::Esc);
     assert_eq!(app.top_pane(), Some(PaneKind::Comm));
     key(&mut app, KeyCode::Esc);
-    assert!(app.comm.is_none(), "Esc closes the screen once the typing is done");
+    assert!(app.comm().is_none(), "Esc closes the screen once the typing is done");
 }
 
 #[test]
@@ -59,13 +59,13 @@ fn dates_filter_the_communication_history_and_a_bad_date_is_refused() {
     assert!(app.take_commands().is_empty(), "a date applies on Enter");
     key(&mut app, KeyCode::Enter);
     pump(&mut app, &mut store);
-    let c = app.comm.as_ref().unwrap();
+    let c = app.comm().unwrap();
     assert_eq!(c.filter.from, Some(ms("2037-11-22 00:00")));
     assert_eq!(c.rows.len(), 3, "Bob's, Chloé's and Dan's emails of the 22nd");
     keys(&mut app, ">22/11/2037");
     key(&mut app, KeyCode::Enter);
     pump(&mut app, &mut store);
-    assert_eq!(app.comm.as_ref().unwrap().filter.to, Some(ms("2037-11-23 00:00")));
+    assert_eq!(app.comm().unwrap().filter.to, Some(ms("2037-11-23 00:00")));
     keys(&mut app, ">tomorrow");
     key(&mut app, KeyCode::Enter);
     assert!(app.status.as_ref().unwrap().error, "{:?}", app.status);
@@ -103,6 +103,6 @@ fn the_communication_history_pages_as_the_selection_nears_the_end() {
     assert!(app.take_commands().is_empty(), "one page request at a time");
     let more: Vec<_> = (page as i64..page as i64 + 3).map(row).collect();
     app.update(Action::Done(Outcome::Comm { filter: CommFilter::default(), after: Some(last), rows: more }));
-    assert_eq!(app.comm.as_ref().unwrap().rows.len(), page + 3);
-    assert!(!app.comm.as_ref().unwrap().more);
+    assert_eq!(app.comm().unwrap().rows.len(), page + 3);
+    assert!(!app.comm().unwrap().more);
 }

@@ -79,13 +79,13 @@ fn bang_asks_for_the_last_error_and_the_popup_explains_it() {
     let ask = Command::LastError { name: "Bram".into(), email: "bram@example.org".into() };
     assert_eq!(app.take_commands(), vec![ask]);
     app.update(Action::Done(Outcome::LastError { name: "Bram".into(), record: record("bram@example.org") }));
-    let popup = app.last_error.as_ref().unwrap();
+    let popup = app.last_error().unwrap();
     assert_eq!((popup.status.as_deref(), popup.error_count), (Some("5.2.2"), 3));
     assert!(popup.explanation.to_lowercase().contains("full"), "{popup:?}");
     press(&mut app, KeyCode::Char('j'), KeyModifiers::NONE);
     assert_eq!(app.selected_row().unwrap().id, 2, "the list does not move under the popup");
     press(&mut app, KeyCode::Esc, KeyModifiers::NONE);
-    assert!(app.last_error.is_none());
+    assert!(app.last_error().is_none());
 }
 
 #[test]
@@ -93,7 +93,7 @@ fn delete_and_shift_d_reset_only_after_yes() {
     let mut app = app();
     press(&mut app, KeyCode::End, KeyModifiers::NONE);
     press(&mut app, KeyCode::Delete, KeyModifiers::NONE);
-    let q = app.confirm.as_ref().unwrap().question.clone();
+    let q = app.confirm().unwrap().question.clone();
     assert!(q.contains("chloe@example.org") && q.contains("13 errors"), "{q}");
     press(&mut app, KeyCode::Char('n'), KeyModifiers::NONE);
     assert!(app.take_commands().is_empty());
@@ -104,7 +104,7 @@ fn delete_and_shift_d_reset_only_after_yes() {
     assert_eq!(app.status.as_ref().unwrap().text, "Error counter reset for c…@example.org: the address is free again");
     press(&mut app, KeyCode::Home, KeyModifiers::NONE);
     press(&mut app, KeyCode::Delete, KeyModifiers::NONE);
-    assert!(app.confirm.is_none(), "nothing to reset on a clean address");
+    assert!(app.confirm().is_none(), "nothing to reset on a clean address");
 }
 
 #[test]

@@ -24,7 +24,7 @@ fn set_now(app: &mut App, store: Store, t: &str) -> Store {
 }
 
 fn question(app: &App) -> Option<String> {
-    app.confirm.as_ref().map(|c| c.question.clone())
+    app.confirm().map(|c| c.question.clone())
 }
 
 /// Moves the list's selection onto the reservation of `name`.
@@ -59,19 +59,19 @@ fn a_prompt_answers_only_to_y_n_and_esc_and_enter_never_answers() {
     assert_eq!(question(&app).as_deref(), Some("Cancel the reservation of Bob Smith at 19:30?"));
     // Enter is the history key: on a prompt it does nothing at all, and no history opens.
     key(&mut app, KeyCode::Enter);
-    assert!(app.confirm.is_some(), "Enter does not answer");
+    assert!(app.confirm().is_some(), "Enter does not answer");
     assert!(app.take_commands().is_empty(), "nothing is cancelled, no history asked");
     // Any other key is ignored while the prompt is open.
     keys(&mut app, "jcq");
     key(&mut app, KeyCode::Down);
-    assert!(app.confirm.is_some() && app.running, "other keys wait");
+    assert!(app.confirm().is_some() && app.running, "other keys wait");
     assert_eq!(app.selected_row().unwrap().guest.name, "Bob Smith");
     assert!(app.take_commands().is_empty());
     keys(&mut app, "n");
-    assert!(app.confirm.is_none() && app.take_commands().is_empty(), "n means no");
+    assert!(app.confirm().is_none() && app.take_commands().is_empty(), "n means no");
     keys(&mut app, "x");
     key(&mut app, KeyCode::Esc);
-    assert!(app.confirm.is_none() && app.take_commands().is_empty(), "Esc means no");
+    assert!(app.confirm().is_none() && app.take_commands().is_empty(), "Esc means no");
     keys(&mut app, "x");
     keys(&mut app, "y");
     assert_eq!(
@@ -114,7 +114,7 @@ fn completing_a_meal_still_to_come_says_so_and_a_yes_forces_it() {
 
     // A change the domain forbids is still refused at once, without a question.
     keys(&mut app, "d");
-    assert!(app.confirm.is_none() && app.take_commands().is_empty());
+    assert!(app.confirm().is_none() && app.take_commands().is_empty());
     assert_eq!(app.status.as_ref().unwrap().text, "A completed reservation cannot become completed");
 }
 
@@ -127,7 +127,7 @@ fn n_marks_a_no_show_after_a_question_and_c_does_not_ask() {
     keys(&mut app, "N");
     assert_eq!(question(&app).as_deref(), Some("The reservation is at 20:00. Mark it a no-show now?"));
     keys(&mut app, "N");
-    assert!(app.confirm.is_none() && app.take_commands().is_empty(), "N on the prompt is a no");
+    assert!(app.confirm().is_none() && app.take_commands().is_empty(), "N on the prompt is a no");
 
     store = set_now(&mut app, store, "2037-11-23 20:20");
     keys(&mut app, "N");
@@ -143,7 +143,7 @@ fn n_marks_a_no_show_after_a_question_and_c_does_not_ask() {
     select(&mut app, "Dan Brown");
     let dan = app.selected_row().unwrap().id;
     keys(&mut app, "c");
-    assert!(app.confirm.is_none());
+    assert!(app.confirm().is_none());
     assert_eq!(
         app.take_commands(),
         vec![Command::SetStatus { id: dan, to: ReservationStatus::Confirmed, force: false }]
@@ -170,7 +170,7 @@ fn v_on_a_pending_reservation_confirms_it_by_phone_without_an_email() {
     let (mut app, mut store, _dir) = setup();
     keys(&mut app, "F");
     pump(&mut app, &mut store);
-    let f = app.follow_up.as_ref().unwrap();
+    let f = app.follow_up().unwrap();
     let dan = f.rows.iter().find(|r| r.guest_name == "Dan Brown").unwrap().clone();
     assert_eq!(dan.status, ReservationStatus::Pending, "a pending reservation still to come is on the list");
     let emails_before = store.guest_history(dan.guest_id, 50, None).unwrap().emails.len();
@@ -178,7 +178,7 @@ fn v_on_a_pending_reservation_confirms_it_by_phone_without_an_email() {
     keys(&mut app, "v");
     pump(&mut app, &mut store);
     assert_eq!(app.status.as_ref().unwrap().text, "Dan Brown: confirmed by phone");
-    let names: Vec<&str> = app.follow_up.as_ref().unwrap().rows.iter().map(|r| r.guest_name.as_str()).collect();
+    let names: Vec<&str> = app.follow_up().unwrap().rows.iter().map(|r| r.guest_name.as_str()).collect();
     assert!(!names.contains(&"Dan Brown"), "{names:?}");
     assert_eq!(status_of(&app, "Dan Brown"), ReservationStatus::Confirmed);
     let history = store.guest_history(dan.guest_id, 50, None).unwrap();
@@ -227,7 +227,7 @@ fn r_in_a_guest_history_resends_the_selected_email_whatever_its_kind() {
     // Walk the timeline (newest first) to tonight's request, then to its confirmation.
     let pick = |app: &mut App, kind: EmailKind| {
         for _ in 0..20 {
-            let h = app.history.as_ref().unwrap();
+            let h = app.history().unwrap();
             if h.selected_email().is_some_and(|e| e.kind == kind && e.reservation_at == Some(at("2037-11-23 19:00"))) {
                 return h.selected_email().unwrap().id;
             }
@@ -269,7 +269,7 @@ fn after_a_counter_reset_the_held_emails_are_offered_and_a_yes_sends_them() {
     assert_eq!(app.status.as_ref().unwrap().text, "3 held emails queued");
     // Nothing held: no question, only the reset's own news.
     app.update(Action::Done(Outcome::AddressReset { email: "bob@example.org".into(), held: 0 }));
-    assert!(app.confirm.is_none());
+    assert!(app.confirm().is_none());
 }
 
 #[test]

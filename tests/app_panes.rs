@@ -21,7 +21,7 @@ use support::day;
 use support::tonight::{app_on, evening, key, keys, pump, setup, tonight};
 
 fn follow_up_names(app: &App) -> Vec<String> {
-    app.follow_up.as_ref().unwrap().rows.iter().map(|r| r.guest_name.clone()).collect()
+    app.follow_up().unwrap().rows.iter().map(|r| r.guest_name.clone()).collect()
 }
 
 #[test]
@@ -30,10 +30,10 @@ fn enter_opens_the_guest_history_and_esc_closes_it() {
     key(&mut app, KeyCode::Enter);
     let anna = app.selected_row().unwrap().guest.id;
     assert_eq!(app.take_commands(), vec![Command::History { guest_id: anna, limit: HISTORY_PAGE }]);
-    assert!(app.history.is_none(), "the pane opens with its data, not before");
+    assert!(app.history().is_none(), "the pane opens with its data, not before");
     app.update(Action::Run(Command::History { guest_id: anna, limit: HISTORY_PAGE }));
     pump(&mut app, &mut store);
-    let h = app.history.as_ref().unwrap();
+    let h = app.history().unwrap();
     assert_eq!(h.history.guest.name, "Anna Peeters");
     assert_eq!(h.history.emails.len(), 4, "every email of both her reservations");
     let newest = h.history.emails[0].id;
@@ -42,13 +42,13 @@ fn enter_opens_the_guest_history_and_esc_closes_it() {
 
     key(&mut app, KeyCode::Down);
     let cmds = app.take_commands();
-    let second = app.history.as_ref().unwrap().selected_email().unwrap().id;
+    let second = app.history().unwrap().selected_email().unwrap().id;
     assert_eq!(cmds, vec![Command::MessageLog { message_id: second }], "no page: the first one held all");
     // The list's own keys wait: `c` does not confirm anything under the pane.
     keys(&mut app, "c");
     assert!(app.take_commands().is_empty());
     key(&mut app, KeyCode::Esc);
-    assert!(app.history.is_none());
+    assert!(app.history().is_none());
     assert_eq!(app.top_pane(), None);
 }
 
@@ -59,8 +59,8 @@ fn the_history_asks_for_the_next_page_near_its_end() {
     // A first page of two emails, as if the page size were two.
     let first = guestmail::data::execute(&mut store, Command::History { guest_id: anna, limit: 2 });
     app.update(Action::Done(first));
-    assert!(app.history_more);
-    let h = app.history.as_ref().unwrap();
+    assert!(app.history().unwrap().more);
+    let h = app.history().unwrap();
     let (newest, second) = (h.history.emails[0].id, h.history.emails[1].id);
     assert_eq!(
         app.take_commands(),
@@ -69,8 +69,8 @@ fn the_history_asks_for_the_next_page_near_its_end() {
     );
     app.update(Action::Run(Command::HistoryPage { guest_id: anna, before: second }));
     pump(&mut app, &mut store);
-    assert_eq!(app.history.as_ref().unwrap().history.emails.len(), 4, "the rest came as a next page");
-    assert!(!app.history_more, "the last page was short");
+    assert_eq!(app.history().unwrap().history.emails.len(), 4, "the rest came as a next page");
+    assert!(!app.history().unwrap().more, "the last page was short");
     key(&mut app, KeyCode::End);
     assert!(
         !app.take_commands().iter().any(|c| matches!(c, Command::HistoryPage { .. })),
@@ -87,7 +87,7 @@ fn f_lists_who_to_call_and_v_takes_a_guest_off_the_list() {
     pump(&mut app, &mut store);
     // Dan's reservation is pending: his request may not have reached him either.
     assert_eq!(follow_up_names(&app), ["Anna Peeters", "Bob Smith", "Dan Brown"]);
-    let f = app.follow_up.as_ref().unwrap();
+    let f = app.follow_up().unwrap();
     assert_eq!(f.rows[1].reason, FollowUpReason::Bounced);
 
     keys(&mut app, "v");
@@ -101,7 +101,7 @@ fn f_lists_who_to_call_and_v_takes_a_guest_off_the_list() {
     key(&mut app, KeyCode::Enter);
     pump(&mut app, &mut store);
     assert_eq!(app.top_pane(), Some(PaneKind::History));
-    assert_eq!(app.history.as_ref().unwrap().history.guest.name, "Bob Smith");
+    assert_eq!(app.history().unwrap().history.guest.name, "Bob Smith");
     key(&mut app, KeyCode::Esc);
     assert_eq!(app.top_pane(), Some(PaneKind::FollowUp), "Esc goes back to the follow-up list");
 
@@ -110,7 +110,7 @@ fn f_lists_who_to_call_and_v_takes_a_guest_off_the_list() {
     key(&mut app, KeyCode::Home);
     key(&mut app, KeyCode::Enter);
     pump(&mut app, &mut store);
-    let notes = &app.history.as_ref().unwrap().history.notes;
+    let notes = &app.history().unwrap().history.notes;
     assert!(notes.iter().any(|n| n.kind == EventKind::ConfirmedByPhone), "{notes:?}");
     // And `v` again on the day's list says so rather than logging it twice.
     key(&mut app, KeyCode::Esc);
@@ -125,16 +125,16 @@ fn r_and_e_act_on_the_follow_up_row() {
     keys(&mut app, "F");
     pump(&mut app, &mut store);
     key(&mut app, KeyCode::Down); // Bob, whose confirmation bounced
-    let bob = app.follow_up.as_ref().unwrap().selected().unwrap().clone();
+    let bob = app.follow_up().unwrap().selected().unwrap().clone();
     keys(&mut app, "r");
     assert_eq!(app.take_commands(), vec![Command::Resend { id: bob.reservation_id, kind: None, again: false }]);
     keys(&mut app, "e");
-    let form = app.form.as_ref().expect("the address form");
+    let form = app.form().expect("the address form");
     let edit = FormKind::EditEmail { reservation_id: bob.reservation_id, guest_id: bob.guest_id };
     assert_eq!(form.kind, edit);
     assert_eq!(form.fields[0].1, "bob@example.org");
     key(&mut app, KeyCode::Esc);
-    assert!(app.form.is_none());
+    assert!(app.form().is_none());
     assert_eq!(app.top_pane(), Some(PaneKind::FollowUp), "the list stays open behind the form");
 }
 
@@ -152,8 +152,8 @@ fn the_health_arrives_and_refreshes_the_open_panes() {
     // An open history reloads too, with the log on screen read again.
     key(&mut app, KeyCode::Enter);
     pump(&mut app, &mut store);
-    let anna = app.history.as_ref().unwrap().history.guest.id;
-    let shown = app.history.as_ref().unwrap().log.as_ref().unwrap().0;
+    let anna = app.history().unwrap().history.guest.id;
+    let shown = app.history().unwrap().log.as_ref().unwrap().0;
     app.update(Action::Done(Outcome::Health(better)));
     let reload = app.take_commands();
     assert!(reload.contains(&Command::History { guest_id: anna, limit: HISTORY_PAGE }), "{reload:?}");
@@ -168,18 +168,18 @@ fn x_in_the_history_erases_the_guest_after_a_yes() {
     let (mut app, mut store, _dir) = setup();
     key(&mut app, KeyCode::Down); // Bob
     keys(&mut app, "X");
-    assert!(app.confirm.is_none(), "X only means something in the history");
+    assert!(app.confirm().is_none(), "X only means something in the history");
     key(&mut app, KeyCode::Enter);
     pump(&mut app, &mut store);
     keys(&mut app, "X");
-    let question = app.confirm.as_ref().unwrap().question.clone();
+    let question = app.confirm().unwrap().question.clone();
     assert!(question.contains("Bob Smith") && question.contains("bob@example.org"), "{question}");
     keys(&mut app, "n");
     assert!(app.take_commands().is_empty());
     keys(&mut app, "X");
     keys(&mut app, "y");
     pump(&mut app, &mut store);
-    let h = &app.history.as_ref().unwrap().history;
+    let h = &app.history().unwrap().history;
     assert!(h.forgotten, "the pane shows the erased guest");
     assert!(!h.guest.email.contains("bob"), "{:?}", h.guest);
     assert!(app.status.as_ref().unwrap().text.starts_with("Personal data erased"));
@@ -200,10 +200,10 @@ fn clicks_select_rows_and_the_wheel_scrolls() {
     pump(&mut app, &mut store);
     let top = pane_area(app.size).y;
     assert!(app.update(Action::Click(10, top + 5)));
-    assert_eq!(app.follow_up.as_ref().unwrap().selected, 1);
+    assert_eq!(app.follow_up().unwrap().selection.index(), 1);
     assert!(!app.update(Action::Click(10, top + 12)), "below the rows: nothing");
     app.update(Action::Scroll(-3));
-    assert_eq!(app.follow_up.as_ref().unwrap().selected, 0);
+    assert_eq!(app.follow_up().unwrap().selection.index(), 0);
     assert_eq!(app.action_for(Event::Scroll(3)), Some(Action::Scroll(3)));
 }
 

@@ -102,10 +102,10 @@ fn x_cancels_only_after_yes() {
     let mut app = app(Language::En);
     press(&mut app, KeyCode::Char('j'));
     press(&mut app, KeyCode::Char('x'));
-    assert_eq!(app.confirm.as_ref().unwrap().question, "Cancel the reservation of Bram at 19:10?");
+    assert_eq!(app.confirm().unwrap().question, "Cancel the reservation of Bram at 19:10?");
     assert!(app.take_commands().is_empty());
     press(&mut app, KeyCode::Char('n'));
-    assert!(app.confirm.is_none() && app.take_commands().is_empty(), "no means nothing is written");
+    assert!(app.confirm().is_none() && app.take_commands().is_empty(), "no means nothing is written");
     press(&mut app, KeyCode::Char('x'));
     press(&mut app, KeyCode::Char('y'));
     assert_eq!(app.take_commands(), vec![Command::SetStatus { id: 2, to: ReservationStatus::Cancelled, force: false }]);
@@ -128,11 +128,11 @@ fn r_refuses_a_blocked_address_and_asks_before_resending_an_opened_confirmation(
     let ask = Ask::Opened { kind: EmailKind::Confirmed, opens: 3, last_opened: None };
     let retry = Box::new(Command::Resend { id: 2, kind: None, again: true });
     app.update(Action::Done(Outcome::ResendAsk { ask, recipient: "bram@example.org".into(), retry }));
-    let q = &app.confirm.as_ref().unwrap().question;
+    let q = &app.confirm().unwrap().question;
     assert_eq!(q, "The guest already opened the confirmation (3 times). Send it again?");
     // Enter used to mean yes; it never answers a prompt now (it is the history key).
     press(&mut app, KeyCode::Enter);
-    assert!(app.confirm.is_some() && app.take_commands().is_empty(), "Enter does not answer");
+    assert!(app.confirm().is_some() && app.take_commands().is_empty(), "Enter does not answer");
     press(&mut app, KeyCode::Char('y'));
     assert_eq!(app.take_commands(), vec![Command::Resend { id: 2, kind: None, again: true }]);
     app.update(Action::Done(Outcome::ResendQueued {
@@ -146,9 +146,9 @@ fn r_refuses_a_blocked_address_and_asks_before_resending_an_opened_confirmation(
 fn the_new_reservation_form_takes_the_keys_checks_each_field_and_saves() {
     let mut app = app(Language::En);
     press(&mut app, KeyCode::Char('n'));
-    assert!(app.form.is_some());
+    assert!(app.form().is_some());
     press(&mut app, KeyCode::Enter);
-    let form = app.form.as_ref().unwrap();
+    let form = app.form().unwrap();
     assert!(form.errors[0].is_some() && form.errors[1].is_some(), "name and email are required: {form:?}");
     assert!(app.take_commands().is_empty());
     typed(&mut app, "Zoé q"); // `q` is text here, not quit
@@ -156,7 +156,7 @@ fn the_new_reservation_form_takes_the_keys_checks_each_field_and_saves() {
     press(&mut app, KeyCode::Tab);
     typed(&mut app, "zoe@example");
     press(&mut app, KeyCode::Tab);
-    let form = app.form.as_ref().unwrap();
+    let form = app.form().unwrap();
     assert!(form.errors[0].is_none(), "the name is fixed");
     assert!(form.errors[1].is_some(), "the email is checked on leaving it");
     press(&mut app, KeyCode::BackTab);
@@ -166,7 +166,7 @@ fn the_new_reservation_form_takes_the_keys_checks_each_field_and_saves() {
     }
     typed(&mut app, "20h15");
     press(&mut app, KeyCode::Enter);
-    assert!(app.form.is_none(), "saved");
+    assert!(app.form().is_none(), "saved");
     let Command::Create(r) = app.take_commands().pop().unwrap() else { panic!("not a create") };
     assert_eq!((r.name.as_str(), r.email.as_str(), r.party_size), ("Zoé q", "zoe@example.org", 2));
     assert_eq!(r.starts_at.to_string(), "2037-11-23 20:15:00");
@@ -174,7 +174,7 @@ fn the_new_reservation_form_takes_the_keys_checks_each_field_and_saves() {
 
     press(&mut app, KeyCode::Char('n'));
     press(&mut app, KeyCode::Esc);
-    assert!(app.form.is_none() && app.take_commands().is_empty(), "Esc cancels");
+    assert!(app.form().is_none() && app.take_commands().is_empty(), "Esc cancels");
 }
 
 #[test]
@@ -182,13 +182,13 @@ fn e_corrects_the_address_then_offers_to_resend_the_confirmation() {
     let mut app = app(Language::Fr);
     press(&mut app, KeyCode::Char('j'));
     press(&mut app, KeyCode::Char('e'));
-    assert_eq!(app.form.as_ref().unwrap().fields[0].1, "bram@example.org");
+    assert_eq!(app.form().unwrap().fields[0].1, "bram@example.org");
     for _ in 0.."example.org".len() {
         press(&mut app, KeyCode::Backspace);
     }
     typed(&mut app, "gmail");
     press(&mut app, KeyCode::Enter);
-    assert!(app.form.as_ref().unwrap().errors[0].is_some(), "bram@gmail has no dot: refused");
+    assert!(app.form().unwrap().errors[0].is_some(), "bram@gmail has no dot: refused");
     typed(&mut app, ".com");
     press(&mut app, KeyCode::Enter);
     let change = Command::ChangeEmail { reservation_id: 2, guest_id: 20, email: "bram@gmail.com".into() };
@@ -199,10 +199,7 @@ fn e_corrects_the_address_then_offers_to_resend_the_confirmation() {
         confirmed: true,
     }));
     assert_eq!(status(&app).0, "Adresse e-mail changée en bram@gmail.com");
-    assert_eq!(
-        app.confirm.as_ref().unwrap().question,
-        "Adresse changée en bram@gmail.com. Lui renvoyer la confirmation ?"
-    );
+    assert_eq!(app.confirm().unwrap().question, "Adresse changée en bram@gmail.com. Lui renvoyer la confirmation ?");
     press(&mut app, KeyCode::Char('o'));
     assert_eq!(app.take_commands(), vec![Command::Resend { id: 2, kind: None, again: true }]);
 }

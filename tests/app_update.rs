@@ -128,7 +128,7 @@ fn a_reload_keeps_the_highlighted_reservation() {
 fn the_filter_matches_name_email_and_phone_and_esc_clears_it() {
     let mut app = loaded(12);
     key(&mut app, KeyCode::Char('/'));
-    assert!(app.filter_typing);
+    assert!(app.filter_typing());
     for c in "guest 1".chars() {
         key(&mut app, KeyCode::Char(c));
     }
@@ -142,7 +142,7 @@ fn the_filter_matches_name_email_and_phone_and_esc_clears_it() {
     assert_eq!(app.filter, "guestg7@");
     assert_eq!(app.visible.len(), 0);
     key(&mut app, KeyCode::Esc);
-    assert!(app.filter.is_empty() && !app.filter_typing);
+    assert!(app.filter.is_empty() && !app.filter_typing());
     assert_eq!(app.visible.len(), 12);
     // Phone digits match without the spaces; Enter keeps the filter and gives keys back.
     key(&mut app, KeyCode::Char('/'));
@@ -151,7 +151,7 @@ fn the_filter_matches_name_email_and_phone_and_esc_clears_it() {
     }
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.visible.len(), 1);
-    assert!(!app.filter_typing);
+    assert!(!app.filter_typing());
     key(&mut app, KeyCode::Char('j'));
     assert_eq!(app.filter, "000011");
     key(&mut app, KeyCode::Esc);
@@ -168,11 +168,11 @@ fn the_filter_matches_name_email_and_phone_and_esc_clears_it() {
 fn help_takes_the_keys_until_closed_and_q_quits() {
     let mut app = loaded(5);
     key(&mut app, KeyCode::Char('?'));
-    assert!(app.help_open);
+    assert!(app.help_open());
     key(&mut app, KeyCode::Char('j'));
     assert_eq!(selected(&app), 1, "keys under the help do nothing");
     key(&mut app, KeyCode::Esc);
-    assert!(!app.help_open);
+    assert!(!app.help_open());
     key(&mut app, KeyCode::Char('q'));
     assert!(!app.running);
     let mut app = loaded(1);
@@ -184,13 +184,13 @@ fn help_takes_the_keys_until_closed_and_q_quits() {
 #[test]
 fn the_confirm_popup_applies_its_action_only_on_yes() {
     let mut app = loaded(5);
-    app.confirm = Some(Confirm { question: "Go to the end?".into(), yes: Box::new(Action::SelectLast) });
+    app.ask(Confirm { question: "Go to the end?".into(), yes: Box::new(Action::SelectLast) });
     key(&mut app, KeyCode::Char('j'));
     assert_eq!(selected(&app), 1);
     key(&mut app, KeyCode::Char('n'));
-    assert!(app.confirm.is_none());
+    assert!(app.confirm().is_none());
     assert_eq!(selected(&app), 1);
-    app.confirm = Some(Confirm { question: "Go to the end?".into(), yes: Box::new(Action::SelectLast) });
+    app.ask(Confirm { question: "Go to the end?".into(), yes: Box::new(Action::SelectLast) });
     key(&mut app, KeyCode::Char('y'));
     assert_eq!(selected(&app), 5);
 }
@@ -248,7 +248,7 @@ fn keys_wait_while_the_terminal_is_too_small() {
     let mut app = loaded(5);
     app.update(Action::Resize(30, 6));
     assert!(!key(&mut app, KeyCode::Char('x')), "no cancel question behind 'Terminal too small'");
-    assert!(app.confirm.is_none());
+    assert!(app.confirm().is_none());
     assert_eq!(app.action_for(Event::Key(KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE))), None);
     assert_eq!(selected(&app), 1);
     let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
@@ -256,4 +256,28 @@ fn keys_wait_while_the_terminal_is_too_small() {
     app.update(Action::Resize(80, 14));
     assert!(key(&mut app, KeyCode::Char('j')));
     assert_eq!(selected(&app), 2);
+}
+
+/// The overlay stack: a pane that arrives while a question waits opens under it (the keys
+/// stay with the question), help opens over the pane, and Esc closes one overlay at a time.
+#[test]
+fn overlays_stack_by_kind_and_esc_closes_the_top_one() {
+    use guestmail::app::{Outcome, Overlay, PaneKind};
+    let mut app = loaded(5);
+    let first = selected(&app);
+    app.ask(Confirm { question: "Go to the end?".into(), yes: Box::new(Action::SelectLast) });
+    app.update(Action::Done(Outcome::FollowUp { day: day(), rows: Vec::new() }));
+    assert!(matches!(app.top(), Some(Overlay::Confirm(_))), "the question stays on top");
+    assert_eq!(app.top_pane(), Some(PaneKind::FollowUp));
+    key(&mut app, KeyCode::Char('j'));
+    assert!(app.confirm().is_some(), "j does not answer");
+    key(&mut app, KeyCode::Char('n'));
+    assert!(matches!(app.top(), Some(Overlay::FollowUp(_))));
+    app.update(Action::ToggleHelp);
+    assert!(matches!(app.top(), Some(Overlay::Help)));
+    key(&mut app, KeyCode::Esc);
+    assert!(matches!(app.top(), Some(Overlay::FollowUp(_))), "Esc closed the help only");
+    key(&mut app, KeyCode::Esc);
+    assert!(app.top().is_none() && app.overlays().is_empty());
+    assert_eq!(selected(&app), first, "nothing reached the list");
 }

@@ -12,7 +12,7 @@ use std::process::Command;
 
 use guestmail::domain::{Language, NewReservation, ReservationStatus};
 use guestmail::store::Store;
-use support::{DOWN, ESC, LEFT, Pty, RIGHT, WAIT, marker_day};
+use support::{DOWN, ENTER, ESC, LEFT, Pty, RIGHT, WAIT, marker_day};
 
 const BIN: &str = env!("CARGO_BIN_EXE_guestmail");
 
@@ -174,4 +174,71 @@ fn demo_fills_an_empty_database_and_opens_on_today() {
     assert!(pty.wait_exit(WAIT).success());
     let count = Store::open(&db).unwrap().reservation_count().unwrap();
     assert!(count >= 200, "a demo week was written: {count}");
+}
+
+/// Issue 12: a filter's selection is the guest the host looks at. Moving within the filtered
+/// rows, then Esc, keeps that guest highlighted among the whole day, and Enter opens that
+/// guest's history (before, Esc kept the position and Enter acted on another guest).
+#[test]
+fn esc_on_a_filter_keeps_the_selected_guest_for_the_next_key() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(marker_day(&dir.path().join("g.db")));
+    let mut pty = spawn(dir.path(), &[], 100, 30);
+    pty.wait_for_text("8 reservations", WAIT);
+
+    pty.send_keys("/ma");
+    let s = pty.wait_until("the filter to apply", WAIT, |s| s.contains("Filter: ma") && s.contains("2 of 8"));
+    assert!(line_with(&s, "Amélie Martin").starts_with('▸') && s.contains("Emma Janssens"), "{s}");
+    assert!(!s.contains("Bram Peeters"), "{s}");
+    pty.send_keys(DOWN);
+    pty.wait_until("Emma highlighted", WAIT, |s| line_with(s, "Emma Janssens").starts_with('▸'));
+    pty.send_keys(ESC);
+    let s = pty.wait_until("the whole day again", WAIT, |s| s.contains("Bram Peeters") && !s.contains("Filter:"));
+    assert!(line_with(&s, "Emma Janssens").starts_with('▸'), "still Emma:\n{s}");
+    assert!(!line_with(&s, "Bram Peeters").starts_with('▸'), "not the second row of the day:\n{s}");
+
+    pty.send_keys(ENTER);
+    let s = pty.wait_for_text("History — ", WAIT);
+    assert!(s.contains("History — Emma Janssens"), "Enter opened the selected guest's history:\n{s}");
+    pty.send_keys(ESC);
+    pty.wait_for_no_text("History — ", WAIT);
+    pty.send_keys("q");
+    assert!(pty.wait_exit(WAIT).success());
+}
+
+/// Issue 12: a phone number typed as caller ID shows it finds the guest whose number is
+/// stored nationally with spaces; a number that differs in one digit finds no one.
+#[test]
+fn the_filter_finds_a_phone_typed_as_caller_id_shows_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("g.db");
+    let mut store = marker_day(&path);
+    store
+        .create_reservation(&NewReservation {
+            name: "Zoé Caller".into(),
+            email: "zoe@example.org".into(),
+            phone: "0475 52 94 37".into(),
+            language: Language::Fr,
+            starts_at: chrono::NaiveDateTime::parse_from_str("2037-11-23 22:00", "%Y-%m-%d %H:%M").unwrap(),
+            party_size: 2,
+            status: ReservationStatus::Confirmed,
+            notes: String::new(),
+        })
+        .unwrap();
+    drop(store);
+    let mut pty = spawn(dir.path(), &[], 100, 30);
+    pty.wait_for_text("9 reservations", WAIT);
+
+    pty.send_keys("/+32475529437");
+    let s = pty.wait_until("the phone filter", WAIT, |s| s.contains("Filter: +32475529437") && s.contains("1 of 9"));
+    assert!(line_with(&s, "Zoé Caller").starts_with('▸'), "{s}");
+    assert!(!s.contains("Amélie Martin"), "{s}");
+    pty.send_keys("\x7f8");
+    let s = pty.wait_until("one digit changed", WAIT, |s| s.contains("Filter: +32475529438"));
+    let s = if s.contains("0 of 9") { s } else { pty.wait_for_text("0 of 9", WAIT) };
+    assert!(!s.contains("Zoé Caller"), "{s}");
+    pty.send_keys(ESC);
+    pty.wait_for_text("Zoé Caller", WAIT);
+    pty.send_keys("q");
+    assert!(pty.wait_exit(WAIT).success());
 }

@@ -9,7 +9,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use guestmail::domain::BounceClass;
 use guestmail::domain::{EmailKind, EventKind, Language, MessageState, ReservationStatus};
 use guestmail::panes::comm_history::{CommPane, CommState, FilterField};
-use guestmail::panes::followup::{FollowUpPane, FollowUpState};
+use guestmail::panes::followup::{FollowUpKeys, FollowUpPane, FollowUpState};
 use guestmail::panes::health::HealthLine;
 use guestmail::panes::history::{HistoryPane, HistoryState};
 use guestmail::panes::{Clock, first_visible};
@@ -246,19 +246,23 @@ fn history_state(store: &mut Store, anna: i64) -> HistoryState {
     state
 }
 
+/// The follow-up pane's keys as the default keymap labels them in English.
+const KEYS_EN: FollowUpKeys<'static> =
+    FollowUpKeys { resend: "r", fix_address: "e", by_phone: "v", history: "Enter", close: "Esc" };
+
 #[test]
 fn the_guest_history_in_both_languages() {
     let dir = tempfile::tempdir().unwrap();
     let (mut store, anna) = fixture(&dir.path().join("g.db"));
     let state = history_state(&mut store, anna);
     assert_eq!(state.history.emails.len(), 10);
-    for (lang, name) in [(Language::En, "history_en"), (Language::Fr, "history_fr")] {
+    for (lang, name) in [(Language::En, "history_en"), (Language::Fr, "history_fr"), (Language::Nl, "history_nl")] {
         let pane = HistoryPane { state: &state, strings: HistoryStrings::of(lang), theme: THEME };
         let t = draw(140, 26, pane);
         insta::assert_snapshot!(name, t.backend());
     }
     let mut moved = state.clone();
-    moved.select_previous();
+    moved.select(moved.selection.index().saturating_sub(1));
     let t = draw(140, 26, HistoryPane { state: &moved, strings: HistoryStrings::of(Language::En), theme: THEME });
     let text = format!("{:?}", t.backend());
     assert!(!text.contains("What happened to this email"), "the log belongs to the other email");
@@ -329,7 +333,7 @@ fn the_follow_up_list_in_both_languages() {
             state: &state,
             strings: HistoryStrings::of(lang),
             day_strings: Strings::of(lang),
-            keys: ["r", "e", "v", "Enter", "Esc"],
+            keys: KEYS_EN,
             theme: THEME,
         };
         insta::assert_snapshot!(name, draw(120, 18, pane).backend());
@@ -339,7 +343,7 @@ fn the_follow_up_list_in_both_languages() {
         state: &empty,
         strings: HistoryStrings::of(Language::Fr),
         day_strings: Strings::of(Language::Fr),
-        keys: ["r", "e", "v", "Entrée", "Échap"],
+        keys: FollowUpKeys { history: "Entrée", close: "Échap", ..KEYS_EN },
         theme: THEME,
     };
     insta::assert_snapshot!("followup_fr_empty", draw(100, 7, pane).backend());
@@ -357,7 +361,7 @@ fn the_follow_up_list_shows_long_phone_numbers_whole() {
         state: &state,
         strings: HistoryStrings::of(Language::En),
         day_strings: Strings::of(Language::En),
-        keys: ["r", "e", "v", "Enter", "Esc"],
+        keys: KEYS_EN,
         theme: THEME,
     };
     let t = draw(120, 18, pane);
@@ -399,4 +403,39 @@ fn a_click_row_maps_to_the_item_the_list_shows_there() {
     assert_eq!(first_visible(9, 10), 0);
     assert_eq!(first_visible(10, 10), 1);
     assert_eq!(first_visible(25, 10), 16);
+}
+
+/// Issue 12: the history names a resend by the email it repeats (its date and time) and an
+/// address change by its addresses, never by database ids (`#5`, `guest 93`, `message 5`),
+/// in every language; the resend's own log says the same.
+#[test]
+fn the_history_names_no_database_ids() {
+    use guestmail::store::ResendOutcome;
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, anna) = fixture(&dir.path().join("g.db"));
+    let reservation = store.day(NaiveDate::from_ymd_opt(2037, 11, 28).unwrap()).unwrap()[0].id;
+    // The deferred confirmation gave up, so the journey lets staff send it again.
+    let conn = rusqlite::Connection::open(store.path()).unwrap();
+    conn.execute("UPDATE messages SET state = 'failed' WHERE guest_id = ?1 AND state = 'deferred'", [anna]).unwrap();
+    let ResendOutcome::Queued { id, .. } = store.resend_confirmation(reservation, true, "staff").unwrap() else {
+        panic!("the confirmation is resent")
+    };
+    let original = store.message(store.message(id).unwrap().resend_of.expect("linked")).unwrap();
+    store.change_guest_email(anna, "anna.new@example.be", "staff").unwrap();
+    let mut state = HistoryState::new(store.guest_history(anna, 50, None).unwrap(), Clock::utc());
+    let resend = state.history.emails.iter().position(|e| e.id == id).unwrap();
+    let index = state.entries.iter().position(|e| *e == guestmail::panes::history::Entry::Email(resend)).unwrap();
+    state.select(index);
+    state.set_log(id, store.message_log(id).unwrap());
+    let when = Clock::utc().date_time(original.sent_at.unwrap_or(original.created_at));
+    for lang in [Language::En, Language::Fr, Language::Nl] {
+        let strings = HistoryStrings::of(lang);
+        let text = format!("{:?}", draw(160, 30, HistoryPane { state: &state, strings, theme: THEME }).backend());
+        for leak in [format!("#{}", original.id), format!("guest {anna}"), format!("message {}", original.id)] {
+            assert!(!text.contains(&leak), "{lang:?} shows {leak}:\n{text}");
+        }
+        let linked = format!("↻ {}", strings.resend_of(&when, None));
+        assert_eq!(text.matches(&linked).count(), 2, "{lang:?}: the row and its log name the original:\n{text}");
+        assert!(text.contains("anna.peeters@example.be -> anna.new@example.be"), "{lang:?}:\n{text}");
+    }
 }

@@ -103,7 +103,7 @@ fn the_last_error_popup_explains_and_says_what_to_do() {
         let (mut app, store, _dir) = app_on(lang);
         let record = store.address("giulia@example.org").unwrap().unwrap();
         app.update(Action::Done(Outcome::LastError { name: "Giulia Rossi".into(), record }));
-        let popup = app.last_error.as_mut().unwrap();
+        let popup = app.last_error_mut().unwrap();
         let at = popup.at.clone().unwrap();
         assert_eq!((at.len(), &at[2..3], &at[5..6]), (16, "/", "/"), "dd/mm/yyyy hh:mm: {at}");
         popup.at = Some("23/11/2037 19:02".into()); // the only moving part

@@ -68,6 +68,9 @@ fn the_new_reservation_form_names_the_wrong_field() {
     let t = draw(&mut app, 100, 20);
     insta::assert_snapshot!("form_new_error_fr", t.backend());
     assert!(format!("{}", t.backend()).contains("« zoe.example.org » n'a pas de @"));
+    let (mut app, _dir) = form_with_a_bad_address(Language::Nl);
+    let t = draw(&mut app, 100, 20);
+    insta::assert_snapshot!("form_new_error_nl", t.backend());
 }
 
 #[test]
@@ -93,6 +96,12 @@ fn the_prompts_ask_in_the_staff_language() {
     keys(&mut app, &[KeyCode::Esc]);
     app.update(Action::Done(opened_ask()));
     insta::assert_snapshot!("prompt_resend_again_fr", draw(&mut app, 80, 14).backend());
+    let (mut app, _dir) = app_on(Language::Nl);
+    keys(&mut app, &[KeyCode::Char('x')]);
+    insta::assert_snapshot!("prompt_cancel_nl", draw(&mut app, 80, 14).backend());
+    keys(&mut app, &[KeyCode::Esc]);
+    app.update(Action::Done(opened_ask()));
+    insta::assert_snapshot!("prompt_resend_again_nl", draw(&mut app, 80, 14).backend());
 }
 
 /// `d` and `N` ask first, naming the guest and the time; before the reservation time the
@@ -100,7 +109,7 @@ fn the_prompts_ask_in_the_staff_language() {
 #[test]
 fn the_status_prompts_ask_first_and_say_when_the_meal_is_still_to_come() {
     let at = |t: &str| chrono::NaiveDateTime::parse_from_str(&format!("2037-11-23 {t}"), "%Y-%m-%d %H:%M").unwrap();
-    for (lang, suffix) in [(Language::En, "en"), (Language::Fr, "fr")] {
+    for (lang, suffix) in [(Language::En, "en"), (Language::Fr, "fr"), (Language::Nl, "nl")] {
         // Amélie Martin, confirmed, at 12:00: the first row.
         let (mut app, _dir) = app_on(lang);
         for (now, key, name) in [
@@ -113,7 +122,7 @@ fn the_status_prompts_ask_first_and_say_when_the_meal_is_still_to_come() {
             keys(&mut app, &[KeyCode::Char(key)]);
             insta::assert_snapshot!(format!("prompt_{name}_{suffix}"), draw(&mut app, 80, 14).backend());
             keys(&mut app, &[KeyCode::Esc]);
-            assert!(app.confirm.is_none());
+            assert!(app.confirm().is_none());
         }
     }
 }
@@ -127,7 +136,9 @@ fn the_status_line_says_what_the_worker_did() {
         state,
         detail: "250 2.0.0 queued".into(),
     };
-    for (lang, name) in [(Language::En, "status_sent_en"), (Language::Fr, "status_sent_fr")] {
+    for (lang, name) in
+        [(Language::En, "status_sent_en"), (Language::Fr, "status_sent_fr"), (Language::Nl, "status_sent_nl")]
+    {
         let (mut app, _dir) = app_on(lang);
         app.update(Action::Mail(report(MessageState::Sent)));
         let t = draw(&mut app, 80, 12);

@@ -199,8 +199,7 @@ fn every_size_in_between_draws_without_panicking() {
 #[test]
 fn the_confirm_popup_asks_and_waits() {
     let (mut app, _dir) = app_on(Language::En, day());
-    app.confirm =
-        Some(guestmail::app::Confirm { question: "Resend the email?".into(), yes: Box::new(Action::SelectLast) });
+    app.ask(guestmail::app::Confirm { question: "Resend the email?".into(), yes: Box::new(Action::SelectLast) });
     let t = draw(&mut app, 60, 12);
     insta::assert_snapshot!("confirm", t.backend());
 }

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use env::{Env, booking};
 use guestmail::domain::{Language, MessageState};
-use guestmail::mail::Event;
+use guestmail::mail::FlushEvent;
 use smtp::TestSmtp;
 
 #[test]
@@ -26,7 +26,7 @@ fn run_until_sends_what_is_queued_while_it_runs_and_stops_on_the_flag() {
     let flag = Arc::clone(&stop);
     let thread = std::thread::spawn(move || {
         worker.run_until_with(&flag, |e| {
-            if let Event::Done(report) = e {
+            if let FlushEvent::Done(report) = e {
                 let _ = tx.send(report);
             }
         })

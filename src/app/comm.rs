@@ -21,7 +21,7 @@ impl App {
 
     /// `/`, `K`, `S`, `<`, `>` on the communication history.
     pub(super) fn comm_filter(&mut self, action: &Action) -> bool {
-        let Some(c) = self.comm.as_mut() else { return false };
+        let Some(c) = self.comm_mut() else { return false };
         match action {
             Action::FilterKind => c.filter.kind = next_of(c.filter.kind, EmailKind::ALL),
             Action::FilterState => c.filter.state = next_of(c.filter.state, MessageState::ALL),
@@ -47,7 +47,7 @@ impl App {
 
     /// Keys while a filter field is being typed.
     pub(super) fn comm_typing(&mut self, action: &Action) -> bool {
-        let Some(c) = self.comm.as_mut() else { return false };
+        let Some(c) = self.comm_mut() else { return false };
         let Some(field) = c.editing else { return false };
         let text = field == FilterField::Text;
         match action {
@@ -77,7 +77,8 @@ impl App {
     }
 
     fn accept_date(&mut self, field: FilterField) -> bool {
-        let Some(c) = self.comm.as_mut() else { return false };
+        let clock = self.clock;
+        let Some(c) = self.comm_mut() else { return false };
         let typed = c.draft.trim();
         let day = if typed.is_empty() {
             None
@@ -93,7 +94,6 @@ impl App {
         }
         c.editing = None;
         c.draft.clear();
-        let clock = self.clock;
         let midnight = |d: NaiveDate| clock.ms_of(d.and_hms_opt(0, 0, 0).unwrap_or_default());
         c.filter.from = c.from_day.map(midnight);
         c.filter.to = c.to_day.and_then(|d| d.checked_add_days(Days::new(1))).map(midnight);
@@ -103,9 +103,10 @@ impl App {
 
     /// The filter changed: the first page again, from the top.
     fn requery_comm(&mut self) {
-        let Some(c) = self.comm.as_mut() else { return };
-        c.selected = 0;
-        self.commands.push(Command::Comm { filter: c.filter.clone(), after: None });
+        let Some(c) = self.comm_mut() else { return };
+        c.selection = crate::panes::Selection::default();
+        let filter = c.filter.clone();
+        self.commands.push(Command::Comm { filter, after: None });
     }
 }
 

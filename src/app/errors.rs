@@ -2,7 +2,7 @@
 //! last-error popup (opened by a key or a click on the badge), and the reset (after a yes).
 
 use super::layout::{Columns, FIRST_ROW_Y, GUEST_X, guest_cell};
-use super::{App, Command, Confirm, Notice, mask_email};
+use super::{App, Command, Confirm, Notice, Overlay, mask_email};
 use crate::action::Action;
 use crate::bounce::explain;
 use crate::domain::{BounceClass, ReservationRow};
@@ -104,16 +104,16 @@ impl App {
         }
         let question = self.strings.reset_question(&r.guest.email, r.address.error_count);
         let yes = Box::new(Action::Run(Command::ResetAddress { email: r.guest.email.clone() }));
-        self.confirm = Some(Confirm { question, yes });
+        self.ask(Confirm { question, yes });
         true
     }
 
     /// The counter was reset: say so, and offer the emails held while it was blocked.
     pub(super) fn address_reset(&mut self, email: &str, held: usize) -> bool {
-        self.last_error = None;
+        self.close(|o| matches!(o, Overlay::LastError(_)));
         if held > 0 {
             let yes = Box::new(Action::Run(Command::ReleaseHeld { email: email.to_owned() }));
-            self.confirm = Some(Confirm { question: self.strings.journey().held_question(held), yes });
+            self.ask(Confirm { question: self.strings.journey().held_question(held), yes });
         }
         self.set_notice(Notice::info(self.strings.counter_reset(&mask_email(email))))
     }

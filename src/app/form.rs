@@ -6,8 +6,9 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
 use crate::domain::{AddressError, Language, NewReservation, ReservationStatus, normalize_email};
 use crate::journey::{Policy, Refusal};
+use crate::strings::FieldWords;
 
-/// One input of a form; its position in [`Field::ALL`] indexes the labels in `Strings`.
+/// One input of a form; [`Field::words`] picks its label or example from `Strings`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
     Name,
@@ -23,8 +24,17 @@ impl Field {
     pub const ALL: [Field; 7] =
         [Field::Name, Field::Email, Field::Phone, Field::Party, Field::Date, Field::Time, Field::Language];
 
-    pub fn index(self) -> usize {
-        Self::ALL.iter().position(|f| *f == self).unwrap_or(0)
+    /// This field's text among one text per field (its label, its example).
+    pub fn words(self, words: &FieldWords) -> &'static str {
+        match self {
+            Field::Name => words.name,
+            Field::Email => words.email,
+            Field::Phone => words.phone,
+            Field::Party => words.party,
+            Field::Date => words.date,
+            Field::Time => words.time,
+            Field::Language => words.language,
+        }
     }
 }
 
@@ -119,6 +129,11 @@ impl Form {
         self.focus = (self.focus + self.fields.len() - 1) % self.fields.len();
     }
 
+    /// Where `field` is in this form, if it has one.
+    pub fn position(&self, field: Field) -> Option<usize> {
+        self.fields.iter().position(|(f, _)| *f == field)
+    }
+
     /// Enter: checks every field, then asks the journey whether such a reservation makes
     /// sense at `now` (the venue's wall clock); on success returns what to save, else
     /// focuses the first field in error.
@@ -147,7 +162,7 @@ impl Form {
                         _ if date < now.date() => Field::Date,
                         _ => Field::Time,
                     };
-                    self.focus = field.index();
+                    self.focus = self.position(field).unwrap_or(self.focus);
                     self.errors[self.focus] = Some(FieldError::Refused(refusal));
                     return None;
                 }
@@ -221,22 +236,26 @@ mod tests {
         let day = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap_or_default();
         let now = day.and_hms_opt(18, 0, 0).unwrap_or_default();
         let mut form = Form::new_reservation(day, Language::En, Policy::default());
-        for (i, text) in [(0, "Anna"), (1, "anna@example.org"), (5, "12:30")] {
-            form.fields[i].1 = text.to_owned();
+        let set = |form: &mut Form, field: Field, text: &str| {
+            let at = form.position(field).unwrap_or_default();
+            form.fields[at].1 = text.to_owned();
+        };
+        for (field, text) in [(Field::Name, "Anna"), (Field::Email, "anna@example.org"), (Field::Time, "12:30")] {
+            set(&mut form, field, text);
         }
         assert_eq!(form.submit(now), None);
-        assert_eq!(form.focus, Field::Time.index());
+        assert_eq!(Some(form.focus), form.position(Field::Time));
         assert!(matches!(form.errors[form.focus], Some(FieldError::Refused(Refusal::Past { .. }))));
-        form.fields[4].1 = "2020-01-01".to_owned();
-        form.fields[5].1 = "20:00".to_owned();
+        set(&mut form, Field::Date, "2020-01-01");
+        set(&mut form, Field::Time, "20:00");
         assert_eq!(form.submit(now), None);
-        assert_eq!(form.focus, Field::Date.index(), "a past day is the date's fault");
-        form.fields[4].1 = "2026-12-01".to_owned();
-        form.fields[3].1 = "100".to_owned();
+        assert_eq!(Some(form.focus), form.position(Field::Date), "a past day is the date's fault");
+        set(&mut form, Field::Date, "2026-12-01");
+        set(&mut form, Field::Party, "100");
         assert_eq!(form.submit(now), None);
-        assert_eq!(form.focus, Field::Party.index());
+        assert_eq!(Some(form.focus), form.position(Field::Party));
         assert!(matches!(form.errors[form.focus], Some(FieldError::Refused(Refusal::PartySize { max: 99, .. }))));
-        form.fields[3].1 = "4".to_owned();
+        set(&mut form, Field::Party, "4");
         assert!(matches!(form.submit(now), Some(Filled::Reservation(_))));
         let venue = Policy { max_party_size: 120, ..Policy::default() };
         assert_eq!(validate(Field::Party, "100", &venue), Ok(()));
@@ -246,7 +265,7 @@ mod tests {
     fn the_name_field_stops_at_200_characters() {
         let day = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap_or_default();
         let mut form = Form::new_reservation(day, Language::En, Policy::default());
-        form.focus = Field::Name.index();
+        form.focus = form.position(Field::Name).unwrap_or_default();
         for _ in 0..250 {
             form.input('é');
         }

@@ -1,10 +1,10 @@
-//! Which action an event means in the current mode: a confirm popup, the help, a form,
-//! typing a filter (the list's or the communication history's), or the keymap (whose
-//! actions an open pane interprets, see `panes.rs`).
+//! Which action an event means for the overlay on top: a confirm popup, the last error, a
+//! form, the help, typing a filter (the list's or the communication history's), or the
+//! keymap (whose actions an open pane interprets, see `panes.rs`).
 
 use crossterm::event::{KeyCode, KeyEvent};
 
-use super::App;
+use super::{App, Overlay};
 use crate::action::Action;
 use crate::event::Event;
 use crate::keymap::Key;
@@ -39,25 +39,22 @@ impl App {
             // Nothing but "Terminal too small" is on screen: a key would act unseen.
             return None;
         }
-        if self.confirm.is_some() {
-            // Only y (o for "oui") answers yes; not j for "ja", which is the down key. Enter never answers: it is the history key,
-            // and a habit of pressing it must never cancel a booking. Any other key waits.
-            return match key.code {
+        match self.top() {
+            // Only y (o for "oui") answers yes; not j for "ja", which is the down key. Enter
+            // never answers: it is the history key, and a habit of pressing it must never
+            // cancel a booking. Any other key waits.
+            Some(Overlay::Confirm(_)) => match key.code {
                 KeyCode::Char('y' | 'Y' | 'o' | 'O') if !key.ctrl && !key.alt => Some(Action::ConfirmYes),
                 KeyCode::Char('n' | 'N') | KeyCode::Esc => Some(Action::ConfirmNo),
                 _ => None,
-            };
-        }
-        if self.last_error.is_some() && self.confirm.is_none() {
+            },
             // The popup reads, it does not act: any of these closes it; reset stays available.
-            return match self.keymap.action_for(&key) {
+            Some(Overlay::LastError(_)) => match self.keymap.action_for(&key) {
                 Some(a @ (Action::ResetCounter | Action::Quit)) => Some(a),
                 _ if matches!(key.code, KeyCode::Esc | KeyCode::Enter | KeyCode::Char('!')) => Some(Action::Cancel),
                 _ => None,
-            };
-        }
-        if self.form.is_some() {
-            return match key.code {
+            },
+            Some(Overlay::Form(_)) => match key.code {
                 KeyCode::Esc => Some(Action::FormCancel),
                 KeyCode::Enter => Some(Action::FormSubmit),
                 KeyCode::Tab | KeyCode::Down => Some(Action::FormNext),
@@ -65,32 +62,34 @@ impl App {
                 KeyCode::Backspace => Some(Action::FormBackspace),
                 KeyCode::Char(c) if !key.ctrl && !key.alt => Some(Action::FormInput(c)),
                 _ => None,
-            };
-        }
-        if self.help_open {
-            return match self.keymap.action_for(&key) {
+            },
+            Some(Overlay::Help) => match self.keymap.action_for(&key) {
                 Some(a @ (Action::ToggleHelp | Action::Quit)) => Some(a),
                 _ if key.code == KeyCode::Esc => Some(Action::Cancel),
                 _ => None,
-            };
-        }
-        let comm_typing =
-            self.top_pane() == Some(super::PaneKind::Comm) && self.comm.as_ref().is_some_and(|c| c.editing.is_some());
-        if self.filter_typing || comm_typing {
-            match key.code {
-                KeyCode::Esc => return Some(Action::Cancel),
-                KeyCode::Enter => return Some(Action::FilterAccept),
-                KeyCode::Backspace => return Some(Action::FilterBackspace),
-                KeyCode::Char(c) if !key.ctrl && !key.alt => return Some(Action::FilterInput(c)),
-                _ => {}
+            },
+            // Typing a filter (the list's, or one of the communication history's fields):
+            // the other keys keep their meaning.
+            Some(Overlay::Filter) => typing(&key).or_else(|| self.keymap.action_for(&key)),
+            Some(Overlay::Comm(c)) if c.editing.is_some() => typing(&key).or_else(|| self.keymap.action_for(&key)),
+            Some(Overlay::History(_) | Overlay::Comm(_) | Overlay::FollowUp(_)) => {
+                self.keymap.action_for(&key).or((key.code == KeyCode::Esc).then_some(Action::Cancel))
             }
+            None => self
+                .keymap
+                .action_for(&key)
+                .or((key.code == KeyCode::Esc && !self.filter.is_empty()).then_some(Action::Cancel)),
         }
-        match self.keymap.action_for(&key) {
-            Some(a) => Some(a),
-            None if key.code == KeyCode::Esc && (!self.filter.is_empty() || self.top_pane().is_some()) => {
-                Some(Action::Cancel)
-            }
-            None => None,
-        }
+    }
+}
+
+/// The keys of a text being typed.
+fn typing(key: &Key) -> Option<Action> {
+    match key.code {
+        KeyCode::Esc => Some(Action::Cancel),
+        KeyCode::Enter => Some(Action::FilterAccept),
+        KeyCode::Backspace => Some(Action::FilterBackspace),
+        KeyCode::Char(c) if !key.ctrl && !key.alt => Some(Action::FilterInput(c)),
+        _ => None,
     }
 }

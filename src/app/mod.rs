@@ -1,7 +1,8 @@
-//! The screen's state and the only place it changes: [`App::action_for`] (`keys.rs`) turns
-//! an event into an [`Action`] according to the mode (list, filter typing, help, form,
-//! confirm popup), and [`App::update`] applies it: list moves in `list.rs`, what staff do to
-//! a reservation in `staff.rs`. Writes leave as [`Command`]s for the data thread
+//! The screen's state and the only place it changes: the day's list, and over it a stack of
+//! [`Overlay`]s (`overlay.rs`: the filter prompt, the panes, the popups), the top one taking
+//! the keys. [`App::action_for`] (`keys.rs`) turns an event into an [`Action`] for the top
+//! overlay, and [`App::update`] applies it: list moves in `list.rs`, the panes in
+//! `panes.rs`, what staff do to a reservation in `staff.rs`. Writes leave as [`Command`]s for the data thread
 //! ([`App::take_commands`]). Drawing (`crate::ui`) only reads an `&App`.
 
 mod comm;
@@ -11,6 +12,7 @@ mod keys;
 pub mod layout;
 mod list;
 mod mouse;
+mod overlay;
 mod pane_data;
 mod panes;
 mod staff;
@@ -23,14 +25,11 @@ use crate::domain::{Language, ReservationRow, ReservationStatus};
 use crate::journey::Policy;
 use crate::keymap::Keymap;
 use crate::panes::Clock;
-use crate::panes::comm_history::CommState;
-use crate::panes::followup::FollowUpState;
-use crate::panes::history::HistoryState;
 use crate::store::DeliveryHealth;
 use crate::strings::Strings;
 pub use errors::LastError;
 pub use form::Form;
-pub use panes::PaneKind;
+pub use overlay::{Overlay, PaneKind};
 pub use staff::mask_email;
 
 /// Rows taken by everything but the list: header, table head, status line, key hints.
@@ -64,10 +63,9 @@ impl Notice {
     }
 }
 
-/// Its flags are independent of one another (colour, typing, help, running, redraw), so
-/// they stay plain bools rather than one state machine.
+/// The day's list and what lies over it. Its flags are independent of one another (colour,
+/// running, redraw); which pane or popup is open is the overlay stack's alone.
 #[derive(Debug)]
-#[allow(clippy::struct_excessive_bools)]
 pub struct App {
     pub venue: String,
     pub strings: &'static Strings,
@@ -89,13 +87,8 @@ pub struct App {
     /// First visible position drawn (scrolling).
     pub offset: usize,
     pub filter: String,
-    pub filter_typing: bool,
-    pub help_open: bool,
-    pub confirm: Option<Confirm>,
-    /// The last-error popup of a guest's address, when open.
-    pub last_error: Option<LastError>,
-    /// The form being filled in, if any (it takes the keys while open).
-    pub form: Option<Form>,
+    /// The panes and popups over the list, bottom first (see [`Overlay`]).
+    overlays: Vec<Overlay>,
     /// One line of news for the user (errors, results of actions).
     pub status: Option<Notice>,
     pub size: (u16, u16),
@@ -105,14 +98,6 @@ pub struct App {
     pub policy: Policy,
     /// A fixed venue time instead of the clock's (tests and snapshots).
     pub fixed_now: Option<NaiveDateTime>,
-    /// Tonight's follow-up list (`F`), when open.
-    pub follow_up: Option<FollowUpState>,
-    /// The communication-history screen (`H`), when open.
-    pub comm: Option<CommState>,
-    /// A guest's history (Enter), when open; drawn above the other panes.
-    pub history: Option<HistoryState>,
-    /// Whether the history's last page was full (so more emails may follow).
-    pub history_more: bool,
     /// Delivery over the last 30 days, once the data thread has counted it.
     pub health: Option<DeliveryHealth>,
     /// Sending is paused on the venue's own problem (shown until solved).
@@ -123,8 +108,6 @@ pub struct App {
     /// and mailbox watchers in trouble (until they are watching again).
     pub services_off: Vec<(crate::event::Service, String)>,
     pub running: bool,
-    /// A page of the history or the communication history is on its way.
-    paging: bool,
     needs_redraw: bool,
     load_request: Option<NaiveDate>,
     commands: Vec<Command>,
@@ -146,26 +129,17 @@ impl App {
             selected: 0,
             offset: 0,
             filter: String::new(),
-            filter_typing: false,
-            help_open: false,
-            confirm: None,
-            form: None,
-            last_error: None,
+            overlays: Vec::new(),
             status: None,
             size: (80, 24),
             clock: Clock::Local,
             policy: Policy::default(),
             fixed_now: None,
-            follow_up: None,
-            comm: None,
-            history: None,
-            history_more: false,
             health: None,
             sending_paused: None,
             outbox_trouble: None,
             services_off: Vec::new(),
             running: true,
-            paging: false,
             needs_redraw: true,
             load_request: Some(day),
             commands: Vec::new(),
@@ -245,9 +219,15 @@ impl App {
             Action::PreviousDay => self.go_to(self.day.pred_opt().unwrap_or(self.day)),
             Action::NextDay => self.go_to(self.day.succ_opt().unwrap_or(self.day)),
             Action::Today => self.go_to(self.today),
-            Action::StartFilter => !std::mem::replace(&mut self.filter_typing, true),
+            Action::StartFilter => {
+                let was = self.filter_typing();
+                self.open(Overlay::Filter);
+                !was
+            }
             Action::ToggleHelp => {
-                self.help_open = !self.help_open;
+                if !self.close(|o| matches!(o, Overlay::Help)) {
+                    self.open(Overlay::Help);
+                }
                 true
             }
             Action::FilterInput(c) => {
@@ -260,16 +240,16 @@ impl App {
                 self.refilter();
                 true
             }
-            Action::FilterAccept => std::mem::take(&mut self.filter_typing),
+            Action::FilterAccept => self.close(|o| matches!(o, Overlay::Filter)),
             Action::Cancel => self.cancel(),
-            Action::ConfirmYes => match self.confirm.take() {
+            Action::ConfirmYes => match self.take_confirm() {
                 Some(c) => {
                     self.apply(*c.yes);
                     true
                 }
                 None => false,
             },
-            Action::ConfirmNo => self.confirm.take().is_some(),
+            Action::ConfirmNo => self.take_confirm().is_some(),
             Action::Resize(w, h) => {
                 self.size = (w, h);
                 self.scroll_into_view();
@@ -293,7 +273,7 @@ impl App {
             Action::FormBackspace => self.with_form(Form::backspace),
             Action::FormNext => self.with_form(Form::next),
             Action::FormPrevious => self.with_form(Form::previous),
-            Action::FormCancel => self.form.take().is_some(),
+            Action::FormCancel => self.close(|o| matches!(o, Overlay::Form(_))),
             Action::FormSubmit => self.submit_form(),
             Action::Run(command) => {
                 self.commands.push(command);
@@ -323,21 +303,27 @@ impl App {
         }
     }
 
-    /// Esc: close the last-error popup or the help, else the topmost pane, else clear the
-    /// filter and stop typing.
+    /// Esc: closes the overlay on top (a question or a form as "no"); on the list, or while
+    /// typing its filter, clears the filter.
     fn cancel(&mut self) -> bool {
-        if self.last_error.take().is_some() {
-            return true;
+        match self.top() {
+            Some(
+                Overlay::LastError(_)
+                | Overlay::Help
+                | Overlay::History(_)
+                | Overlay::Comm(_)
+                | Overlay::FollowUp(_)
+                | Overlay::Form(_)
+                | Overlay::Confirm(_),
+            ) => self.pop().is_some(),
+            Some(Overlay::Filter) | None => self.clear_filter(),
         }
-        if self.help_open {
-            self.help_open = false;
-            return true;
-        }
-        if self.close_pane() {
-            return true;
-        }
-        let had = self.filter_typing || !self.filter.is_empty();
-        self.filter_typing = false;
+    }
+
+    /// Stops typing the filter and clears it.
+    fn clear_filter(&mut self) -> bool {
+        let typing = self.close(|o| matches!(o, Overlay::Filter));
+        let had = typing || !self.filter.is_empty();
         if !self.filter.is_empty() {
             // The guest the host was looking at stays selected (a `!` or `r` next acts on
             // them), now among the whole day.

@@ -1,26 +1,26 @@
 //! The mouse: a left click selects the row under it (on the day's list or the pane on top;
 //! on an error badge it also opens the last error), the wheel moves the selection.
 
-use super::App;
 use super::layout::{FIRST_ROW_Y, pane_area};
-use super::panes::PaneKind;
+use super::{App, Overlay};
 
 impl App {
     /// A left click at terminal cell (`x`, `y`).
     pub(super) fn click(&mut self, x: u16, y: u16) -> bool {
-        if self.form.is_some() || self.confirm.is_some() || self.help_open || self.last_error.is_some() {
-            return false;
-        }
-        if let Some(top) = self.top_pane() {
-            let area = pane_area(self.size);
-            let at = match top {
-                PaneKind::History => self.history.as_ref().and_then(|h| h.row_at(area, y)),
-                PaneKind::Comm => self.comm.as_ref().and_then(|c| c.row_at(area, y)),
-                PaneKind::FollowUp => self.follow_up.as_ref().and_then(|f| f.row_at(area, y)),
-            };
-            let Some(index) = at else { return false };
-            return self.select_in_pane(index);
-        }
+        let area = pane_area(self.size);
+        let at = match self.top() {
+            // A popup takes no clicks.
+            Some(Overlay::Form(_) | Overlay::Confirm(_) | Overlay::Help | Overlay::LastError(_)) => return false,
+            Some(Overlay::History(h)) => h.row_at(area, y),
+            Some(Overlay::Comm(c)) => c.row_at(area, y),
+            Some(Overlay::FollowUp(f)) => f.row_at(area, y),
+            Some(Overlay::Filter) | None => return self.click_list(x, y),
+        };
+        let Some(index) = at else { return false };
+        self.select_in_pane(index)
+    }
+
+    fn click_list(&mut self, x: u16, y: u16) -> bool {
         if let Some(pos) = self.badge_at(x, y) {
             let moved = self.select(pos);
             return self.show_last_error() || moved;
@@ -40,14 +40,11 @@ impl App {
         (pos < self.visible.len()).then_some(pos)
     }
 
+    /// Selects item `index` of the pane on top, and asks for what it needs.
     fn select_in_pane(&mut self, index: usize) -> bool {
-        let current = match self.top_pane() {
-            Some(PaneKind::History) => self.history.as_ref().map(|h| h.selected),
-            Some(PaneKind::Comm) => self.comm.as_ref().map(|c| c.selected),
-            Some(PaneKind::FollowUp) => self.follow_up.as_ref().map(|f| f.selected),
-            None => None,
+        let Some(current) = self.top_pane_mut().and_then(|o| o.selection_mut()).map(|(s, _)| s.index()) else {
+            return false;
         };
-        let Some(current) = current else { return false };
         self.move_in_pane(index as isize - current as isize)
     }
 }

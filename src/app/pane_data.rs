@@ -2,7 +2,7 @@
 //! communication history's pages, the follow-up list, a phone confirmation, an erasure, and
 //! the delivery health (whose arrival also means "the data changed": open panes reload).
 
-use super::{App, Command, Notice};
+use super::{App, Command, Notice, Overlay};
 use crate::data::HISTORY_PAGE;
 use crate::panes::comm_history::CommState;
 use crate::panes::followup::FollowUpState;
@@ -11,37 +11,41 @@ use crate::panes::history::HistoryState;
 impl App {
     /// A guest's history arrived (first page, or a reload after a change).
     pub(super) fn history_loaded(&mut self, history: crate::store::GuestHistory, more: bool) -> bool {
-        let keep = self.history.take().filter(|h| h.history.guest.id == history.guest.id);
+        let keep = (self.history_mut())
+            .filter(|h| h.history.guest.id == history.guest.id)
+            .map(|h| (h.selection.index(), h.log.take()));
         let mut state = HistoryState::new(history, self.clock);
-        if let Some(old) = keep {
+        if let Some((selected, log)) = keep {
             // A reload after a change: same place, and the shown log read again (it
             // stays on screen until the new one comes).
-            state.select(old.selected);
-            state.log = old.log;
+            state.select(selected);
+            state.log = log;
             if let Some(message_id) = state.shown_log().and(state.selected_email()).map(|e| e.id) {
                 self.commands.push(Command::MessageLog { message_id });
             }
         }
-        self.history = Some(state);
-        self.history_more = more;
-        self.set_paging(false);
+        state.more = more;
+        self.open(Overlay::History(state));
         self.history_needs();
         true
     }
 
     /// The next page of a guest's history.
     pub(super) fn history_page(&mut self, guest_id: i64, emails: Vec<crate::store::HistoryEmail>, more: bool) -> bool {
-        self.set_paging(false);
-        let Some(h) = self.history.as_mut().filter(|h| h.history.guest.id == guest_id) else { return false };
+        let Some(h) = self.history_mut() else { return false };
+        h.paging = false;
+        if h.history.guest.id != guest_id {
+            return false;
+        }
         h.append_page(emails);
-        self.history_more = more;
+        h.more = more;
         self.history_needs();
         true
     }
 
     /// One email's log, for the history pane.
     pub(super) fn message_log(&mut self, message_id: i64, lines: Vec<crate::store::LogLine>) -> bool {
-        match self.history.as_mut() {
+        match self.history_mut() {
             Some(h) => {
                 h.set_log(message_id, lines);
                 true
@@ -55,16 +59,16 @@ impl App {
         if day != self.day {
             return false; // the user moved on to another day meanwhile
         }
-        match self.follow_up.as_mut() {
+        match self.follow_up_mut() {
             Some(f) if f.day == day => f.reload(rows),
-            _ => self.follow_up = Some(FollowUpState::new(day, rows, self.clock)),
+            _ => self.open(Overlay::FollowUp(FollowUpState::new(day, rows, self.clock))),
         }
         true
     }
 
     /// A phone confirmation was recorded (or already was).
     pub(super) fn confirmed_by_phone(&mut self, reservation_id: i64, name: &str, changed: bool) -> bool {
-        if let Some(f) = self.follow_up.as_mut() {
+        if let Some(f) = self.follow_up_mut() {
             let rows = f.rows.iter().filter(|r| r.reservation_id != reservation_id).cloned().collect();
             f.reload(rows);
         }
@@ -74,7 +78,7 @@ impl App {
 
     /// A guest's personal data was erased.
     pub(super) fn forgotten(&mut self, guest_id: i64, report: &crate::store::ForgetReport) -> bool {
-        if self.history.as_ref().is_some_and(|h| h.history.guest.id == guest_id) {
+        if self.history().is_some_and(|h| h.history.guest.id == guest_id) {
             self.commands.push(Command::History { guest_id, limit: HISTORY_PAGE });
         }
         self.set_notice(Notice::info(self.strings.forgotten(report.messages)))
@@ -90,10 +94,10 @@ impl App {
 
     /// The data changed: the open follow-up list and history are read again.
     fn refresh_panes(&mut self) {
-        if let Some(f) = &self.follow_up {
+        if let Some(f) = self.follow_up() {
             self.commands.push(Command::FollowUp { day: f.day, now: self.venue_now() });
         }
-        if let Some(h) = &self.history {
+        if let Some(h) = self.history() {
             let limit = h.history.emails.len().max(HISTORY_PAGE);
             self.commands.push(Command::History { guest_id: h.history.guest.id, limit });
         }
@@ -108,14 +112,16 @@ impl App {
         rows: Vec<crate::store::CommRow>,
     ) -> bool {
         use crate::data::COMM_PAGE;
-        self.set_paging(false);
-        match (self.comm.as_mut(), after) {
+        if let Some(c) = self.comm_mut() {
+            c.paging = false;
+        }
+        match (self.comm_mut(), after) {
             (Some(c), None) if c.filter == filter => {
                 c.rows = rows;
                 c.more = c.rows.len() >= COMM_PAGE;
-                c.selected = 0;
+                c.selection = crate::panes::Selection::default();
             }
-            (None, None) => self.comm = Some(CommState::new(filter, rows, COMM_PAGE, self.clock)),
+            (None, None) => self.open(Overlay::Comm(CommState::new(filter, rows, COMM_PAGE, self.clock))),
             (Some(c), Some(after)) if c.filter == filter && c.next_page_after() == Some(after) => {
                 c.append_page(rows, COMM_PAGE);
             }

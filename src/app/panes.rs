@@ -4,66 +4,49 @@
 //! and `e` act on the follow-up row). Their data comes from the data thread (`pane_data.rs`).
 
 use super::staff::ReservationTarget;
-use super::{App, Command, Confirm, Notice};
+use super::{App, Command, Confirm, Notice, Overlay, PaneKind};
 use crate::action::Action;
 use crate::data::HISTORY_PAGE;
-
-/// Which pane is drawn on top (and takes the keys).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PaneKind {
-    History,
-    Comm,
-    FollowUp,
-}
 
 /// How close to the end of a pane's list the next page is asked for.
 pub(super) const LOOKAHEAD: usize = 10;
 
 impl App {
-    /// The pane on top: the history over the others, then the communication history.
-    pub fn top_pane(&self) -> Option<PaneKind> {
-        if self.history.is_some() {
-            Some(PaneKind::History)
-        } else if self.comm.is_some() {
-            Some(PaneKind::Comm)
-        } else if self.follow_up.is_some() {
-            Some(PaneKind::FollowUp)
-        } else {
-            None
-        }
-    }
-
     /// The reservation `r`, `e` and `v` act on: the follow-up row when that list is on top,
     /// else the highlighted reservation.
     pub(super) fn target(&self) -> Option<ReservationTarget> {
         match self.top_pane() {
-            Some(PaneKind::FollowUp) => self.follow_up.as_ref()?.selected().map(ReservationTarget::from),
+            Some(PaneKind::FollowUp) => self.follow_up()?.selected().map(ReservationTarget::from),
             Some(_) => None,
             None => self.selected_row().map(ReservationTarget::from),
         }
     }
 
-    /// Applies `action` the way the open pane means it; `None` leaves it to the list.
+    /// Applies `action` the way the overlay on top means it; `None` leaves it to the list
+    /// (or to the popup on top, whose actions `App::apply` knows).
     pub(super) fn pane_action(&mut self, action: &Action) -> Option<bool> {
-        if self.last_error.is_some() || self.help_open || self.form.is_some() || self.confirm.is_some() {
-            return None;
-        }
-        let page = self.page_size() as isize;
-        let Some(top) = self.top_pane() else {
-            return match action {
-                Action::OpenHistory => Some(self.open_history()),
-                Action::CommHistory => Some(self.open_comm()),
-                Action::FollowUp => Some(self.open_follow_up()),
-                Action::ConfirmByPhone => Some(self.confirm_by_phone()),
-                Action::Scroll(lines) => Some(self.select(self.selected.saturating_add_signed(isize::from(*lines)))),
-                _ => None,
-            };
-        };
         let typing =
             matches!(action, Action::FilterInput(_) | Action::FilterBackspace | Action::FilterAccept | Action::Cancel);
-        if typing && top == PaneKind::Comm && self.comm.as_ref().is_some_and(|c| c.editing.is_some()) {
-            return Some(self.comm_typing(action));
-        }
+        let top = match self.top() {
+            Some(Overlay::Comm(c)) if typing && c.editing.is_some() => return Some(self.comm_typing(action)),
+            Some(Overlay::History(_)) => PaneKind::History,
+            Some(Overlay::Comm(_)) => PaneKind::Comm,
+            Some(Overlay::FollowUp(_)) => PaneKind::FollowUp,
+            None | Some(Overlay::Filter) => {
+                return match action {
+                    Action::OpenHistory => Some(self.open_history()),
+                    Action::CommHistory => Some(self.open_comm()),
+                    Action::FollowUp => Some(self.open_follow_up()),
+                    Action::ConfirmByPhone => Some(self.confirm_by_phone()),
+                    Action::Scroll(lines) => {
+                        Some(self.select(self.selected.saturating_add_signed(isize::from(*lines))))
+                    }
+                    _ => None,
+                };
+            }
+            Some(Overlay::Help | Overlay::Form(_) | Overlay::LastError(_) | Overlay::Confirm(_)) => return None,
+        };
+        let page = self.page_size() as isize;
         match action {
             Action::SelectNext => Some(self.move_in_pane(1)),
             Action::SelectPrevious => Some(self.move_in_pane(-1)),
@@ -72,7 +55,7 @@ impl App {
             Action::SelectFirst => Some(self.move_in_pane(isize::MIN / 2)),
             Action::SelectLast => Some(self.move_in_pane(isize::MAX / 2)),
             Action::Scroll(lines) => Some(self.move_in_pane(isize::from(*lines))),
-            Action::Cancel => Some(self.close_pane()),
+            // Esc: `App::cancel` closes the pane.
             Action::CommHistory => {
                 self.close_panes();
                 Some(self.open_comm())
@@ -132,7 +115,7 @@ impl App {
     /// `r` in a guest's history: the journey (in the store) decides whether the selected
     /// email can go again and whether to ask first.
     fn resend_selected_email(&mut self) -> bool {
-        let selected = self.history.as_ref().and_then(|h| h.selected_email()).map(|e| e.id);
+        let selected = self.history().and_then(|h| h.selected_email()).map(|e| e.id);
         match selected {
             Some(message_id) => {
                 self.commands.push(Command::ResendMessage { message_id, again: false });
@@ -142,30 +125,16 @@ impl App {
         }
     }
 
-    /// Esc on a pane: closes the one on top.
-    pub(super) fn close_pane(&mut self) -> bool {
-        match self.top_pane() {
-            Some(PaneKind::History) => self.history = None,
-            Some(PaneKind::Comm) => self.comm = None,
-            Some(PaneKind::FollowUp) => self.follow_up = None,
-            None => return false,
-        }
-        self.paging = false;
-        true
-    }
-
+    /// `H` or `F` over a pane: the panes give way to the new one.
     fn close_panes(&mut self) {
-        self.history = None;
-        self.comm = None;
-        self.follow_up = None;
-        self.paging = false;
+        self.close(|o| o.pane().is_some());
     }
 
     /// Enter: asks for the history of the guest of the selected row (list, follow-up or
     /// communication history); the pane opens when it arrives.
     fn open_history(&mut self) -> bool {
         let guest_id = match self.top_pane() {
-            Some(PaneKind::Comm) => self.comm.as_ref().and_then(|c| c.selected()).map(|r| r.guest_id),
+            Some(PaneKind::Comm) => self.comm().and_then(|c| c.selected()).map(|r| r.guest_id),
             _ => self.target().map(|t| t.guest_id),
         };
         let Some(guest_id) = guest_id else {
@@ -194,78 +163,61 @@ impl App {
 
     /// `X` in the history: asks before erasing the guest's personal data.
     fn ask_forget(&mut self) -> bool {
-        let Some(h) = self.history.as_ref().map(|h| &h.history) else { return false };
+        let Some(h) = self.history().map(|h| &h.history) else { return false };
         if h.forgotten {
             return self.set_notice(Notice::info(self.strings.already_forgotten));
         }
         let question = self.strings.forget_question(&h.guest.name, &h.guest.email);
         let command = Command::Forget { guest_id: h.guest.id, email: h.guest.email.clone() };
-        self.confirm = Some(Confirm { question, yes: Box::new(Action::Run(command)) });
+        self.ask(Confirm { question, yes: Box::new(Action::Run(command)) });
         true
     }
 
     /// Moves the selection of the pane on top by `delta`, then asks for what the new
     /// position needs (the email's log, the next page).
     pub(super) fn move_in_pane(&mut self, delta: isize) -> bool {
-        match self.top_pane() {
-            Some(PaneKind::History) => {
-                let Some(h) = self.history.as_mut() else { return false };
-                let before = h.selected;
-                h.select(before.saturating_add_signed(delta));
-                let moved = h.selected != before;
-                self.history_needs();
-                moved
-            }
-            Some(PaneKind::Comm) => {
-                let Some(c) = self.comm.as_mut() else { return false };
-                let before = c.selected;
-                c.select(before.saturating_add_signed(delta));
-                let moved = c.selected != before;
-                self.comm_needs();
-                moved
-            }
-            Some(PaneKind::FollowUp) => {
-                let Some(f) = self.follow_up.as_mut() else { return false };
-                let before = f.selected;
-                f.select(before.saturating_add_signed(delta));
-                f.selected != before
-            }
-            None => false,
+        let Some(pane) = self.top_pane_mut() else { return false };
+        let kind = pane.pane();
+        let moved = pane.selection_mut().is_some_and(|(selection, len)| selection.move_by(delta, len));
+        match kind {
+            Some(PaneKind::History) => self.history_needs(),
+            Some(PaneKind::Comm) => self.comm_needs(),
+            Some(PaneKind::FollowUp) | None => {}
         }
+        moved
     }
 
     /// The history's selection moved: load the selected email's log, and the next page of
     /// emails when the selection nears the end.
     pub(super) fn history_needs(&mut self) {
-        let Some(h) = self.history.as_ref() else { return };
-        if let Some(e) = h.selected_email()
-            && h.log.as_ref().is_none_or(|(id, _)| *id != e.id)
-        {
-            self.commands.push(Command::MessageLog { message_id: e.id });
+        let Some(h) = self.history_mut() else { return };
+        let log = h.selected_email().filter(|e| h.log.as_ref().is_none_or(|(id, _)| *id != e.id)).map(|e| e.id);
+        let page = if h.more && !h.paging && h.selection.index() + LOOKAHEAD >= h.entries.len() {
+            h.next_page_after().map(|before| (h.history.guest.id, before))
+        } else {
+            None
+        };
+        if page.is_some() {
+            h.paging = true;
         }
-        if self.history_more
-            && !self.paging
-            && h.selected + LOOKAHEAD >= h.entries.len()
-            && let Some(before) = h.next_page_after()
-        {
-            self.paging = true;
-            self.commands.push(Command::HistoryPage { guest_id: h.history.guest.id, before });
+        if let Some(message_id) = log {
+            self.commands.push(Command::MessageLog { message_id });
+        }
+        if let Some((guest_id, before)) = page {
+            self.commands.push(Command::HistoryPage { guest_id, before });
         }
     }
 
     /// The communication history's selection moved: the next page when near the end.
     pub(super) fn comm_needs(&mut self) {
-        let Some(c) = self.comm.as_ref() else { return };
-        if !self.paging
+        let Some(c) = self.comm_mut() else { return };
+        if !c.paging
             && c.wants_more(LOOKAHEAD)
             && let Some(after) = c.next_page_after()
         {
-            self.paging = true;
-            self.commands.push(Command::Comm { filter: c.filter.clone(), after: Some(after) });
+            c.paging = true;
+            let filter = c.filter.clone();
+            self.commands.push(Command::Comm { filter, after: Some(after) });
         }
-    }
-
-    pub(super) fn set_paging(&mut self, paging: bool) {
-        self.paging = paging;
     }
 }

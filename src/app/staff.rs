@@ -5,7 +5,7 @@
 
 use super::errors::LastError;
 use super::form::{Filled, Form};
-use super::{App, Command, Confirm, Notice, Outcome};
+use super::{App, Command, Confirm, Notice, Outcome, Overlay};
 use crate::action::Action;
 use crate::bounce::imap::{Role, Status};
 use crate::domain::{MessageState, ReservationRow, ReservationStatus};
@@ -63,7 +63,7 @@ pub use crate::domain::mask_email;
 impl App {
     /// `n`: the form to add a reservation.
     pub(super) fn open_new_form(&mut self) -> bool {
-        self.form = Some(Form::new_reservation(self.day, self.language, self.policy));
+        self.open(Overlay::Form(Form::new_reservation(self.day, self.language, self.policy)));
         true
     }
 
@@ -71,7 +71,7 @@ impl App {
     pub(super) fn open_email_form(&mut self) -> bool {
         match self.target() {
             Some(t) => {
-                self.form = Some(Form::edit_email(t.reservation_id, t.guest_id, &t.email));
+                self.open(Overlay::Form(Form::edit_email(t.reservation_id, t.guest_id, &t.email)));
                 true
             }
             None => self.notice(Notice::error(self.strings.no_selection)),
@@ -125,7 +125,7 @@ impl App {
     }
 
     pub(super) fn with_form(&mut self, f: impl FnOnce(&mut Form)) -> bool {
-        match self.form.as_mut() {
+        match self.form_mut() {
             Some(form) => {
                 f(form);
                 true
@@ -155,7 +155,7 @@ impl App {
         }
         let time = r.starts_at.format("%H:%M").to_string();
         let question = self.strings.status_question(to, &r.guest.name, &time, early);
-        self.confirm = Some(Confirm { question, yes: Box::new(Action::Run(command)) });
+        self.ask(Confirm { question, yes: Box::new(Action::Run(command)) });
         true
     }
 
@@ -175,18 +175,16 @@ impl App {
 
     pub(super) fn submit_form(&mut self) -> bool {
         let now = self.venue_now();
-        let Some(form) = self.form.as_mut() else { return false };
-        match form.submit(now) {
-            Some(Filled::Reservation(r)) => {
-                self.form = None;
-                self.commands.push(Command::Create(r));
-            }
+        let Some(form) = self.form_mut() else { return false };
+        let command = match form.submit(now) {
+            Some(Filled::Reservation(r)) => Command::Create(r),
             Some(Filled::Email { reservation_id, guest_id, email }) => {
-                self.form = None;
-                self.commands.push(Command::ChangeEmail { reservation_id, guest_id, email });
+                Command::ChangeEmail { reservation_id, guest_id, email }
             }
-            None => {}
-        }
+            None => return true,
+        };
+        self.close(|o| matches!(o, Overlay::Form(_)));
+        self.commands.push(command);
         true
     }
 
@@ -218,7 +216,7 @@ impl App {
                     _ => None,
                 };
                 let question = s.journey().ask(&ask, &mask_email(&recipient), last.as_deref());
-                self.confirm = Some(Confirm { question, yes: Box::new(Action::Run(*retry)) });
+                self.ask(Confirm { question, yes: Box::new(Action::Run(*retry)) });
                 return true;
             }
             Outcome::PolicyRefused(r) => Notice::error(s.journey().refusal(&r)),
@@ -229,18 +227,18 @@ impl App {
                     // without asking a second time about earlier opens.
                     let retry = Command::Resend { id: reservation_id, kind: None, again: true };
                     let yes = Box::new(Action::Run(retry));
-                    self.confirm = Some(Confirm { question: s.resend_to_new(&email), yes });
+                    self.ask(Confirm { question: s.resend_to_new(&email), yes });
                 }
                 Notice::info(s.email_changed(&email))
             }
             Outcome::LastError { name, record } => {
-                self.last_error = Some(LastError::new(name, record, self.language, self.clock));
+                self.open(Overlay::LastError(LastError::new(name, record, self.language, self.clock)));
                 return true;
             }
             Outcome::AddressReset { email, held } => return self.address_reset(&email, held),
             Outcome::Refused(e) => Notice::error(s.transition(e.from, e.to)),
             Outcome::Failed(why) => {
-                self.set_paging(false);
+                self.stop_paging();
                 Notice::error(format!("{}: {why}", s.command_failed))
             }
             Outcome::History { history, more } => return self.history_loaded(history, more),

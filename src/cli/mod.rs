@@ -37,11 +37,11 @@ pub struct Cli {
     #[command(flatten)]
     pub tui: tui::TuiArgs,
     #[command(subcommand)]
-    pub command: Option<Command>,
+    pub command: Option<CliCommand>,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub enum CliCommand {
     /// Fill the database with a realistic week of demo reservations around today.
     Demo(demo::DemoArgs),
     /// Add reservations from a CSV file (date,time,name,email,phone,party,language,status).
@@ -102,17 +102,17 @@ impl Cli {
         let ctx = Context { paths, config };
         match self.command {
             None => tui::run(&ctx, &self.tui),
-            Some(Command::Demo(args)) => demo::run(&ctx, &args),
-            Some(Command::Import(args)) => import::run(&ctx, &args),
-            Some(Command::Reservation(cmd)) => reservation::run(&ctx, &cmd),
-            Some(Command::Resend(args)) => reservation::resend(&ctx, &args),
-            Some(Command::Send(args)) => send::run(&ctx, &args),
-            Some(Command::Serve(args)) => serve::run(&ctx, &args),
-            Some(Command::Bounce(cmd)) => bounce::run(&ctx, cmd),
-            Some(Command::Forget(args)) => forget::run(&ctx, &args),
-            Some(Command::Status(args)) => status::run(&ctx, &args),
-            Some(Command::Opens(cmd)) => opens::run(&ctx, &cmd),
-            Some(Command::Tracker(args)) => tracker::run(&ctx, &args),
+            Some(CliCommand::Demo(args)) => demo::run(&ctx, &args),
+            Some(CliCommand::Import(args)) => import::run(&ctx, &args),
+            Some(CliCommand::Reservation(cmd)) => reservation::run(&ctx, &cmd),
+            Some(CliCommand::Resend(args)) => reservation::resend(&ctx, &args),
+            Some(CliCommand::Send(args)) => send::run(&ctx, &args),
+            Some(CliCommand::Serve(args)) => serve::run(&ctx, &args),
+            Some(CliCommand::Bounce(cmd)) => bounce::run(&ctx, cmd),
+            Some(CliCommand::Forget(args)) => forget::run(&ctx, &args),
+            Some(CliCommand::Status(args)) => status::run(&ctx, &args),
+            Some(CliCommand::Opens(cmd)) => opens::run(&ctx, &cmd),
+            Some(CliCommand::Tracker(args)) => tracker::run(&ctx, &args),
         }
     }
 }

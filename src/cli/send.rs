@@ -25,7 +25,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::Context;
 use crate::domain::MessageState;
-use crate::mail::{Event, Summary, Worker};
+use crate::mail::{FlushEvent, Summary, Worker};
 
 /// Exit status when some message failed permanently.
 pub const EXIT_SOME_FAILED: u8 = 2;
@@ -55,14 +55,14 @@ pub fn run(ctx: &Context, args: &SendArgs) -> anyhow::Result<ExitCode> {
     );
     let transport = worker.transport().describe();
     let mut done = 0u64;
-    let mut on = |event: Event| match event {
-        Event::Started { due } => {
+    let mut on = |event: FlushEvent| match event {
+        FlushEvent::Started { due } => {
             bar.set_length(due);
             if !tty && !args.quiet {
                 eprintln!("sending {due} message(s) via {transport}");
             }
         }
-        Event::Done(report) => {
+        FlushEvent::Done(report) => {
             done += 1;
             bar.inc(1);
             bar.set_message(format!("{} {}", report.state, report.kind));
@@ -71,7 +71,7 @@ pub fn run(ctx: &Context, args: &SendArgs) -> anyhow::Result<ExitCode> {
                 eprintln!("{done}: message {} {} {}: {}", report.message, report.kind, report.state, report.detail);
             }
         }
-        Event::Paused(_) | Event::Trouble(_) => {}
+        FlushEvent::Paused(_) | FlushEvent::Trouble(_) => {}
     };
     // Ctrl-C or SIGTERM ends the run cleanly: results recorded, untried rows given back.
     let stop = Arc::new(AtomicBool::new(false));
@@ -83,7 +83,7 @@ pub fn run(ctx: &Context, args: &SendArgs) -> anyhow::Result<ExitCode> {
     let smtp = std::thread::Builder::new().name("send".into()).spawn(move || {
         let events = tx.clone();
         let result = worker.flush_once_until(&s, &mut |e| {
-            let _ = events.send(Progress::Event(e));
+            let _ = events.send(Progress::FlushEvent(e));
         });
         worker.transport().close();
         let _ = tx.send(Progress::Finished(result.map_err(|e| anyhow::anyhow!(e))));
@@ -91,7 +91,7 @@ pub fn run(ctx: &Context, args: &SendArgs) -> anyhow::Result<ExitCode> {
     let mut stopped_at: Option<Instant> = None;
     let summary = loop {
         match rx.recv_timeout(Duration::from_millis(50)) {
-            Ok(Progress::Event(e)) => on(e),
+            Ok(Progress::FlushEvent(e)) => on(e),
             Ok(Progress::Finished(result)) => break result?,
             Err(mpsc::RecvTimeoutError::Disconnected) => anyhow::bail!("the sending thread stopped"),
             Err(mpsc::RecvTimeoutError::Timeout) => {}
@@ -119,7 +119,7 @@ pub fn run(ctx: &Context, args: &SendArgs) -> anyhow::Result<ExitCode> {
 
 /// What the sending thread tells the command.
 enum Progress {
-    Event(Event),
+    FlushEvent(FlushEvent),
     Finished(anyhow::Result<Summary>),
 }
 

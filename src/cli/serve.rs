@@ -31,10 +31,10 @@ pub struct ServeArgs {
 
 /// Logs the outbox's progress with the recipient masked as the screen shows it (`a…@x.org`),
 /// in the reply text too: the log never carries a guest's full address.
-fn log_outbox_event(event: crate::mail::Event) {
+fn log_outbox_event(event: crate::mail::FlushEvent) {
     match event {
-        crate::mail::Event::Started { due } => tracing::info!(due, "outbox flush"),
-        crate::mail::Event::Done(r) => tracing::info!(
+        crate::mail::FlushEvent::Started { due } => tracing::info!(due, "outbox flush"),
+        crate::mail::FlushEvent::Done(r) => tracing::info!(
             message = r.message,
             kind = %r.kind,
             to = %mask_email(&r.recipient),
@@ -42,12 +42,12 @@ fn log_outbox_event(event: crate::mail::Event) {
             detail = %mask_email_in(&r.detail, &r.recipient),
             "outbox"
         ),
-        crate::mail::Event::Paused(Some(p)) => {
+        crate::mail::FlushEvent::Paused(Some(p)) => {
             tracing::warn!(reason = ?p.reason, detail = %mask_addresses(&p.detail), attempts = p.attempts, "sending paused");
         }
-        crate::mail::Event::Paused(None) => tracing::info!("sending resumed"),
-        crate::mail::Event::Trouble(Some(why)) => tracing::warn!("the outbox cannot work: {why}"),
-        crate::mail::Event::Trouble(None) => tracing::info!("the outbox works again"),
+        crate::mail::FlushEvent::Paused(None) => tracing::info!("sending resumed"),
+        crate::mail::FlushEvent::Trouble(Some(why)) => tracing::warn!("the outbox cannot work: {why}"),
+        crate::mail::FlushEvent::Trouble(None) => tracing::info!("the outbox works again"),
     }
 }
 

@@ -7,4 +7,4 @@ pub mod templates;
 pub mod transport;
 pub mod worker;
 
-pub use worker::{Event, Report, Summary, Worker, WorkerError};
+pub use worker::{FlushEvent, Report, Summary, Worker, WorkerError};

@@ -69,7 +69,7 @@ pub struct Report {
 
 /// Progress of a flush.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Event {
+pub enum FlushEvent {
     /// The flush starts with this many messages due.
     Started { due: u64 },
     /// One message moved on.
@@ -196,14 +196,18 @@ impl Worker {
 
     /// Recovers interrupted rows, queues due reminders, then sends everything due now and
     /// returns. Messages deferred on the way wait for a later flush.
-    pub fn flush_once(&mut self, on: &mut dyn FnMut(Event)) -> Result<Summary, WorkerError> {
+    pub fn flush_once(&mut self, on: &mut dyn FnMut(FlushEvent)) -> Result<Summary, WorkerError> {
         self.flush_once_until(&AtomicBool::new(false), on)
     }
 
     /// Like [`Worker::flush_once`], but stops early when `stop` is set (Ctrl-C, SIGTERM):
     /// what was sent is recorded and the rows not yet tried go back to the outbox, so an
     /// interrupted `guestmail send` leaves nothing `uncertain`.
-    pub fn flush_once_until(&mut self, stop: &AtomicBool, on: &mut dyn FnMut(Event)) -> Result<Summary, WorkerError> {
+    pub fn flush_once_until(
+        &mut self,
+        stop: &AtomicBool,
+        on: &mut dyn FnMut(FlushEvent),
+    ) -> Result<Summary, WorkerError> {
         let mut summary = Summary { uncertain: self.recover()?.len() as u64, ..Summary::default() };
         if let Err(e) = self.flush(stop, true, on, &mut summary) {
             self.settle();
@@ -225,7 +229,7 @@ impl Worker {
     /// [`Self::run_until`], reporting each message that moves on (for the status line).
     /// While sending is paused (see [`crate::store::SendingPause`]) it only tries again when
     /// the pause's retry time comes (1, 2, 5, then every 10 minutes).
-    pub fn run_until_with(mut self, stop: &AtomicBool, mut on: impl FnMut(Event)) -> Result<(), WorkerError> {
+    pub fn run_until_with(mut self, stop: &AtomicBool, mut on: impl FnMut(FlushEvent)) -> Result<(), WorkerError> {
         let mut last_housekeeping: Option<Instant> = None;
         let mut shown: Option<SendingPause> = None;
         let mut trouble = false;
@@ -242,7 +246,7 @@ impl Worker {
             });
             if pause != shown {
                 shown.clone_from(&pause);
-                on(Event::Paused(pause.clone()));
+                on(FlushEvent::Paused(pause.clone()));
             }
             if pause.as_ref().is_some_and(|p| (self.clock)() < p.retry_at) {
                 sleep_unless(stop, POLL);
@@ -252,14 +256,14 @@ impl Worker {
             let pause = match self.flush(stop, false, &mut |e| on(e), &mut summary) {
                 Ok(()) => {
                     if std::mem::take(&mut trouble) {
-                        on(Event::Trouble(None));
+                        on(FlushEvent::Trouble(None));
                     }
                     POLL
                 }
                 Err(e) => {
                     tracing::warn!("outbox flush failed: {e}; retrying shortly");
                     trouble = true;
-                    on(Event::Trouble(Some(e.to_string())));
+                    on(FlushEvent::Trouble(Some(e.to_string())));
                     Duration::from_secs(5)
                 }
             };

@@ -9,7 +9,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Clear, Row, Table, Widget};
 
-use super::{Clock, POINTER, cut, first_visible, item_at, moved, text_width};
+use super::{Clock, POINTER, Selection, cut, text_width};
 use crate::domain::{MessageState, MessageSummary};
 use crate::store::{CommCursor, CommFilter, CommRow};
 use crate::strings::HistoryStrings;
@@ -39,7 +39,9 @@ pub struct CommState {
     pub rows: Vec<CommRow>,
     /// Whether the last page was full (so another may follow).
     pub more: bool,
-    pub selected: usize,
+    /// A next page is on its way.
+    pub paging: bool,
+    pub selection: Selection,
     pub clock: Clock,
 }
 
@@ -54,7 +56,8 @@ impl CommState {
             draft: String::new(),
             rows: first_page,
             more,
-            selected: 0,
+            paging: false,
+            selection: Selection::default(),
             clock,
         }
     }
@@ -71,30 +74,23 @@ impl CommState {
 
     /// Whether the selection is close enough to the end to fetch the next page.
     pub fn wants_more(&self, lookahead: usize) -> bool {
-        self.more && self.selected + lookahead >= self.rows.len()
+        self.more && self.selection.index() + lookahead >= self.rows.len()
     }
 
-    pub fn select_next(&mut self) {
-        self.selected = moved(self.selected, 1, self.rows.len());
-    }
-
-    pub fn select_previous(&mut self) {
-        self.selected = moved(self.selected, -1, self.rows.len());
-    }
-
-    pub fn select(&mut self, index: usize) {
-        self.selected = moved(index, 0, self.rows.len());
+    /// Selects row `index` (clamped); whether it moved.
+    pub fn select(&mut self, index: usize) -> bool {
+        self.selection.set(index, self.rows.len())
     }
 
     pub fn selected(&self) -> Option<&CommRow> {
-        self.rows.get(self.selected)
+        self.rows.get(self.selection.index())
     }
 
     /// The row drawn at screen row `y` when the pane fills `area` (for mouse clicks).
     pub fn row_at(&self, area: Rect, y: u16) -> Option<usize> {
         // Border, the filter's two lines, the table head; the bottom line says "more".
         let height = area.height.saturating_sub(2 + 2 + 1 + 1);
-        item_at(y, area.y + 4, height, self.selected, self.rows.len())
+        self.selection.item_at(y, area.y + 4, height, self.rows.len())
     }
 }
 
@@ -274,7 +270,7 @@ impl Widget for CommPane<'_> {
             opens: col(Column::Opens),
         };
         let height = usize::from(list.height.saturating_sub(1));
-        let first = first_visible(st.selected, height);
+        let (first, selected) = (st.selection.first_visible(height), st.selection.index());
         let shown: Vec<(usize, &CommRow)> = st.rows.iter().enumerate().skip(first).take(height).collect();
         let texts: Vec<RowTexts> = shown.iter().map(|(_, r)| self.texts(r)).collect();
         let w = Widths::fit(&heads, &texts, usize::from(list.width));
@@ -291,8 +287,8 @@ impl Widget for CommPane<'_> {
         ])
         .style(t.heading());
         let rows = shown.into_iter().zip(texts).map(|((i, r), texts)| {
-            let row = self.row(r, texts, &w, i == st.selected);
-            if i == st.selected { row.style(t.selected()) } else { row }
+            let row = self.row(r, texts, &w, i == selected);
+            if i == selected { row.style(t.selected()) } else { row }
         });
         Table::new(rows, w.constraints()).header(header).column_spacing(1).render(list, buf);
         if st.more {

@@ -10,7 +10,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Clear, Row, Table, Widget};
 
-use super::{Clock, POINTER, first_visible, item_at, moved};
+use super::{Clock, POINTER, Selection};
 use crate::store::{FollowUp, FollowUpReason};
 use crate::strings::Strings;
 use crate::strings::names::Column;
@@ -22,13 +22,13 @@ use crate::theme::Theme;
 pub struct FollowUpState {
     pub day: NaiveDate,
     pub rows: Vec<FollowUp>,
-    pub selected: usize,
+    pub selection: Selection,
     pub clock: Clock,
 }
 
 impl FollowUpState {
     pub fn new(day: NaiveDate, rows: Vec<FollowUp>, clock: Clock) -> Self {
-        FollowUpState { day, rows, selected: 0, clock }
+        FollowUpState { day, rows, selection: Selection::default(), clock }
     }
 
     /// New rows for the same day, keeping the selection on the same reservation if it is
@@ -36,49 +36,59 @@ impl FollowUpState {
     pub fn reload(&mut self, rows: Vec<FollowUp>) {
         let keep = self.selected().map(|f| f.reservation_id);
         self.rows = rows;
-        self.selected = keep
-            .and_then(|id| self.rows.iter().position(|f| f.reservation_id == id))
-            .unwrap_or(self.selected)
-            .min(self.rows.len().saturating_sub(1));
+        let at =
+            keep.and_then(|id| self.rows.iter().position(|f| f.reservation_id == id)).unwrap_or(self.selection.index());
+        self.selection.set(at, self.rows.len());
     }
 
     pub fn selected(&self) -> Option<&FollowUp> {
-        self.rows.get(self.selected)
+        self.rows.get(self.selection.index())
     }
 
-    pub fn select_next(&mut self) {
-        self.selected = moved(self.selected, 1, self.rows.len());
-    }
-
-    pub fn select_previous(&mut self) {
-        self.selected = moved(self.selected, -1, self.rows.len());
-    }
-
-    pub fn select(&mut self, index: usize) {
-        self.selected = moved(index, 0, self.rows.len());
+    /// Selects row `index` (clamped); whether it moved.
+    pub fn select(&mut self, index: usize) -> bool {
+        self.selection.set(index, self.rows.len())
     }
 
     /// The row drawn at screen row `y` when the pane fills `area` (for mouse clicks).
     pub fn row_at(&self, area: Rect, y: u16) -> Option<usize> {
         // Border, the advice's two lines, the table head; the hints take the last line.
         let height = area.height.saturating_sub(2 + 2 + 1 + 1);
-        item_at(y, area.y + 4, height, self.selected, self.rows.len())
+        self.selection.item_at(y, area.y + 4, height, self.rows.len())
     }
 }
 
-/// The pane. `keys` are the labels of resend, fix address, confirmed by phone, history and
-/// close, from the app's keymap (default `["r", "e", "v", "Enter", "Esc"]`).
-/// What the keys of the pane's hint line do: resend, fix the address, confirmed by phone,
-/// the guest's history, close.
-pub const KEY_HINTS: [Hint; 5] = [Hint::Resend, Hint::FixAddress, Hint::ByPhone, Hint::History, Hint::Close];
+/// The labels of the keys on the pane's hint line, from the app's keymap (by default r, e,
+/// v, Enter, Esc).
+#[derive(Debug, Clone, Copy)]
+pub struct FollowUpKeys<'a> {
+    pub resend: &'a str,
+    pub fix_address: &'a str,
+    pub by_phone: &'a str,
+    pub history: &'a str,
+    pub close: &'a str,
+}
 
+impl<'a> FollowUpKeys<'a> {
+    /// Each key with the word of what it does, in the order of the hint line.
+    fn hints(self) -> [(&'a str, Hint); 5] {
+        [
+            (self.resend, Hint::Resend),
+            (self.fix_address, Hint::FixAddress),
+            (self.by_phone, Hint::ByPhone),
+            (self.history, Hint::History),
+            (self.close, Hint::Close),
+        ]
+    }
+}
+
+/// The pane.
 #[derive(Debug, Clone, Copy)]
 pub struct FollowUpPane<'a> {
     pub state: &'a FollowUpState,
     pub strings: &'static HistoryStrings,
     pub day_strings: &'static Strings,
-    /// The keys of [`KEY_HINTS`], in that order.
-    pub keys: [&'a str; 5],
+    pub keys: FollowUpKeys<'a>,
     pub theme: Theme,
 }
 
@@ -117,8 +127,8 @@ impl Widget for FollowUpPane<'_> {
             Layout::vertical([Constraint::Length(2), Constraint::Min(1), Constraint::Length(1)]).areas(inner);
         Line::styled(s.followup_advice, t.dim()).render(advice, buf);
         let mut hint_spans = Vec::new();
-        for (key, hint) in self.keys.iter().zip(KEY_HINTS) {
-            hint_spans.push(Span::styled(*key, t.key()));
+        for (key, hint) in self.keys.hints() {
+            hint_spans.push(Span::styled(key, t.key()));
             hint_spans.push(Span::raw(format!(" {}  ", self.day_strings.hint(hint))));
         }
         Line::from(hint_spans).render(hints, buf);
@@ -129,7 +139,7 @@ impl Widget for FollowUpPane<'_> {
         let heads = [Column::Time, Column::Guest, Column::Party, Column::Status, Column::Phone, Column::WhyCall];
         let header = Row::new(std::iter::once("").chain(heads.map(|c| s.column(c)))).style(t.heading());
         let height = usize::from(list.height.saturating_sub(1));
-        let first = first_visible(st.selected, height);
+        let (first, selected) = (st.selection.first_visible(height), st.selection.index());
         let rows = st.rows.iter().enumerate().skip(first).take(height).map(|(i, f)| {
             let reason_style = match f.reason {
                 FollowUpReason::Bounced | FollowUpReason::Failed | FollowUpReason::Suppressed => t.error(),
@@ -137,7 +147,7 @@ impl Widget for FollowUpPane<'_> {
                 _ => ratatui::style::Style::new(),
             };
             let row = Row::new([
-                Cell::from(if i == st.selected { POINTER } else { " " }),
+                Cell::from(if i == selected { POINTER } else { " " }),
                 Cell::from(f.starts_at.format("%H:%M").to_string()),
                 Cell::from(f.guest_name.clone()),
                 Cell::from(Line::from(f.party_size.to_string()).right_aligned()),
@@ -145,7 +155,7 @@ impl Widget for FollowUpPane<'_> {
                 Cell::from(f.phone.clone()),
                 Cell::from(Span::styled(self.reason(f), reason_style)),
             ]);
-            if i == st.selected { row.style(t.selected()) } else { row }
+            if i == selected { row.style(t.selected()) } else { row }
         });
         let widths = [
             Constraint::Length(1),

@@ -9,7 +9,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
 
-use super::{Clock, POINTER, cut, first_visible, fit_line, item_at, moved, text_width};
+use super::{Clock, POINTER, Selection, cut, fit_line, text_width};
 use crate::domain::{EventKind, MessageState, MessageSummary};
 use crate::store::{GuestHistory, HistoryEmail, LogEntry, LogLine, TimelineNote};
 use crate::strings::HistoryStrings;
@@ -29,7 +29,11 @@ pub struct HistoryState {
     pub history: GuestHistory,
     /// The timeline, newest first.
     pub entries: Vec<Entry>,
-    pub selected: usize,
+    pub selection: Selection,
+    /// Whether the last page was full (so more emails may follow).
+    pub more: bool,
+    /// A next page is on its way.
+    pub paging: bool,
     /// The log of one email (its id and lines), shown when that email is selected.
     pub log: Option<(i64, Vec<LogLine>)>,
     pub clock: Clock,
@@ -37,7 +41,15 @@ pub struct HistoryState {
 
 impl HistoryState {
     pub fn new(history: GuestHistory, clock: Clock) -> Self {
-        let mut state = HistoryState { history, entries: Vec::new(), selected: 0, log: None, clock };
+        let mut state = HistoryState {
+            history,
+            entries: Vec::new(),
+            selection: Selection::default(),
+            more: false,
+            paging: false,
+            log: None,
+            clock,
+        };
         state.rebuild();
         state
     }
@@ -60,24 +72,17 @@ impl HistoryState {
         // Newest first; the store's order (by id) is kept among emails of the same time.
         all.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
         self.entries = all.into_iter().map(|(_, e)| e).collect();
-        self.selected = self.selected.min(self.entries.len().saturating_sub(1));
+        self.selection.set(self.selection.index(), self.entries.len());
     }
 
-    pub fn select_next(&mut self) {
-        self.selected = moved(self.selected, 1, self.entries.len());
-    }
-
-    pub fn select_previous(&mut self) {
-        self.selected = moved(self.selected, -1, self.entries.len());
-    }
-
-    pub fn select(&mut self, index: usize) {
-        self.selected = moved(index, 0, self.entries.len());
+    /// Selects timeline entry `index` (clamped); whether it moved.
+    pub fn select(&mut self, index: usize) -> bool {
+        self.selection.set(index, self.entries.len())
     }
 
     /// The selected email, if the selection is on one (the app then loads its log).
     pub fn selected_email(&self) -> Option<&HistoryEmail> {
-        match self.entries.get(self.selected) {
+        match self.entries.get(self.selection.index()) {
             Some(Entry::Email(i)) => self.history.emails.get(*i),
             _ => None,
         }
@@ -102,7 +107,22 @@ impl HistoryState {
     pub fn row_at(&self, area: Rect, y: u16) -> Option<usize> {
         let inner = area.height.saturating_sub(2);
         let height = inner.saturating_sub(3 + self.log_height(inner));
-        item_at(y, area.y + 4, height, self.selected, self.entries.len())
+        self.selection.item_at(y, area.y + 4, height, self.entries.len())
+    }
+}
+
+/// An event's stored detail as staff may read it: without the database's ids that older
+/// versions wrote into it (`guest 93: old -> new` for an address change; a resend's
+/// `resend of message 16` is worded from the email it repeats instead).
+fn staff_detail(kind: EventKind, detail: &str) -> &str {
+    match kind {
+        EventKind::AddressChanged => detail
+            .strip_prefix("guest ")
+            .and_then(|rest| rest.split_once(": "))
+            .filter(|(id, _)| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
+            .map_or(detail, |(_, change)| change),
+        EventKind::Resend if detail.starts_with("resend of message ") => "",
+        _ => detail,
     }
 }
 
@@ -204,21 +224,32 @@ impl HistoryPane<'_> {
             Span::raw(" "),
             Span::raw(opens),
         ];
-        if let Some(original) = e.resend_of {
+        if e.resend_of.is_some() {
             let sep = if spans.last().is_some_and(|l| l.content.is_empty()) { "" } else { " · " };
-            spans.push(Span::styled(format!("{sep}↻ {}", s.resend_of(original)), t.dim()));
+            spans.push(Span::styled(format!("{sep}↻ {}", self.resend_of(e)), t.dim()));
         }
         Line::from(spans)
+    }
+
+    /// What a resend repeats, as a host says it: the email of that day and time (and its
+    /// kind when it is another), never the database's number for it.
+    fn resend_of(&self, e: &HistoryEmail) -> String {
+        let s = self.strings;
+        match e.original {
+            Some(o) => {
+                let kind = (o.kind != e.kind).then(|| s.kind(o.kind));
+                s.resend_of(&self.state.clock.date_time(o.at), kind)
+            }
+            None => s.event(EventKind::Resend).to_owned(),
+        }
     }
 
     fn note_line(&self, n: &TimelineNote, selected: bool) -> Line<'static> {
         let (s, t) = (self.strings, self.theme);
         let style = if n.kind == EventKind::Complaint { t.error() } else { t.dim() };
-        let detail = if n.detail.is_empty() {
-            String::new()
-        } else {
-            format!("{}{}", s.colon, s.note_detail(n.kind, &n.detail))
-        };
+        let shown = staff_detail(n.kind, &n.detail);
+        let detail =
+            if shown.is_empty() { String::new() } else { format!("{}{}", s.colon, s.note_detail(n.kind, shown)) };
         let actor = if n.actor.is_empty() { String::new() } else { format!(" ({})", s.actor(&n.actor)) };
         Line::from(vec![
             Span::raw(format!(
@@ -236,8 +267,14 @@ impl HistoryPane<'_> {
             .iter()
             .map(|l| {
                 let text = match &l.entry {
-                    LogEntry::Event { kind, detail, .. } if detail.is_empty() => s.event(*kind).to_owned(),
-                    LogEntry::Event { kind, detail, .. } => format!("{}{}{detail}", s.event(*kind), s.colon),
+                    LogEntry::Event { kind: EventKind::Resend, .. } => match self.state.selected_email() {
+                        Some(e) if e.resend_of.is_some() => format!("↻ {}", self.resend_of(e)),
+                        _ => s.event(EventKind::Resend).to_owned(),
+                    },
+                    LogEntry::Event { kind, detail, .. } => match staff_detail(*kind, detail) {
+                        "" => s.event(*kind).to_owned(),
+                        detail => format!("{}{}{detail}", s.event(*kind), s.colon),
+                    },
                     LogEntry::Open { ip, user_agent, machine, reason } => {
                         let who = if *machine { s.by_machine } else { s.by_person };
                         let client = match (ip, user_agent) {
@@ -282,7 +319,7 @@ impl Widget for HistoryPane<'_> {
             Layout::vertical([Constraint::Length(3), Constraint::Min(1), Constraint::Length(log_height)]).areas(inner);
         let st = self.state;
         let height = usize::from(list.height);
-        let first = first_visible(st.selected, height);
+        let (first, selected) = (st.selection.first_visible(height), st.selection.index());
         // As wide as the widest state on screen (and its head), so the opens keep their room.
         let state_width = st
             .entries
@@ -310,12 +347,12 @@ impl Widget for HistoryPane<'_> {
             .map(|(i, e)| {
                 let line = match e {
                     Entry::Email(k) => fit_line(
-                        self.email_line(&st.history.emails[*k], i == st.selected, state_width),
+                        self.email_line(&st.history.emails[*k], i == selected, state_width),
                         usize::from(list.width),
                     ),
-                    Entry::Note(k) => self.note_line(&st.history.notes[*k], i == st.selected),
+                    Entry::Note(k) => self.note_line(&st.history.notes[*k], i == selected),
                 };
-                if i == st.selected { line.style(self.theme.selected()) } else { line }
+                if i == selected { line.style(self.theme.selected()) } else { line }
             })
             .collect();
         Paragraph::new(lines).render(list, buf);
@@ -323,6 +360,26 @@ impl Widget for HistoryPane<'_> {
             let mut all = vec![Line::styled(self.strings.log_title, self.theme.heading())];
             all.extend(self.log_lines(lines));
             Paragraph::new(all).render(bottom, buf);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::staff_detail;
+    use crate::domain::EventKind;
+
+    #[test]
+    fn stored_details_lose_their_database_ids() {
+        let cases = [
+            (EventKind::AddressChanged, "guest 93: a@example.org -> b@example.org", "a@example.org -> b@example.org"),
+            (EventKind::AddressChanged, "a@example.org -> b@example.org", "a@example.org -> b@example.org"),
+            (EventKind::AddressChanged, "guest list: kept", "guest list: kept"),
+            (EventKind::Resend, "resend of message 16", ""),
+            (EventKind::Complaint, "guest 93: spam", "guest 93: spam"),
+        ];
+        for (kind, stored, shown) in cases {
+            assert_eq!(staff_detail(kind, stored), shown, "{stored}");
         }
     }
 }

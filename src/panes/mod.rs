@@ -1,8 +1,9 @@
 //! The history panes of issue 6, each a pure widget over a plain state struct defined in the
 //! same file, so the app can own the state and draw them without these files knowing `App`:
 //! the guest's history, the communication-history screen, tonight's follow-up list and the
-//! delivery-health line. Texts come from `strings::history`, styles from `theme`; `App`
-//! owns the states and `ui::panes` draws the one on top.
+//! delivery-health line. Texts come from `strings::history`, styles from `theme`; each pane's
+//! state lives in its overlay on `App`'s stack, and `ui::panes` draws them bottom first. The
+//! panes share one [`Selection`] type.
 
 pub mod comm_history;
 pub mod followup;
@@ -17,23 +18,48 @@ pub fn first_visible(selected: usize, height: usize) -> usize {
     if height == 0 { selected } else { selected.saturating_sub(height - 1) }
 }
 
-/// The item under screen row `y` of a list whose first item row is `top` and which shows
-/// `height` items with `selected` kept visible (as [`first_visible`] scrolls it).
-pub fn item_at(y: u16, top: u16, height: u16, selected: usize, len: usize) -> Option<usize> {
-    let row = y.checked_sub(top).filter(|r| *r < height)?;
-    let index = first_visible(selected, usize::from(height)) + usize::from(row);
-    (index < len).then_some(index)
+/// The highlighted item of a pane's list, the one selection type every pane uses: it moves
+/// clamped to the list's length and maps a screen row back to an item the way the pane
+/// scrolls (see [`first_visible`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Selection {
+    index: usize,
 }
 
-/// Moves a selection by `delta` within `len` items, clamped at both ends.
-pub fn moved(selected: usize, delta: isize, len: usize) -> usize {
-    if len == 0 {
-        return 0;
+impl Selection {
+    /// Position of the highlighted item.
+    pub fn index(self) -> usize {
+        self.index
     }
-    selected.saturating_add_signed(delta).min(len - 1)
+
+    /// Selects `index` in a list of `len` items (clamped to the last); whether it moved.
+    pub fn set(&mut self, index: usize, len: usize) -> bool {
+        let before = self.index;
+        self.index = index.min(len.saturating_sub(1));
+        self.index != before
+    }
+
+    /// Moves by `delta` within `len` items, clamped at both ends; whether it moved.
+    pub fn move_by(&mut self, delta: isize, len: usize) -> bool {
+        self.set(self.index.saturating_add_signed(delta), len)
+    }
+
+    /// The first item drawn in a list of `height` rows.
+    pub fn first_visible(self, height: usize) -> usize {
+        first_visible(self.index, height)
+    }
+
+    /// The item under screen row `y` of a list of `len` items whose first item row is
+    /// `top` and which shows `height` items.
+    pub fn item_at(self, y: u16, top: u16, height: u16, len: usize) -> Option<usize> {
+        let row = y.checked_sub(top).filter(|r| *r < height)?;
+        let index = self.first_visible(usize::from(height)) + usize::from(row);
+        (index < len).then_some(index)
+    }
 }
 
-/// The selection pointer, as on the reservation list.
+/// The highlighted row's pointer, on the day's list and in the panes: the reverse video says
+/// it too, this says it without any styling at all (screen readers, captures, snapshots).
 pub const POINTER: &str = "▸";
 
 /// Columns `text` takes on screen (wide characters count two).

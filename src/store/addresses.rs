@@ -29,7 +29,7 @@ impl AddressRecord {
 /// One error received for an address: a bounce, a complaint, or a permanent refusal while
 /// sending.
 #[derive(Debug, Clone, Default)]
-pub struct AddressError<'a> {
+pub struct AddressErrorInput<'a> {
     pub class: Option<BounceClass>,
     pub status: Option<&'a str>,
     pub reply_code: Option<&'a str>,
@@ -57,7 +57,7 @@ pub(crate) fn is_blocked(tx: &Transaction<'_>, email: &str) -> Result<bool> {
 pub(crate) fn record_error(
     tx: &Transaction<'_>,
     email: &str,
-    error: &AddressError<'_>,
+    error: &AddressErrorInput<'_>,
     block_after: u32,
     now: i64,
 ) -> Result<AddressRecord> {
@@ -136,7 +136,7 @@ impl Store {
     pub fn record_address_error(
         &mut self,
         email: &str,
-        error: &AddressError<'_>,
+        error: &AddressErrorInput<'_>,
         block_after: u32,
     ) -> Result<AddressRecord> {
         self.write(|tx| record_error(tx, email, error, block_after, now_ms()))

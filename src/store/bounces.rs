@@ -3,7 +3,7 @@
 
 use rusqlite::{OptionalExtension as _, Transaction, params};
 
-use super::addresses::{self, AddressError};
+use super::addresses::{self, AddressErrorInput};
 use super::{Result, Store, now_ms};
 use crate::domain::{BounceClass, MessageState};
 
@@ -252,7 +252,7 @@ pub(crate) fn record(
             continue;
         }
         let was_blocked = addresses::is_blocked(tx, &address)?;
-        let error = AddressError {
+        let error = AddressErrorInput {
             class: Some(b.class),
             status: b.status,
             reply_code: b.reply_code,

@@ -11,6 +11,14 @@ use super::{Result, Store, StoreError};
 use crate::domain::{AddressHealth, EmailKind, EventKind, Guest, MessageState};
 use crate::journey::Withdrawal;
 
+/// The email a resend repeats, as the history names it (never by its id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Original {
+    pub kind: EmailKind,
+    /// When it was sent, or queued when it never left (UTC ms).
+    pub at: i64,
+}
+
 /// One email as the history shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HistoryEmail {
@@ -29,6 +37,8 @@ pub struct HistoryEmail {
     pub last_error: Option<String>,
     /// The email this one repeats (a resend).
     pub resend_of: Option<i64>,
+    /// What staff know that email by: its kind and when it was sent (or queued).
+    pub original: Option<Original>,
     pub human_opens: u32,
     pub machine_opens: u32,
     /// Every person's open came through this provider's image proxy ("Gmail").
@@ -93,8 +103,9 @@ SELECT m.id, m.kind, m.reservation_id, r.starts_at, m.recipient, m.state, m.atte
        m.next_attempt_at, m.last_error, m.resend_of, m.human_open_count, m.open_count - m.human_open_count,
        m.first_opened_at, m.last_opened_at, m.withdrawn_reason,
        CASE WHEN m.human_open_count > 0 AND m.proxy_open_count >= m.human_open_count THEN m.open_via END,
-       m.delivered_at
+       o.kind, COALESCE(o.sent_at, o.created_at), m.delivered_at
 FROM messages m LEFT JOIN reservations r ON r.id = m.reservation_id
+     LEFT JOIN messages o ON o.id = m.resend_of
 WHERE m.guest_id = ?1 AND m.id < ?2
 ORDER BY m.id DESC LIMIT ?3";
 
@@ -117,13 +128,17 @@ pub(crate) fn email_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<HistoryE
         next_attempt_at: r.get(9)?,
         last_error: r.get(10)?,
         resend_of: r.get(11)?,
+        original: match (r.get::<_, Option<String>>(18)?, r.get::<_, Option<i64>>(19)?) {
+            (Some(kind), Some(at)) => kind.parse().ok().map(|kind| Original { kind, at }),
+            _ => None,
+        },
         human_opens: r.get(12)?,
         machine_opens: r.get(13)?,
         open_via: r.get(17)?,
         first_opened_at: r.get(14)?,
         last_opened_at: r.get(15)?,
         withdrawn_reason: r.get::<_, Option<String>>(16)?.as_deref().and_then(crate::journey::Withdrawal::parse),
-        delivered_at: r.get(18)?,
+        delivered_at: r.get(20)?,
     })
 }
 

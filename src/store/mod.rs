@@ -36,7 +36,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
-pub use addresses::AddressError as AddressErrorInput;
+pub use addresses::AddressErrorInput;
 pub use addresses::AddressRecord;
 pub use bounces::{
     BounceLinks, BounceOutcome, BounceRecord, Count, NewBounce, RECIPIENT_MATCH_WINDOW_MS, Tie, count_for,
@@ -50,7 +50,7 @@ pub use followup::{
     DELIVERY_TARGET, DeliveryHealth, FOLLOW_UP_QUERY, FollowUp, FollowUpReason, HEALTH_QUERY, HEALTH_WINDOW_MS,
 };
 pub use forget::{FORGOTTEN_NAME, ForgetReport, scrub};
-pub use history::{GUEST_EMAILS_QUERY, GuestHistory, HistoryEmail, LogEntry, LogLine, TimelineNote};
+pub use history::{GUEST_EMAILS_QUERY, GuestHistory, HistoryEmail, LogEntry, LogLine, Original, TimelineNote};
 pub use mailboxes::{MailboxKind, MailboxUid};
 pub use messages::{MessageRecord, NewMessage, new_token};
 pub use migrate::SCHEMA_VERSION;

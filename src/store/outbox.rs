@@ -181,7 +181,7 @@ pub(crate) fn record(
             update(MessageState::Failed, Some(&reply), Some(&reply), None, *failure)?;
             events::append(tx, EventKind::Failed, now, &NewEvent { detail: &reply, ..event.clone() })?;
             if failure.counts_on_guest() {
-                let error = addresses::AddressError {
+                let error = addresses::AddressErrorInput {
                     class: Some(refusal_class(*failure)),
                     status: status.as_deref(),
                     reply_code: reply_code.as_deref(),

@@ -186,7 +186,8 @@ impl Store {
                 .ok_or_else(|| StoreError::NotFound(format!("guest {guest_id}")))?;
             addresses::ensure(tx, &email, now)?;
             tx.prepare_cached("UPDATE guests SET email = ?2 WHERE id = ?1")?.execute(params![guest_id, email])?;
-            let detail = format!("guest {guest_id}: {old} -> {email}");
+            // The guest is the one of the address; staff read this line (no database id).
+            let detail = format!("{old} -> {email}");
             let event = NewEvent { address: Some(&email), detail: &detail, actor, ..NewEvent::default() };
             events::append(tx, EventKind::AddressChanged, now, &event)?;
             Ok(email.clone())

@@ -1,6 +1,6 @@
 //! English.
 
-use super::Strings;
+use super::{BadgeWords, FieldWords, MarkerColumns, Strings};
 use crate::domain::{EmailKind, Language, MessageState};
 
 pub static EN: Strings = Strings {
@@ -12,7 +12,7 @@ pub static EN: Strings = Strings {
     col_party: "Pers",
     col_status: "Status",
     col_phone: "Phone",
-    col_markers: ["Pend", "Conf", "Done"],
+    col_markers: MarkerColumns { pending: "Pend", confirmed: "Conf", completed: "Done" },
     empty_day: "No reservations on this day.",
     no_match: "No reservation matches the filter.",
     filter_prompt: "Filter",
@@ -41,16 +41,32 @@ pub static EN: Strings = Strings {
     forgotten: |n| format!("Personal data erased; {n} email(s) anonymised"),
     form_new_title: "New reservation",
     form_email_title: "Guest's email address",
-    form_labels: ["Name", "Email", "Phone", "Party", "Date", "Time", "Language"],
-    form_examples: ["Anna Peeters", "anna@example.org", "+32 470 12 34 56", "2", "2026-11-23", "19:30", "en, fr or nl"],
+    form_labels: FieldWords {
+        name: "Name",
+        email: "Email",
+        phone: "Phone",
+        party: "Party",
+        date: "Date",
+        time: "Time",
+        language: "Language",
+    },
+    form_examples: FieldWords {
+        name: "Anna Peeters",
+        email: "anna@example.org",
+        phone: "+32 470 12 34 56",
+        party: "2",
+        date: "2026-11-23",
+        time: "19:30",
+        language: "en, fr or nl",
+    },
     form_hint: "Tab / Shift-Tab: next / previous field    Enter: save    Esc: cancel",
     no_selection: "No reservation selected",
     tracking_off: "Tracking is off (opens are not recorded)",
     blocked_badge: "BLOCKED",
-    help_badges: [
-        "error messages came back for this address (! shows the last)",
-        "more than the allowed errors: nothing is sent until Del resets it",
-    ],
+    help_badges: BadgeWords {
+        errors: "error messages came back for this address (! shows the last)",
+        blocked: "more than the allowed errors: nothing is sent until Del resets it",
+    },
     no_errors: "No error recorded for this address",
     last_error_title: "Last error",
     last_error_close: "Esc closes    Del / D resets the counter",

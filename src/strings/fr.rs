@@ -1,6 +1,6 @@
 //! Français, with the product brief's own words.
 
-use super::Strings;
+use super::{BadgeWords, FieldWords, MarkerColumns, Strings};
 use crate::domain::{AddressError, EmailKind, Language, MessageState};
 
 pub static FR: Strings = Strings {
@@ -12,7 +12,7 @@ pub static FR: Strings = Strings {
     col_party: "Pers",
     col_status: "Statut",
     col_phone: "Téléphone",
-    col_markers: ["Att.", "Conf", "Fin"],
+    col_markers: MarkerColumns { pending: "Att.", confirmed: "Conf", completed: "Fin" },
     empty_day: "Aucune réservation ce jour-là.",
     no_match: "Aucune réservation ne correspond au filtre.",
     filter_prompt: "Filtre",
@@ -41,16 +41,32 @@ pub static FR: Strings = Strings {
     forgotten: |n| format!("Données personnelles effacées ; {n} e-mail(s) anonymisé(s)"),
     form_new_title: "Nouvelle réservation",
     form_email_title: "Adresse e-mail du client",
-    form_labels: ["Nom", "E-mail", "Téléphone", "Pers.", "Date", "Heure", "Langue"],
-    form_examples: ["Anna Peeters", "anna@example.org", "+32 470 12 34 56", "2", "23/11/2026", "19:30", "fr, en ou nl"],
+    form_labels: FieldWords {
+        name: "Nom",
+        email: "E-mail",
+        phone: "Téléphone",
+        party: "Pers.",
+        date: "Date",
+        time: "Heure",
+        language: "Langue",
+    },
+    form_examples: FieldWords {
+        name: "Anna Peeters",
+        email: "anna@example.org",
+        phone: "+32 470 12 34 56",
+        party: "2",
+        date: "23/11/2026",
+        time: "19:30",
+        language: "fr, en ou nl",
+    },
     form_hint: "Tab / Maj-Tab : champ suivant / précédent    Entrée : enregistrer    Échap : annuler",
     no_selection: "Aucune réservation sélectionnée",
     tracking_off: "Suivi des ouvertures désactivé",
     blocked_badge: "BLOQUÉ",
-    help_badges: [
-        "des messages d'erreur sont revenus pour cette adresse (! montre le dernier)",
-        "trop d'erreurs : plus rien n'est envoyé avant une remise à zéro (Suppr)",
-    ],
+    help_badges: BadgeWords {
+        errors: "des messages d'erreur sont revenus pour cette adresse (! montre le dernier)",
+        blocked: "trop d'erreurs : plus rien n'est envoyé avant une remise à zéro (Suppr)",
+    },
     no_errors: "Aucune erreur enregistrée pour cette adresse",
     last_error_title: "Dernière erreur",
     last_error_close: "Échap ferme    Suppr / D remet le compteur à zéro",

@@ -42,7 +42,9 @@ pub struct HistoryStrings {
     /// The provider's word that the guest's server took the email: its time.
     pub(super) accepted_at: fn(&str) -> String,
     pub(super) next_try: fn(&str) -> String,
-    pub(super) resend_of: fn(i64) -> String,
+    /// A resend's link to the email it repeats: when that one was sent, and its kind when
+    /// it is another than the resend's.
+    pub(super) resend_of: fn(&str, Option<&str>) -> String,
     pub(super) errors: fn(u32) -> String,
     pub(super) health: fn(&str, &str) -> String,
     pub(super) below_target: fn(&str) -> String,
@@ -101,8 +103,8 @@ impl HistoryStrings {
         (self.next_try)(at)
     }
 
-    pub fn resend_of(&self, id: i64) -> String {
-        (self.resend_of)(id)
+    pub fn resend_of(&self, when: &str, kind: Option<&str>) -> String {
+        (self.resend_of)(when, kind)
     }
 
     pub fn errors(&self, n: u32) -> String {

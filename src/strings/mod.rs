@@ -11,6 +11,35 @@ use crate::domain::{AddressError, EmailKind, Language, Marker, MessageState, Res
 /// How the screen writes a moment (the brief's "23/11/2026 19:02"), in both languages.
 pub const DATE_TIME: &str = "%d/%m/%Y %H:%M";
 
+/// The heads of the three email-marker columns, one per email of a reservation's journey.
+#[derive(Debug)]
+pub struct MarkerColumns {
+    pub pending: &'static str,
+    pub confirmed: &'static str,
+    pub completed: &'static str,
+}
+
+/// One text per field of the forms (`app::form::Field` picks its own).
+#[derive(Debug)]
+pub struct FieldWords {
+    pub name: &'static str,
+    pub email: &'static str,
+    pub phone: &'static str,
+    pub party: &'static str,
+    pub date: &'static str,
+    pub time: &'static str,
+    pub language: &'static str,
+}
+
+/// What the help says of the error badges.
+#[derive(Debug)]
+pub struct BadgeWords {
+    /// `⚠3`: errors came back for the address.
+    pub errors: &'static str,
+    /// `BLOCKED`: past the threshold.
+    pub blocked: &'static str,
+}
+
 /// One language's texts. Plain fields so a missing translation is a compile error.
 #[derive(Debug)]
 pub struct Strings {
@@ -23,8 +52,8 @@ pub struct Strings {
     pub col_party: &'static str,
     pub col_status: &'static str,
     pub col_phone: &'static str,
-    /// Column heads of the pending, confirmed and completed email markers.
-    pub col_markers: [&'static str; 3],
+    /// Column heads of the email markers.
+    pub col_markers: MarkerColumns,
     pub empty_day: &'static str,
     pub no_match: &'static str,
     pub filter_prompt: &'static str,
@@ -49,10 +78,10 @@ pub struct Strings {
     forgotten: fn(usize) -> String,
     pub form_new_title: &'static str,
     pub form_email_title: &'static str,
-    /// Labels of: name, email, phone, party, date, time, language.
-    pub form_labels: [&'static str; 7],
+    /// The form fields' labels.
+    pub form_labels: FieldWords,
     /// What each field expects, shown when it is empty and focused.
-    pub form_examples: [&'static str; 7],
+    pub form_examples: FieldWords,
     pub form_hint: &'static str,
     pub no_selection: &'static str,
     pub sending_off: &'static str,
@@ -62,8 +91,8 @@ pub struct Strings {
     /// The badge of an address past the error threshold.
     pub blocked_badge: &'static str,
     pub no_errors: &'static str,
-    /// Help legend of the badges: with errors, blocked.
-    pub help_badges: [&'static str; 2],
+    /// Help legend of the badges.
+    pub help_badges: BadgeWords,
     pub last_error_title: &'static str,
     pub last_error_close: &'static str,
     reset_question: fn(&str, u32) -> String,

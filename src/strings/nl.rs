@@ -1,6 +1,6 @@
 //! Nederlands, for the venues in Flanders and Brussels that work in Dutch.
 
-use super::Strings;
+use super::{BadgeWords, FieldWords, MarkerColumns, Strings};
 use crate::domain::{AddressError, EmailKind, Language, MessageState};
 
 pub static NL: Strings = Strings {
@@ -12,7 +12,7 @@ pub static NL: Strings = Strings {
     col_party: "Pers",
     col_status: "Status",
     col_phone: "Telefoon",
-    col_markers: ["Aanv", "Bev", "Na"],
+    col_markers: MarkerColumns { pending: "Aanv", confirmed: "Bev", completed: "Na" },
     empty_day: "Geen reserveringen op deze dag.",
     no_match: "Geen reservering past bij de filter.",
     filter_prompt: "Filter",
@@ -41,16 +41,32 @@ pub static NL: Strings = Strings {
     forgotten: |n| format!("Persoonsgegevens gewist; {n} e-mail(s) geanonimiseerd"),
     form_new_title: "Nieuwe reservering",
     form_email_title: "E-mailadres van de gast",
-    form_labels: ["Naam", "E-mail", "Telefoon", "Pers.", "Datum", "Uur", "Taal"],
-    form_examples: ["Anna Peeters", "anna@example.org", "+32 470 12 34 56", "2", "23/11/2026", "19:30", "nl, fr of en"],
+    form_labels: FieldWords {
+        name: "Naam",
+        email: "E-mail",
+        phone: "Telefoon",
+        party: "Pers.",
+        date: "Datum",
+        time: "Uur",
+        language: "Taal",
+    },
+    form_examples: FieldWords {
+        name: "Anna Peeters",
+        email: "anna@example.org",
+        phone: "+32 470 12 34 56",
+        party: "2",
+        date: "23/11/2026",
+        time: "19:30",
+        language: "nl, fr of en",
+    },
     form_hint: "Tab / Shift-Tab: volgend / vorig veld    Enter: bewaren    Esc: annuleren",
     no_selection: "Geen reservering geselecteerd",
     tracking_off: "Opvolging van openingen staat uit (openingen worden niet bijgehouden)",
     blocked_badge: "GEBLOKKEERD",
-    help_badges: [
-        "er kwamen foutmeldingen terug voor dit adres (! toont de laatste)",
-        "meer fouten dan toegestaan: er wordt niets verstuurd tot Del de teller op nul zet",
-    ],
+    help_badges: BadgeWords {
+        errors: "er kwamen foutmeldingen terug voor dit adres (! toont de laatste)",
+        blocked: "meer fouten dan toegestaan: er wordt niets verstuurd tot Del de teller op nul zet",
+    },
     no_errors: "Geen fout bekend voor dit adres",
     last_error_title: "Laatste fout",
     last_error_close: "Esc sluit    Del / D zet de teller op nul",

@@ -37,7 +37,7 @@ const LINGER_BYTES: usize = 256 * 1024;
 
 /// Whether the worker keeps the connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
+pub enum Verdict {
     Keep,
     Close,
     /// A hook request: the worker hands the connection to the hook threads
@@ -100,13 +100,13 @@ impl Conn {
     }
 
     /// Runs after a readiness event: write, answer, read, until the socket would block.
-    pub fn on_event(&mut self, ctx: &mut Ctx<'_>) -> Outcome {
+    pub fn on_event(&mut self, ctx: &mut Ctx<'_>) -> Verdict {
         let mut may_have_more = true;
         loop {
             match self.flush() {
                 Ok(true) => {}
-                Ok(false) => return Outcome::Keep,
-                Err(()) => return Outcome::Close,
+                Ok(false) => return Verdict::Keep,
+                Err(()) => return Verdict::Close,
             }
             match self.state {
                 State::Closing => {
@@ -128,7 +128,7 @@ impl Conn {
                     match super::hooks::admit(head.method, enabled, head.content_length, head.chunked) {
                         Ok(length) => {
                             self.hook = Some((provider, head.len, length));
-                            return Outcome::HandOff;
+                            return Verdict::HandOff;
                         }
                         Err(reply) => {
                             let len = head.len;
@@ -179,12 +179,12 @@ impl Conn {
                     self.answer(reply, head_only, keep_alive, ctx.date);
                     continue;
                 }
-                Parsed::Partial if !may_have_more => return Outcome::Keep,
+                Parsed::Partial if !may_have_more => return Verdict::Keep,
                 Parsed::Partial => {}
             }
             let room = self.buf.len() - self.filled;
             match self.stream.read(&mut self.buf[self.filled..]) {
-                Ok(0) => return Outcome::Close,
+                Ok(0) => return Verdict::Close,
                 Ok(n) => {
                     let now = Instant::now();
                     if self.filled == 0 {
@@ -195,9 +195,9 @@ impl Conn {
                     // A short read emptied the socket: the next bytes bring a new event.
                     may_have_more = n == room;
                 }
-                Err(e) if e.kind() == ErrorKind::WouldBlock => return Outcome::Keep,
+                Err(e) if e.kind() == ErrorKind::WouldBlock => return Verdict::Keep,
                 Err(e) if e.kind() == ErrorKind::Interrupted => {}
-                Err(_) => return Outcome::Close,
+                Err(_) => return Verdict::Close,
             }
         }
     }
@@ -205,12 +205,12 @@ impl Conn {
     /// Timeouts, checked a few times a second: a head that takes too long gets a 408, an
     /// idle keep-alive connection (or any idle one once stopping) is closed, and so is a
     /// client that does not read its answer or linger.
-    pub fn on_tick(&mut self, now: Instant, stopping: bool, ctx: &mut Ctx<'_>) -> Outcome {
+    pub fn on_tick(&mut self, now: Instant, stopping: bool, ctx: &mut Ctx<'_>) -> Verdict {
         let options = &ctx.shared.options;
         let pending = self.written < self.out.len();
         match self.state {
-            State::Draining { until, .. } if now >= until => return Outcome::Close,
-            _ if pending && now.duration_since(self.last_progress) > options.write_timeout => return Outcome::Close,
+            State::Draining { until, .. } if now >= until => return Verdict::Close,
+            _ if pending && now.duration_since(self.last_progress) > options.write_timeout => return Verdict::Close,
             State::Open if self.filled > 0 && now.duration_since(self.head_started) > options.head_timeout => {
                 self.answer(Reply::Timeout, false, false, ctx.date);
                 return self.on_event(ctx);
@@ -220,11 +220,11 @@ impl Conn {
                     && !pending
                     && (stopping || now.duration_since(self.last_progress) > options.idle_timeout) =>
             {
-                return Outcome::Close;
+                return Verdict::Close;
             }
             _ => {}
         }
-        Outcome::Keep
+        Verdict::Keep
     }
 
     fn answer(&mut self, reply: Reply, head_only: bool, keep_alive: bool, date: &mut HttpDate) {
@@ -256,20 +256,20 @@ impl Conn {
 
     /// Closing a socket with unread input makes the kernel send a reset, which can destroy
     /// the answer before the client reads it: so read and drop the rest, briefly.
-    fn drain(&mut self, until: Instant, mut drained: usize) -> Outcome {
+    fn drain(&mut self, until: Instant, mut drained: usize) -> Verdict {
         loop {
             match self.stream.read(&mut self.buf) {
-                Ok(0) => return Outcome::Close,
+                Ok(0) => return Verdict::Close,
                 Ok(n) => {
                     drained += n;
                     if drained > LINGER_BYTES {
-                        return Outcome::Close;
+                        return Verdict::Close;
                     }
                     self.state = State::Draining { until, drained };
                 }
-                Err(e) if e.kind() == ErrorKind::WouldBlock => return Outcome::Keep,
+                Err(e) if e.kind() == ErrorKind::WouldBlock => return Verdict::Keep,
                 Err(e) if e.kind() == ErrorKind::Interrupted => {}
-                Err(_) => return Outcome::Close,
+                Err(_) => return Verdict::Close,
             }
         }
     }

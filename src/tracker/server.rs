@@ -18,7 +18,7 @@ use mio::{Events, Interest, Poll, Token, Waker};
 
 use crate::store::OpenHit;
 
-use super::conn::{Conn, Ctx, Outcome, Shared};
+use super::conn::{Conn, Ctx, Shared, Verdict};
 use super::response::HttpDate;
 
 /// How often a worker checks timeouts and the stop flag when nothing happens.
@@ -98,11 +98,11 @@ pub fn worker_loop(mut poll: Poll, incoming: &Receiver<Incoming>, shared: &Share
                 continue;
             }
             let slot = event.token().0;
-            let outcome = conns.get_mut(slot).and_then(Option::as_mut).map(|conn| conn.on_event(&mut ctx));
-            match outcome {
-                Some(Outcome::Close) => close(&poll, shared, &mut conns, &mut free, slot),
-                Some(Outcome::HandOff) => hand_off(&poll, shared, &mut conns, &mut free, slot),
-                Some(Outcome::Keep) | None => {}
+            let verdict = conns.get_mut(slot).and_then(Option::as_mut).map(|conn| conn.on_event(&mut ctx));
+            match verdict {
+                Some(Verdict::Close) => close(&poll, shared, &mut conns, &mut free, slot),
+                Some(Verdict::HandOff) => hand_off(&poll, shared, &mut conns, &mut free, slot),
+                Some(Verdict::Keep) | None => {}
             }
         }
         let now = Instant::now();
@@ -114,7 +114,7 @@ pub fn worker_loop(mut poll: Poll, incoming: &Receiver<Incoming>, shared: &Share
             last_tick = now;
             for slot in 0..conns.len() {
                 if let Some(conn) = conns[slot].as_mut()
-                    && conn.on_tick(now, stop_deadline.is_some(), &mut ctx) != Outcome::Keep
+                    && conn.on_tick(now, stop_deadline.is_some(), &mut ctx) != Verdict::Keep
                 {
                     close(&poll, shared, &mut conns, &mut free, slot);
                 }

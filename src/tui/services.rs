@@ -48,12 +48,12 @@ pub fn start(config: &Config, paths: &Paths, events: &Sender<Event>, stop: &Arc<
         Ok(worker) => {
             let (tx, stop) = (events.clone(), Arc::clone(stop));
             let spawned = thread::Builder::new().name("outbox".into()).spawn(move || {
-                let report = |e: mail::Event| {
+                let report = |e: mail::FlushEvent| {
                     let event = match e {
-                        mail::Event::Done(r) => Event::Mail(r),
-                        mail::Event::Paused(pause) => Event::Background(Background::Paused(pause)),
-                        mail::Event::Trouble(why) => Event::Background(Background::Trouble(why)),
-                        mail::Event::Started { .. } => return,
+                        mail::FlushEvent::Done(r) => Event::Mail(r),
+                        mail::FlushEvent::Paused(pause) => Event::Background(Background::Paused(pause)),
+                        mail::FlushEvent::Trouble(why) => Event::Background(Background::Trouble(why)),
+                        mail::FlushEvent::Started { .. } => return,
                     };
                     let _ = tx.send(event);
                 };

@@ -7,8 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
 use crate::action::Action;
-use crate::app::App;
-use crate::app::PaneKind;
+use crate::app::{App, Overlay};
 use crate::domain::Marker;
 use crate::panes::health::HealthLine;
 use crate::strings::Hint;
@@ -16,8 +15,9 @@ use crate::theme::Theme;
 
 pub(super) fn render_status(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
     let s = app.strings;
-    let line = if app.filter_typing || (!app.filter.is_empty() && app.status.is_none()) {
-        let cursor = if app.filter_typing { "▏" } else { "" };
+    let typing = app.filter_typing();
+    let line = if typing || (!app.filter.is_empty() && app.status.is_none()) {
+        let cursor = if typing { "▏" } else { "" };
         Line::from(vec![
             Span::styled(format!("{}: ", s.filter_prompt), theme.key()),
             Span::raw(format!("{}{cursor}", app.filter)),
@@ -117,41 +117,61 @@ const FOLLOW_UP_HINTS: [PaneHint; 3] = [
     (&[], Hint::Close),
 ];
 
-/// The (keys, word, essential) pieces of the hint line for what is on screen.
-fn pieces(app: &App) -> Vec<(String, &'static str, bool)> {
+/// One piece of the hint line: the keys, the word of what they do, and whether it is kept
+/// whatever the width (help and quit, a pane's close).
+struct Piece {
+    keys: String,
+    word: &'static str,
+    essential: bool,
+}
+
+impl Piece {
+    /// Columns it takes: the keys, a space, the word, two spaces.
+    fn width(&self) -> usize {
+        self.keys.chars().count() + self.word.chars().count() + 3
+    }
+}
+
+/// The pieces of the hint line for what is on screen.
+fn pieces(app: &App) -> Vec<Piece> {
     let s = app.strings;
     let keys_of = |actions: &[Action]| {
         let keys: Vec<String> =
             actions.iter().map(|a| s.keys(&app.keymap.label(a))).filter(|l| !l.is_empty()).collect();
         keys.join(" ")
     };
-    let pane: &[PaneHint] = match app.top_pane() {
+    // The hints of the top overlay that has its own; a popup shows those under it.
+    let hints = app.overlays().iter().rev().find_map(|overlay| match overlay {
+        Overlay::History(_) => Some(&HISTORY_HINTS[..]),
+        Overlay::Comm(_) => Some(&COMM_HINTS[..]),
+        Overlay::FollowUp(_) => Some(&FOLLOW_UP_HINTS[..]),
+        Overlay::Filter | Overlay::Help | Overlay::Form(_) | Overlay::LastError(_) | Overlay::Confirm(_) => None,
+    });
+    let pane: &[PaneHint] = match hints {
+        Some(pane) => pane,
         None => {
             return HINTS
                 .iter()
                 .filter_map(|(actions, hint)| {
                     let essential = actions.iter().any(|a| matches!(a, Action::ToggleHelp | Action::Quit));
                     let keys = keys_of(actions);
-                    (!keys.is_empty()).then_some((keys, s.hint(*hint), essential))
+                    (!keys.is_empty()).then_some(Piece { keys, word: s.hint(*hint), essential })
                 })
                 .collect();
         }
-        Some(PaneKind::History) => &HISTORY_HINTS,
-        Some(PaneKind::Comm) => &COMM_HINTS,
-        Some(PaneKind::FollowUp) => &FOLLOW_UP_HINTS,
     };
-    let mut out: Vec<(String, &'static str, bool)> = pane
+    let mut out: Vec<Piece> = pane
         .iter()
         .map(|(actions, hint)| {
             let keys = if actions.is_empty() { s.keys("Esc") } else { keys_of(actions) };
-            (keys, s.hint(*hint), actions.is_empty())
+            Piece { keys, word: s.hint(*hint), essential: actions.is_empty() }
         })
-        .filter(|(keys, _, _)| !keys.is_empty())
+        .filter(|p| !p.keys.is_empty())
         .collect();
     for (action, hint) in [(Action::ToggleHelp, Hint::Help), (Action::Quit, Hint::Quit)] {
         let keys = keys_of(std::slice::from_ref(&action));
         if !keys.is_empty() {
-            out.push((keys, s.hint(hint), true));
+            out.push(Piece { keys, word: s.hint(hint), essential: true });
         }
     }
     out
@@ -161,13 +181,12 @@ pub(super) fn render_hints(app: &App, theme: Theme, area: Rect, buf: &mut Buffer
     let s = app.strings;
     let max = usize::from(area.width);
     let pieces = pieces(app);
-    let cost = |(keys, what, _): &(String, &str, bool)| keys.chars().count() + what.chars().count() + 3;
     // Help and quit are always kept (when they fit at all); the others fill the room left.
-    let mut width: usize = pieces.iter().filter(|p| p.2).map(cost).sum();
+    let mut width: usize = pieces.iter().filter(|p| p.essential).map(Piece::width).sum();
     let mut spans: Vec<Span<'_>> = Vec::new();
     for piece in &pieces {
-        let w = cost(piece);
-        if !piece.2 {
+        let w = piece.width();
+        if !piece.essential {
             if width + w > max {
                 continue;
             }
@@ -175,8 +194,8 @@ pub(super) fn render_hints(app: &App, theme: Theme, area: Rect, buf: &mut Buffer
         } else if w > max {
             continue;
         }
-        spans.push(Span::styled(piece.0.clone(), theme.key()));
-        spans.push(Span::raw(format!(" {}  ", piece.1)));
+        spans.push(Span::styled(piece.keys.clone(), theme.key()));
+        spans.push(Span::raw(format!(" {}  ", piece.word)));
     }
     // A short legend when there is room: shapes with their colours.
     let legend: Vec<(Marker, &str)> =

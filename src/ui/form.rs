@@ -36,19 +36,17 @@ pub(super) fn render(app: &App, form: &Form, theme: Theme, area: Rect, buf: &mut
         FormKind::NewReservation => s.form_new_title,
         FormKind::EditEmail { .. } => s.form_email_title,
     };
-    let label_width = form.fields.iter().map(|(f, _)| s.form_labels[f.index()].chars().count()).max().unwrap_or(0);
+    let label_width = form.fields.iter().map(|(f, _)| f.words(&s.form_labels).chars().count()).max().unwrap_or(0);
     let mut lines = Vec::with_capacity(form.fields.len() * 2 + 2);
     for (i, ((field, text), error)) in form.fields.iter().zip(&form.errors).enumerate() {
         let focused = i == form.focus;
-        let label = format!("{:<label_width$}  ", s.form_labels[field.index()]);
+        let label = format!("{:<label_width$}  ", field.words(&s.form_labels));
         let label_style = if focused { theme.key() } else { theme.bold() };
         let mut spans = vec![Span::styled(label, label_style)];
         if text.is_empty() && focused {
             spans.push(Span::styled("▏", theme.key()));
-            spans.push(Span::styled(
-                format!("{:<w$}", s.form_examples[field.index()], w = INPUT_WIDTH - 1),
-                theme.dim(),
-            ));
+            spans
+                .push(Span::styled(format!("{:<w$}", field.words(&s.form_examples), w = INPUT_WIDTH - 1), theme.dim()));
         } else {
             let cursor = if focused { "▏" } else { " " };
             let shown = format!("{text}{cursor}");

@@ -68,8 +68,8 @@ pub(super) fn render(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
         lines.push(Line::from(spans));
     }
     for (badge, style, text) in [
-        ("⚠3".to_owned(), theme.badge_errors(), s.help_badges[0]),
-        (s.blocked_badge.to_owned(), theme.badge_blocked(), s.help_badges[1]),
+        ("⚠3".to_owned(), theme.badge_errors(), s.help_badges.errors),
+        (s.blocked_badge.to_owned(), theme.badge_blocked(), s.help_badges.blocked),
         (PHONE_MARK.to_owned(), theme.bold(), s.help_phone),
     ] {
         lines.push(Line::from(vec![Span::raw("  "), Span::styled(badge, style), Span::raw(format!("  {text}"))]));

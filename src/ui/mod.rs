@@ -15,7 +15,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
-use crate::app::App;
+use crate::app::{App, Overlay};
 use crate::theme::Theme;
 
 /// Below this size the screen shows one clear sentence instead of a broken layout.
@@ -36,20 +36,21 @@ impl Widget for &App {
                 .areas(area);
         header::render(self, theme, top, buf);
         reservations::render(self, theme, list, buf);
-        panes::render(self, theme, buf);
         footer::render_status(self, theme, status, buf);
         footer::render_hints(self, theme, hints, buf);
-        if self.help_open {
-            help::render(self, theme, area, buf);
-        }
-        if let Some(e) = &self.last_error {
-            last_error::render(self, e, theme, area, buf);
-        }
-        if let Some(f) = &self.form {
-            form::render(self, f, theme, area, buf);
-        }
-        if let Some(c) = &self.confirm {
-            confirm::render(self, c, theme, area, buf);
+        // Then what lies over the list, bottom first (a pane leaves the two bottom lines).
+        for overlay in self.overlays() {
+            match overlay {
+                // The prompt is the status line's.
+                Overlay::Filter => {}
+                Overlay::FollowUp(_) | Overlay::Comm(_) | Overlay::History(_) => {
+                    panes::render(self, overlay, theme, buf);
+                }
+                Overlay::Help => help::render(self, theme, area, buf),
+                Overlay::Form(f) => form::render(self, f, theme, area, buf),
+                Overlay::LastError(e) => last_error::render(self, e, theme, area, buf),
+                Overlay::Confirm(c) => confirm::render(self, c, theme, area, buf),
+            }
         }
     }
 }

@@ -13,6 +13,7 @@ use crate::action::Action;
 use crate::app::App;
 use crate::app::layout::{Columns, MARKER_WIDTH, guest_cell};
 use crate::domain::{ReservationRow, ReservationStatus};
+use crate::panes::POINTER;
 use crate::theme::Theme;
 
 pub(super) fn render(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
@@ -21,7 +22,8 @@ pub(super) fn render(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
     let (show_status, show_phone) = (columns.status, columns.phone);
     let mut widths = vec![Constraint::Length(1), Constraint::Length(5)];
     let mut head = vec!["", s.col_time];
-    for m in s.col_markers {
+    let markers = &s.col_markers;
+    for m in [markers.pending, markers.confirmed, markers.completed] {
         widths.push(Constraint::Length(MARKER_WIDTH));
         head.push(m);
     }
@@ -73,10 +75,6 @@ pub(super) fn render(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
     });
     Table::new(rows, widths).header(header).column_spacing(1).render(area, buf);
 }
-
-/// The highlighted row's pointer: the reverse video says it too, this says it without any
-/// styling at all (screen readers, captures, snapshots).
-const POINTER: &str = "▸";
 
 fn row<'a>(app: &App, theme: Theme, r: &'a ReservationRow, selected: bool, columns: Columns) -> Row<'a> {
     let badge = app.badge(r);

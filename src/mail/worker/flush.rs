@@ -11,7 +11,7 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use super::{Event, Report, Summary, Worker, WorkerError, count, detail};
+use super::{FlushEvent, Report, Summary, Worker, WorkerError, count, detail};
 use crate::domain::MessageState;
 use crate::failure::{self, Failure, Fault, Reason};
 use crate::store::{Claimed, Delivery};
@@ -49,12 +49,12 @@ impl Worker {
         &mut self,
         stop: &AtomicBool,
         announce_idle: bool,
-        on: &mut dyn FnMut(Event),
+        on: &mut dyn FnMut(FlushEvent),
         summary: &mut Summary,
     ) -> Result<(), WorkerError> {
         let due = self.store.due_count((self.clock)())?.max(0) as u64;
         if due > 0 || announce_idle {
-            on(Event::Started { due });
+            on(FlushEvent::Started { due });
         }
         self.inflight.unclear.clear();
         let mut paused = false;
@@ -93,7 +93,12 @@ impl Worker {
 
     /// Records the results in hand and claims up to `want` more, in one transaction; then
     /// reports what moved on.
-    fn commit(&mut self, want: usize, on: &mut dyn FnMut(Event), summary: &mut Summary) -> Result<(), WorkerError> {
+    fn commit(
+        &mut self,
+        want: usize,
+        on: &mut dyn FnMut(FlushEvent),
+        summary: &mut Summary,
+    ) -> Result<(), WorkerError> {
         let now = (self.clock)();
         let done: Vec<(i64, &Delivery)> = self.inflight.done.iter().map(|(m, d)| (m.id, d)).collect();
         let (states, claim) = self.store.record_and_claim(&done, self.lock.id(), self.block_after, now, want)?;
@@ -107,7 +112,13 @@ impl Worker {
             }
             count(summary, state);
             tracing::info!(message = m.id, kind = %m.kind, %state, attempt = m.attempts, "delivery recorded");
-            on(Event::Done(Report { message: m.id, kind: m.kind, recipient: m.recipient, state, detail: detail(&d) }));
+            on(FlushEvent::Done(Report {
+                message: m.id,
+                kind: m.kind,
+                recipient: m.recipient,
+                state,
+                detail: detail(&d),
+            }));
         }
         self.inflight.claimed.extend(claim.messages);
         for (id, kind, why) in claim.withdrawn {
@@ -118,7 +129,7 @@ impl Worker {
             summary.suppressed += 1;
             let m = self.store.message(id)?;
             let detail = m.last_error.unwrap_or_else(|| "address blocked".to_owned());
-            on(Event::Done(Report {
+            on(FlushEvent::Done(Report {
                 message: id,
                 kind: m.kind,
                 recipient: m.recipient,

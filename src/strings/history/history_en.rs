@@ -38,7 +38,10 @@ pub static EN: HistoryStrings = HistoryStrings {
     last_opened: |at| format!("Last opened: {at}"),
     accepted_at: |at| format!("accepted by the guest's server at {at}"),
     next_try: |at| format!("next try {at}"),
-    resend_of: |id| format!("resend of #{id}"),
+    resend_of: |when, kind| match kind {
+        Some(kind) => format!("resend of the email of {when} ({kind})"),
+        None => format!("resend of the email of {when}"),
+    },
     errors: |n| if n == 1 { "1 error".to_owned() } else { format!("{n} errors") },
     health: |d, o| format!("Delivery (30 days): {d} delivered · {o} opened by a person"),
     below_target: |t| format!("below the {t} target"),

@@ -33,7 +33,10 @@ pub static FR: HistoryStrings = HistoryStrings {
     last_opened: |at| format!("Dernière ouverture : {at}"),
     accepted_at: |at| format!("accepté par le serveur du client à {at}"),
     next_try: |at| format!("nouvel essai {at}"),
-    resend_of: |id| format!("renvoi de n°{id}"),
+    resend_of: |when, kind| match kind {
+        Some(kind) => format!("renvoi de l'email du {when} ({kind})"),
+        None => format!("renvoi de l'email du {when}"),
+    },
     errors: |n| if n > 1 { format!("{n} erreurs") } else { format!("{n} erreur") },
     health: |d, o| format!("Délivrabilité (30 jours) : {d} délivrés · {o} ouverts par une personne"),
     below_target: |t| format!("sous l'objectif de {t}"),

@@ -36,7 +36,10 @@ pub static NL: HistoryStrings = HistoryStrings {
     last_opened: |at| format!("Laatst geopend: {at}"),
     accepted_at: |at| format!("aanvaard door de server van de gast om {at}"),
     next_try: |at| format!("nieuwe poging {at}"),
-    resend_of: |id| format!("opnieuw verstuurd van #{id}"),
+    resend_of: |when, kind| match kind {
+        Some(kind) => format!("herhaalt de e-mail van {when} ({kind})"),
+        None => format!("herhaalt de e-mail van {when}"),
+    },
     errors: |n| if n == 1 { "1 fout".to_owned() } else { format!("{n} fouten") },
     health: |d, o| format!("Aflevering (30 dagen): {d} afgeleverd · {o} geopend door een persoon"),
     below_target: |t| format!("onder het doel van {t}"),
