@@ -131,22 +131,6 @@ pub fn pump(app: &mut guestmail::app::App, store: &mut Store) {
     panic!("the app keeps asking the data thread");
 }
 
-/// Presses one key, as the terminal would deliver it.
-pub fn key(app: &mut guestmail::app::App, code: crossterm::event::KeyCode) {
-    let event =
-        guestmail::event::Event::Key(crossterm::event::KeyEvent::new(code, crossterm::event::KeyModifiers::NONE));
-    if let Some(a) = app.action_for(event) {
-        app.update(a);
-    }
-}
-
-/// Types text, one key per character.
-pub fn keys(app: &mut guestmail::app::App, text: &str) {
-    for c in text.chars() {
-        key(app, crossterm::event::KeyCode::Char(c));
-    }
-}
-
 /// The evening in a fresh file, with an English app on it; keep the dir alive.
 pub fn setup() -> (guestmail::app::App, Store, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("temp dir");

@@ -4,39 +4,22 @@
 // Test code: a failed unwrap is a failed test, with its location.
 #![allow(clippy::unwrap_used)]
 
-use chrono::{NaiveDate, NaiveDateTime};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crate::support::day;
+use crate::support::screen::key_with;
+use crossterm::event::{KeyCode, KeyModifiers};
 use guestmail::action::Action;
 use guestmail::app::layout::{FIRST_ROW_Y, GUEST_X};
 use guestmail::app::{App, Command, Outcome};
-use guestmail::domain::{AddressHealth, Guest, Language, Marker, ReservationRow, ReservationStatus};
+use guestmail::domain::{AddressHealth, Language, ReservationRow};
 use guestmail::event::Event;
 use guestmail::keymap::Keymap;
 use guestmail::store::AddressRecord;
 
-fn day() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2037, 11, 23).unwrap()
-}
-
+/// Guest `name` at 19:00, with `errors` on the address.
 fn row(id: i64, name: &str, errors: u32, blocked: bool) -> ReservationRow {
-    ReservationRow {
-        id,
-        starts_at: NaiveDateTime::parse_from_str("2037-11-23 19:00", "%Y-%m-%d %H:%M").unwrap(),
-        party_size: 2,
-        status: ReservationStatus::Confirmed,
-        notes: String::new(),
-        confirmed_by_phone: false,
-        guest: Guest {
-            id,
-            name: name.into(),
-            email: format!("{}@example.org", name.to_lowercase()),
-            phone: String::new(),
-            language: Language::En,
-        },
-        address: AddressHealth { error_count: errors, blocked, last_error: None },
-        markers: [Marker::Sent, Marker::None, Marker::None],
-        replied: false,
-    }
+    let mut row = crate::support::screen::row(id, name, day(), "19:00");
+    row.address = AddressHealth { error_count: errors, blocked, last_error: None };
+    row
 }
 
 fn app() -> App {
@@ -47,12 +30,6 @@ fn app() -> App {
         vec![row(1, "Anna", 0, false), row(2, "Bram", 3, false), row(3, "Chloe", 13, true)],
     ));
     app
-}
-
-fn press(app: &mut App, code: KeyCode, modifiers: KeyModifiers) {
-    if let Some(a) = app.action_for(Event::Key(KeyEvent::new(code, modifiers))) {
-        app.update(a);
-    }
 }
 
 fn record(email: &str) -> AddressRecord {
@@ -71,39 +48,39 @@ fn record(email: &str) -> AddressRecord {
 #[test]
 fn bang_asks_for_the_last_error_and_the_popup_explains_it() {
     let mut app = app();
-    press(&mut app, KeyCode::Char('!'), KeyModifiers::NONE);
+    key_with(&mut app, KeyCode::Char('!'), KeyModifiers::NONE);
     assert!(app.take_commands().is_empty(), "a clean address has no last error");
     assert_eq!(app.status.as_ref().unwrap().text, "No error recorded for this address");
-    press(&mut app, KeyCode::Char('j'), KeyModifiers::NONE);
-    press(&mut app, KeyCode::Char('!'), KeyModifiers::NONE);
+    key_with(&mut app, KeyCode::Char('j'), KeyModifiers::NONE);
+    key_with(&mut app, KeyCode::Char('!'), KeyModifiers::NONE);
     let ask = Command::LastError { name: "Bram".into(), email: "bram@example.org".into() };
     assert_eq!(app.take_commands(), vec![ask]);
     app.update(Action::Done(Outcome::LastError { name: "Bram".into(), record: record("bram@example.org") }));
     let popup = app.last_error().unwrap();
     assert_eq!((popup.status.as_deref(), popup.error_count), (Some("5.2.2"), 3));
     assert!(popup.explanation.to_lowercase().contains("full"), "{popup:?}");
-    press(&mut app, KeyCode::Char('j'), KeyModifiers::NONE);
+    key_with(&mut app, KeyCode::Char('j'), KeyModifiers::NONE);
     assert_eq!(app.selected_row().unwrap().id, 2, "the list does not move under the popup");
-    press(&mut app, KeyCode::Esc, KeyModifiers::NONE);
+    key_with(&mut app, KeyCode::Esc, KeyModifiers::NONE);
     assert!(app.last_error().is_none());
 }
 
 #[test]
 fn delete_and_shift_d_reset_only_after_yes() {
     let mut app = app();
-    press(&mut app, KeyCode::End, KeyModifiers::NONE);
-    press(&mut app, KeyCode::Delete, KeyModifiers::NONE);
+    key_with(&mut app, KeyCode::End, KeyModifiers::NONE);
+    key_with(&mut app, KeyCode::Delete, KeyModifiers::NONE);
     let q = app.confirm().unwrap().question.clone();
     assert!(q.contains("chloe@example.org") && q.contains("13 errors"), "{q}");
-    press(&mut app, KeyCode::Char('n'), KeyModifiers::NONE);
+    key_with(&mut app, KeyCode::Char('n'), KeyModifiers::NONE);
     assert!(app.take_commands().is_empty());
-    press(&mut app, KeyCode::Char('D'), KeyModifiers::SHIFT);
-    press(&mut app, KeyCode::Char('y'), KeyModifiers::NONE);
+    key_with(&mut app, KeyCode::Char('D'), KeyModifiers::SHIFT);
+    key_with(&mut app, KeyCode::Char('y'), KeyModifiers::NONE);
     assert_eq!(app.take_commands(), vec![Command::ResetAddress { email: "chloe@example.org".into() }]);
     app.update(Action::Done(Outcome::AddressReset { email: "chloe@example.org".into(), held: 0 }));
     assert_eq!(app.status.as_ref().unwrap().text, "Error counter reset for c…@example.org: the address is free again");
-    press(&mut app, KeyCode::Home, KeyModifiers::NONE);
-    press(&mut app, KeyCode::Delete, KeyModifiers::NONE);
+    key_with(&mut app, KeyCode::Home, KeyModifiers::NONE);
+    key_with(&mut app, KeyCode::Delete, KeyModifiers::NONE);
     assert!(app.confirm().is_none(), "nothing to reset on a clean address");
 }
 

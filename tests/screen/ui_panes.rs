@@ -5,30 +5,15 @@
 // Test code: a failed unwrap is a failed test, with its location.
 #![allow(clippy::unwrap_used)]
 
-mod support;
+use crate::support;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use guestmail::app::App;
+use crate::support::screen::{draw, key, keys};
+use crossterm::event::KeyCode;
 use guestmail::domain::Language;
-use guestmail::event::Event;
 use guestmail::strings::names::Column;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use support::tonight::{app_on, pump, tonight};
-
-fn draw(app: &mut App, width: u16, height: u16) -> Terminal<TestBackend> {
-    app.update(guestmail::action::Action::Resize(width, height));
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| f.render_widget(&*app, f.area())).unwrap();
-    terminal
-}
-
-fn press(app: &mut App, c: char) {
-    let code = if c == '\n' { KeyCode::Enter } else { KeyCode::Char(c) };
-    if let Some(a) = app.action_for(Event::Key(KeyEvent::new(code, KeyModifiers::NONE))) {
-        app.update(a);
-    }
-}
 
 #[test]
 fn the_follow_up_list_in_the_app() {
@@ -38,7 +23,7 @@ fn the_follow_up_list_in_the_app() {
         [(Language::En, "app_followup_en"), (Language::Fr, "app_followup_fr"), (Language::Nl, "app_followup_nl")]
     {
         let mut app = app_on(&store, lang);
-        press(&mut app, 'F');
+        keys(&mut app, "F");
         pump(&mut app, &mut store);
         let t = draw(&mut app, 110, 16);
         insta::assert_snapshot!(name, t.backend());
@@ -53,9 +38,9 @@ fn a_guest_history_in_the_app() {
         [(Language::En, "app_history_en"), (Language::Fr, "app_history_fr"), (Language::Nl, "app_history_nl")]
     {
         let mut app = app_on(&store, lang);
-        press(&mut app, '\n'); // Anna, the first row
+        key(&mut app, KeyCode::Enter); // Anna, the first row
         pump(&mut app, &mut store);
-        press(&mut app, 'j'); // onto her previous email: its log loads
+        keys(&mut app, "j"); // onto her previous email: its log loads
         pump(&mut app, &mut store);
         let t = draw(&mut app, 120, 24);
         insta::assert_snapshot!(name, t.backend());
@@ -75,11 +60,11 @@ fn the_communication_history_in_the_app() {
     let mut store = tonight(&dir.path().join("g.db"));
     for (lang, name) in [(Language::En, "app_comm_en"), (Language::Fr, "app_comm_fr"), (Language::Nl, "app_comm_nl")] {
         let mut app = app_on(&store, lang);
-        press(&mut app, 'H');
+        keys(&mut app, "H");
         pump(&mut app, &mut store);
-        press(&mut app, 'S'); // state: queued
-        press(&mut app, 'S'); // sending
-        press(&mut app, 'S'); // sent
+        keys(&mut app, "S"); // state: queued
+        keys(&mut app, "S"); // sending
+        keys(&mut app, "S"); // sent
         pump(&mut app, &mut store);
         let t = draw(&mut app, 150, 16);
         insta::assert_snapshot!(name, t.backend());
@@ -90,13 +75,13 @@ fn the_communication_history_in_the_app() {
 fn every_pane_draws_at_every_size_without_panicking() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = tonight(&dir.path().join("g.db"));
-    for keys in ["F", "\n", "\nj", "H", "H/an", "H<2037", "F\n"] {
+    for typed in ["F", "\n", "\nj", "H", "H/an", "H<2037", "F\n"] {
         let mut app = app_on(&store, Language::Fr);
-        for c in keys.chars() {
-            press(&mut app, c);
+        for c in typed.chars() {
+            key(&mut app, if c == '\n' { KeyCode::Enter } else { KeyCode::Char(c) });
             pump(&mut app, &mut store);
         }
-        assert!(app.top_pane().is_some(), "{keys:?} opens a pane");
+        assert!(app.top_pane().is_some(), "{typed:?} opens a pane");
         draw(&mut app, 20, 5);
         draw(&mut app, 300, 100);
         for w in (1..=160).step_by(9) {

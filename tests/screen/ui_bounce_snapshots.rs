@@ -5,8 +5,9 @@
 // Test code: a failed unwrap is a failed test, with its location.
 #![allow(clippy::unwrap_used)]
 
-mod support;
+use crate::support;
 
+use crate::support::screen::draw;
 use guestmail::action::Action;
 use guestmail::app::{App, Outcome};
 use guestmail::domain::{BounceClass, Language};
@@ -43,13 +44,6 @@ fn app_on(lang: Language) -> (App, Store, tempfile::TempDir) {
     let mut app = App::new("Le Petit Bistro", lang, Keymap::default(), day(), day());
     app.update(Action::DayLoaded(day(), store.day(day()).unwrap()));
     (app, store, dir)
-}
-
-fn draw(app: &mut App, width: u16, height: u16) -> Terminal<TestBackend> {
-    app.update(Action::Resize(width, height));
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| f.render_widget(&*app, f.area())).unwrap();
-    terminal
 }
 
 /// The cell where `text` starts on the screen.

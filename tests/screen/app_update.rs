@@ -4,38 +4,22 @@
 // Test code: a failed unwrap is a failed test, with its location.
 #![allow(clippy::unwrap_used)]
 
-use chrono::{NaiveDate, NaiveDateTime};
+use crate::support::day;
+use crate::support::screen::key;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use guestmail::action::Action;
 use guestmail::app::{App, Confirm};
-use guestmail::domain::{AddressHealth, Guest, Language, Marker, ReservationRow, ReservationStatus};
+use guestmail::domain::{Language, Marker, ReservationRow};
 use guestmail::event::Event;
 use guestmail::keymap::Keymap;
 
-fn day() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2037, 11, 23).unwrap()
-}
-
+/// A confirmed row at 12:mm with the guest's phone, whose pending email was opened.
 fn row(id: i64, name: &str, phone: &str) -> ReservationRow {
-    let starts_at = NaiveDateTime::parse_from_str(&format!("2037-11-23 12:{:02}", id % 60), "%Y-%m-%d %H:%M").unwrap();
-    ReservationRow {
-        id,
-        starts_at,
-        party_size: 2,
-        status: ReservationStatus::Confirmed,
-        notes: String::new(),
-        confirmed_by_phone: false,
-        guest: Guest {
-            id,
-            name: name.into(),
-            email: format!("g{id}@example.org"),
-            phone: phone.into(),
-            language: Language::En,
-        },
-        address: AddressHealth::default(),
-        markers: [Marker::Opened, Marker::None, Marker::None],
-        replied: false,
-    }
+    let mut row = crate::support::screen::row(id, name, day(), &format!("12:{:02}", id % 60));
+    row.guest.email = format!("g{id}@example.org");
+    row.guest.phone = phone.into();
+    row.markers[0] = Marker::Opened;
+    row
 }
 
 fn loaded(n: i64) -> App {
@@ -46,11 +30,6 @@ fn loaded(n: i64) -> App {
     app.update(Action::DayLoaded(day(), rows));
     app.take_redraw();
     app
-}
-
-fn key(app: &mut App, code: KeyCode) -> bool {
-    let action = app.action_for(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-    action.is_some_and(|a| app.update(a))
 }
 
 fn selected(app: &App) -> i64 {

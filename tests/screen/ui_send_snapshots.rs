@@ -5,17 +5,15 @@
 // Test code: a failed unwrap is a failed test, with its location.
 #![allow(clippy::unwrap_used)]
 
-mod support;
+use crate::support;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crate::support::screen::{draw, keys, press_all};
+use crossterm::event::KeyCode;
 use guestmail::action::Action;
 use guestmail::app::{App, Outcome};
 use guestmail::domain::{EmailKind, Language, MessageState};
-use guestmail::event::Event;
 use guestmail::keymap::Keymap;
 use guestmail::mail::Report;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::style::Color;
 use support::{day, marker_day};
 
@@ -27,33 +25,14 @@ fn app_on(lang: Language) -> (App, tempfile::TempDir) {
     (app, dir)
 }
 
-fn keys(app: &mut App, codes: &[KeyCode]) {
-    for code in codes {
-        if let Some(a) = app.action_for(Event::Key(KeyEvent::new(*code, KeyModifiers::NONE))) {
-            app.update(a);
-        }
-    }
-}
-
-fn text(app: &mut App, s: &str) {
-    keys(app, &s.chars().map(KeyCode::Char).collect::<Vec<_>>());
-}
-
-fn draw(app: &mut App, width: u16, height: u16) -> Terminal<TestBackend> {
-    app.update(Action::Resize(width, height));
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| f.render_widget(&*app, f.area())).unwrap();
-    terminal
-}
-
 /// Opens the form, types a name and a wrong address, and leaves the address field.
 fn form_with_a_bad_address(lang: Language) -> (App, tempfile::TempDir) {
     let (mut app, dir) = app_on(lang);
-    keys(&mut app, &[KeyCode::Char('n')]);
-    text(&mut app, "Zoé Lambert");
-    keys(&mut app, &[KeyCode::Tab]);
-    text(&mut app, "zoe.example.org");
-    keys(&mut app, &[KeyCode::Tab]);
+    press_all(&mut app, &[KeyCode::Char('n')]);
+    keys(&mut app, "Zoé Lambert");
+    press_all(&mut app, &[KeyCode::Tab]);
+    keys(&mut app, "zoe.example.org");
+    press_all(&mut app, &[KeyCode::Tab]);
     (app, dir)
 }
 
@@ -76,8 +55,8 @@ fn the_new_reservation_form_names_the_wrong_field() {
 #[test]
 fn the_email_form_is_one_field() {
     let (mut app, _dir) = app_on(Language::En);
-    keys(&mut app, &[KeyCode::Char('e'), KeyCode::Backspace, KeyCode::Backspace, KeyCode::Backspace]);
-    keys(&mut app, &[KeyCode::Enter]);
+    press_all(&mut app, &[KeyCode::Char('e'), KeyCode::Backspace, KeyCode::Backspace, KeyCode::Backspace]);
+    press_all(&mut app, &[KeyCode::Enter]);
     let t = draw(&mut app, 80, 14);
     insta::assert_snapshot!("form_email_error_en", t.backend());
 }
@@ -85,21 +64,21 @@ fn the_email_form_is_one_field() {
 #[test]
 fn the_prompts_ask_in_the_staff_language() {
     let (mut app, _dir) = app_on(Language::En);
-    keys(&mut app, &[KeyCode::Char('x')]);
+    press_all(&mut app, &[KeyCode::Char('x')]);
     insta::assert_snapshot!("prompt_cancel_en", draw(&mut app, 80, 14).backend());
-    keys(&mut app, &[KeyCode::Esc]);
+    press_all(&mut app, &[KeyCode::Esc]);
     app.update(Action::Done(opened_ask()));
     insta::assert_snapshot!("prompt_resend_again_en", draw(&mut app, 80, 14).backend());
     let (mut app, _dir) = app_on(Language::Fr);
-    keys(&mut app, &[KeyCode::Char('x')]);
+    press_all(&mut app, &[KeyCode::Char('x')]);
     insta::assert_snapshot!("prompt_cancel_fr", draw(&mut app, 80, 14).backend());
-    keys(&mut app, &[KeyCode::Esc]);
+    press_all(&mut app, &[KeyCode::Esc]);
     app.update(Action::Done(opened_ask()));
     insta::assert_snapshot!("prompt_resend_again_fr", draw(&mut app, 80, 14).backend());
     let (mut app, _dir) = app_on(Language::Nl);
-    keys(&mut app, &[KeyCode::Char('x')]);
+    press_all(&mut app, &[KeyCode::Char('x')]);
     insta::assert_snapshot!("prompt_cancel_nl", draw(&mut app, 80, 14).backend());
-    keys(&mut app, &[KeyCode::Esc]);
+    press_all(&mut app, &[KeyCode::Esc]);
     app.update(Action::Done(opened_ask()));
     insta::assert_snapshot!("prompt_resend_again_nl", draw(&mut app, 80, 14).backend());
 }
@@ -119,9 +98,9 @@ fn the_status_prompts_ask_first_and_say_when_the_meal_is_still_to_come() {
             ("12:30", 'N', "no_show"),
         ] {
             app.fixed_now = Some(at(now));
-            keys(&mut app, &[KeyCode::Char(key)]);
+            press_all(&mut app, &[KeyCode::Char(key)]);
             insta::assert_snapshot!(format!("prompt_{name}_{suffix}"), draw(&mut app, 80, 14).backend());
-            keys(&mut app, &[KeyCode::Esc]);
+            press_all(&mut app, &[KeyCode::Esc]);
             assert!(app.confirm().is_none());
         }
     }
@@ -146,7 +125,7 @@ fn the_status_line_says_what_the_worker_did() {
     }
     let (mut app, _dir) = app_on(Language::En);
     // David's reservation is completed: cancelling it is refused, in words.
-    keys(&mut app, &[KeyCode::Char('j'), KeyCode::Char('j'), KeyCode::Char('j'), KeyCode::Char('x')]);
+    press_all(&mut app, &[KeyCode::Char('j'), KeyCode::Char('j'), KeyCode::Char('j'), KeyCode::Char('x')]);
     let t = draw(&mut app, 80, 12);
     insta::assert_snapshot!("status_refused_en", t.backend());
     let buf = t.backend().buffer();

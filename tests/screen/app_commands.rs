@@ -4,7 +4,7 @@
 // Test code: a failed unwrap is a failed test, with its location.
 #![allow(clippy::unwrap_used)]
 
-mod support;
+use crate::support;
 
 use guestmail::app::{Command, Outcome};
 use guestmail::data::{ACTOR, execute};

@@ -6,7 +6,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod support;
+use crate::support;
 
 use crossterm::event::KeyCode;
 use guestmail::action::Action;
@@ -15,7 +15,8 @@ use guestmail::domain::{EmailKind, Language, ReservationStatus};
 use guestmail::store::Store;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use support::tonight::{at, key, keys, pump, setup};
+use support::screen::{key, keys};
+use support::tonight::{at, pump, setup};
 
 /// Sets the venue's "now" for the screen and the store alike (the rules run in both).
 fn set_now(app: &mut App, store: Store, t: &str) -> Store {

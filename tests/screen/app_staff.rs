@@ -5,41 +5,23 @@
 // Test code: a failed unwrap is a failed test, with its location.
 #![allow(clippy::unwrap_used)]
 
-use chrono::{NaiveDate, NaiveDateTime};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crate::support::day;
+use crate::support::screen::{key, keys};
+use crossterm::event::KeyCode;
 use guestmail::action::Action;
 use guestmail::app::{App, Command, Outcome};
-use guestmail::domain::{
-    AddressHealth, EmailKind, Guest, Language, Marker, MessageState, ReservationRow, ReservationStatus,
-};
+use guestmail::domain::{AddressHealth, EmailKind, Language, MessageState, ReservationRow, ReservationStatus};
 use guestmail::event::{Event, Service};
 use guestmail::journey::Ask;
 use guestmail::keymap::Keymap;
 use guestmail::mail::Report;
 
-fn day() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2037, 11, 23).unwrap()
-}
-
+/// Guest `name` (guest id `id` x 10) at 19:(id x 5) with `status`.
 fn row(id: i64, name: &str, status: ReservationStatus) -> ReservationRow {
-    ReservationRow {
-        id,
-        starts_at: NaiveDateTime::parse_from_str(&format!("2037-11-23 19:{:02}", id * 5), "%Y-%m-%d %H:%M").unwrap(),
-        party_size: 2,
-        status,
-        notes: String::new(),
-        confirmed_by_phone: false,
-        guest: Guest {
-            id: id * 10,
-            name: name.into(),
-            email: format!("{}@example.org", name.to_lowercase()),
-            phone: String::new(),
-            language: Language::En,
-        },
-        address: AddressHealth::default(),
-        markers: [Marker::Sent, Marker::None, Marker::None],
-        replied: false,
-    }
+    let mut row = crate::support::screen::row(id, name, day(), &format!("19:{:02}", id * 5));
+    row.status = status;
+    row.guest.id = id * 10;
+    row
 }
 
 /// Rows: 1 Anna pending, 2 Bram confirmed, 3 Chloé confirmed with a blocked address.
@@ -53,18 +35,6 @@ fn app(lang: Language) -> App {
     app
 }
 
-fn press(app: &mut App, code: KeyCode) {
-    if let Some(a) = app.action_for(Event::Key(KeyEvent::new(code, KeyModifiers::NONE))) {
-        app.update(a);
-    }
-}
-
-fn typed(app: &mut App, text: &str) {
-    for c in text.chars() {
-        press(app, KeyCode::Char(c));
-    }
-}
-
 fn status(app: &App) -> (String, bool) {
     app.status.as_ref().map(|n| (n.text.clone(), n.error)).unwrap_or_default()
 }
@@ -72,9 +42,9 @@ fn status(app: &App) -> (String, bool) {
 #[test]
 fn c_and_d_hand_status_changes_to_the_data_thread_and_illegal_ones_are_refused_here() {
     let mut app = app(Language::En);
-    press(&mut app, KeyCode::Char('c'));
+    key(&mut app, KeyCode::Char('c'));
     assert_eq!(app.take_commands(), vec![Command::SetStatus { id: 1, to: ReservationStatus::Confirmed, force: false }]);
-    press(&mut app, KeyCode::Char('d'));
+    key(&mut app, KeyCode::Char('d'));
     assert!(app.take_commands().is_empty(), "a pending reservation cannot be completed");
     assert_eq!(status(&app), ("A pending reservation cannot become completed".into(), true));
     app.update(Action::Done(Outcome::StatusChanged {
@@ -100,14 +70,14 @@ fn c_and_d_hand_status_changes_to_the_data_thread_and_illegal_ones_are_refused_h
 #[test]
 fn x_cancels_only_after_yes() {
     let mut app = app(Language::En);
-    press(&mut app, KeyCode::Char('j'));
-    press(&mut app, KeyCode::Char('x'));
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Char('x'));
     assert_eq!(app.confirm().unwrap().question, "Cancel the reservation of Bram at 19:10?");
     assert!(app.take_commands().is_empty());
-    press(&mut app, KeyCode::Char('n'));
+    key(&mut app, KeyCode::Char('n'));
     assert!(app.confirm().is_none() && app.take_commands().is_empty(), "no means nothing is written");
-    press(&mut app, KeyCode::Char('x'));
-    press(&mut app, KeyCode::Char('y'));
+    key(&mut app, KeyCode::Char('x'));
+    key(&mut app, KeyCode::Char('y'));
     assert_eq!(app.take_commands(), vec![Command::SetStatus { id: 2, to: ReservationStatus::Cancelled, force: false }]);
 }
 
@@ -115,15 +85,15 @@ fn x_cancels_only_after_yes() {
 fn r_refuses_a_blocked_address_and_asks_before_resending_an_opened_confirmation() {
     let mut app = app(Language::En);
     // On a pending reservation the journey (in the store) resends the request.
-    press(&mut app, KeyCode::Char('r'));
+    key(&mut app, KeyCode::Char('r'));
     assert_eq!(app.take_commands(), vec![Command::Resend { id: 1, kind: None, again: false }]);
-    press(&mut app, KeyCode::End);
-    press(&mut app, KeyCode::Char('r'));
+    key(&mut app, KeyCode::End);
+    key(&mut app, KeyCode::Char('r'));
     assert_eq!(status(&app), ("Not sent: address blocked after 13 errors".into(), true));
     assert!(app.take_commands().is_empty(), "nothing is sent to a blocked address");
 
-    press(&mut app, KeyCode::Char('k'));
-    press(&mut app, KeyCode::Char('r'));
+    key(&mut app, KeyCode::Char('k'));
+    key(&mut app, KeyCode::Char('r'));
     assert_eq!(app.take_commands(), vec![Command::Resend { id: 2, kind: None, again: false }]);
     let ask = Ask::Opened { kind: EmailKind::Confirmed, opens: 3, last_opened: None };
     let retry = Box::new(Command::Resend { id: 2, kind: None, again: true });
@@ -131,9 +101,9 @@ fn r_refuses_a_blocked_address_and_asks_before_resending_an_opened_confirmation(
     let q = &app.confirm().unwrap().question;
     assert_eq!(q, "The guest already opened the confirmation (3 times). Send it again?");
     // Enter used to mean yes; it never answers a prompt now (it is the history key).
-    press(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter);
     assert!(app.confirm().is_some() && app.take_commands().is_empty(), "Enter does not answer");
-    press(&mut app, KeyCode::Char('y'));
+    key(&mut app, KeyCode::Char('y'));
     assert_eq!(app.take_commands(), vec![Command::Resend { id: 2, kind: None, again: true }]);
     app.update(Action::Done(Outcome::ResendQueued {
         recipient: "bram@example.org".into(),
@@ -145,52 +115,52 @@ fn r_refuses_a_blocked_address_and_asks_before_resending_an_opened_confirmation(
 #[test]
 fn the_new_reservation_form_takes_the_keys_checks_each_field_and_saves() {
     let mut app = app(Language::En);
-    press(&mut app, KeyCode::Char('n'));
+    key(&mut app, KeyCode::Char('n'));
     assert!(app.form().is_some());
-    press(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter);
     let form = app.form().unwrap();
     assert!(form.errors[0].is_some() && form.errors[1].is_some(), "name and email are required: {form:?}");
     assert!(app.take_commands().is_empty());
-    typed(&mut app, "Zoé q"); // `q` is text here, not quit
+    keys(&mut app, "Zoé q"); // `q` is text here, not quit
     assert!(app.running);
-    press(&mut app, KeyCode::Tab);
-    typed(&mut app, "zoe@example");
-    press(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Tab);
+    keys(&mut app, "zoe@example");
+    key(&mut app, KeyCode::Tab);
     let form = app.form().unwrap();
     assert!(form.errors[0].is_none(), "the name is fixed");
     assert!(form.errors[1].is_some(), "the email is checked on leaving it");
-    press(&mut app, KeyCode::BackTab);
-    typed(&mut app, ".org");
+    key(&mut app, KeyCode::BackTab);
+    keys(&mut app, ".org");
     for _ in 0..4 {
-        press(&mut app, KeyCode::Tab); // phone, party, date, time
+        key(&mut app, KeyCode::Tab); // phone, party, date, time
     }
-    typed(&mut app, "20h15");
-    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "20h15");
+    key(&mut app, KeyCode::Enter);
     assert!(app.form().is_none(), "saved");
     let Command::Create(r) = app.take_commands().pop().unwrap() else { panic!("not a create") };
     assert_eq!((r.name.as_str(), r.email.as_str(), r.party_size), ("Zoé q", "zoe@example.org", 2));
     assert_eq!(r.starts_at.to_string(), "2037-11-23 20:15:00");
     assert_eq!((r.language, r.status), (Language::En, ReservationStatus::Pending));
 
-    press(&mut app, KeyCode::Char('n'));
-    press(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('n'));
+    key(&mut app, KeyCode::Esc);
     assert!(app.form().is_none() && app.take_commands().is_empty(), "Esc cancels");
 }
 
 #[test]
 fn e_corrects_the_address_then_offers_to_resend_the_confirmation() {
     let mut app = app(Language::Fr);
-    press(&mut app, KeyCode::Char('j'));
-    press(&mut app, KeyCode::Char('e'));
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Char('e'));
     assert_eq!(app.form().unwrap().fields[0].1, "bram@example.org");
     for _ in 0.."example.org".len() {
-        press(&mut app, KeyCode::Backspace);
+        key(&mut app, KeyCode::Backspace);
     }
-    typed(&mut app, "gmail");
-    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "gmail");
+    key(&mut app, KeyCode::Enter);
     assert!(app.form().unwrap().errors[0].is_some(), "bram@gmail has no dot: refused");
-    typed(&mut app, ".com");
-    press(&mut app, KeyCode::Enter);
+    keys(&mut app, ".com");
+    key(&mut app, KeyCode::Enter);
     let change = Command::ChangeEmail { reservation_id: 2, guest_id: 20, email: "bram@gmail.com".into() };
     assert_eq!(app.take_commands(), vec![change]);
     app.update(Action::Done(Outcome::EmailChanged {
@@ -200,7 +170,7 @@ fn e_corrects_the_address_then_offers_to_resend_the_confirmation() {
     }));
     assert_eq!(status(&app).0, "Adresse e-mail changée en bram@gmail.com");
     assert_eq!(app.confirm().unwrap().question, "Adresse changée en bram@gmail.com. Lui renvoyer la confirmation ?");
-    press(&mut app, KeyCode::Char('o'));
+    key(&mut app, KeyCode::Char('o'));
     assert_eq!(app.take_commands(), vec![Command::Resend { id: 2, kind: None, again: true }]);
 }
 

@@ -5,14 +5,15 @@
 // Test code: a failed unwrap is a failed test, with its location.
 #![allow(clippy::unwrap_used)]
 
-mod support;
+use crate::support;
 
 use crossterm::event::KeyCode;
 use guestmail::action::Action;
 use guestmail::app::{Command, Outcome, PaneKind};
 use guestmail::domain::{EmailKind, MessageState};
 use guestmail::store::CommFilter;
-use support::tonight::{key, keys, ms, pump, setup};
+use support::screen::{key, keys};
+use support::tonight::{ms, pump, setup};
 
 #[test]
 fn h_opens_the_communication_history_and_the_filters_requery() {

@@ -5,8 +5,9 @@
 // Test code: a failed unwrap is a failed test, with its location.
 #![allow(clippy::unwrap_used)]
 
-mod support;
+use crate::support;
 
+use crate::support::screen::draw;
 use guestmail::action::Action;
 use guestmail::app::App;
 use guestmail::domain::{Language, Marker};
@@ -24,13 +25,6 @@ fn app_on(lang: Language, rows_day: chrono::NaiveDate) -> (App, tempfile::TempDi
     let mut app = App::new(VENUE, lang, Keymap::default(), day(), rows_day);
     app.update(Action::DayLoaded(rows_day, store.day(rows_day).expect("day query")));
     (app, dir)
-}
-
-fn draw(app: &mut App, width: u16, height: u16) -> Terminal<TestBackend> {
-    app.update(Action::Resize(width, height));
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
-    terminal.draw(|f| f.render_widget(&*app, f.area())).expect("draw");
-    terminal
 }
 
 /// The cell holding the first `glyph` on the row that shows `name` (the markers sit beside the time).

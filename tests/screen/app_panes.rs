@@ -5,7 +5,7 @@
 // Test code: a failed unwrap is a failed test, with its location.
 #![allow(clippy::unwrap_used)]
 
-mod support;
+use crate::support;
 
 use crossterm::event::KeyCode;
 use guestmail::action::Action;
@@ -18,7 +18,8 @@ use guestmail::event::Event;
 use guestmail::keymap::Keymap;
 use guestmail::store::{DeliveryHealth, FollowUpReason};
 use support::day;
-use support::tonight::{app_on, evening, key, keys, pump, setup, tonight};
+use support::screen::{key, keys};
+use support::tonight::{app_on, evening, pump, setup, tonight};
 
 fn follow_up_names(app: &App) -> Vec<String> {
     app.follow_up().unwrap().rows.iter().map(|r| r.guest_name.clone()).collect()
