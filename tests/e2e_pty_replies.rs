@@ -1,11 +1,14 @@
-//! End-to-end: the real binary in a pseudo-terminal with `reply_mailbox` on a private Dovecot
-//! (`../shared/harness/dovecot`). Guests' replies (In-Reply-To one of our Message-IDs) are
+//! End-to-end: the real binary in a pseudo-terminal with `reply_mailbox` (or `bounce_mailbox`)
+//! on a private Dovecot (`../shared/harness/dovecot`). Guests' replies (In-Reply-To one of our Message-IDs) are
 //! delivered to the venue's mailbox while the screen runs: `↩` appears on their reservations'
 //! rows, and the venue's mailbox is left as it was (same folders, same flags, nothing moved).
 //!
 //! It also times each reply from its delivery into the Maildir to `↩` on the screen (IDLE,
 //! the store, the data thread's poll, the redraw) and prints the figures; no time is asserted
 //! beyond the bounded wait.
+//!
+//! A bounce report delivered to `bounce_mailbox` turns the email's marker into `✗` on the
+//! screen, timed the same way.
 //!
 //! Needs root (the Dovecot master starts as root), as tests and CI run; without root it says
 //! why and passes as skipped.
@@ -236,4 +239,88 @@ fn the_reply_mailbox_s_troubles_show_on_the_screen_s_status_line_and_clear_when_
     assert!(pty.screen_text().contains(refused), "the trouble stays until the mailbox is back");
     pty.send_keys("q");
     assert!(pty.wait_exit(WAIT).success(), "the screen quits cleanly");
+}
+
+/// A standard DSN about our email (by its VERP return path), as the guest's server sends it.
+fn dsn(token: &str, guest: &str, n: usize) -> String {
+    format!(
+        "Return-Path: <>\r\nFrom: Mail Delivery System <MAILER-DAEMON@mx.example.net>\r\n\
+To: bounces+{token}@bistro.example\r\nMessage-ID: <pty-dsn-{n}@mx.example.net>\r\n\
+Subject: Undelivered Mail Returned to Sender\r\nMIME-Version: 1.0\r\n\
+Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\r\n\r\n--B\r\n\
+Content-Type: text/plain\r\n\r\nYour message could not be delivered.\r\n\r\n--B\r\n\
+Content-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.net\r\n\r\n\
+Final-Recipient: rfc822; {guest}\r\nAction: failed\r\nStatus: 5.1.1\r\n\
+Diagnostic-Code: smtp; 550 5.1.1 <{guest}>: Recipient address rejected: User unknown\r\n\r\n--B\r\n\
+Content-Type: text/rfc822-headers\r\n\r\nFrom: Le Petit Bistro <hello@bistro.example>\r\nTo: {guest}\r\n\
+Subject: Your reservation\r\n\r\n--B--\r\n"
+    )
+}
+
+#[test]
+fn a_bounce_delivered_to_the_bounce_mailbox_while_the_screen_runs_turns_the_marker_into_a_cross() {
+    if skip("a_bounce_delivered_to_the_bounce_mailbox_while_the_screen_runs_turns_the_marker_into_a_cross") {
+        return;
+    }
+    let dovecot = Dovecot::start();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.db");
+    let store = marker_day(&db);
+    // Guests whose last email of a kind was sent and not opened by a person (a red ●).
+    let rows = store.day(day()).unwrap();
+    let bounced: Vec<(String, String, String)> = [("Amélie Martin", 1), ("Emma Janssens", 0)]
+        .iter()
+        .map(|(name, kind)| {
+            let row = rows.iter().find(|r| r.guest.name == *name).unwrap();
+            assert_eq!(row.markers[*kind], guestmail::domain::Marker::Sent, "{name}");
+            let wanted = guestmail::domain::EmailKind::MARKED[*kind];
+            let message =
+                store.messages_for_reservation(row.id).unwrap().into_iter().find(|m| m.kind == wanted).unwrap();
+            (row.guest.name.clone(), row.guest.email.clone(), message.token)
+        })
+        .collect();
+    drop(store);
+
+    let config = config(dir.path(), &dovecot);
+    let text = std::fs::read_to_string(&config).unwrap().replace("reply_mailbox", "bounce_mailbox");
+    std::fs::write(&config, text).unwrap();
+    let home = dir.path().join("home");
+    let (db_arg, config_arg, home) = (db.to_str().unwrap(), config.to_str().unwrap(), home.to_str().unwrap());
+    let mut pty = Pty::spawn(
+        BIN,
+        &["--db", db_arg, "--config", config_arg, "--date", "2037-11-23"],
+        &[("HOME", home), ("XDG_CONFIG_HOME", home), ("XDG_DATA_HOME", home)],
+        120,
+        30,
+    );
+    pty.wait_for_text("8 reservations", WAIT);
+    wait_logins(&dovecot, 1);
+    std::thread::sleep(Duration::from_millis(500));
+    let crosses_before = pty.screen_text().matches('✗').count();
+
+    let mut timings = Vec::new();
+    for (n, (guest, email, token)) in bounced.iter().enumerate() {
+        dovecot.deliver(&dsn(token, email, n));
+        let delivered = Instant::now();
+        let screen =
+            pty.wait_until(&format!("✗ on {guest}'s row"), REPLY_WAIT, |s| line_with(s, guest).contains('✗'));
+        let took = delivered.elapsed();
+        println!("FIGURE pty bounce {n}: delivered into the Maildir -> ✗ on screen in {} ms", took.as_millis());
+        timings.push(took);
+        assert_eq!(screen.matches('✗').count(), crosses_before + n + 1, "one more ✗ per bounce:\n{screen}");
+    }
+    timings.sort();
+    println!(
+        "FIGURE pty bounce: delivery -> ✗ on screen through IDLE over {} bounces: min {} ms, max {} ms",
+        timings.len(),
+        timings[0].as_millis(),
+        timings[timings.len() - 1].as_millis()
+    );
+    pty.send_keys("q");
+    assert!(pty.wait_exit(WAIT).success(), "the screen quits cleanly");
+    // Taken in once each, and moved out of the inbox into the processed folder.
+    let reader = Store::open(&db).unwrap();
+    for (guest, email, _) in &bounced {
+        assert_eq!(reader.address(email).unwrap().map(|a| a.error_count), Some(1), "{guest}");
+    }
 }
