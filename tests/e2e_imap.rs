@@ -648,3 +648,36 @@ fn ten_thousand_bounces_timed() {
     let secs = start.elapsed().as_secs_f64().max(took.as_secs_f64());
     println!("FIGURE imap bounces: {N} taken in and moved in {secs:.1} s = {:.0} messages/s", N as f64 / secs);
 }
+
+/// The venue changed the mailbox's password at the provider, guestmail's login is refused,
+/// and then the venue writes the new password into the password file: the watcher tries it
+/// at once (within seconds), not after the minutes a refused login otherwise waits, and
+/// without a restart.
+#[test]
+fn a_fixed_password_file_is_tried_at_once_after_a_refused_login() {
+    if skip("a_fixed_password_file_is_tried_at_once_after_a_refused_login") {
+        return;
+    }
+    let dovecot = Dovecot::start();
+    let f = fixture();
+    let config = dovecot.config(f.dir.path(), &dovecot.imaps_url());
+    let pw = config.bounce_mailbox_password_file.clone().unwrap();
+    dovecot.run(&["adduser", USER, "the provider's new one"]);
+    let mut settings = MailboxSettings::bounces_from_config(&config).unwrap().unwrap();
+    // A refused login waits a minute here: far longer than the test allows.
+    settings.retry = Retry { lost: vec![Duration::from_secs(1)], refused: vec![Duration::from_secs(60)] };
+    let watcher = Watcher::start(&f.db, settings);
+    wait_for("the refused login", Duration::from_secs(10), || {
+        watcher.statuses.lock().unwrap().iter().any(|s| matches!(s, Status::Refused { .. }))
+    });
+    std::fs::write(&pw, "the provider's new one").unwrap();
+    let took = wait_for("the login with the new password", Duration::from_secs(10), || {
+        watcher.statuses.lock().unwrap().iter().any(|s| matches!(s, Status::Watching { .. }))
+    });
+    println!("FIGURE imap: a fixed password file logged in {} ms after it was written", took.as_millis());
+    let (report, statuses) = watcher.stop();
+    assert_eq!(report.sessions, 1, "{report:?}");
+    let log = std::fs::read_to_string(dovecot.dir.path().join("log/dovecot.log")).unwrap_or_default();
+    assert!(!format!("{statuses:?}").contains("the provider's new one"), "no password in a status");
+    assert!(log.contains(&format!("Login: user=<{USER}>")), "logged in");
+}

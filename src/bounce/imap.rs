@@ -21,8 +21,10 @@
 //! is the venue's problem (retried after 1, 2, 5, then every 10 minutes), said on the screen
 //! and in the log, never a crash loop ([`Retry`]). Each change is told to the caller as a
 //! [`Status`]: `Lost` or `Refused` after each failed try, `Watching` after each login, which
-//! the screen takes as "back on" (its status line clears the trouble). The password is never
-//! logged.
+//! the screen takes as "back on" (its status line clears the trouble). A password from a
+//! file is read again before each login, and a change to that file ends the wait after a
+//! refused login at once: a venue that fixes it is heard within a second, without a restart.
+//! The password is never logged.
 
 use std::collections::HashSet;
 use std::fmt::Write as _;
@@ -106,6 +108,9 @@ pub struct MailboxSettings {
     pub role: Role,
     pub url: MailboxUrl,
     password: String,
+    /// Where the password came from, when from a file: read again before each login, so a
+    /// venue that fixes a refused password is heard without a restart.
+    password_file: Option<PathBuf>,
     pub processed_folder: String,
     pub ca_file: Option<PathBuf>,
     pub limits: Limits,
@@ -122,6 +127,21 @@ impl std::fmt::Debug for MailboxSettings {
 }
 
 impl MailboxSettings {
+    /// The password to log in with now: the file's current content when it came from a file
+    /// (the value read at start if the file cannot be read now), else the value read at start.
+    fn current_password(&self) -> String {
+        self.password_file
+            .as_deref()
+            .and_then(|path| crate::mail::transport::read_password_file(path).ok())
+            .unwrap_or_else(|| self.password.clone())
+    }
+
+    /// When the password file was last changed, if there is one (the wait after a refused
+    /// login ends early when it changes).
+    fn password_changed_at(&self) -> Option<std::time::SystemTime> {
+        std::fs::metadata(self.password_file.as_deref()?).and_then(|m| m.modified()).ok()
+    }
+
     /// The bounce mailbox of the config, checked (URL, password, CA file) with an error that
     /// names the key; `None` when `bounce_mailbox` is not set.
     pub fn bounces_from_config(config: &Config) -> Result<Option<Self>, String> {
@@ -172,6 +192,7 @@ impl MailboxSettings {
             role,
             url,
             password,
+            password_file: if env.is_none() { file.map(std::path::Path::to_path_buf) } else { None },
             processed_folder: config.bounce_processed_folder.clone(),
             ca_file: config.mailbox_ca_file.clone(),
             limits: Limits::from(config),
@@ -360,7 +381,7 @@ pub fn connect(settings: &MailboxSettings) -> Result<Session, Failure> {
         }
     };
     client.greeting_read = true;
-    client.login(&url.user, &settings.password).map_err(|(e, _)| match e {
+    client.login(&url.user, settings.current_password()).map_err(|(e, _)| match e {
         imap::Error::No(no) => {
             Failure::Refused(format!("the mail server refused the login of {}: {}", url.user, no.information))
         }
@@ -723,10 +744,23 @@ fn run_session(
 
 /// Sleeps `d` in short steps; false when `stop` was set meanwhile.
 fn sleep_unless(stop: &AtomicBool, d: Duration) -> bool {
+    sleep_until_changed(stop, d, || false)
+}
+
+/// Sleeps `d` in short steps, or less when `changed` says something the wait was for has
+/// changed (checked about once a second); false when `stop` was set meanwhile.
+fn sleep_until_changed(stop: &AtomicBool, d: Duration, mut changed: impl FnMut() -> bool) -> bool {
     let until = Instant::now() + d;
+    let mut next_check = Instant::now() + Duration::from_secs(1);
     while Instant::now() < until {
         if stop.load(Ordering::Relaxed) {
             return false;
+        }
+        if Instant::now() >= next_check {
+            if changed() {
+                break;
+            }
+            next_check += Duration::from_secs(1);
         }
         std::thread::sleep(Duration::from_millis(100));
     }
@@ -793,8 +827,12 @@ pub fn watch_until(
                 (Status::Lost { why, retry }, retry)
             }
         };
+        let refused_now = matches!(status, Status::Refused { .. });
         on_status(&status);
-        if !sleep_unless(stop, wait) {
+        // After a refused login, a new password file is tried at once, not after the wait.
+        let file_then = settings.password_changed_at();
+        let file_changed = || refused_now && settings.password_changed_at() != file_then;
+        if !sleep_until_changed(stop, wait, file_changed) {
             break;
         }
     }
