@@ -665,7 +665,7 @@ fn a_fixed_password_file_is_tried_at_once_after_a_refused_login() {
     dovecot.run(&["adduser", USER, "the provider's new one"]);
     let mut settings = MailboxSettings::bounces_from_config(&config).unwrap().unwrap();
     // A refused login waits a minute here: far longer than the test allows.
-    settings.retry = Retry { lost: vec![Duration::from_secs(1)], refused: vec![Duration::from_secs(60)] };
+    settings.retry = Retry { lost: vec![Duration::from_secs(1)], refused: vec![Duration::from_mins(1)] };
     let watcher = Watcher::start(&f.db, settings);
     wait_for("the refused login", Duration::from_secs(10), || {
         watcher.statuses.lock().unwrap().iter().any(|s| matches!(s, Status::Refused { .. }))
