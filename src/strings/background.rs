@@ -43,6 +43,15 @@ pub fn service_off(lang: Language, what: &str, why: &str) -> String {
     }
 }
 
+/// The first of `count` troubles, when the status line has room for one: "1 of 3: …".
+pub fn one_of(lang: Language, count: usize, first: &str) -> String {
+    match lang {
+        Language::En => format!("1 of {count}: {first}"),
+        Language::Fr => format!("1 sur {count} : {first}"),
+        Language::Nl => format!("1 van {count}: {first}"),
+    }
+}
+
 /// The header's short warning while emails cannot go out (the status line has the details).
 pub fn stopped_short(lang: Language) -> &'static str {
     match lang {
@@ -55,6 +64,13 @@ pub fn stopped_short(lang: Language) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_first_of_several_troubles_says_how_many() {
+        assert_eq!(one_of(Language::En, 2, "Tracking is off: port in use"), "1 of 2: Tracking is off: port in use");
+        assert_eq!(one_of(Language::Fr, 3, "x"), "1 sur 3 : x");
+        assert_eq!(one_of(Language::Nl, 2, "x"), "1 van 2: x");
+    }
 
     #[test]
     fn every_language_says_who_records_the_opens() {

@@ -55,21 +55,26 @@ pub(super) fn render_status(app: &App, theme: Theme, area: Rect, buf: &mut Buffe
 /// stopped, a service that could not start, or a mailbox lost or refusing our login.
 pub(super) fn background_line(app: &App) -> Option<String> {
     let (lang, s) = (app.strings.language, app.strings);
+    let mut troubles = Vec::new();
     if let Some(p) = &app.sending_paused {
-        return Some(crate::strings::pause::status(lang, p.reason, &p.detail));
+        troubles.push(crate::strings::pause::status(lang, p.reason, &p.detail));
     }
     if let Some(why) = &app.outbox_trouble {
-        return Some(crate::strings::background::outbox_trouble(lang, why));
+        troubles.push(crate::strings::background::outbox_trouble(lang, why));
     }
-    app.services_off.first().map(|(service, why)| {
+    for (service, why) in &app.services_off {
         let what = match service {
             crate::event::Service::Sending => s.sending_off,
             crate::event::Service::Tracking => s.tracking_off,
             crate::event::Service::Bounces | crate::event::Service::BounceMailbox => s.bounces_off,
             crate::event::Service::ReplyMailbox => s.replies_off,
         };
-        crate::strings::background::service_off(lang, what, why)
-    })
+        troubles.push(crate::strings::background::service_off(lang, what, why));
+    }
+    // The most pressing one, saying first that there are others (one line has room for one).
+    let count = troubles.len();
+    let first = troubles.into_iter().next()?;
+    Some(if count > 1 { crate::strings::background::one_of(lang, count, &first) } else { first })
 }
 
 /// Hints in reading order (the ones that do not fit are left out, whole, and shorter ones

@@ -146,6 +146,9 @@ fn each_mailbox_clears_only_its_own_trouble() {
         app.services_off.iter().map(|(s, _)| *s).collect::<Vec<_>>(),
         [Service::BounceMailbox, Service::ReplyMailbox]
     );
+    // One line has room for one trouble: it says there is another.
+    let line = status_line(&app);
+    assert!(line.starts_with("1 of 2: Bounces are not taken in: the bounce mailbox refused our login"), "{line}");
     // The reply mailbox is back; the bounce mailbox's refusal stays on the line (a standing
     // problem goes before routine news).
     send(&mut app, Role::Replies, Status::Watching { idle: true });
