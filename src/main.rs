@@ -31,7 +31,8 @@
 //!             that check signatures and record through the store (store/esp.rs)
 //! bounce/     bounce parsing (DSN, ARF, SES, vendor text), classes, plain-language
 //!             explanations, Maildir ingestion (bounded reads; one watcher per database),
-//!             IMAP mailboxes (imap.rs, mailbox_url.rs)
+//!             IMAP mailboxes (imap/: settings, connect, one pass, the watch loop;
+//!             mailbox_url.rs)
 //! replies/    guest replies read from the venue's mailbox (read-only), tied to our emails
 //! lockfile    one holder at a time across processes (flock), e.g. the bounce watcher
 //! demo, import  demo data and CSV import (through the store)
