@@ -670,6 +670,9 @@ fn a_fixed_password_file_is_tried_at_once_after_a_refused_login() {
     wait_for("the refused login", Duration::from_secs(10), || {
         watcher.statuses.lock().unwrap().iter().any(|s| matches!(s, Status::Refused { .. }))
     });
+    // Written where `guestmail status` reads it.
+    let standing = |f: &Fixture| Store::open(&f.db).unwrap().mailbox_standings().unwrap()[0].state.clone();
+    assert_eq!(standing(&f), "refused");
     std::fs::write(&pw, "the provider's new one").unwrap();
     let took = wait_for("the login with the new password", Duration::from_secs(10), || {
         watcher.statuses.lock().unwrap().iter().any(|s| matches!(s, Status::Watching { .. }))
@@ -677,6 +680,7 @@ fn a_fixed_password_file_is_tried_at_once_after_a_refused_login() {
     println!("FIGURE imap: a fixed password file logged in {} ms after it was written", took.as_millis());
     let (report, statuses) = watcher.stop();
     assert_eq!(report.sessions, 1, "{report:?}");
+    assert_eq!(standing(&f), "watching");
     let log = std::fs::read_to_string(dovecot.dir.path().join("log/dovecot.log")).unwrap_or_default();
     assert!(!format!("{statuses:?}").contains("the provider's new one"), "no password in a status");
     assert!(log.contains(&format!("Login: user=<{USER}>")), "logged in");

@@ -3,7 +3,11 @@
 //!
 //! `{"healthy", "problems": [..], "database": {"path", "ok", "read_only", "check"},
 //!   "emails": {state: count}, "sending_paused": null | {..}, "tracker": {"listen", "up"},
-//!   "last_bounce_at": RFC 3339 | null}`
+//!   "last_bounce_at": RFC 3339 | null,
+//!   "mailboxes": [{"role", "mailbox", "state", "since", "updated_at", "detail"}]}`
+//!
+//! A mailbox whose login was refused is a problem at once (the venue's credentials); one
+//! whose connection is lost becomes one after [`LOST_TOO_LONG`] (a server restarting is not).
 
 use std::io::Write as _;
 use std::process::ExitCode;
@@ -15,6 +19,9 @@ use super::Context;
 
 #[derive(Debug, clap::Args)]
 pub struct StatusArgs {}
+
+/// How long a mailbox may stay unreachable before `status` calls it a problem.
+const LOST_TOO_LONG: i64 = 10 * 60 * 1000;
 
 pub fn run(ctx: &Context, _args: &StatusArgs) -> anyhow::Result<ExitCode> {
     let mut problems: Vec<String> = Vec::new();
@@ -29,6 +36,7 @@ pub fn run(ctx: &Context, _args: &StatusArgs) -> anyhow::Result<ExitCode> {
     let mut emails = serde_json::Map::new();
     let mut last_bounce = Value::Null;
     let mut sending_paused = Value::Null;
+    let mut mailboxes = Vec::new();
     match ctx.open_store() {
         Ok(store) => {
             let check = store.quick_check().unwrap_or_else(|e| e.to_string());
@@ -60,6 +68,33 @@ pub fn run(ctx: &Context, _args: &StatusArgs) -> anyhow::Result<ExitCode> {
                 Ok(None) => {}
                 Err(e) => problems.push(format!("cannot read the sending pause: {e}")),
             }
+            let at = |ms: i64| chrono::DateTime::from_timestamp_millis(ms).map(|t| t.to_rfc3339());
+            match store.mailbox_standings() {
+                Ok(standings) => {
+                    let now = crate::store::now_ms();
+                    for m in standings {
+                        let since = at(m.since).unwrap_or_default();
+                        match m.state.as_str() {
+                            "refused" => {
+                                problems.push(format!("{}: login refused since {since}: {}", m.role, m.detail));
+                            }
+                            "lost" if now - m.since > LOST_TOO_LONG => {
+                                problems.push(format!("{}: unreachable since {since}: {}", m.role, m.detail));
+                            }
+                            _ => {}
+                        }
+                        mailboxes.push(json!({
+                            "role": m.role,
+                            "mailbox": m.mailbox,
+                            "state": m.state,
+                            "since": since,
+                            "updated_at": at(m.updated_at),
+                            "detail": m.detail,
+                        }));
+                    }
+                }
+                Err(e) => problems.push(format!("cannot read the mailboxes' standing: {e}")),
+            }
             if let Ok(Some(at)) = store.last_bounce_at() {
                 last_bounce =
                     chrono::DateTime::from_timestamp_millis(at).map_or(Value::Null, |t| json!(t.to_rfc3339()));
@@ -81,6 +116,7 @@ pub fn run(ctx: &Context, _args: &StatusArgs) -> anyhow::Result<ExitCode> {
         "sending_paused": sending_paused,
         "tracker": { "listen": listen, "up": tracker_up },
         "last_bounce_at": last_bounce,
+        "mailboxes": mailboxes,
     });
     let mut out = std::io::stdout().lock();
     writeln!(out, "{status}")?;

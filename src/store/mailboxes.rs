@@ -26,7 +26,59 @@ pub enum MailboxKind {
     Other,
 }
 
+/// A watcher's standing as last written (`guestmail status` reads it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailboxStanding {
+    /// The config key of the mailbox: `bounce_mailbox` or `reply_mailbox`.
+    pub role: String,
+    /// The mailbox's name (user, host, folder; never a password).
+    pub mailbox: String,
+    /// `watching`, `lost` or `refused`.
+    pub state: String,
+    pub detail: String,
+    /// Since when it has been in this state, and when it was last written (UTC ms).
+    pub since: i64,
+    pub updated_at: i64,
+}
+
 impl Store {
+    /// Writes a watcher's standing; `since` moves only when the state changes, so a login
+    /// refused again and again keeps the time of the first refusal.
+    pub fn record_mailbox_standing(&mut self, role: &str, mailbox: &str, state: &str, detail: &str) -> Result<()> {
+        let now = now_ms();
+        self.write(|tx| {
+            tx.prepare_cached(
+                "INSERT INTO mailbox_status (role, mailbox, state, detail, since, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?5)
+                 ON CONFLICT (role) DO UPDATE SET
+                    since = CASE WHEN state = excluded.state AND mailbox = excluded.mailbox
+                                 THEN since ELSE excluded.since END,
+                    mailbox = excluded.mailbox, state = excluded.state, detail = excluded.detail,
+                    updated_at = excluded.updated_at",
+            )?
+            .execute(params![role, mailbox, state, detail, now])?;
+            Ok(())
+        })
+    }
+
+    /// Every watcher's last written standing, bounce mailbox first.
+    pub fn mailbox_standings(&self) -> Result<Vec<MailboxStanding>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT role, mailbox, state, detail, since, updated_at FROM mailbox_status ORDER BY role",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(MailboxStanding {
+                role: r.get(0)?,
+                mailbox: r.get(1)?,
+                state: r.get(2)?,
+                detail: r.get(3)?,
+                since: r.get(4)?,
+                updated_at: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// The messages of `mailbox` under `uidvalidity` already looked at, by UID.
     pub fn mailbox_seen(&self, mailbox: &str, uidvalidity: u32) -> Result<HashMap<u32, MailboxKind>> {
         let mut stmt = self.conn.prepare_cached(

@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../assets/migrations/005_opens_kinds.sql"),
     include_str!("../../assets/migrations/006_mailboxes.sql"),
     include_str!("../../assets/migrations/007_esp_events.sql"),
+    include_str!("../../assets/migrations/008_mailbox_status.sql"),
 ];
 
 /// A migration that rebuilds a table others point at says so on its first line: it runs with

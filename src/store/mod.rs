@@ -51,7 +51,7 @@ pub use followup::{
 };
 pub use forget::{FORGOTTEN_NAME, ForgetReport, scrub};
 pub use history::{GUEST_EMAILS_QUERY, GuestHistory, HistoryEmail, LogEntry, LogLine, Original, TimelineNote};
-pub use mailboxes::{MailboxKind, MailboxUid};
+pub use mailboxes::{MailboxKind, MailboxStanding, MailboxUid};
 pub use messages::{MessageRecord, NewMessage, new_token};
 pub use migrate::SCHEMA_VERSION;
 pub use opens::{OpenFacts, OpenHit, OpenKind, OpenPolicy, OpenRecord, OpenVerdict, RecentClients, RecordedBatch};

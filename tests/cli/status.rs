@@ -109,3 +109,48 @@ fn a_paused_outbox_makes_status_unhealthy_and_says_what_to_check() {
     let (_, json) = status(&db, &config);
     assert_eq!(json["sending_paused"], serde_json::Value::Null, "{json}");
 }
+
+/// The mailboxes' watchers write their standing; `status` shows it and calls a refused login
+/// a problem at once, a lost connection only after ten minutes (a server restarting is not).
+#[test]
+fn status_reports_each_mailbox_and_calls_a_refused_login_or_a_long_outage_a_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.db");
+    let config = dir.path().join("guestmail.toml");
+    std::fs::write(&config, "").unwrap();
+    let mut store = Store::open(&db).unwrap();
+    store.record_mailbox_standing("bounce_mailbox", "b@imap.example.org/INBOX", "watching", "IDLE").unwrap();
+    store.record_mailbox_standing("reply_mailbox", "hello@imap.example.org/INBOX", "lost", "connection reset").unwrap();
+    let (out, json) = status(&db, &config);
+    assert!(out.status.success(), "a connection lost a moment ago is not yet a problem: {json}");
+    assert_eq!(json["mailboxes"][0]["role"], "bounce_mailbox");
+    assert_eq!(json["mailboxes"][0]["state"], "watching");
+    assert_eq!(json["mailboxes"][1]["state"], "lost");
+
+    // Lost for eleven minutes: now a problem.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute("UPDATE mailbox_status SET since = since - 11 * 60 * 1000 WHERE role = 'reply_mailbox'", []).unwrap();
+    let (out, json) = status(&db, &config);
+    assert_eq!(out.status.code(), Some(1), "{json}");
+    let problems = json["problems"].to_string();
+    assert!(problems.contains("reply_mailbox: unreachable since"), "{problems}");
+
+    // Back on, then the bounce mailbox's login refused: a problem at once; `since` stays
+    // the first refusal's however often it is refused again.
+    store.record_mailbox_standing("reply_mailbox", "hello@imap.example.org/INBOX", "watching", "IDLE").unwrap();
+    store
+        .record_mailbox_standing("bounce_mailbox", "b@imap.example.org/INBOX", "refused", "AUTHENTICATIONFAILED")
+        .unwrap();
+    let first = store.mailbox_standings().unwrap()[0].since;
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    store
+        .record_mailbox_standing("bounce_mailbox", "b@imap.example.org/INBOX", "refused", "AUTHENTICATIONFAILED")
+        .unwrap();
+    assert_eq!(store.mailbox_standings().unwrap()[0].since, first);
+    let (out, json) = status(&db, &config);
+    assert_eq!(out.status.code(), Some(1), "{json}");
+    let problems = json["problems"].to_string();
+    assert!(problems.contains("bounce_mailbox: login refused since"), "{problems}");
+    assert!(!problems.contains("reply_mailbox"), "{problems}");
+    assert_eq!(json["mailboxes"][1]["state"], "watching");
+}

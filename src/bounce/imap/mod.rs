@@ -118,7 +118,9 @@ fn run_session(
         processed_ok,
     };
     tracing::info!(mailbox = %folder.name, uidvalidity = folder.uidvalidity, idle, can_move, role = ?settings.role, "watching the mailbox");
-    on_status(&Status::Watching { idle });
+    let watching = Status::Watching { idle };
+    record_standing(store, settings, &watching);
+    on_status(&watching);
     let mut last_full = Instant::now();
     let mut changed = true;
     while !stop.load(Ordering::Relaxed) {
@@ -153,6 +155,20 @@ fn run_session(
     }
     let _ = session.logout();
     Ok(())
+}
+
+/// Writes the watcher's standing where `guestmail status` reads it; a failed write is only
+/// logged (the watcher goes on, the screen still hears of it).
+fn record_standing(store: &mut Store, settings: &MailboxSettings, status: &Status) {
+    let (state, detail) = match status {
+        Status::Watching { idle: true } => ("watching", "IDLE"),
+        Status::Watching { idle: false } => ("watching", "polling"),
+        Status::Lost { why, .. } => ("lost", why.as_str()),
+        Status::Refused { why, .. } => ("refused", why.as_str()),
+    };
+    if let Err(e) = store.record_mailbox_standing(settings.role.key(), &settings.url.name(), state, detail) {
+        tracing::warn!(error = %e, role = ?settings.role, "cannot record the mailbox's standing");
+    }
 }
 
 /// Sleeps `d` in short steps; false when `stop` was set meanwhile.
@@ -241,6 +257,7 @@ pub fn watch_until(
             }
         };
         let refused_now = matches!(status, Status::Refused { .. });
+        record_standing(&mut store, settings, &status);
         on_status(&status);
         // After a refused login, a new password file is tried at once, not after the wait.
         let file_then = settings.password_changed_at();
