@@ -376,7 +376,7 @@ fn the_delivery_health_line_warns_below_98_percent() {
     let good = DeliveryHealth { since: 0, attempted: 1000, delivered: 991, opened: 640 };
     let bad = DeliveryHealth { since: 0, attempted: 1000, delivered: 974, opened: 612 };
     let none = DeliveryHealth::default();
-    for (lang, name) in [(Language::En, "health_en"), (Language::Fr, "health_fr")] {
+    for (lang, name) in [(Language::En, "health_en"), (Language::Fr, "health_fr"), (Language::Nl, "health_nl")] {
         let s = HistoryStrings::of(lang);
         let mut terminal = Terminal::new(TestBackend::new(110, 3)).unwrap();
         terminal

@@ -21,6 +21,7 @@ fn opened_via_gmail() {
     for (lang, h, s) in [
         ("en", &guestmail::strings::history::EN, Strings::of(guestmail::domain::Language::En)),
         ("fr", &guestmail::strings::history::FR, Strings::of(guestmail::domain::Language::Fr)),
+        ("nl", &guestmail::strings::history::NL, Strings::of(guestmail::domain::Language::Nl)),
     ] {
         let h: &HistoryStrings = h;
         let text = [

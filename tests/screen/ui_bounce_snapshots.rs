@@ -87,6 +87,8 @@ fn the_badge_shows_the_count_then_blocked() {
 
     let (mut app, _store, _dir) = app_on(Language::Fr);
     insta::assert_snapshot!("badges_fr", draw(&mut app, 100, 14).backend());
+    let (mut app, _store, _dir) = app_on(Language::Nl);
+    insta::assert_snapshot!("badges_nl", draw(&mut app, 100, 14).backend());
 }
 
 #[test]

@@ -54,11 +54,17 @@ fn the_new_reservation_form_names_the_wrong_field() {
 
 #[test]
 fn the_email_form_is_one_field() {
-    let (mut app, _dir) = app_on(Language::En);
-    press_all(&mut app, &[KeyCode::Char('e'), KeyCode::Backspace, KeyCode::Backspace, KeyCode::Backspace]);
-    press_all(&mut app, &[KeyCode::Enter]);
-    let t = draw(&mut app, 80, 14);
-    insta::assert_snapshot!("form_email_error_en", t.backend());
+    for (lang, name) in [
+        (Language::En, "form_email_error_en"),
+        (Language::Fr, "form_email_error_fr"),
+        (Language::Nl, "form_email_error_nl"),
+    ] {
+        let (mut app, _dir) = app_on(lang);
+        press_all(&mut app, &[KeyCode::Char('e'), KeyCode::Backspace, KeyCode::Backspace, KeyCode::Backspace]);
+        press_all(&mut app, &[KeyCode::Enter]);
+        let t = draw(&mut app, 80, 14);
+        insta::assert_snapshot!(name, t.backend());
+    }
 }
 
 #[test]
@@ -128,6 +134,11 @@ fn the_status_line_says_what_the_worker_did() {
     press_all(&mut app, &[KeyCode::Char('j'), KeyCode::Char('j'), KeyCode::Char('j'), KeyCode::Char('x')]);
     let t = draw(&mut app, 80, 12);
     insta::assert_snapshot!("status_refused_en", t.backend());
+    for (lang, name) in [(Language::Fr, "status_refused_fr"), (Language::Nl, "status_refused_nl")] {
+        let (mut app, _dir) = app_on(lang);
+        press_all(&mut app, &[KeyCode::Char('j'), KeyCode::Char('j'), KeyCode::Char('j'), KeyCode::Char('x')]);
+        insta::assert_snapshot!(name, draw(&mut app, 80, 12).backend());
+    }
     let buf = t.backend().buffer();
     let y = buf.area.height - 2;
     assert_eq!(buf[(0, y)].fg, Color::Red, "a refusal is drawn as an error");

@@ -90,6 +90,14 @@ fn the_filter_narrows_the_list_as_you_type() {
     }
     let t = draw(&mut app, 100, 14);
     insta::assert_snapshot!("filter_active", t.backend());
+    for (lang, name) in [(Language::Fr, "filter_active_fr"), (Language::Nl, "filter_active_nl")] {
+        let (mut other, _dir) = app_on(lang, day());
+        other.update(Action::StartFilter);
+        for c in "ma".chars() {
+            other.update(Action::FilterInput(c));
+        }
+        insta::assert_snapshot!(name, draw(&mut other, 100, 14).backend());
+    }
     let text = format!("{}", t.backend());
     assert!(text.contains("Amélie Martin") && text.contains("Emma Janssens"), "name and email match");
     assert!(!text.contains("Bram Peeters"));
