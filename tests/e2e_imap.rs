@@ -64,21 +64,9 @@ fn fixture() -> Fixture {
     Fixture { dir, db, message }
 }
 
-/// A standard DSN about our email (by its VERP return path), with its own Message-ID.
+/// A standard DSN about our email to the fixture's guest, with its own Message-ID.
 fn dsn(message: &MessageRecord, own_id: &str) -> String {
-    format!(
-        "Return-Path: <>\r\nFrom: Mail Delivery System <MAILER-DAEMON@mx.example.net>\r\n\
-To: bounces+{token}@bistro.example\r\nMessage-ID: <{own_id}@mx.example.net>\r\n\
-Subject: Undelivered Mail Returned to Sender\r\nMIME-Version: 1.0\r\n\
-Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\r\n\r\n--B\r\n\
-Content-Type: text/plain\r\n\r\nYour message could not be delivered.\r\n\r\n--B\r\n\
-Content-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.net\r\n\r\n\
-Final-Recipient: rfc822; {GUEST}\r\nAction: failed\r\nStatus: 5.1.1\r\n\
-Diagnostic-Code: smtp; 550 5.1.1 <{GUEST}>: Recipient address rejected: User unknown\r\n\r\n--B\r\n\
-Content-Type: text/rfc822-headers\r\n\r\nFrom: Le Petit Bistro <hello@bistro.example>\r\nTo: {GUEST}\r\n\
-Subject: Your reservation\r\n\r\n--B--\r\n",
-        token = message.token
-    )
+    support::dovecot::dsn(&message.token, GUEST, own_id)
 }
 
 const NOT_A_BOUNCE: &str = "From: Someone <someone@example.net>\r\nTo: bounces@guestmail.test\r\n\

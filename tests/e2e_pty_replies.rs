@@ -71,6 +71,19 @@ fn uidvalidity(dovecot: &Dovecot) -> Option<u32> {
     list.lines().next()?.split(' ').find_map(|w| w.strip_prefix('V'))?.parse().ok()
 }
 
+/// The real screen on the fixture's day, 30 rows of `cols` columns, with a home of its own.
+fn screen(dir: &Path, db: &Path, config: &Path, cols: u16) -> Pty {
+    let home = dir.join("home");
+    let (db, config, home) = (db.to_str().unwrap(), config.to_str().unwrap(), home.to_str().unwrap());
+    Pty::spawn(
+        BIN,
+        &["--db", db, "--config", config, "--date", "2037-11-23"],
+        &[("HOME", home), ("XDG_CONFIG_HOME", home), ("XDG_DATA_HOME", home)],
+        cols,
+        30,
+    )
+}
+
 fn wait_for(what: &str, timeout: Duration, mut done: impl FnMut() -> bool) {
     let start = Instant::now();
     while !done() {
@@ -111,15 +124,7 @@ fn a_guest_reply_delivered_while_the_screen_runs_shows_the_reply_mark_and_leaves
     let before = snapshot(&dovecot);
 
     let config = config(dir.path(), &dovecot);
-    let home = dir.path().join("home");
-    let (db_arg, config_arg, home) = (db.to_str().unwrap(), config.to_str().unwrap(), home.to_str().unwrap());
-    let mut pty = Pty::spawn(
-        BIN,
-        &["--db", db_arg, "--config", config_arg, "--date", "2037-11-23"],
-        &[("HOME", home), ("XDG_CONFIG_HOME", home), ("XDG_DATA_HOME", home)],
-        120,
-        30,
-    );
+    let mut pty = screen(dir.path(), &db, &config, 120);
     let s = pty.wait_for_text("8 reservations", WAIT);
     assert!(!s.contains('↩'), "no reply yet:\n{s}");
     // The watcher has read the mailbox once (it looked at the staff's note) and IDLEs.
@@ -201,15 +206,7 @@ fn the_reply_mailbox_s_troubles_show_on_the_screen_s_status_line_and_clear_when_
     let db = dir.path().join("g.db");
     drop(marker_day(&db));
     let config = config(dir.path(), &dovecot);
-    let home = dir.path().join("home");
-    let (db_arg, config_arg, home) = (db.to_str().unwrap(), config.to_str().unwrap(), home.to_str().unwrap());
-    let mut pty = Pty::spawn(
-        BIN,
-        &["--db", db_arg, "--config", config_arg, "--date", "2037-11-23"],
-        &[("HOME", home), ("XDG_CONFIG_HOME", home), ("XDG_DATA_HOME", home)],
-        160,
-        30,
-    );
+    let mut pty = screen(dir.path(), &db, &config, 160);
     pty.wait_for_text("8 reservations", WAIT);
     wait_logins(&dovecot, 1);
     let lost = "Guests' replies are not read: lost the connection to the reply mailbox: reconnecting in";
@@ -241,22 +238,6 @@ fn the_reply_mailbox_s_troubles_show_on_the_screen_s_status_line_and_clear_when_
     assert!(pty.wait_exit(WAIT).success(), "the screen quits cleanly");
 }
 
-/// A standard DSN about our email (by its VERP return path), as the guest's server sends it.
-fn dsn(token: &str, guest: &str, n: usize) -> String {
-    format!(
-        "Return-Path: <>\r\nFrom: Mail Delivery System <MAILER-DAEMON@mx.example.net>\r\n\
-To: bounces+{token}@bistro.example\r\nMessage-ID: <pty-dsn-{n}@mx.example.net>\r\n\
-Subject: Undelivered Mail Returned to Sender\r\nMIME-Version: 1.0\r\n\
-Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\r\n\r\n--B\r\n\
-Content-Type: text/plain\r\n\r\nYour message could not be delivered.\r\n\r\n--B\r\n\
-Content-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.net\r\n\r\n\
-Final-Recipient: rfc822; {guest}\r\nAction: failed\r\nStatus: 5.1.1\r\n\
-Diagnostic-Code: smtp; 550 5.1.1 <{guest}>: Recipient address rejected: User unknown\r\n\r\n--B\r\n\
-Content-Type: text/rfc822-headers\r\n\r\nFrom: Le Petit Bistro <hello@bistro.example>\r\nTo: {guest}\r\n\
-Subject: Your reservation\r\n\r\n--B--\r\n"
-    )
-}
-
 #[test]
 fn a_bounce_delivered_to_the_bounce_mailbox_while_the_screen_runs_turns_the_marker_into_a_cross() {
     if skip("a_bounce_delivered_to_the_bounce_mailbox_while_the_screen_runs_turns_the_marker_into_a_cross") {
@@ -284,15 +265,7 @@ fn a_bounce_delivered_to_the_bounce_mailbox_while_the_screen_runs_turns_the_mark
     let config = config(dir.path(), &dovecot);
     let text = std::fs::read_to_string(&config).unwrap().replace("reply_mailbox", "bounce_mailbox");
     std::fs::write(&config, text).unwrap();
-    let home = dir.path().join("home");
-    let (db_arg, config_arg, home) = (db.to_str().unwrap(), config.to_str().unwrap(), home.to_str().unwrap());
-    let mut pty = Pty::spawn(
-        BIN,
-        &["--db", db_arg, "--config", config_arg, "--date", "2037-11-23"],
-        &[("HOME", home), ("XDG_CONFIG_HOME", home), ("XDG_DATA_HOME", home)],
-        120,
-        30,
-    );
+    let mut pty = screen(dir.path(), &db, &config, 120);
     pty.wait_for_text("8 reservations", WAIT);
     wait_logins(&dovecot, 1);
     std::thread::sleep(Duration::from_millis(500));
@@ -300,7 +273,7 @@ fn a_bounce_delivered_to_the_bounce_mailbox_while_the_screen_runs_turns_the_mark
 
     let mut timings = Vec::new();
     for (n, (guest, email, token)) in bounced.iter().enumerate() {
-        dovecot.deliver(&dsn(token, email, n));
+        dovecot.deliver(&support::dovecot::dsn(token, email, &format!("pty-dsn-{n}")));
         let delivered = Instant::now();
         let screen =
             pty.wait_until(&format!("✗ on {guest}'s row"), REPLY_WAIT, |s| line_with(s, guest).contains('✗'));

@@ -169,3 +169,20 @@ pub fn snapshot(dovecot: &Dovecot) -> Vec<(String, Vec<(String, String)>)> {
         })
         .collect()
 }
+
+/// A standard DSN about our email `token` (by its VERP return path) to `guest`, as the
+/// guest's server sends it, with its own Message-ID `<own_id@mx.example.net>`.
+pub fn dsn(token: &str, guest: &str, own_id: &str) -> String {
+    format!(
+        "Return-Path: <>\r\nFrom: Mail Delivery System <MAILER-DAEMON@mx.example.net>\r\n\
+To: bounces+{token}@bistro.example\r\nMessage-ID: <{own_id}@mx.example.net>\r\n\
+Subject: Undelivered Mail Returned to Sender\r\nMIME-Version: 1.0\r\n\
+Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\r\n\r\n--B\r\n\
+Content-Type: text/plain\r\n\r\nYour message could not be delivered.\r\n\r\n--B\r\n\
+Content-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.net\r\n\r\n\
+Final-Recipient: rfc822; {guest}\r\nAction: failed\r\nStatus: 5.1.1\r\n\
+Diagnostic-Code: smtp; 550 5.1.1 <{guest}>: Recipient address rejected: User unknown\r\n\r\n--B\r\n\
+Content-Type: text/rfc822-headers\r\n\r\nFrom: Le Petit Bistro <hello@bistro.example>\r\nTo: {guest}\r\n\
+Subject: Your reservation\r\n\r\n--B--\r\n"
+    )
+}
