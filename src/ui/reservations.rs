@@ -78,8 +78,8 @@ pub(super) fn render(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
 
 fn row<'a>(app: &App, theme: Theme, r: &'a ReservationRow, selected: bool, columns: Columns) -> Row<'a> {
     let badge = app.badge(r);
-    // The reply mark `↩` takes two cells of the name's room, like the badge.
-    let cell = guest_cell(r, badge.as_deref(), columns.guest.saturating_sub(if r.replied { 2 } else { 0 }));
+    // The name leaves room for the badge and the reply mark `↩` (and ends in `…` if cut).
+    let cell = guest_cell(r, badge.as_deref(), columns.guest);
     let mut guest = vec![Span::raw(cell.name)];
     if let Some(text) = badge {
         let style = if r.address.blocked { theme.badge_blocked() } else { theme.badge_errors() };
