@@ -104,10 +104,12 @@ mod tests {
         }
     }
 
+    /// (name, badge, replied, width) -> the name shown, the badge's offset.
+    type Case<'a> = (&'a str, Option<&'a str>, bool, u16, &'a str, Option<u16>);
+
     #[test]
     fn a_long_name_ends_in_an_ellipsis_with_or_without_badge_or_reply_mark() {
-        // (name, badge, replied, width) -> the name shown, the badge's offset
-        let cases: &[(&str, Option<&str>, bool, u16, &str, Option<u16>)] = &[
+        let cases: &[Case<'_>] = &[
             ("Anouk Van Damme", None, false, 20, "Anouk Van Damme", None),
             ("Anouk Van Damme", None, false, 12, "Anouk Van D…", None),
             ("Anouk Van Damme", None, true, 12, "Anouk Van…", None),

@@ -199,7 +199,7 @@ mod tests {
         let path = dir.path().join("pw");
         std::fs::write(&path, "hunter2\n").expect("write");
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
-        let e = read_password_file(&path).unwrap_err().to_string();
+        let e = read_password_file(&path).unwrap_err();
         assert!(e.contains("chmod 600") && !e.contains("hunter2"), "{e}");
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).expect("chmod");
         assert_eq!(read_password_file(&path).expect("readable"), "hunter2");
