@@ -58,7 +58,9 @@ pub struct GuestCell {
     pub badge: Option<(u16, u16)>,
 }
 
-/// The reply mark after the name (and badge) of a guest who answered: `" ↩"`, two cells.
+/// The mark after the name (and badge) of a guest who answered one of the emails.
+pub const REPLY_MARK: &str = "↩";
+/// The reply mark with the space before it: two cells.
 pub const REPLY_MARK_WIDTH: u16 = 2;
 
 /// Lays out `row`'s guest cell in `width` columns with the badge text `badge`; the reply

@@ -71,6 +71,8 @@ pub struct Strings {
     pub last_opened: &'static str,
     /// Help legend of the `☎` mark on a reservation.
     pub help_phone: &'static str,
+    /// Help legend of the `↩` mark: the guest answered one of the emails.
+    pub help_reply: &'static str,
     pub already_forgotten: &'static str,
     confirmed_by_phone: fn(&str) -> String,
     already_by_phone: fn(&str) -> String,

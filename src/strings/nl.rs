@@ -29,6 +29,7 @@ pub static NL: Strings = Strings {
     not_opened_yet: "Nog niet geopend",
     last_opened: "Laatst geopend",
     help_phone: "telefonisch bevestigd (v, vanuit de opvolgingslijst)",
+    help_reply: "de gast antwoordde (zie de geschiedenis)",
     already_forgotten: "De persoonsgegevens van deze gast zijn al gewist",
     confirmed_by_phone: |name| format!("{name}: telefonisch bevestigd"),
     already_by_phone: |name| format!("{name} was al telefonisch bevestigd"),

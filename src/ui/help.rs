@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
 use super::centered;
 use crate::action::Action;
 use crate::app::App;
-use crate::app::layout::PHONE_MARK;
+use crate::app::layout::{PHONE_MARK, REPLY_MARK};
 use crate::domain::Marker;
 use crate::theme::Theme;
 
@@ -55,6 +55,13 @@ pub(super) fn render(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
             vec![Span::raw("  "), Span::styled(glyph, theme.marker(m)), Span::raw(format!("  {}", s.marker(m)))]
         })
         .collect();
+    // The reply mark after a guest's name goes with the markers (in two columns it takes
+    // the place the odd number of markers leaves free).
+    markers.push(vec![
+        Span::raw("  "),
+        Span::styled(format!(" {REPLY_MARK} "), theme.bold()),
+        Span::raw(format!("  {}", s.help_reply)),
+    ]);
     // On a short terminal the markers (short texts) go in two columns.
     let rows = if two_columns { markers.len().div_ceil(2) } else { markers.len() };
     let left_width = markers[..rows].iter().map(|l| Line::from(l.clone()).width()).max().unwrap_or(0) + 2;

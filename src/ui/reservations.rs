@@ -11,7 +11,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, Widget, Wrap};
 
 use crate::action::Action;
 use crate::app::App;
-use crate::app::layout::{Columns, MARKER_WIDTH, guest_cell};
+use crate::app::layout::{Columns, MARKER_WIDTH, REPLY_MARK, guest_cell};
 use crate::domain::{ReservationRow, ReservationStatus};
 use crate::panes::POINTER;
 use crate::theme::Theme;
@@ -87,7 +87,7 @@ fn row<'a>(app: &App, theme: Theme, r: &'a ReservationRow, selected: bool, colum
         guest.push(Span::styled(text, style));
     }
     if r.replied {
-        guest.push(Span::raw(" ↩"));
+        guest.push(Span::raw(format!(" {REPLY_MARK}")));
     }
     // The guest's email, dimmed, when the column has room for it after the name and badge.
     let used: usize = guest.iter().map(Span::width).sum();
