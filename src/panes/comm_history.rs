@@ -124,7 +124,7 @@ impl CommPane<'_> {
         let mut spans = Vec::new();
         for (field, label, value) in values {
             let editing = st.editing == Some(field);
-            spans.push(Span::styled(format!("{label}: "), t.bold()));
+            spans.push(Span::styled(format!("{label}{}", s.colon), t.bold()));
             let value =
                 if editing && matches!(field, FilterField::From | FilterField::To) { st.draft.clone() } else { value };
             let shown = if editing { format!("{value}▏") } else { value };

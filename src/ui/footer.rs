@@ -19,7 +19,7 @@ pub(super) fn render_status(app: &App, theme: Theme, area: Rect, buf: &mut Buffe
     let line = if typing || (!app.filter.is_empty() && app.status.is_none()) {
         let cursor = if typing { "▏" } else { "" };
         Line::from(vec![
-            Span::styled(format!("{}: ", s.filter_prompt), theme.key()),
+            Span::styled(format!("{}{}", s.filter_prompt, s.history().colon), theme.key()),
             Span::raw(format!("{}{cursor}", app.filter)),
             Span::styled(format!("  {}", s.matches(app.visible.len(), app.rows.len())), theme.dim()),
         ])
@@ -30,7 +30,13 @@ pub(super) fn render_status(app: &App, theme: Theme, area: Rect, buf: &mut Buffe
         Line::from(vec![
             Span::styled(status.text.as_str(), style),
             Span::styled(
-                format!("  · {}: {}  {}", s.filter_prompt, app.filter, s.matches(app.visible.len(), app.rows.len())),
+                format!(
+                    "  · {}{}{}  {}",
+                    s.filter_prompt,
+                    s.history().colon,
+                    app.filter,
+                    s.matches(app.visible.len(), app.rows.len())
+                ),
                 theme.dim(),
             ),
         ])
