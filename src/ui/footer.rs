@@ -146,7 +146,23 @@ fn pieces(app: &App) -> Vec<Piece> {
             actions.iter().map(|a| s.keys(&app.keymap.label(a))).filter(|l| !l.is_empty()).collect();
         keys.join(" ")
     };
-    // The hints of the top overlay that has its own; a popup shows those under it.
+    // A popup on top takes the keys: its hints, not those of what lies under it (there
+    // `q` or `c` would be typed, or do nothing).
+    match app.top() {
+        // The form and the question name their own keys.
+        Some(Overlay::Form(_) | Overlay::Confirm(_)) => return Vec::new(),
+        Some(Overlay::Filter) => {
+            return [("Enter", Hint::KeepFilter), ("Esc", Hint::ClearFilter)]
+                .into_iter()
+                .map(|(key, hint)| Piece { keys: s.keys(key), word: s.hint(hint), essential: true })
+                .collect();
+        }
+        Some(Overlay::Help) => return popup_pieces(app, &[(&[], Hint::Close)], true),
+        Some(Overlay::LastError(_)) => {
+            return popup_pieces(app, &[(&[Action::ResetCounter], Hint::Reset), (&[], Hint::Close)], false);
+        }
+        Some(Overlay::History(_) | Overlay::Comm(_) | Overlay::FollowUp(_)) | None => {}
+    }
     let hints = app.overlays().iter().rev().find_map(|overlay| match overlay {
         Overlay::History(_) => Some(&HISTORY_HINTS[..]),
         Overlay::Comm(_) => Some(&COMM_HINTS[..]),
@@ -166,6 +182,18 @@ fn pieces(app: &App) -> Vec<Piece> {
                 .collect();
         }
     };
+    popup_pieces(app, pane, true)
+}
+
+/// The pieces of a pane's or popup's hints (Esc for those without an action), then help
+/// (when `help` works there) and quit.
+fn popup_pieces(app: &App, pane: &[PaneHint], help: bool) -> Vec<Piece> {
+    let s = app.strings;
+    let keys_of = |actions: &[Action]| {
+        let keys: Vec<String> =
+            actions.iter().map(|a| s.keys(&app.keymap.label(a))).filter(|l| !l.is_empty()).collect();
+        keys.join(" ")
+    };
     let mut out: Vec<Piece> = pane
         .iter()
         .map(|(actions, hint)| {
@@ -174,10 +202,15 @@ fn pieces(app: &App) -> Vec<Piece> {
         })
         .filter(|p| !p.keys.is_empty())
         .collect();
-    for (action, hint) in [(Action::ToggleHelp, Hint::Help), (Action::Quit, Hint::Quit)] {
-        let keys = keys_of(std::slice::from_ref(&action));
+    let tail: &[(Action, Hint)] = if help {
+        &[(Action::ToggleHelp, Hint::Help), (Action::Quit, Hint::Quit)]
+    } else {
+        &[(Action::Quit, Hint::Quit)]
+    };
+    for (action, hint) in tail {
+        let keys = keys_of(std::slice::from_ref(action));
         if !keys.is_empty() {
-            out.push(Piece { keys, word: s.hint(hint), essential: true });
+            out.push(Piece { keys, word: s.hint(*hint), essential: true });
         }
     }
     out
@@ -218,4 +251,47 @@ pub(super) fn render_hints(app: &App, theme: Theme, area: Rect, buf: &mut Buffer
         }
     }
     Line::from(spans).render(area, buf);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Language;
+    use crate::keymap::Keymap;
+
+    fn hint_line(app: &App) -> String {
+        let area = Rect::new(0, 0, 160, 1);
+        let mut buf = Buffer::empty(area);
+        render_hints(app, Theme { color: false }, area, &mut buf);
+        (0..area.width).map(|x| buf[(x, 0)].symbol().to_owned()).collect::<String>().trim_end().to_owned()
+    }
+
+    #[test]
+    fn a_popup_on_top_shows_its_own_keys_not_the_list_s() {
+        let day = chrono::NaiveDate::from_ymd_opt(2037, 12, 1).expect("date");
+        for lang in [Language::En, Language::Fr, Language::Nl] {
+            let mut app = App::new("Bistro", lang, Keymap::default(), day, day);
+            let s = app.strings;
+            let list = hint_line(&app);
+            assert!(list.contains(&format!("q {}", s.hint(Hint::Quit))), "{lang:?}: {list}");
+            // Typing the filter: q and c are letters of the filter.
+            app.update(Action::StartFilter);
+            let typing = hint_line(&app);
+            assert!(typing.contains(&format!("{} {}", s.keys("Enter"), s.hint(Hint::KeepFilter))), "{typing}");
+            assert!(typing.contains(&format!("{} {}", s.keys("Esc"), s.hint(Hint::ClearFilter))), "{typing}");
+            assert!(!typing.contains(s.hint(Hint::Quit)) && !typing.contains(s.hint(Hint::Status)), "{typing}");
+            app.update(Action::Cancel);
+            // The help: Esc or ? close it, q quits; the list's keys do nothing there.
+            app.update(Action::ToggleHelp);
+            let help = hint_line(&app);
+            assert!(help.contains(&format!("{} {}", s.keys("Esc"), s.hint(Hint::Close))), "{help}");
+            assert!(help.contains(&format!("q {}", s.hint(Hint::Quit))), "{help}");
+            assert!(!help.contains(s.hint(Hint::Status)) && !help.contains(s.hint(Hint::Filter)), "{help}");
+            app.update(Action::ToggleHelp);
+            // The new-reservation form: every letter is typed into a field.
+            app.update(Action::NewReservation);
+            let form = hint_line(&app);
+            assert!(!form.contains(s.hint(Hint::Quit)) && !form.contains(s.hint(Hint::Status)), "{lang:?}: {form}");
+        }
+    }
 }
