@@ -337,7 +337,10 @@ impl Widget for HistoryPane<'_> {
             .max()
             .unwrap_or(0)
             .min(STATE_MAX);
-        Paragraph::new(self.header(state_width)).render(head, buf);
+        // Every line that does not fit ends in `…` (the address's last error, a note, a log
+        // line with a browser's user agent or a reply's first lines).
+        let fit = |l: Line<'static>| fit_line(l, usize::from(inner.width));
+        Paragraph::new(self.header(state_width).into_iter().map(fit).collect::<Vec<_>>()).render(head, buf);
         if st.entries.is_empty() {
             Line::from(self.strings.no_emails).style(self.theme.dim()).render(list, buf);
         }
@@ -353,7 +356,7 @@ impl Widget for HistoryPane<'_> {
                         self.email_line(&st.history.emails[*k], i == selected, state_width),
                         usize::from(list.width),
                     ),
-                    Entry::Note(k) => self.note_line(&st.history.notes[*k], i == selected),
+                    Entry::Note(k) => fit(self.note_line(&st.history.notes[*k], i == selected)),
                 };
                 if i == selected { line.style(self.theme.selected()) } else { line }
             })
@@ -361,7 +364,7 @@ impl Widget for HistoryPane<'_> {
         Paragraph::new(lines).render(list, buf);
         if let Some(lines) = log {
             let mut all = vec![Line::styled(self.strings.log_title, self.theme.heading())];
-            all.extend(self.log_lines(lines));
+            all.extend(self.log_lines(lines).into_iter().map(fit));
             Paragraph::new(all).render(bottom, buf);
         }
     }
@@ -455,6 +458,42 @@ mod tests {
         ];
         for (kind, stored, shown) in cases {
             assert_eq!(staff_detail(kind, stored), shown, "{stored}");
+        }
+    }
+
+    #[test]
+    fn a_line_too_long_for_the_pane_ends_in_an_ellipsis() {
+        use ratatui::buffer::Buffer;
+        use ratatui::layout::Rect;
+        use ratatui::widgets::Widget as _;
+
+        let error = "550 5.1.1 <guest>: Recipient address rejected: User unknown in virtual mailbox table";
+        let guest = Guest {
+            id: 1,
+            name: "Fleur Jacobs".into(),
+            email: "fleur.jacobs22@telenet.be".into(),
+            phone: "+32 486 48 61 42".into(),
+            language: Language::Nl,
+        };
+        let history = GuestHistory {
+            guest,
+            forgotten: false,
+            address: AddressHealth { error_count: 3, blocked: false, last_error: Some(error.into()) },
+            last_error_at: Some(2_143_300_000_000),
+            emails: vec![email(1, EmailKind::Confirmed, 2_143_300_000_000, Some(2_143_300_000_000))],
+            notes: Vec::new(),
+        };
+        let state = HistoryState::new(history, crate::clock::Clock::utc());
+        for lang in [Language::En, Language::Fr, Language::Nl] {
+            let area = Rect::new(0, 0, 80, 12);
+            let mut buf = Buffer::empty(area);
+            let strings = crate::strings::HistoryStrings::of(lang);
+            super::HistoryPane { state: &state, strings, theme: crate::theme::Theme { color: false } }
+                .render(area, &mut buf);
+            let line = |y: u16| (0..area.width).map(|x| buf[(x, y)].symbol().to_owned()).collect::<String>();
+            let health = line(2);
+            assert!(health.contains("550 5."), "{lang:?}: {health}");
+            assert!(health.trim_end_matches([' ', '│']).ends_with('…'), "{lang:?}: cut without …: {health}");
         }
     }
 }
