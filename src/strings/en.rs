@@ -30,6 +30,7 @@ pub static EN: Strings = Strings {
     last_opened: "Last opened",
     help_phone: "confirmed by phone (v, from the follow-up list)",
     help_reply: "the guest replied (the history shows it)",
+    help_more: "… more in a taller terminal",
     already_forgotten: "This guest's personal data is already erased",
     confirmed_by_phone: |name| format!("{name}: confirmed by phone"),
     already_by_phone: |name| format!("{name} was already confirmed by phone"),

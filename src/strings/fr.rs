@@ -30,6 +30,7 @@ pub static FR: Strings = Strings {
     last_opened: "Dernière ouverture",
     help_phone: "confirmée par téléphone (v, depuis la liste de suivi)",
     help_reply: "le client a répondu (voir l'historique)",
+    help_more: "… la suite dans un terminal plus haut",
     already_forgotten: "Les données personnelles de ce client sont déjà effacées",
     confirmed_by_phone: |name| format!("{name} : confirmée par téléphone"),
     already_by_phone: |name| format!("{name} était déjà confirmée par téléphone"),

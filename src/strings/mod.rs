@@ -73,6 +73,8 @@ pub struct Strings {
     pub help_phone: &'static str,
     /// Help legend of the `↩` mark: the guest answered one of the emails.
     pub help_reply: &'static str,
+    /// The help's last line when the terminal is too short for all of it.
+    pub help_more: &'static str,
     pub already_forgotten: &'static str,
     confirmed_by_phone: fn(&str) -> String,
     already_by_phone: fn(&str) -> String,

@@ -30,6 +30,7 @@ pub static NL: Strings = Strings {
     last_opened: "Laatst geopend",
     help_phone: "telefonisch bevestigd (v, vanuit de opvolgingslijst)",
     help_reply: "de gast antwoordde (zie de geschiedenis)",
+    help_more: "… de rest in een hoger venster",
     already_forgotten: "De persoonsgegevens van deze gast zijn al gewist",
     confirmed_by_phone: |name| format!("{name}: telefonisch bevestigd"),
     already_by_phone: |name| format!("{name} was al telefonisch bevestigd"),
