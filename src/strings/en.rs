@@ -62,6 +62,7 @@ pub static EN: Strings = Strings {
         language: "en, fr or nl",
     },
     form_hint: "Tab / Shift-Tab: next / previous field    Enter: save    Esc: cancel",
+    form_hint_one_field: "Enter: save    Esc: cancel",
     no_selection: "No reservation selected",
     tracking_off: "Tracking is off (opens are not recorded)",
     blocked_badge: "BLOCKED",

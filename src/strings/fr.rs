@@ -63,6 +63,7 @@ pub static FR: Strings = Strings {
         language: "fr, en ou nl",
     },
     form_hint: "Tab / Maj-Tab : champ suivant / précédent    Entrée : enregistrer    Échap : annuler",
+    form_hint_one_field: "Entrée : enregistrer    Échap : annuler",
     no_selection: "Aucune réservation sélectionnée",
     tracking_off: "Suivi des ouvertures désactivé",
     blocked_badge: "BLOQUÉ",

@@ -87,6 +87,8 @@ pub struct Strings {
     /// What each field expects, shown when it is empty and focused.
     pub form_examples: FieldWords,
     pub form_hint: &'static str,
+    /// The keys of a form of one field (the guest's email address): no Tab to name.
+    pub form_hint_one_field: &'static str,
     pub no_selection: &'static str,
     pub sending_off: &'static str,
     pub bounces_off: &'static str,

@@ -62,6 +62,7 @@ pub static NL: Strings = Strings {
         language: "nl, fr of en",
     },
     form_hint: "Tab / Shift-Tab: volgend / vorig veld    Enter: bewaren    Esc: annuleren",
+    form_hint_one_field: "Enter: bewaren    Esc: annuleren",
     no_selection: "Geen reservering geselecteerd",
     tracking_off: "Opvolging van openingen staat uit (openingen worden niet bijgehouden)",
     blocked_badge: "GEBLOKKEERD",
