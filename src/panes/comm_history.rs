@@ -187,8 +187,8 @@ struct RowTexts {
 }
 
 /// The widths of the columns whose content varies: each as wide as its widest text on
-/// screen (or its head), and, when the line is too short for all of them, the address cut
-/// first, then the name, then the opens (every cut ends in `…`).
+/// screen (or its head), and, when the line is too short for all of them, a long opens text
+/// or state cut first, then the address, the name, the opens (every cut ends in `…`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Widths {
     guest: usize,
@@ -217,7 +217,7 @@ impl Widths {
             state: widest(|r| &r.state),
             opens: widest(|r| &r.opens),
         };
-        let (full_guest, full_address) = (w.guest, w.address);
+        let (full_guest, full_address, full_state) = (w.guest, w.address, w.state);
         let fixed = MARKS_WIDTH + 2 * DATE_TIME_WIDTH + GAPS;
         let used = |w: &Widths| fixed + w.guest + w.address + w.kind + w.state + w.opens;
         let mut over = used(&w).saturating_sub(total);
@@ -226,7 +226,12 @@ impl Widths {
             *width -= give;
             *over -= give;
         };
-        // First the long columns down to a useful width.
+        // First the long columns down to a useful width: a long opens text or state (a
+        // deferral's next try) and an unusually long name before the address (the marker
+        // already tells opened or not; the address is what staff check).
+        shrink(&mut w.opens, 24, &mut over);
+        shrink(&mut w.state, 16, &mut over);
+        shrink(&mut w.guest, 16, &mut over);
         shrink(&mut w.address, 16, &mut over);
         shrink(&mut w.guest, 12, &mut over);
         shrink(&mut w.opens, 10, &mut over);
@@ -242,10 +247,10 @@ impl Widths {
         shrink(&mut w.guest, 10, &mut over);
         shrink(&mut w.state, 6, &mut over);
         shrink(&mut w.address, 0, &mut over);
-        // Room to spare goes back to the address and the name, then to the opens, the last
-        // column.
+        // Room to spare goes back to the address, the name and the state, then to the opens,
+        // the last column.
         let mut spare = total.saturating_sub(used(&w));
-        for (width, full) in [(&mut w.address, full_address), (&mut w.guest, full_guest)] {
+        for (width, full) in [(&mut w.address, full_address), (&mut w.guest, full_guest), (&mut w.state, full_state)] {
             let give = spare.min(full.saturating_sub(*width));
             *width += give;
             spare -= give;
@@ -362,12 +367,13 @@ mod tests {
         let rows = vec![
             row(1, "Bram Van Damme-Vercauteren", "bram.van-damme-vercauteren@telenet.be", EmailKind::Completed, 3),
             row(2, "Hugo Mercier", "hugo.mercier2@proximus.be", EmailKind::Confirmed, 0),
+            CommRow { machine_opens: 2, ..row(3, "Léa Dubois", "lea.dubois58@icloud.com", EmailKind::Pending, 0) },
         ];
         let mut state = CommState::new(CommFilter::default(), rows.clone(), 50, Clock::utc());
         state.more = false;
         for lang in [Language::En, Language::Fr, Language::Nl] {
             let strings = HistoryStrings::of(lang);
-            for width in [80u16, 100, 150, 200] {
+            for width in [80u16, 100, 140, 150, 200] {
                 let area = Rect::new(0, 0, width, 10);
                 let mut buf = Buffer::empty(area);
                 CommPane { state: &state, strings, theme: Theme { color: false } }.render(area, &mut buf);
@@ -384,7 +390,8 @@ mod tests {
                             assert!(whole_or_ellipsis(line, text), "{lang:?} {width}: {text:?} cut short\n{line}");
                         }
                     }
-                    if width >= 150 {
+                    // A long opens text gives way to the address first.
+                    if width >= 200 || (width >= 140 && r.recipient.len() < 30) {
                         assert!(line.contains(r.recipient.as_str()), "{lang:?} {width}: room for the address\n{line}");
                     }
                 }
