@@ -54,7 +54,8 @@ pub(super) fn render_status(app: &App, theme: Theme, area: Rect, buf: &mut Buffe
     } else {
         Line::default()
     };
-    line.render(area, buf);
+    // A message longer than the line (a mailbox's problem with what to check) ends in `…`.
+    crate::panes::fit_line(crate::panes::owned_line(line), usize::from(area.width)).render(area, buf);
 }
 
 /// A standing problem of the background: sending paused on the venue's problem, the outbox
@@ -293,5 +294,20 @@ mod tests {
             let form = hint_line(&app);
             assert!(!form.contains(s.hint(Hint::Quit)) && !form.contains(s.hint(Hint::Status)), "{lang:?}: {form}");
         }
+    }
+
+    #[test]
+    fn a_status_longer_than_the_line_ends_in_an_ellipsis() {
+        let day = chrono::NaiveDate::from_ymd_opt(2037, 12, 1).expect("date");
+        let mut app = App::new("Bistro", Language::Fr, Keymap::default(), day, day);
+        let why = "connexion à la boîte des réponses perdue : reconnexion dans 5 s ; si cela dure, vérifier \
+                   reply_mailbox, le mot de passe et le réseau de la machine";
+        app.update(Action::ServiceOff(crate::event::Service::ReplyMailbox, why.into()));
+        let area = Rect::new(0, 0, 80, 1);
+        let mut buf = Buffer::empty(area);
+        render_status(&app, Theme { color: false }, area, &mut buf);
+        let line: String = (0..area.width).map(|x| buf[(x, 0)].symbol().to_owned()).collect();
+        assert!(line.starts_with(app.strings.replies_off), "{line}");
+        assert!(line.trim_end().ends_with('…'), "cut without …: {line}");
     }
 }

@@ -11,7 +11,7 @@ use crate::action::Action;
 use crate::app::App;
 use crate::app::layout::{PHONE_MARK, REPLY_MARK};
 use crate::domain::Marker;
-use crate::panes::fit_line;
+use crate::panes::{fit_line, owned_line};
 use crate::theme::Theme;
 
 pub(super) fn render(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
@@ -97,18 +97,12 @@ pub(super) fn render(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
         lines.push(Line::from(Span::styled(s.help_more, theme.dim())));
     }
     lines.push(close);
-    let lines: Vec<Line<'static>> = lines.into_iter().map(|l| fit_line(owned(l), inner_width)).collect();
+    let lines: Vec<Line<'static>> = lines.into_iter().map(|l| fit_line(owned_line(l), inner_width)).collect();
     let width = lines.iter().map(Line::width).max().unwrap_or(0) as u16 + 4;
     let popup = centered(area, width, lines.len() as u16 + 2);
     Clear.render(popup, buf);
     let block = Block::bordered().title(Line::from(format!(" {} ", s.help_title)).centered());
     Paragraph::new(lines).block(block).render(popup, buf);
-}
-
-/// A line that owns its text (to be cut by `fit_line`).
-fn owned(line: Line<'_>) -> Line<'static> {
-    let spans = line.spans.into_iter().map(|sp| Span::styled(sp.content.into_owned(), sp.style)).collect::<Vec<_>>();
-    Line { spans, style: line.style, alignment: line.alignment }
 }
 
 #[cfg(test)]
