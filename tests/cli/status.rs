@@ -109,3 +109,18 @@ fn a_paused_outbox_makes_status_unhealthy_and_says_what_to_check() {
     let (_, json) = status(&db, &config);
     assert_eq!(json["sending_paused"], serde_json::Value::Null, "{json}");
 }
+
+#[test]
+fn a_database_that_is_not_there_is_reported_missing_not_read_only_and_not_created() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("typo.db");
+    let config = dir.path().join("c.toml");
+    std::fs::write(&config, "tracking_listen = \"127.0.0.1:9\"\n").unwrap();
+    let (out, json) = status(&db, &config);
+    assert_eq!(out.status.code(), Some(1), "{json}");
+    assert_eq!(json["healthy"], false, "{json}");
+    assert_eq!(json["database"]["read_only"], false, "{json}");
+    let problems = json["problems"].to_string();
+    assert!(problems.contains("no database at") && problems.contains("typo.db"), "{json}");
+    assert!(!db.exists(), "status created an empty database");
+}
