@@ -52,6 +52,8 @@ pub enum Hint {
     KeepFilter,
     /// While typing the list's filter: Esc clears it.
     ClearFilter,
+    /// While typing a date of the communication history's filter: Esc drops what was typed.
+    CancelTyping,
 }
 
 /// The column heads of the panes (guest history, communication history, follow-up list).
@@ -658,6 +660,7 @@ pub fn hint(lang: Language, h: Hint) -> &'static str {
         (Language::En, Hint::ByPhone) => "confirmed by phone",
         (Language::En, Hint::KeepFilter) => "keep",
         (Language::En, Hint::ClearFilter) => "clear",
+        (Language::En, Hint::CancelTyping) => "cancel",
         (Language::Fr, Hint::Move) => "déplacer",
         (Language::Fr, Hint::Day) => "jour",
         (Language::Fr, Hint::Today) => "aujourd'hui",
@@ -683,6 +686,7 @@ pub fn hint(lang: Language, h: Hint) -> &'static str {
         (Language::Fr, Hint::ByPhone) => "confirmé par téléphone",
         (Language::Fr, Hint::KeepFilter) => "garder",
         (Language::Fr, Hint::ClearFilter) => "effacer",
+        (Language::Fr, Hint::CancelTyping) => "annuler",
         (Language::Nl, Hint::Move) => "bewegen",
         (Language::Nl, Hint::Day) => "dag",
         (Language::Nl, Hint::Today) => "vandaag",
@@ -708,6 +712,7 @@ pub fn hint(lang: Language, h: Hint) -> &'static str {
         (Language::Nl, Hint::ByPhone) => "telefonisch bevestigd",
         (Language::Nl, Hint::KeepFilter) => "behouden",
         (Language::Nl, Hint::ClearFilter) => "wissen",
+        (Language::Nl, Hint::CancelTyping) => "annuleren",
     }
 }
 

@@ -9,6 +9,7 @@ use ratatui::widgets::Widget;
 use crate::action::Action;
 use crate::app::{App, Overlay};
 use crate::domain::Marker;
+use crate::panes::comm_history::FilterField;
 use crate::panes::health::HealthLine;
 use crate::strings::Hint;
 use crate::theme::Theme;
@@ -155,6 +156,17 @@ fn pieces(app: &App) -> Vec<Piece> {
         Some(Overlay::Filter) => {
             return [("Enter", Hint::KeepFilter), ("Esc", Hint::ClearFilter)]
                 .into_iter()
+                .map(|(key, hint)| Piece { keys: s.keys(key), word: s.hint(hint), essential: true })
+                .collect();
+        }
+        // Typing in a field of all emails' filter: letters (K, S, <, >) are typed, Enter
+        // keeps the text or applies the date, Esc drops a date being typed.
+        Some(Overlay::Comm(c)) if c.editing.is_some() => {
+            let date = matches!(c.editing, Some(FilterField::From | FilterField::To));
+            let esc = date.then_some(("Esc", Hint::CancelTyping));
+            return [Some(("Enter", Hint::KeepFilter)), esc]
+                .into_iter()
+                .flatten()
                 .map(|(key, hint)| Piece { keys: s.keys(key), word: s.hint(hint), essential: true })
                 .collect();
         }
@@ -309,5 +321,29 @@ mod tests {
         let line: String = (0..area.width).map(|x| buf[(x, 0)].symbol().to_owned()).collect();
         assert!(line.starts_with(app.strings.replies_off), "{line}");
         assert!(line.trim_end().ends_with('…'), "cut without …: {line}");
+    }
+
+    #[test]
+    fn typing_in_all_emails_filter_names_enter_and_esc_not_the_letter_keys() {
+        let day = chrono::NaiveDate::from_ymd_opt(2037, 12, 1).expect("date");
+        for lang in [Language::En, Language::Fr, Language::Nl] {
+            let mut app = App::new("Bistro", lang, Keymap::default(), day, day);
+            let s = app.strings;
+            let filter = crate::store::CommFilter::default();
+            app.update(Action::Done(crate::data::Outcome::Comm { filter, after: None, rows: Vec::new() }));
+            let pane = hint_line(&app);
+            assert!(pane.contains(&format!("K {}", s.hint(Hint::Kind))), "{lang:?}: the pane's keys: {pane}");
+            // The search text: K, S, < and > are letters of it; Enter keeps it.
+            app.update(Action::StartFilter);
+            let text = hint_line(&app);
+            assert!(text.contains(&format!("{} {}", s.keys("Enter"), s.hint(Hint::KeepFilter))), "{text}");
+            assert!(!text.contains(s.hint(Hint::Kind)) && !text.contains(s.hint(Hint::Close)), "{lang:?}: {text}");
+            app.update(Action::FilterAccept);
+            // A date: Esc drops what was typed.
+            app.update(Action::FilterFrom);
+            let date = hint_line(&app);
+            assert!(date.contains(&format!("{} {}", s.keys("Esc"), s.hint(Hint::CancelTyping))), "{lang:?}: {date}");
+            assert!(!date.contains(s.hint(Hint::State)), "{lang:?}: {date}");
+        }
     }
 }
