@@ -47,6 +47,7 @@ pub(super) fn render(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
     if !two_columns {
         lines.push(Line::default());
     }
+    let legend_at = lines.len();
     lines.push(Line::from(Span::styled(s.help_legend, theme.heading())));
     lines.push(Line::from(format!("  {}", s.help_markers_order)));
     let mut markers: Vec<Vec<Span<'_>>> = Marker::ALL
@@ -88,13 +89,25 @@ pub(super) fn render(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
     let close = Line::from(Span::styled(s.help_close, theme.dim()));
 
     // On a terminal too small for all of it (80x24), each line that does not fit ends in
-    // `…` rather than wrapping into the next, and the lines that do not fit give way to
-    // a last one saying so; how to close the help always shows.
+    // `…` rather than wrapping into the next, and the last keys (the hint line shows the
+    // common ones) give way to a line saying so: the marker legend, found nowhere else,
+    // stays whole where it can. How to close the help always shows.
     let inner_width = usize::from(area.width.saturating_sub(2));
     let rows = usize::from(area.height.saturating_sub(2));
     if lines.len() + 1 > rows {
-        lines.truncate(rows.saturating_sub(2));
-        lines.push(Line::from(Span::styled(s.help_more, theme.dim())));
+        let more = Line::from(Span::styled(s.help_more, theme.dim()));
+        let legend = lines.split_off(legend_at);
+        // The keys' heading and at least two of their rows, then the legend.
+        let keys_room = rows.saturating_sub(legend.len() + 2);
+        if keys_room >= 3 {
+            lines.truncate(keys_room);
+            lines.push(more);
+            lines.extend(legend);
+        } else {
+            lines.extend(legend);
+            lines.truncate(rows.saturating_sub(2));
+            lines.push(more);
+        }
     }
     lines.push(close);
     let lines: Vec<Line<'static>> = lines.into_iter().map(|l| fit_line(owned_line(l), inner_width)).collect();
@@ -132,6 +145,11 @@ mod tests {
                 assert!(text.contains(s.help_close), "{lang:?} {w}x{h}: how to close\n{text}");
                 let all_fits = h >= 30;
                 assert_eq!(!text.contains(s.help_more), all_fits, "{lang:?} {w}x{h}\n{text}");
+                // The marker legend (found nowhere else) stays whole on 80x24.
+                if h >= 24 {
+                    assert!(text.contains(s.help_legend) && text.contains(s.blocked_badge), "{lang:?} {w}x{h}\n{text}");
+                    assert!(text.contains(REPLY_MARK), "{lang:?} {w}x{h}\n{text}");
+                }
                 for l in &inner {
                     let first = l.chars().next().unwrap_or(' ');
                     assert!(
