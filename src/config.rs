@@ -401,6 +401,9 @@ mod tests {
     fn a_named_file_must_exist() {
         let err = Config::load(Path::new("/nonexistent/guestmail.toml"), true).unwrap_err();
         assert!(err.to_string().contains("/nonexistent/guestmail.toml"), "{err}");
+        // As the command line prints it (the error and its cause): the cause once.
+        let shown = format!("{:#}", anyhow::Error::from(err));
+        assert_eq!(shown.matches("os error 2").count(), 1, "{shown}");
     }
 
     #[test]

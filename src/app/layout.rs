@@ -49,8 +49,8 @@ impl Columns {
 /// The mark before the name of a guest who confirmed on the phone.
 pub const PHONE_MARK: &str = "☎";
 
-/// How a row's guest cell is laid out: the name (shortened with `…` when the badge needs
-/// the room) and where the badge starts, relative to the cell.
+/// How a row's guest cell is laid out: the name (shortened with `…` when it does not fit
+/// beside the badge and the reply mark) and where the badge starts, relative to the cell.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GuestCell {
     pub name: String,
@@ -58,15 +58,75 @@ pub struct GuestCell {
     pub badge: Option<(u16, u16)>,
 }
 
-/// Lays out `row`'s guest cell in `width` columns with the badge text `badge`.
+/// The mark after the name (and badge) of a guest who answered one of the emails.
+pub const REPLY_MARK: &str = "↩";
+/// The reply mark with the space before it: two cells.
+pub const REPLY_MARK_WIDTH: u16 = 2;
+
+/// Lays out `row`'s guest cell in `width` columns with the badge text `badge`; the reply
+/// mark, when the guest answered, keeps its two cells at the end.
 pub fn guest_cell(row: &ReservationRow, badge: Option<&str>, width: u16) -> GuestCell {
     // `☎` first: a phone confirmation stays visible however short the name gets.
     let name = if row.confirmed_by_phone { format!("{PHONE_MARK} {}", row.guest.name) } else { row.guest.name.clone() };
-    let name = name.as_str();
-    let Some(badge) = badge else { return GuestCell { name: name.to_owned(), badge: None } };
+    let width = width.saturating_sub(if row.replied { REPLY_MARK_WIDTH } else { 0 });
+    let Some(badge) = badge else { return GuestCell { name: cut(&name, usize::from(width)), badge: None } };
     let badge_w = text_width(badge) as u16;
     let room = usize::from(width.saturating_sub(badge_w + 1));
-    let shown = cut(name, room);
+    let shown = cut(&name, room);
     let at = text_width(&shown) as u16 + 1;
     GuestCell { name: shown, badge: Some((at, badge_w)) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{AddressHealth, Guest, Marker, ReservationStatus};
+
+    fn row(name: &str, replied: bool) -> ReservationRow {
+        let guest = Guest {
+            id: 1,
+            name: name.into(),
+            email: "a@example.org".into(),
+            phone: String::new(),
+            language: crate::domain::Language::En,
+        };
+        ReservationRow {
+            id: 1,
+            starts_at: chrono::NaiveDate::from_ymd_opt(2037, 12, 1)
+                .and_then(|d| d.and_hms_opt(19, 0, 0))
+                .expect("date"),
+            party_size: 2,
+            status: ReservationStatus::Confirmed,
+            notes: String::new(),
+            confirmed_by_phone: false,
+            guest,
+            address: AddressHealth::default(),
+            markers: [Marker::None; 3],
+            replied,
+        }
+    }
+
+    /// (name, badge, replied, width) -> the name shown, the badge's offset.
+    type Case<'a> = (&'a str, Option<&'a str>, bool, u16, &'a str, Option<u16>);
+
+    #[test]
+    fn a_long_name_ends_in_an_ellipsis_with_or_without_badge_or_reply_mark() {
+        let cases: &[Case<'_>] = &[
+            ("Anouk Van Damme", None, false, 20, "Anouk Van Damme", None),
+            ("Anouk Van Damme", None, false, 12, "Anouk Van D…", None),
+            ("Anouk Van Damme", None, true, 12, "Anouk Van…", None),
+            ("Anouk Van Damme", Some("⚠3"), false, 12, "Anouk Va…", Some(10)),
+            ("Anouk Van Damme", Some("⚠3"), true, 14, "Anouk Va…", Some(10)),
+            ("Jo", Some("⚠3"), true, 12, "Jo", Some(3)),
+        ];
+        for &(name, badge, replied, width, shown, at) in cases {
+            let cell = guest_cell(&row(name, replied), badge, width);
+            assert_eq!(cell.name, shown, "{name} {badge:?} replied={replied} in {width}");
+            assert_eq!(cell.badge.map(|b| b.0), at, "{name} {badge:?} replied={replied} in {width}");
+            let used = text_width(&cell.name)
+                + badge.map_or(0, |b| text_width(b) + 1)
+                + if replied { usize::from(REPLY_MARK_WIDTH) } else { 0 };
+            assert!(used <= usize::from(width), "{name} takes {used} of {width}");
+        }
+    }
 }

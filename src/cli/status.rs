@@ -1,5 +1,6 @@
 //! `guestmail status`: the background's health as one JSON object, for monitoring. Exits 1
-//! when unhealthy (the database cannot be opened, is damaged or read-only; sending paused).
+//! when unhealthy (the database is missing, cannot be opened, is damaged or read-only; sending
+//! paused).
 //!
 //! `{"healthy", "problems": [..], "database": {"path", "ok", "read_only", "check"},
 //!   "emails": {state: count}, "sending_paused": null | {..}, "tracker": {"listen", "up"},
@@ -26,9 +27,13 @@ const LOST_TOO_LONG: i64 = 10 * 60 * 1000;
 pub fn run(ctx: &Context, _args: &StatusArgs) -> anyhow::Result<ExitCode> {
     let mut problems: Vec<String> = Vec::new();
     let db = &ctx.paths.db;
+    // No database there (a wrong --db or GUESTMAIL_DB): say so, and do not create an empty
+    // one that the next check would find healthy.
+    let exists = db.exists();
     // Read-only: the file (or its folder, where SQLite puts the WAL) cannot be written.
-    let read_only = std::fs::OpenOptions::new().write(true).open(db).is_err()
-        || db.parent().and_then(|d| std::fs::metadata(d).ok()).is_some_and(|m| m.permissions().readonly());
+    let read_only = exists
+        && (std::fs::OpenOptions::new().write(true).open(db).is_err()
+            || db.parent().and_then(|d| std::fs::metadata(d).ok()).is_some_and(|m| m.permissions().readonly()));
     if read_only {
         problems.push("the database is read-only: nothing can be sent or recorded".into());
     }
@@ -37,7 +42,8 @@ pub fn run(ctx: &Context, _args: &StatusArgs) -> anyhow::Result<ExitCode> {
     let mut last_bounce = Value::Null;
     let mut sending_paused = Value::Null;
     let mut mailboxes = Vec::new();
-    match ctx.open_store() {
+    let store = if exists { ctx.open_store() } else { Err(anyhow::anyhow!("no database at {}", db.display())) };
+    match store {
         Ok(store) => {
             let check = store.quick_check().unwrap_or_else(|e| e.to_string());
             if check != "ok" {

@@ -124,7 +124,7 @@ impl CommPane<'_> {
         let mut spans = Vec::new();
         for (field, label, value) in values {
             let editing = st.editing == Some(field);
-            spans.push(Span::styled(format!("{label}: "), t.bold()));
+            spans.push(Span::styled(format!("{label}{}", s.colon), t.bold()));
             let value =
                 if editing && matches!(field, FilterField::From | FilterField::To) { st.draft.clone() } else { value };
             let shown = if editing { format!("{value}▏") } else { value };
@@ -167,7 +167,7 @@ impl CommPane<'_> {
             Cell::from(texts.when),
             Cell::from(cut(&texts.guest, w.guest)),
             Cell::from(cut(&texts.address, w.address)),
-            Cell::from(texts.kind),
+            Cell::from(cut(&texts.kind, w.kind)),
             Cell::from(texts.reservation),
             Cell::from(Span::styled(cut(&texts.state, w.state), style)),
             Cell::from(cut(&texts.opens, w.opens)),
@@ -187,8 +187,8 @@ struct RowTexts {
 }
 
 /// The widths of the columns whose content varies: each as wide as its widest text on
-/// screen (or its head), and, when the line is too short for all of them, the address cut
-/// first, then the name, then the opens (every cut ends in `…`).
+/// screen (or its head), and, when the line is too short for all of them, a long opens text
+/// or state cut first, then the address, the name, the opens (every cut ends in `…`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Widths {
     guest: usize,
@@ -217,15 +217,49 @@ impl Widths {
             state: widest(|r| &r.state),
             opens: widest(|r| &r.opens),
         };
-        let fixed = MARKS_WIDTH + 2 * DATE_TIME_WIDTH + GAPS + w.kind + w.state;
-        let mut over = (fixed + w.guest + w.address + w.opens).saturating_sub(total);
-        for (width, least) in [(&mut w.address, 16), (&mut w.guest, 12), (&mut w.opens, 10), (&mut w.state, 8)] {
-            let give = over.min(width.saturating_sub(least));
+        let (full_guest, full_address, full_state) = (w.guest, w.address, w.state);
+        let fixed = MARKS_WIDTH + 2 * DATE_TIME_WIDTH + GAPS;
+        let used = |w: &Widths| fixed + w.guest + w.address + w.kind + w.state + w.opens;
+        let mut over = used(&w).saturating_sub(total);
+        let shrink = |width: &mut usize, least: usize, over: &mut usize| {
+            let give = (*over).min(width.saturating_sub(least));
             *width -= give;
-            over -= give;
+            *over -= give;
+        };
+        // First the long columns down to a useful width: a long opens text or state (a
+        // deferral's next try) and an unusually long name before the address (the marker
+        // already tells opened or not; the address is what staff check).
+        shrink(&mut w.opens, 24, &mut over);
+        shrink(&mut w.state, 16, &mut over);
+        shrink(&mut w.guest, 16, &mut over);
+        shrink(&mut w.address, 16, &mut over);
+        shrink(&mut w.guest, 12, &mut over);
+        shrink(&mut w.opens, 10, &mut over);
+        shrink(&mut w.state, 8, &mut over);
+        // Still too narrow (an 80-column terminal): the opens go (the guest's history has
+        // them), then the rest down to a few letters each, the address last of all.
+        if over > 0 {
+            w.opens = 0;
+            over = used(&w).saturating_sub(total);
         }
-        // Room to spare goes to the opens, the last column.
-        w.opens += total.saturating_sub(fixed + w.guest + w.address + w.opens);
+        shrink(&mut w.address, 10, &mut over);
+        shrink(&mut w.kind, 9, &mut over);
+        shrink(&mut w.guest, 10, &mut over);
+        shrink(&mut w.state, 6, &mut over);
+        shrink(&mut w.address, 0, &mut over);
+        // Room to spare goes back to the address, the name and the state, then to the opens,
+        // the last column.
+        let mut spare = total.saturating_sub(used(&w));
+        for (width, full) in [(&mut w.address, full_address), (&mut w.guest, full_guest), (&mut w.state, full_state)] {
+            let give = spare.min(full.saturating_sub(*width));
+            *width += give;
+            spare -= give;
+        }
+        w.opens += spare;
+        // A few letters of the opens would only read as noise.
+        if w.opens < 6 {
+            w.opens = 0;
+        }
         w
     }
 
@@ -278,12 +312,12 @@ impl Widget for CommPane<'_> {
             String::new(),
             String::new(),
             heads.when,
-            heads.guest,
-            heads.address,
-            heads.kind,
+            cut(&heads.guest, w.guest),
+            cut(&heads.address, w.address),
+            cut(&heads.kind, w.kind),
             heads.reservation,
-            heads.state,
-            heads.opens,
+            cut(&heads.state, w.state),
+            cut(&heads.opens, w.opens),
         ])
         .style(t.heading());
         let rows = shown.into_iter().zip(texts).map(|((i, r), texts)| {
@@ -293,6 +327,75 @@ impl Widget for CommPane<'_> {
         Table::new(rows, w.constraints()).header(header).column_spacing(1).render(list, buf);
         if st.more {
             Line::styled(s.more, t.dim()).right_aligned().render(foot, buf);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{EmailKind, Language};
+
+    fn row(id: i64, name: &str, address: &str, kind: EmailKind, human_opens: u32) -> CommRow {
+        let at = chrono::NaiveDate::from_ymd_opt(2037, 12, 1).and_then(|d| d.and_hms_opt(19, 30, 0)).expect("date");
+        CommRow {
+            id,
+            created_at: 2_143_300_000_000 + id,
+            sent_at: Some(2_143_300_000_000 + id),
+            kind,
+            state: MessageState::Sent,
+            guest_id: id,
+            guest_name: name.into(),
+            recipient: address.into(),
+            reservation_at: Some(at),
+            next_attempt_at: None,
+            human_opens,
+            machine_opens: 0,
+            open_via: None,
+            last_opened_at: None,
+            resend_of: None,
+        }
+    }
+
+    /// Each word of `full` shows whole on `line`, or its start does, ending in `…`.
+    fn whole_or_ellipsis(line: &str, full: &str) -> bool {
+        line.contains(full) || full.char_indices().skip(1).any(|(i, _)| line.contains(&format!("{}…", &full[..i])))
+    }
+
+    #[test]
+    fn on_a_narrow_terminal_every_cut_text_ends_in_an_ellipsis() {
+        let rows = vec![
+            row(1, "Bram Van Damme-Vercauteren", "bram.van-damme-vercauteren@telenet.be", EmailKind::Completed, 3),
+            row(2, "Hugo Mercier", "hugo.mercier2@proximus.be", EmailKind::Confirmed, 0),
+            CommRow { machine_opens: 2, ..row(3, "Léa Dubois", "lea.dubois58@icloud.com", EmailKind::Pending, 0) },
+        ];
+        let mut state = CommState::new(CommFilter::default(), rows.clone(), 50, Clock::utc());
+        state.more = false;
+        for lang in [Language::En, Language::Fr, Language::Nl] {
+            let strings = HistoryStrings::of(lang);
+            for width in [80u16, 100, 140, 150, 200] {
+                let area = Rect::new(0, 0, width, 10);
+                let mut buf = Buffer::empty(area);
+                CommPane { state: &state, strings, theme: Theme { color: false } }.render(area, &mut buf);
+                let lines: Vec<String> = (0..area.height)
+                    .map(|y| (0..width).map(|x| buf[(x, y)].symbol().to_owned()).collect::<String>())
+                    .collect();
+                for (r, line) in rows.iter().zip(&lines[4..]) {
+                    let when = Clock::utc().date_time(r.sent_at.unwrap_or(r.created_at));
+                    assert!(line.contains(&when), "{lang:?} {width}: the whole date and time\n{line}");
+                    for text in [r.guest_name.as_str(), r.recipient.as_str(), strings.kind(r.kind)] {
+                        // A column may go whole on a narrow screen, never show a start without `…`.
+                        let start: String = text.chars().take(4).collect();
+                        if line.contains(&start) {
+                            assert!(whole_or_ellipsis(line, text), "{lang:?} {width}: {text:?} cut short\n{line}");
+                        }
+                    }
+                    // A long opens text gives way to the address first.
+                    if width >= 200 || (width >= 140 && r.recipient.len() < 30) {
+                        assert!(line.contains(r.recipient.as_str()), "{lang:?} {width}: room for the address\n{line}");
+                    }
+                }
+            }
         }
     }
 }

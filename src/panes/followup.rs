@@ -8,9 +8,9 @@ use chrono::NaiveDate;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Clear, Row, Table, Widget};
+use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, Widget, Wrap};
 
-use super::{Clock, POINTER, Selection};
+use super::{Clock, POINTER, Selection, cut, text_width};
 use crate::store::{FollowUp, FollowUpReason};
 use crate::strings::Strings;
 use crate::strings::names::Column;
@@ -125,21 +125,44 @@ impl Widget for FollowUpPane<'_> {
         block.render(area, buf);
         let [advice, list, hints] =
             Layout::vertical([Constraint::Length(2), Constraint::Min(1), Constraint::Length(1)]).areas(inner);
-        Line::styled(s.followup_advice, t.dim()).render(advice, buf);
+        // The advice wraps onto its two lines rather than stop mid-word on a narrow screen.
+        Paragraph::new(Line::styled(s.followup_advice, t.dim())).wrap(Wrap { trim: true }).render(advice, buf);
+        // Whole hints only: one that does not fit is left out (Esc's, the last, is kept).
+        let pieces = self.keys.hints().map(|(key, hint)| (key, format!(" {}  ", self.day_strings.hint(hint))));
+        let width = |(key, word): &(&str, String)| text_width(key) + text_width(word);
+        let mut room = usize::from(hints.width).saturating_sub(pieces.last().map_or(0, width));
         let mut hint_spans = Vec::new();
-        for (key, hint) in self.keys.hints() {
-            hint_spans.push(Span::styled(key, t.key()));
-            hint_spans.push(Span::raw(format!(" {}  ", self.day_strings.hint(hint))));
+        for (i, piece) in pieces.iter().enumerate() {
+            let is_close = i + 1 == pieces.len();
+            if !is_close {
+                if width(piece) > room {
+                    continue;
+                }
+                room -= width(piece);
+            }
+            hint_spans.push(Span::styled(piece.0, t.key()));
+            hint_spans.push(Span::raw(piece.1.clone()));
         }
         Line::from(hint_spans).render(hints, buf);
         if st.rows.is_empty() {
             Line::from(s.followup_empty).render(list, buf);
             return;
         }
-        let heads = [Column::Time, Column::Guest, Column::Party, Column::Status, Column::Phone, Column::WhyCall];
-        let header = Row::new(std::iter::once("").chain(heads.map(|c| s.column(c)))).style(t.heading());
         let height = usize::from(list.height.saturating_sub(1));
         let (first, selected) = (st.selection.first_visible(height), st.selection.index());
+        let phone = phone_width(&st.rows, s.column(Column::Phone));
+        let w = Widths::fit(list.width, phone);
+        let heads = [Column::Time, Column::Guest, Column::Party, Column::Status, Column::Phone, Column::WhyCall];
+        let header = Row::new(std::iter::once(String::new()).chain(heads.map(|c| {
+            let width = match c {
+                Column::Guest => w.guest,
+                Column::Status => w.status,
+                Column::WhyCall => w.reason,
+                _ => u16::MAX,
+            };
+            cut(s.column(c), usize::from(width))
+        })))
+        .style(t.heading());
         let rows = st.rows.iter().enumerate().skip(first).take(height).map(|(i, f)| {
             let reason_style = match f.reason {
                 FollowUpReason::Bounced | FollowUpReason::Failed | FollowUpReason::Suppressed => t.error(),
@@ -149,24 +172,49 @@ impl Widget for FollowUpPane<'_> {
             let row = Row::new([
                 Cell::from(if i == selected { POINTER } else { " " }),
                 Cell::from(f.starts_at.format("%H:%M").to_string()),
-                Cell::from(f.guest_name.clone()),
+                Cell::from(cut(&f.guest_name, usize::from(w.guest))),
                 Cell::from(Line::from(f.party_size.to_string()).right_aligned()),
-                Cell::from(self.day_strings.status(f.status)),
+                Cell::from(cut(self.day_strings.status(f.status), usize::from(w.status))),
                 Cell::from(f.phone.clone()),
-                Cell::from(Span::styled(self.reason(f), reason_style)),
+                Cell::from(Span::styled(cut(&self.reason(f), usize::from(w.reason)), reason_style)),
             ]);
             if i == selected { row.style(t.selected()) } else { row }
         });
         let widths = [
             Constraint::Length(1),
             Constraint::Length(5),
-            Constraint::Length(22),
+            Constraint::Length(w.guest),
             Constraint::Length(4),
-            Constraint::Length(10),
-            Constraint::Length(phone_width(&st.rows, s.column(Column::Phone))),
+            Constraint::Length(w.status),
+            Constraint::Length(phone),
             Constraint::Fill(1),
         ];
         Table::new(rows, widths).header(header).column_spacing(1).render(list, buf);
+    }
+}
+
+/// The widths of the columns that give way on a narrow screen; the time, party size and
+/// phone number always show whole.
+struct Widths {
+    guest: u16,
+    status: u16,
+    reason: u16,
+}
+
+impl Widths {
+    /// The reason takes what the other columns leave (one space between columns). When it
+    /// would get less than 14 columns, the status goes; the name gives up to half the room
+    /// left, between 12 and 22 columns. Longer texts end in `…`.
+    fn fit(total: u16, phone: u16) -> Self {
+        let fixed = 1 + 5 + 4 + phone + 6;
+        let mut status = 10;
+        let room = |status: u16| total.saturating_sub(fixed + status);
+        if room(status).saturating_sub(22) < 14 && room(status) < 12 + 14 + 10 {
+            status = 0;
+        }
+        let room = room(status);
+        let guest = (room / 2).clamp(12, 22).min(room);
+        Widths { guest, status, reason: room - guest }
     }
 }
 
@@ -176,4 +224,78 @@ impl Widget for FollowUpPane<'_> {
 fn phone_width(rows: &[FollowUp], heading: &str) -> u16 {
     let longest = rows.iter().map(|f| f.phone.chars().count() + 1).max().unwrap_or(0);
     u16::try_from(longest.max(heading.chars().count()).clamp(10, 25)).unwrap_or(25)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Language, ReservationStatus};
+
+    fn follow_up(id: i64, name: &str, phone: &str, reason: FollowUpReason, error: Option<&str>) -> FollowUp {
+        FollowUp {
+            reservation_id: id,
+            starts_at: NaiveDate::from_ymd_opt(2037, 12, 1).and_then(|d| d.and_hms_opt(19, 30, 0)).expect("date"),
+            party_size: 4,
+            status: ReservationStatus::Confirmed,
+            guest_id: id,
+            guest_name: name.into(),
+            phone: phone.into(),
+            email: "guest@example.org".into(),
+            message_id: Some(id),
+            reason,
+            last_error: error.map(str::to_owned),
+            address_errors: 0,
+            address_blocked: false,
+        }
+    }
+
+    #[test]
+    fn at_80_columns_reasons_and_names_end_in_an_ellipsis_and_hints_stay_whole() {
+        let rows = vec![
+            follow_up(1, "Léa Laurent", "+32 475 40 51 34", FollowUpReason::NotOpened { machine_opens: 1 }, None),
+            follow_up(
+                2,
+                "Marie-Christine Vandenbroucke-Desmet",
+                "+44 (0)20 7946 0958",
+                FollowUpReason::Bounced,
+                Some("550 5.1.1 <guest>: Recipient address rejected: User unknown in virtual mailbox table"),
+            ),
+        ];
+        let state = FollowUpState::new(NaiveDate::from_ymd_opt(2037, 12, 1).expect("date"), rows, Clock::utc());
+        let keys = FollowUpKeys { resend: "r", fix_address: "e", by_phone: "v", history: "Enter", close: "Esc" };
+        for lang in [Language::En, Language::Fr, Language::Nl] {
+            let (strings, day_strings) = (HistoryStrings::of(lang), Strings::of(lang));
+            for width in [60u16, 80, 140] {
+                let area = Rect::new(0, 0, width, 12);
+                let mut buf = Buffer::empty(area);
+                let pane = FollowUpPane { state: &state, strings, day_strings, keys, theme: Theme { color: false } };
+                pane.render(area, &mut buf);
+                let line = |y: u16| (0..width).map(|x| buf[(x, y)].symbol().to_owned()).collect::<String>();
+                let text = (0..area.height).map(line).collect::<Vec<_>>().join("\n");
+                for (i, f) in state.rows.iter().enumerate() {
+                    let row = line(4 + i as u16);
+                    let reason = pane.reason(f);
+                    let start: String = reason.chars().take(6).collect();
+                    assert!(row.contains(&start), "{lang:?} {width}: the reason shows\n{text}");
+                    assert!(row.contains(&reason) || row.contains('…'), "{lang:?} {width}: reason cut short\n{text}");
+                    let cut_name = f
+                        .guest_name
+                        .char_indices()
+                        .skip(4)
+                        .any(|(at, _)| row.contains(&format!("{}…", &f.guest_name[..at])));
+                    assert!(row.contains(&f.guest_name) || cut_name, "{lang:?} {width}: the name\n{text}");
+                    assert!(row.contains(&f.phone), "{lang:?} {width}: the whole number\n{text}");
+                }
+                // The hint line ends with whole hints; Esc's is always there.
+                let hints = line(area.height - 2);
+                let close = format!("Esc {}", day_strings.hint(Hint::Close));
+                assert!(hints.contains(&close), "{lang:?} {width}: {hints}");
+                // The advice is not cut mid-word at the border: it wraps.
+                let advice_end: String = strings.followup_advice.split_whitespace().last().unwrap_or("").to_owned();
+                if width >= 80 {
+                    assert!(text.contains(&advice_end), "{lang:?} {width}: the advice's end\n{text}");
+                }
+            }
+        }
+    }
 }

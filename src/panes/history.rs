@@ -66,10 +66,13 @@ impl HistoryState {
     }
 
     fn rebuild(&mut self) {
-        let emails = (0..self.history.emails.len()).map(|i| (self.history.emails[i].created_at, Entry::Email(i)));
+        // Each email at the time its row shows (when it left, else when it was queued), so
+        // "newest first" reads true down the Sent column: a reminder queued at booking and
+        // sent days later sits where it was sent, not where it was queued.
+        let emails = (0..self.history.emails.len()).map(|i| (shown_at(&self.history.emails[i]), Entry::Email(i)));
         let notes = (0..self.history.notes.len()).map(|i| (self.history.notes[i].at, Entry::Note(i)));
         let mut all: Vec<(i64, Entry)> = emails.chain(notes).collect();
-        // Newest first; the store's order (by id) is kept among emails of the same time.
+        // Newest first; the store's order (newest id first) is kept among emails of the same time.
         all.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
         self.entries = all.into_iter().map(|(_, e)| e).collect();
         self.selection.set(self.selection.index(), self.entries.len());
@@ -193,7 +196,7 @@ impl HistoryPane<'_> {
 
     fn email_line(&self, e: &HistoryEmail, selected: bool, state_width: usize) -> Line<'static> {
         let (s, t, c) = (self.strings, self.theme, self.state.clock);
-        let when = c.date_time(e.sent_at.unwrap_or(e.created_at));
+        let when = c.date_time(shown_at(e));
         let booking = e.reservation_at.map(|r| r.format(crate::strings::DATE_TIME).to_string()).unwrap_or_default();
         let state_style = match e.state {
             MessageState::Failed | MessageState::Bounced | MessageState::Suppressed => t.error(),
@@ -334,7 +337,10 @@ impl Widget for HistoryPane<'_> {
             .max()
             .unwrap_or(0)
             .min(STATE_MAX);
-        Paragraph::new(self.header(state_width)).render(head, buf);
+        // Every line that does not fit ends in `…` (the address's last error, a note, a log
+        // line with a browser's user agent or a reply's first lines).
+        let fit = |l: Line<'static>| fit_line(l, usize::from(inner.width));
+        Paragraph::new(self.header(state_width).into_iter().map(fit).collect::<Vec<_>>()).render(head, buf);
         if st.entries.is_empty() {
             Line::from(self.strings.no_emails).style(self.theme.dim()).render(list, buf);
         }
@@ -350,7 +356,7 @@ impl Widget for HistoryPane<'_> {
                         self.email_line(&st.history.emails[*k], i == selected, state_width),
                         usize::from(list.width),
                     ),
-                    Entry::Note(k) => self.note_line(&st.history.notes[*k], i == selected),
+                    Entry::Note(k) => fit(self.note_line(&st.history.notes[*k], i == selected)),
                 };
                 if i == selected { line.style(self.theme.selected()) } else { line }
             })
@@ -358,16 +364,88 @@ impl Widget for HistoryPane<'_> {
         Paragraph::new(lines).render(list, buf);
         if let Some(lines) = log {
             let mut all = vec![Line::styled(self.strings.log_title, self.theme.heading())];
-            all.extend(self.log_lines(lines));
+            all.extend(self.log_lines(lines).into_iter().map(fit));
             Paragraph::new(all).render(bottom, buf);
         }
     }
 }
 
+/// The time an email's row shows in the Sent column and is sorted by: when it was sent,
+/// else when it was queued.
+fn shown_at(e: &HistoryEmail) -> i64 {
+    e.sent_at.unwrap_or(e.created_at)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::staff_detail;
-    use crate::domain::EventKind;
+    use super::{Entry, HistoryState, staff_detail};
+    use crate::domain::{AddressHealth, EmailKind, EventKind, Guest, Language, MessageState};
+    use crate::store::{GuestHistory, HistoryEmail};
+
+    fn email(id: i64, kind: EmailKind, created_at: i64, sent_at: Option<i64>) -> HistoryEmail {
+        HistoryEmail {
+            id,
+            kind,
+            reservation_id: Some(1),
+            reservation_at: None,
+            recipient: "a@example.org".into(),
+            state: if sent_at.is_some() { MessageState::Sent } else { MessageState::Queued },
+            attempts: u32::from(sent_at.is_some()),
+            created_at,
+            sent_at,
+            next_attempt_at: None,
+            last_error: None,
+            resend_of: None,
+            original: None,
+            human_opens: 0,
+            machine_opens: 0,
+            open_via: None,
+            first_opened_at: None,
+            last_opened_at: None,
+            withdrawn_reason: None,
+            delivered_at: None,
+        }
+    }
+
+    #[test]
+    fn newest_first_follows_the_time_the_row_shows() {
+        const DAY: i64 = 86_400_000;
+        // Booked 20 days ahead: request and confirmation go at once, the reminder is queued
+        // then and leaves the day before; a second booking in between; a resend still queued.
+        let emails = vec![
+            email(6, EmailKind::Confirmed, 12 * DAY, None),
+            email(5, EmailKind::Confirmed, 10 * DAY, Some(10 * DAY + 1)),
+            email(4, EmailKind::Pending, 10 * DAY, Some(10 * DAY)),
+            email(3, EmailKind::Reminder, DAY, Some(19 * DAY)),
+            email(2, EmailKind::Confirmed, DAY, Some(DAY + 1)),
+            email(1, EmailKind::Pending, DAY, Some(DAY)),
+        ];
+        let guest = Guest {
+            id: 1,
+            name: "Anna".into(),
+            email: "a@example.org".into(),
+            phone: String::new(),
+            language: Language::En,
+        };
+        let history = GuestHistory {
+            guest,
+            forgotten: false,
+            address: AddressHealth::default(),
+            last_error_at: None,
+            emails,
+            notes: Vec::new(),
+        };
+        let state = HistoryState::new(history, crate::clock::Clock::utc());
+        let order: Vec<i64> = state
+            .entries
+            .iter()
+            .map(|e| match e {
+                Entry::Email(i) => state.history.emails[*i].id,
+                Entry::Note(_) => 0,
+            })
+            .collect();
+        assert_eq!(order, [3, 6, 5, 4, 2, 1]);
+    }
 
     #[test]
     fn stored_details_lose_their_database_ids() {
@@ -380,6 +458,42 @@ mod tests {
         ];
         for (kind, stored, shown) in cases {
             assert_eq!(staff_detail(kind, stored), shown, "{stored}");
+        }
+    }
+
+    #[test]
+    fn a_line_too_long_for_the_pane_ends_in_an_ellipsis() {
+        use ratatui::buffer::Buffer;
+        use ratatui::layout::Rect;
+        use ratatui::widgets::Widget as _;
+
+        let error = "550 5.1.1 <guest>: Recipient address rejected: User unknown in virtual mailbox table";
+        let guest = Guest {
+            id: 1,
+            name: "Fleur Jacobs".into(),
+            email: "fleur.jacobs22@telenet.be".into(),
+            phone: "+32 486 48 61 42".into(),
+            language: Language::Nl,
+        };
+        let history = GuestHistory {
+            guest,
+            forgotten: false,
+            address: AddressHealth { error_count: 3, blocked: false, last_error: Some(error.into()) },
+            last_error_at: Some(2_143_300_000_000),
+            emails: vec![email(1, EmailKind::Confirmed, 2_143_300_000_000, Some(2_143_300_000_000))],
+            notes: Vec::new(),
+        };
+        let state = HistoryState::new(history, crate::clock::Clock::utc());
+        for lang in [Language::En, Language::Fr, Language::Nl] {
+            let area = Rect::new(0, 0, 80, 12);
+            let mut buf = Buffer::empty(area);
+            let strings = crate::strings::HistoryStrings::of(lang);
+            super::HistoryPane { state: &state, strings, theme: crate::theme::Theme { color: false } }
+                .render(area, &mut buf);
+            let line = |y: u16| (0..area.width).map(|x| buf[(x, y)].symbol().to_owned()).collect::<String>();
+            let health = line(2);
+            assert!(health.contains("550 5."), "{lang:?}: {health}");
+            assert!(health.trim_end_matches([' ', '│']).ends_with('…'), "{lang:?}: cut without …: {health}");
         }
     }
 }

@@ -95,6 +95,16 @@ fn with_ellipsis(text: &str, width: usize) -> String {
     shown
 }
 
+/// A line that owns its text (to be cut by `fit_line`).
+pub fn owned_line(line: ratatui::text::Line<'_>) -> ratatui::text::Line<'static> {
+    let spans = line
+        .spans
+        .into_iter()
+        .map(|sp| ratatui::text::Span::styled(sp.content.into_owned(), sp.style))
+        .collect::<Vec<_>>();
+    ratatui::text::Line { spans, style: line.style, alignment: line.alignment }
+}
+
 /// A line of spans cut to `width` columns: the span that crosses the edge ends in `…` and
 /// those after it are left out, each keeping its style.
 pub fn fit_line(line: ratatui::text::Line<'static>, width: usize) -> ratatui::text::Line<'static> {

@@ -29,13 +29,16 @@ pub static FR: Strings = Strings {
     not_opened_yet: "Pas encore ouvert",
     last_opened: "Dernière ouverture",
     help_phone: "confirmée par téléphone (v, depuis la liste de suivi)",
+    help_reply: "le client a répondu (voir l'historique)",
+    help_more: "… la suite dans un terminal plus haut",
     already_forgotten: "Les données personnelles de ce client sont déjà effacées",
     confirmed_by_phone: |name| format!("{name} : confirmée par téléphone"),
     already_by_phone: |name| format!("{name} était déjà confirmée par téléphone"),
     forget_question: |name, email| {
         format!(
-            "Effacer les données personnelles de {name} ({email}) ? Le nom, l'adresse, le téléphone et les IP \
-             de ses ouvertures sont supprimés pour de bon ; seuls des comptes anonymes restent."
+            "Effacer les données personnelles {} ({email}) ? Le nom, l'adresse, le téléphone et les IP \
+             de ses ouvertures sont supprimés pour de bon ; seuls des comptes anonymes restent.",
+            of(name)
         )
     },
     forgotten: |n| format!("Données personnelles effacées ; {n} e-mail(s) anonymisé(s)"),
@@ -60,6 +63,7 @@ pub static FR: Strings = Strings {
         language: "fr, en ou nl",
     },
     form_hint: "Tab / Maj-Tab : champ suivant / précédent    Entrée : enregistrer    Échap : annuler",
+    form_hint_one_field: "Entrée : enregistrer    Échap : annuler",
     no_selection: "Aucune réservation sélectionnée",
     tracking_off: "Suivi des ouvertures désactivé",
     blocked_badge: "BLOQUÉ",
@@ -89,8 +93,8 @@ pub static FR: Strings = Strings {
         AddressError::TooLong(a) => format!("« {a} » dépasse 254 caractères"),
     },
     transition: |from, to| format!("Une réservation « {from} » ne peut pas devenir « {to} »"),
-    cancel_question: |name, time| format!("Annuler la réservation de {name} à {time} ?"),
-    complete_question: |name, time| format!("Marquer {name} ({time}) terminée ? o/n"),
+    cancel_question: |name, time| format!("Annuler la réservation {} à {time} ?", of(name)),
+    complete_question: |name, time| format!("Réservation {} ({time}) terminée ? o/n", of(name)),
     no_show_question: |name, time| format!("Marquer {name} ({time}) absent ? o/n"),
     complete_early_question: |time| format!("Le repas est à {time}. Le marquer terminé maintenant ?"),
     no_show_early_question: |time| format!("La réservation est à {time}. Marquer le client absent maintenant ?"),
@@ -132,3 +136,28 @@ pub static FR: Strings = Strings {
     no_show_count: |n| if n > 1 { format!("{n} absents") } else { format!("{n} absent") },
     matches: |shown, total| format!("{shown} sur {total}"),
 };
+
+/// "de Bram Peeters", "d'Amélie Martin": French elides "de" before a vowel.
+fn of(name: &str) -> String {
+    let vowel = name.chars().next().is_some_and(|c| "aeiouyàâäéèêëîïôöùûüAEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜ".contains(c));
+    if vowel { format!("d'{name}") } else { format!("de {name}") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::of;
+
+    #[test]
+    fn de_is_elided_before_a_vowel() {
+        for (name, said) in [
+            ("Amélie Martin", "d'Amélie Martin"),
+            ("Élodie Laurent", "d'Élodie Laurent"),
+            ("Inès Dubois", "d'Inès Dubois"),
+            ("Bram Peeters", "de Bram Peeters"),
+            ("Hugo Moreau", "de Hugo Moreau"),
+            ("", "de "),
+        ] {
+            assert_eq!(of(name), said);
+        }
+    }
+}

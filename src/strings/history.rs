@@ -175,14 +175,16 @@ impl HistoryStrings {
         super::names::follow_up_reason(self.language, r)
     }
 
-    /// "97.4%" / "97,4 %". Cut, not rounded, to the tenth: a share just under a target
+    /// "97.4%" / "97,4 %" / "97,4%". Cut, not rounded, to the tenth: a share just under a target
     /// (97.96% against 98%) must not read as the target itself ("98.0% < 98.0%").
     pub fn percent(&self, share: f64) -> String {
         // The epsilon keeps a share that is exactly a tenth (0.98) from reading one tenth
         // lower after the float multiplication.
         let tenths = (share * 1000.0 + 1e-6).floor() / 10.0;
         let text = format!("{tenths:.1}");
-        if self.decimal_comma { format!("{} %", text.replace('.', ",")) } else { format!("{text}%") }
+        let text = if self.decimal_comma { text.replace('.', ",") } else { text };
+        // French puts a space before the sign; Dutch, like English, does not ("97,4%").
+        if self.language == crate::domain::Language::Fr { format!("{text} %") } else { format!("{text}%") }
     }
 
     pub fn health(&self, delivered: f64, opened: f64) -> String {
@@ -227,6 +229,7 @@ mod tests {
         assert_eq!(EN.percent(0.974), "97.4%");
         assert_eq!(EN.percent(1.0), "100.0%");
         assert_eq!(FR.percent(0.974), "97,4 %");
+        assert_eq!(NL.percent(0.974), "97,4%");
     }
 
     #[test]

@@ -71,6 +71,10 @@ pub struct Strings {
     pub last_opened: &'static str,
     /// Help legend of the `☎` mark on a reservation.
     pub help_phone: &'static str,
+    /// Help legend of the `↩` mark: the guest answered one of the emails.
+    pub help_reply: &'static str,
+    /// The help's last line when the terminal is too short for all of it.
+    pub help_more: &'static str,
     pub already_forgotten: &'static str,
     confirmed_by_phone: fn(&str) -> String,
     already_by_phone: fn(&str) -> String,
@@ -83,6 +87,8 @@ pub struct Strings {
     /// What each field expects, shown when it is empty and focused.
     pub form_examples: FieldWords,
     pub form_hint: &'static str,
+    /// The keys of a form of one field (the guest's email address): no Tab to name.
+    pub form_hint_one_field: &'static str,
     pub no_selection: &'static str,
     pub sending_off: &'static str,
     pub bounces_off: &'static str,

@@ -48,6 +48,12 @@ pub enum Hint {
     Erase,
     FixAddress,
     ByPhone,
+    /// While typing the list's filter: Enter keeps it.
+    KeepFilter,
+    /// While typing the list's filter: Esc clears it.
+    ClearFilter,
+    /// While typing a date of the communication history's filter: Esc drops what was typed.
+    CancelTyping,
 }
 
 /// The column heads of the panes (guest history, communication history, follow-up list).
@@ -652,6 +658,9 @@ pub fn hint(lang: Language, h: Hint) -> &'static str {
         (Language::En, Hint::Erase) => "erase personal data",
         (Language::En, Hint::FixAddress) => "fix address",
         (Language::En, Hint::ByPhone) => "confirmed by phone",
+        (Language::En, Hint::KeepFilter) => "keep",
+        (Language::En, Hint::ClearFilter) => "clear",
+        (Language::En, Hint::CancelTyping) => "cancel",
         (Language::Fr, Hint::Move) => "déplacer",
         (Language::Fr, Hint::Day) => "jour",
         (Language::Fr, Hint::Today) => "aujourd'hui",
@@ -675,6 +684,9 @@ pub fn hint(lang: Language, h: Hint) -> &'static str {
         (Language::Fr, Hint::Erase) => "effacer les données personnelles",
         (Language::Fr, Hint::FixAddress) => "corriger l'adresse",
         (Language::Fr, Hint::ByPhone) => "confirmé par téléphone",
+        (Language::Fr, Hint::KeepFilter) => "garder",
+        (Language::Fr, Hint::ClearFilter) => "effacer",
+        (Language::Fr, Hint::CancelTyping) => "annuler",
         (Language::Nl, Hint::Move) => "bewegen",
         (Language::Nl, Hint::Day) => "dag",
         (Language::Nl, Hint::Today) => "vandaag",
@@ -698,6 +710,9 @@ pub fn hint(lang: Language, h: Hint) -> &'static str {
         (Language::Nl, Hint::Erase) => "persoonsgegevens wissen",
         (Language::Nl, Hint::FixAddress) => "adres verbeteren",
         (Language::Nl, Hint::ByPhone) => "telefonisch bevestigd",
+        (Language::Nl, Hint::KeepFilter) => "behouden",
+        (Language::Nl, Hint::ClearFilter) => "wissen",
+        (Language::Nl, Hint::CancelTyping) => "annuleren",
     }
 }
 

@@ -9,6 +9,7 @@ use ratatui::widgets::Widget;
 use crate::action::Action;
 use crate::app::{App, Overlay};
 use crate::domain::Marker;
+use crate::panes::comm_history::FilterField;
 use crate::panes::health::HealthLine;
 use crate::strings::Hint;
 use crate::theme::Theme;
@@ -19,7 +20,7 @@ pub(super) fn render_status(app: &App, theme: Theme, area: Rect, buf: &mut Buffe
     let line = if typing || (!app.filter.is_empty() && app.status.is_none()) {
         let cursor = if typing { "▏" } else { "" };
         Line::from(vec![
-            Span::styled(format!("{}: ", s.filter_prompt), theme.key()),
+            Span::styled(format!("{}{}", s.filter_prompt, s.history().colon), theme.key()),
             Span::raw(format!("{}{cursor}", app.filter)),
             Span::styled(format!("  {}", s.matches(app.visible.len(), app.rows.len())), theme.dim()),
         ])
@@ -30,7 +31,13 @@ pub(super) fn render_status(app: &App, theme: Theme, area: Rect, buf: &mut Buffe
         Line::from(vec![
             Span::styled(status.text.as_str(), style),
             Span::styled(
-                format!("  · {}: {}  {}", s.filter_prompt, app.filter, s.matches(app.visible.len(), app.rows.len())),
+                format!(
+                    "  · {}{}{}  {}",
+                    s.filter_prompt,
+                    s.history().colon,
+                    app.filter,
+                    s.matches(app.visible.len(), app.rows.len())
+                ),
                 theme.dim(),
             ),
         ])
@@ -48,7 +55,8 @@ pub(super) fn render_status(app: &App, theme: Theme, area: Rect, buf: &mut Buffe
     } else {
         Line::default()
     };
-    line.render(area, buf);
+    // A message longer than the line (a mailbox's problem with what to check) ends in `…`.
+    crate::panes::fit_line(crate::panes::owned_line(line), usize::from(area.width)).render(area, buf);
 }
 
 /// A standing problem of the background: sending paused on the venue's problem, the outbox
@@ -145,7 +153,34 @@ fn pieces(app: &App) -> Vec<Piece> {
             actions.iter().map(|a| s.keys(&app.keymap.label(a))).filter(|l| !l.is_empty()).collect();
         keys.join(" ")
     };
-    // The hints of the top overlay that has its own; a popup shows those under it.
+    // A popup on top takes the keys: its hints, not those of what lies under it (there
+    // `q` or `c` would be typed, or do nothing).
+    match app.top() {
+        // The form and the question name their own keys.
+        Some(Overlay::Form(_) | Overlay::Confirm(_)) => return Vec::new(),
+        Some(Overlay::Filter) => {
+            return [("Enter", Hint::KeepFilter), ("Esc", Hint::ClearFilter)]
+                .into_iter()
+                .map(|(key, hint)| Piece { keys: s.keys(key), word: s.hint(hint), essential: true })
+                .collect();
+        }
+        // Typing in a field of all emails' filter: letters (K, S, <, >) are typed, Enter
+        // keeps the text or applies the date, Esc drops a date being typed.
+        Some(Overlay::Comm(c)) if c.editing.is_some() => {
+            let date = matches!(c.editing, Some(FilterField::From | FilterField::To));
+            let esc = date.then_some(("Esc", Hint::CancelTyping));
+            return [Some(("Enter", Hint::KeepFilter)), esc]
+                .into_iter()
+                .flatten()
+                .map(|(key, hint)| Piece { keys: s.keys(key), word: s.hint(hint), essential: true })
+                .collect();
+        }
+        Some(Overlay::Help) => return popup_pieces(app, &[(&[], Hint::Close)], true),
+        Some(Overlay::LastError(_)) => {
+            return popup_pieces(app, &[(&[Action::ResetCounter], Hint::Reset), (&[], Hint::Close)], false);
+        }
+        Some(Overlay::History(_) | Overlay::Comm(_) | Overlay::FollowUp(_)) | None => {}
+    }
     let hints = app.overlays().iter().rev().find_map(|overlay| match overlay {
         Overlay::History(_) => Some(&HISTORY_HINTS[..]),
         Overlay::Comm(_) => Some(&COMM_HINTS[..]),
@@ -165,6 +200,18 @@ fn pieces(app: &App) -> Vec<Piece> {
                 .collect();
         }
     };
+    popup_pieces(app, pane, true)
+}
+
+/// The pieces of a pane's or popup's hints (Esc for those without an action), then help
+/// (when `help` works there) and quit.
+fn popup_pieces(app: &App, pane: &[PaneHint], help: bool) -> Vec<Piece> {
+    let s = app.strings;
+    let keys_of = |actions: &[Action]| {
+        let keys: Vec<String> =
+            actions.iter().map(|a| s.keys(&app.keymap.label(a))).filter(|l| !l.is_empty()).collect();
+        keys.join(" ")
+    };
     let mut out: Vec<Piece> = pane
         .iter()
         .map(|(actions, hint)| {
@@ -173,10 +220,15 @@ fn pieces(app: &App) -> Vec<Piece> {
         })
         .filter(|p| !p.keys.is_empty())
         .collect();
-    for (action, hint) in [(Action::ToggleHelp, Hint::Help), (Action::Quit, Hint::Quit)] {
-        let keys = keys_of(std::slice::from_ref(&action));
+    let tail: &[(Action, Hint)] = if help {
+        &[(Action::ToggleHelp, Hint::Help), (Action::Quit, Hint::Quit)]
+    } else {
+        &[(Action::Quit, Hint::Quit)]
+    };
+    for (action, hint) in tail {
+        let keys = keys_of(std::slice::from_ref(action));
         if !keys.is_empty() {
-            out.push(Piece { keys, word: s.hint(hint), essential: true });
+            out.push(Piece { keys, word: s.hint(*hint), essential: true });
         }
     }
     out
@@ -217,4 +269,86 @@ pub(super) fn render_hints(app: &App, theme: Theme, area: Rect, buf: &mut Buffer
         }
     }
     Line::from(spans).render(area, buf);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Language;
+    use crate::keymap::Keymap;
+
+    fn hint_line(app: &App) -> String {
+        let area = Rect::new(0, 0, 160, 1);
+        let mut buf = Buffer::empty(area);
+        render_hints(app, Theme { color: false }, area, &mut buf);
+        (0..area.width).map(|x| buf[(x, 0)].symbol().to_owned()).collect::<String>().trim_end().to_owned()
+    }
+
+    #[test]
+    fn a_popup_on_top_shows_its_own_keys_not_the_list_s() {
+        let day = chrono::NaiveDate::from_ymd_opt(2037, 12, 1).expect("date");
+        for lang in [Language::En, Language::Fr, Language::Nl] {
+            let mut app = App::new("Bistro", lang, Keymap::default(), day, day);
+            let s = app.strings;
+            let list = hint_line(&app);
+            assert!(list.contains(&format!("q {}", s.hint(Hint::Quit))), "{lang:?}: {list}");
+            // Typing the filter: q and c are letters of the filter.
+            app.update(Action::StartFilter);
+            let typing = hint_line(&app);
+            assert!(typing.contains(&format!("{} {}", s.keys("Enter"), s.hint(Hint::KeepFilter))), "{typing}");
+            assert!(typing.contains(&format!("{} {}", s.keys("Esc"), s.hint(Hint::ClearFilter))), "{typing}");
+            assert!(!typing.contains(s.hint(Hint::Quit)) && !typing.contains(s.hint(Hint::Status)), "{typing}");
+            app.update(Action::Cancel);
+            // The help: Esc or ? close it, q quits; the list's keys do nothing there.
+            app.update(Action::ToggleHelp);
+            let help = hint_line(&app);
+            assert!(help.contains(&format!("{} {}", s.keys("Esc"), s.hint(Hint::Close))), "{help}");
+            assert!(help.contains(&format!("q {}", s.hint(Hint::Quit))), "{help}");
+            assert!(!help.contains(s.hint(Hint::Status)) && !help.contains(s.hint(Hint::Filter)), "{help}");
+            app.update(Action::ToggleHelp);
+            // The new-reservation form: every letter is typed into a field.
+            app.update(Action::NewReservation);
+            let form = hint_line(&app);
+            assert!(!form.contains(s.hint(Hint::Quit)) && !form.contains(s.hint(Hint::Status)), "{lang:?}: {form}");
+        }
+    }
+
+    #[test]
+    fn a_status_longer_than_the_line_ends_in_an_ellipsis() {
+        let day = chrono::NaiveDate::from_ymd_opt(2037, 12, 1).expect("date");
+        let mut app = App::new("Bistro", Language::Fr, Keymap::default(), day, day);
+        let why = "connexion à la boîte des réponses perdue : reconnexion dans 5 s ; si cela dure, vérifier \
+                   reply_mailbox, le mot de passe et le réseau de la machine";
+        app.update(Action::ServiceOff(crate::event::Service::ReplyMailbox, why.into()));
+        let area = Rect::new(0, 0, 80, 1);
+        let mut buf = Buffer::empty(area);
+        render_status(&app, Theme { color: false }, area, &mut buf);
+        let line: String = (0..area.width).map(|x| buf[(x, 0)].symbol().to_owned()).collect();
+        assert!(line.starts_with(app.strings.replies_off), "{line}");
+        assert!(line.trim_end().ends_with('…'), "cut without …: {line}");
+    }
+
+    #[test]
+    fn typing_in_all_emails_filter_names_enter_and_esc_not_the_letter_keys() {
+        let day = chrono::NaiveDate::from_ymd_opt(2037, 12, 1).expect("date");
+        for lang in [Language::En, Language::Fr, Language::Nl] {
+            let mut app = App::new("Bistro", lang, Keymap::default(), day, day);
+            let s = app.strings;
+            let filter = crate::store::CommFilter::default();
+            app.update(Action::Done(crate::data::Outcome::Comm { filter, after: None, rows: Vec::new() }));
+            let pane = hint_line(&app);
+            assert!(pane.contains(&format!("K {}", s.hint(Hint::Kind))), "{lang:?}: the pane's keys: {pane}");
+            // The search text: K, S, < and > are letters of it; Enter keeps it.
+            app.update(Action::StartFilter);
+            let text = hint_line(&app);
+            assert!(text.contains(&format!("{} {}", s.keys("Enter"), s.hint(Hint::KeepFilter))), "{text}");
+            assert!(!text.contains(s.hint(Hint::Kind)) && !text.contains(s.hint(Hint::Close)), "{lang:?}: {text}");
+            app.update(Action::FilterAccept);
+            // A date: Esc drops what was typed.
+            app.update(Action::FilterFrom);
+            let date = hint_line(&app);
+            assert!(date.contains(&format!("{} {}", s.keys("Esc"), s.hint(Hint::CancelTyping))), "{lang:?}: {date}");
+            assert!(!date.contains(s.hint(Hint::State)), "{lang:?}: {date}");
+        }
+    }
 }

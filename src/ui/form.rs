@@ -62,7 +62,8 @@ pub(super) fn render(app: &App, form: &Form, theme: Theme, area: Rect, buf: &mut
         }
     }
     lines.push(Line::default());
-    lines.push(Line::from(Span::styled(s.form_hint, theme.dim())));
+    let hint = if form.fields.len() > 1 { s.form_hint } else { s.form_hint_one_field };
+    lines.push(Line::from(Span::styled(hint, theme.dim())));
 
     let width = (lines.iter().map(Line::width).max().unwrap_or(0) as u16 + 4).max(label_width as u16 + 30);
     let popup = centered(area, width, lines.len() as u16 + 2);

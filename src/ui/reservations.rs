@@ -11,7 +11,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, Widget, Wrap};
 
 use crate::action::Action;
 use crate::app::App;
-use crate::app::layout::{Columns, MARKER_WIDTH, guest_cell};
+use crate::app::layout::{Columns, MARKER_WIDTH, REPLY_MARK, guest_cell};
 use crate::domain::{ReservationRow, ReservationStatus};
 use crate::panes::POINTER;
 use crate::theme::Theme;
@@ -78,8 +78,8 @@ pub(super) fn render(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
 
 fn row<'a>(app: &App, theme: Theme, r: &'a ReservationRow, selected: bool, columns: Columns) -> Row<'a> {
     let badge = app.badge(r);
-    // The reply mark `↩` takes two cells of the name's room, like the badge.
-    let cell = guest_cell(r, badge.as_deref(), columns.guest.saturating_sub(if r.replied { 2 } else { 0 }));
+    // The name leaves room for the badge and the reply mark `↩` (and ends in `…` if cut).
+    let cell = guest_cell(r, badge.as_deref(), columns.guest);
     let mut guest = vec![Span::raw(cell.name)];
     if let Some(text) = badge {
         let style = if r.address.blocked { theme.badge_blocked() } else { theme.badge_errors() };
@@ -87,7 +87,7 @@ fn row<'a>(app: &App, theme: Theme, r: &'a ReservationRow, selected: bool, colum
         guest.push(Span::styled(text, style));
     }
     if r.replied {
-        guest.push(Span::raw(" ↩"));
+        guest.push(Span::raw(format!(" {REPLY_MARK}")));
     }
     // The guest's email, dimmed, when the column has room for it after the name and badge.
     let used: usize = guest.iter().map(Span::width).sum();

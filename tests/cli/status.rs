@@ -154,3 +154,18 @@ fn status_reports_each_mailbox_and_calls_a_refused_login_or_a_long_outage_a_prob
     assert!(!problems.contains("reply_mailbox"), "{problems}");
     assert_eq!(json["mailboxes"][1]["state"], "watching");
 }
+
+#[test]
+fn a_database_that_is_not_there_is_reported_missing_not_read_only_and_not_created() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("typo.db");
+    let config = dir.path().join("c.toml");
+    std::fs::write(&config, "tracking_listen = \"127.0.0.1:9\"\n").unwrap();
+    let (out, json) = status(&db, &config);
+    assert_eq!(out.status.code(), Some(1), "{json}");
+    assert_eq!(json["healthy"], false, "{json}");
+    assert_eq!(json["database"]["read_only"], false, "{json}");
+    let problems = json["problems"].to_string();
+    assert!(problems.contains("no database at") && problems.contains("typo.db"), "{json}");
+    assert!(!db.exists(), "status created an empty database");
+}

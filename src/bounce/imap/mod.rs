@@ -308,6 +308,25 @@ mod tests {
     }
 
     #[test]
+    fn a_bad_password_file_is_named_by_its_key_not_as_smtp() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("pw");
+        std::fs::write(&path, "hunter2\n").expect("write");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+        let config = crate::config::Config {
+            bounce_mailbox: Some("imaps://bounces@imap.example.org/INBOX".into()),
+            bounce_mailbox_password_file: Some(path.clone()),
+            ..crate::config::Config::default()
+        };
+        let e = MailboxSettings::bounces_from_config(&config).expect_err("a file others can read");
+        assert!(e.starts_with("bounce_mailbox_password_file: "), "{e}");
+        assert!(e.contains("chmod 600"), "{e}");
+        assert!(!e.to_lowercase().contains("smtp"), "an IMAP password is not the SMTP one: {e}");
+        assert!(!e.contains("hunter2"), "{e}");
+    }
+
+    #[test]
     fn uid_sets_are_ranges() {
         for (uids, set) in [(&[][..], ""), (&[1][..], "1"), (&[1, 2, 3, 5, 7, 8][..], "1:3,5,7:8")] {
             assert_eq!(uid_set(uids), set);

@@ -132,14 +132,16 @@ fn password(config: &Config) -> Result<Option<String>, TransportError> {
         };
     }
     match &config.smtp_password_file {
-        Some(path) => read_password_file(path).map(Some),
+        Some(path) => read_password_file(path).map(Some).map_err(TransportError::Password),
         None => Ok(None),
     }
 }
 
-/// Reads the password file, refusing one that group or others could read.
-pub fn read_password_file(path: &Path) -> Result<String, TransportError> {
-    let err = |m: String| TransportError::Password(format!("{}: {m}", path.display()));
+/// Reads a password file, refusing one that group or others could read. The error names
+/// the file and what is wrong; the caller puts the config key in front (it serves the SMTP
+/// password, the mailboxes' and the hooks' secrets alike).
+pub fn read_password_file(path: &Path) -> Result<String, String> {
+    let err = |m: String| format!("{}: {m}", path.display());
     let meta = std::fs::metadata(path).map_err(|e| err(e.to_string()))?;
     #[cfg(unix)]
     {
@@ -197,7 +199,7 @@ mod tests {
         let path = dir.path().join("pw");
         std::fs::write(&path, "hunter2\n").expect("write");
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
-        let e = read_password_file(&path).unwrap_err().to_string();
+        let e = read_password_file(&path).unwrap_err();
         assert!(e.contains("chmod 600") && !e.contains("hunter2"), "{e}");
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).expect("chmod");
         assert_eq!(read_password_file(&path).expect("readable"), "hunter2");
