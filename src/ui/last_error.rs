@@ -20,13 +20,15 @@ pub(super) fn render(app: &App, e: &LastError, theme: Theme, area: Rect, buf: &m
     let line = |label: ErrorLabel, value: Span<'static>| {
         Line::from(vec![Span::styled(format!("{:<label_width$}  ", s.error_label(label)), theme.bold()), value])
     };
-    let badge = if e.blocked { s.blocked_badge.to_owned() } else { format!("⚠{}", e.error_count) };
+    // The badge as on the list, with the count beside BLOCKED (the ⚠ badge is the count).
+    let badge =
+        if e.blocked { format!("{} ({})", s.blocked_badge, e.error_count) } else { format!("⚠{}", e.error_count) };
     let badge_style = if e.blocked { theme.badge_blocked() } else { theme.badge_errors() };
     let code = [e.reply_code.as_deref(), e.status.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" ");
     let dash = || "—".to_owned();
     let lines = vec![
         line(ErrorLabel::Address, Span::raw(format!("{} ({})", e.email, e.name))),
-        line(ErrorLabel::Errors, Span::styled(format!("{badge} ({})", e.error_count), badge_style)),
+        line(ErrorLabel::Errors, Span::styled(badge, badge_style)),
         line(ErrorLabel::Received, Span::raw(e.at.clone().unwrap_or_else(dash))),
         line(ErrorLabel::Code, Span::raw(if code.is_empty() { dash() } else { code })),
         line(ErrorLabel::ServerSaid, Span::styled(e.diagnostic.clone().unwrap_or_else(dash), theme.dim())),

@@ -61,6 +61,13 @@ impl HookSettings {
         let ses = if config.hook_ses_topics.is_empty() {
             None
         } else {
+            for topic in &config.hook_ses_topics {
+                if !is_sns_topic_arn(topic) {
+                    return Err(format!(
+                        "hook_ses_topics: {topic:?} is not an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME)"
+                    ));
+                }
+            }
             for prefix in &config.hook_ses_cert_url_prefixes {
                 super::sns::check_test_prefix(prefix).map_err(|e| format!("hook_ses_cert_url_prefixes: {e}"))?;
             }
@@ -133,9 +140,49 @@ fn secret(key: &str, env: Option<&str>, file: Option<&std::path::Path>) -> Resul
     }
 }
 
+/// `arn:aws:sns:eu-west-1:123456789012:guestmail-bounces` (also the `aws-cn` and
+/// `aws-us-gov` partitions): a topic a signed message can name, so a typo is said at start
+/// rather than every event refused with 403.
+fn is_sns_topic_arn(arn: &str) -> bool {
+    let parts: Vec<&str> = arn.split(':').collect();
+    let name_ok = |n: &str| {
+        !n.is_empty() && n.len() <= 256 && n.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    };
+    matches!(
+        parts.as_slice(),
+        ["arn", "aws" | "aws-cn" | "aws-us-gov", "sns", region, account, name]
+            if !region.is_empty()
+                && region.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                && !account.is_empty()
+                && account.chars().all(|c| c.is_ascii_digit())
+                && name_ok(name)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_sns_topic_arns_are_taken() {
+        for ok in ["arn:aws:sns:eu-west-1:1:t", "arn:aws:sns:us-east-1:123456789012:guestmail-bounces.fifo"] {
+            assert!(is_sns_topic_arn(ok), "{ok}");
+        }
+        for bad in [
+            "notanarn",
+            "arn:aws:sqs:eu-west-1:1:t",
+            "arn:aws:sns:eu-west-1::t",
+            "arn:aws:sns:eu-west-1:12a:t",
+            "arn:aws:sns:eu-west-1:1:",
+            "arn:aws:sns:eu-west-1:1:t:extra",
+            "arn:aws:sns:EU:1:t",
+        ] {
+            assert!(!is_sns_topic_arn(bad), "{bad}");
+        }
+        let config = Config { hook_ses_topics: vec!["notanarn".into()], ..Config::default() };
+        let e = HookSettings::from_config(&config).expect_err("a typo");
+        assert!(e.starts_with("hook_ses_topics: "), "{e}");
+    }
 
     #[test]
     fn secrets_never_print() {
