@@ -866,6 +866,7 @@ fn serve_refuses_to_start_with_a_hook_secret_others_can_read() {
     assert!(addr.is_empty() && !status.success(), "{status:?}\n{said}");
     assert!(said.contains("hook_mailgun_key_file") && said.contains("chmod 600"), "{said}");
     assert!(!said.contains(MAILGUN_KEY), "{said}");
+    assert!(!said.contains("sending from the outbox"), "nothing starts before every setting is checked:\n{said}");
 }
 
 /// An event about mail that is not ours (the venue's other mail through the same account):

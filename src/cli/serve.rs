@@ -62,6 +62,11 @@ pub fn run(ctx: &Context, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     }
     // Open the store once up front so a bad database is a clear error before any thread starts.
     drop(ctx.open_store()?);
+    // Every setting is checked before anything starts (an error names its key): a bad hook
+    // secret or mailbox must not leave an outbox worker sending while serve exits.
+    let tracker_options = if args.no_tracker { None } else { Some(TrackerOptions::from_config(&ctx.config)?) };
+    let bounce_mailbox = MailboxSettings::bounces_from_config(&ctx.config).map_err(|e| anyhow!("{e}"))?;
+    let reply_mailbox = MailboxSettings::replies_from_config(&ctx.config).map_err(|e| anyhow!("{e}"))?;
     let mut parts: Vec<Part> = Vec::new();
 
     let worker = Worker::open(&ctx.config, &ctx.paths.db, &ctx.paths.outbox)?;
@@ -74,11 +79,9 @@ pub fn run(ctx: &Context, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     ));
     eprintln!("guestmail serve: sending from the outbox of {}", ctx.paths.db.display());
 
-    if !args.no_tracker {
+    if let Some(options) = tracker_options {
         let listen = args.listen.clone().unwrap_or_else(|| ctx.config.tracking_listen.clone());
         let db = ctx.paths.db.clone();
-        // Checked at start: a hook's secret that cannot be read is an error naming its key.
-        let options = TrackerOptions::from_config(&ctx.config)?;
         let hooks = options.hooks.enabled_names();
         let s = Arc::clone(&stop);
         parts.push((
@@ -111,9 +114,7 @@ pub fn run(ctx: &Context, args: &ServeArgs) -> anyhow::Result<ExitCode> {
             }),
         ));
     }
-    // Checked at start: a bad bounce_mailbox (or its password) is an error naming the key.
-    let mailbox = MailboxSettings::bounces_from_config(&ctx.config).map_err(|e| anyhow!("{e}"))?;
-    if let Some(settings) = mailbox {
+    if let Some(settings) = bounce_mailbox {
         let store = ctx.open_store()?;
         let s = Arc::clone(&stop);
         eprintln!(
@@ -129,7 +130,7 @@ pub fn run(ctx: &Context, args: &ServeArgs) -> anyhow::Result<ExitCode> {
             }),
         ));
     }
-    if let Some(settings) = MailboxSettings::replies_from_config(&ctx.config).map_err(|e| anyhow!("{e}"))? {
+    if let Some(settings) = reply_mailbox {
         let store = ctx.open_store()?;
         let s = Arc::clone(&stop);
         eprintln!("guestmail serve: reading guests' replies in {} (read only)", settings.url.name());
