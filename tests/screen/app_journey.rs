@@ -104,7 +104,7 @@ fn completing_a_meal_still_to_come_says_so_and_a_yes_forces_it() {
     select(&mut app, "Anna Peeters");
     let anna = app.selected_row().unwrap().id;
     keys(&mut app, "d");
-    assert_eq!(question(&app).as_deref(), Some("Mark Anna Peeters (19:00) completed? y/n"));
+    assert_eq!(question(&app).as_deref(), Some("Mark Anna Peeters (19:00) completed?"));
     keys(&mut app, "y");
     let command = Command::SetStatus { id: anna, to: ReservationStatus::Completed, force: false };
     assert_eq!(app.take_commands(), vec![command.clone()]);
@@ -132,7 +132,7 @@ fn n_marks_a_no_show_after_a_question_and_c_does_not_ask() {
 
     store = set_now(&mut app, store, "2037-11-23 20:20");
     keys(&mut app, "N");
-    assert_eq!(question(&app).as_deref(), Some("Mark Chloé Girard (20:00) as a no-show? y/n"));
+    assert_eq!(question(&app).as_deref(), Some("Mark Chloé Girard (20:00) as a no-show?"));
     keys(&mut app, "y");
     let command = Command::SetStatus { id: chloe, to: ReservationStatus::NoShow, force: false };
     assert_eq!(app.take_commands(), vec![command.clone()]);
@@ -163,7 +163,7 @@ fn the_questions_are_in_french_too() {
     key(&mut app, KeyCode::Esc);
     let _store = set_now(&mut app, store, "2037-11-23 19:10");
     keys(&mut app, "N");
-    assert_eq!(question(&app).as_deref(), Some("Marquer Anna Peeters (19:00) absent ? o/n"));
+    assert_eq!(question(&app).as_deref(), Some("Passer la réservation d'Anna Peeters (19:00) en « absent » ?"));
 }
 
 #[test]
