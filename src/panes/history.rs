@@ -191,6 +191,11 @@ impl HistoryPane<'_> {
         if let (MessageState::Deferred, Some(next)) = (e.state, e.next_attempt_at) {
             state = format!("{state}, {}", s.next_try(&c.short(next)));
         }
+        // Planned for later (a reminder queued at booking): say when it goes, so the row's
+        // queue time is not read as a stuck email.
+        if let (MessageState::Queued, Some(due)) = (e.state, e.due_at.filter(|d| *d > e.created_at + 60_000)) {
+            state = format!("{state}, {}", s.due(&c.date_time(due)));
+        }
         state
     }
 
@@ -404,7 +409,47 @@ mod tests {
             last_opened_at: None,
             withdrawn_reason: None,
             delivered_at: None,
+            due_at: None,
         }
+    }
+
+    #[test]
+    fn a_queued_email_planned_for_later_says_when_it_goes() {
+        use super::HistoryPane;
+        use crate::clock::Clock;
+        use crate::strings::HistoryStrings;
+        const DAY: i64 = 86_400_000;
+        let booked = 2_142_000_000_000; // 2037-11-16 in UTC ms
+        let state = |due_at: Option<i64>| {
+            let mut reminder = email(1, EmailKind::Reminder, booked, None);
+            reminder.due_at = due_at;
+            let pane = HistoryPane {
+                state: &HistoryState::new(
+                    GuestHistory {
+                        guest: Guest {
+                            id: 1,
+                            name: "Anna".into(),
+                            email: "a@example.org".into(),
+                            phone: String::new(),
+                            language: Language::En,
+                        },
+                        forgotten: false,
+                        address: AddressHealth::default(),
+                        last_error_at: None,
+                        emails: vec![reminder.clone()],
+                        notes: Vec::new(),
+                    },
+                    Clock::utc(),
+                ),
+                strings: HistoryStrings::of(Language::En),
+                theme: crate::theme::Theme { color: false },
+            };
+            pane.state_text(&reminder)
+        };
+        let due = booked + 5 * DAY;
+        assert_eq!(state(Some(due)), format!("queued, due {}", Clock::utc().date_time(due)));
+        assert_eq!(state(None), "queued", "queued to go now: nothing to add");
+        assert_eq!(state(Some(booked)), "queued", "due when queued: nothing to add");
     }
 
     #[test]

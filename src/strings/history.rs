@@ -42,6 +42,8 @@ pub struct HistoryStrings {
     /// The provider's word that the guest's server took the email: its time.
     pub(super) accepted_at: fn(&str) -> String,
     pub(super) next_try: fn(&str) -> String,
+    /// A queued email planned for later: when it goes.
+    pub(super) due: fn(&str) -> String,
     /// A resend's link to the email it repeats: when that one was sent, and its kind when
     /// it is another than the resend's.
     pub(super) resend_of: fn(&str, Option<&str>) -> String,
@@ -101,6 +103,11 @@ impl HistoryStrings {
 
     pub fn next_try(&self, at: &str) -> String {
         (self.next_try)(at)
+    }
+
+    /// "due 02/12/2026 19:00": a queued email planned for later.
+    pub fn due(&self, at: &str) -> String {
+        (self.due)(at)
     }
 
     pub fn resend_of(&self, when: &str, kind: Option<&str>) -> String {

@@ -38,6 +38,7 @@ pub static EN: HistoryStrings = HistoryStrings {
     last_opened: |at| format!("Last opened: {at}"),
     accepted_at: |at| format!("accepted by the guest's server at {at}"),
     next_try: |at| format!("next try {at}"),
+    due: |at| format!("due {at}"),
     resend_of: |when, kind| match kind {
         Some(kind) => format!("resend of the email of {when} ({kind})"),
         None => format!("resend of the email of {when}"),

@@ -33,6 +33,7 @@ pub static FR: HistoryStrings = HistoryStrings {
     last_opened: |at| format!("Dernière ouverture : {at}"),
     accepted_at: |at| format!("accepté par le serveur du client à {at}"),
     next_try: |at| format!("nouvel essai {at}"),
+    due: |at| format!("part le {at}"),
     resend_of: |when, kind| match kind {
         Some(kind) => format!("renvoi de l'email du {when} ({kind})"),
         None => format!("renvoi de l'email du {when}"),

@@ -36,6 +36,7 @@ pub static NL: HistoryStrings = HistoryStrings {
     last_opened: |at| format!("Laatst geopend: {at}"),
     accepted_at: |at| format!("aanvaard door de server van de gast om {at}"),
     next_try: |at| format!("nieuwe poging {at}"),
+    due: |at| format!("vertrekt op {at}"),
     resend_of: |when, kind| match kind {
         Some(kind) => format!("herhaalt de e-mail van {when} ({kind})"),
         None => format!("herhaalt de e-mail van {when}"),
