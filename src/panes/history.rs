@@ -210,7 +210,17 @@ impl HistoryPane<'_> {
             MessageState::Sent => Style::new(),
         };
         let state = self.state_text(e);
-        let mut opens = s.opens(e.state, e.human_opens, e.machine_opens, e.open_via.as_deref());
+        // A reply is a person's open too, but said as what it is: "Opened (once) · Replied",
+        // or "Replied" alone when no person fetched the pixel (a machine's fetch beside a
+        // reply would only contradict it: "Not opened yet · Replied").
+        let pixel = e.human_opens.saturating_sub(e.replies);
+        let mut opens = match e.replies {
+            0 => s.opens(e.state, e.human_opens, e.machine_opens, e.open_via.as_deref()),
+            replies if pixel == 0 => s.replied(replies),
+            replies => {
+                format!("{} · {}", s.opens(e.state, pixel, e.machine_opens, e.open_via.as_deref()), s.replied(replies))
+            }
+        };
         if let Some(last) = e.last_opened_at.filter(|_| e.human_opens > 0) {
             opens = format!("{opens} · {}", s.last_opened(&c.date_time(last)));
         }
@@ -410,6 +420,7 @@ mod tests {
             withdrawn_reason: None,
             delivered_at: None,
             due_at: None,
+            replies: 0,
         }
     }
 
@@ -450,6 +461,51 @@ mod tests {
         assert_eq!(state(Some(due)), format!("queued, due {}", Clock::utc().date_time(due)));
         assert_eq!(state(None), "queued", "queued to go now: nothing to add");
         assert_eq!(state(Some(booked)), "queued", "due when queued: nothing to add");
+    }
+
+    #[test]
+    fn a_reply_is_said_as_a_reply_not_as_one_more_open() {
+        use super::HistoryPane;
+        use crate::clock::Clock;
+        use crate::strings::HistoryStrings;
+        let row = |lang: Language, human: u32, machine: u32, replies: u32| {
+            let mut e = email(1, EmailKind::Confirmed, 0, Some(1));
+            (e.human_opens, e.machine_opens, e.replies) = (human, machine, replies);
+            let history = GuestHistory {
+                guest: Guest {
+                    id: 1,
+                    name: "Anna".into(),
+                    email: "a@example.org".into(),
+                    phone: String::new(),
+                    language: Language::En,
+                },
+                forgotten: false,
+                address: AddressHealth::default(),
+                last_error_at: None,
+                emails: vec![e.clone()],
+                notes: Vec::new(),
+            };
+            let state = HistoryState::new(history, Clock::utc());
+            let pane = HistoryPane {
+                state: &state,
+                strings: HistoryStrings::of(lang),
+                theme: crate::theme::Theme { color: false },
+            };
+            pane.email_line(&e, false, 10).to_string()
+        };
+        let cases = [
+            (Language::En, 1, 0, 1, "Replied"),
+            (Language::En, 2, 0, 1, "Opened (once) · Replied"),
+            (Language::En, 2, 0, 2, "Replied 2 times"),
+            (Language::En, 1, 1, 1, "sent       Replied"),
+            (Language::En, 3, 0, 0, "Opened (3 times)"),
+            (Language::Fr, 2, 0, 1, "Ouvert (1 fois) · A répondu"),
+            (Language::Nl, 1, 0, 1, "Beantwoord"),
+        ];
+        for (lang, human, machine, replies, want) in cases {
+            let line = row(lang, human, machine, replies);
+            assert!(line.contains(want), "{lang:?} {human}/{machine}/{replies}: {line}");
+        }
     }
 
     #[test]

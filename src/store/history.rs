@@ -51,6 +51,9 @@ pub struct HistoryEmail {
     pub delivered_at: Option<i64>,
     /// When the journey wants it sent (a reminder queued at booking for the day before).
     pub due_at: Option<i64>,
+    /// The guest's own replies to it (not out-of-office ones); each also counts as a
+    /// person's open in `human_opens`.
+    pub replies: u32,
 }
 
 /// Something that happened to the guest's address or reservations rather than to one email.
@@ -105,7 +108,8 @@ SELECT m.id, m.kind, m.reservation_id, r.starts_at, m.recipient, m.state, m.atte
        m.next_attempt_at, m.last_error, m.resend_of, m.human_open_count, m.open_count - m.human_open_count,
        m.first_opened_at, m.last_opened_at, m.withdrawn_reason,
        CASE WHEN m.human_open_count > 0 AND m.proxy_open_count >= m.human_open_count THEN m.open_via END,
-       o.kind, COALESCE(o.sent_at, o.created_at), m.delivered_at, m.due_at
+       o.kind, COALESCE(o.sent_at, o.created_at), m.delivered_at, m.due_at,
+       (SELECT COUNT(*) FROM replies rp WHERE rp.message_id = m.id AND rp.auto = 0)
 FROM messages m LEFT JOIN reservations r ON r.id = m.reservation_id
      LEFT JOIN messages o ON o.id = m.resend_of
 WHERE m.guest_id = ?1 AND m.id < ?2
@@ -142,6 +146,7 @@ pub(crate) fn email_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<HistoryE
         withdrawn_reason: r.get::<_, Option<String>>(16)?.as_deref().and_then(crate::journey::Withdrawal::parse),
         delivered_at: r.get(20)?,
         due_at: r.get(21)?,
+        replies: r.get(22)?,
     })
 }
 

@@ -44,6 +44,8 @@ pub struct HistoryStrings {
     pub(super) next_try: fn(&str) -> String,
     /// A queued email planned for later: when it goes.
     pub(super) due: fn(&str) -> String,
+    /// The guest answered this email, this many times.
+    pub(super) replied: fn(u32) -> String,
     /// A resend's link to the email it repeats: when that one was sent, and its kind when
     /// it is another than the resend's.
     pub(super) resend_of: fn(&str, Option<&str>) -> String,
@@ -103,6 +105,11 @@ impl HistoryStrings {
 
     pub fn next_try(&self, at: &str) -> String {
         (self.next_try)(at)
+    }
+
+    /// "Replied" / "Replied 2 times".
+    pub fn replied(&self, n: u32) -> String {
+        (self.replied)(n)
     }
 
     /// "due 02/12/2026 19:00": a queued email planned for later.

@@ -39,6 +39,7 @@ pub static EN: HistoryStrings = HistoryStrings {
     accepted_at: |at| format!("accepted by the guest's server at {at}"),
     next_try: |at| format!("next try {at}"),
     due: |at| format!("due {at}"),
+    replied: |n| if n == 1 { "Replied".into() } else { format!("Replied {n} times") },
     resend_of: |when, kind| match kind {
         Some(kind) => format!("resend of the email of {when} ({kind})"),
         None => format!("resend of the email of {when}"),

@@ -34,6 +34,7 @@ pub static FR: HistoryStrings = HistoryStrings {
     accepted_at: |at| format!("accepté par le serveur du client à {at}"),
     next_try: |at| format!("nouvel essai {at}"),
     due: |at| format!("part le {at}"),
+    replied: |n| if n == 1 { "A répondu".into() } else { format!("A répondu {n} fois") },
     resend_of: |when, kind| match kind {
         Some(kind) => format!("renvoi de l'email du {when} ({kind})"),
         None => format!("renvoi de l'email du {when}"),

@@ -37,6 +37,7 @@ pub static NL: HistoryStrings = HistoryStrings {
     accepted_at: |at| format!("aanvaard door de server van de gast om {at}"),
     next_try: |at| format!("nieuwe poging {at}"),
     due: |at| format!("vertrekt op {at}"),
+    replied: |n| if n == 1 { "Beantwoord".into() } else { format!("{n} keer beantwoord") },
     resend_of: |when, kind| match kind {
         Some(kind) => format!("herhaalt de e-mail van {when} ({kind})"),
         None => format!("herhaalt de e-mail van {when}"),
