@@ -424,6 +424,24 @@ mod tests {
         }
     }
 
+    /// Anna's history holding `emails`, no notes, a clean address.
+    fn anna(emails: Vec<HistoryEmail>) -> GuestHistory {
+        GuestHistory {
+            guest: Guest {
+                id: 1,
+                name: "Anna".into(),
+                email: "a@example.org".into(),
+                phone: String::new(),
+                language: Language::En,
+            },
+            forgotten: false,
+            address: AddressHealth::default(),
+            last_error_at: None,
+            emails,
+            notes: Vec::new(),
+        }
+    }
+
     #[test]
     fn a_queued_email_planned_for_later_says_when_it_goes() {
         use super::HistoryPane;
@@ -435,23 +453,7 @@ mod tests {
             let mut reminder = email(1, EmailKind::Reminder, booked, None);
             reminder.due_at = due_at;
             let pane = HistoryPane {
-                state: &HistoryState::new(
-                    GuestHistory {
-                        guest: Guest {
-                            id: 1,
-                            name: "Anna".into(),
-                            email: "a@example.org".into(),
-                            phone: String::new(),
-                            language: Language::En,
-                        },
-                        forgotten: false,
-                        address: AddressHealth::default(),
-                        last_error_at: None,
-                        emails: vec![reminder.clone()],
-                        notes: Vec::new(),
-                    },
-                    Clock::utc(),
-                ),
+                state: &HistoryState::new(anna(vec![reminder.clone()]), Clock::utc()),
                 strings: HistoryStrings::of(Language::En),
                 theme: crate::theme::Theme { color: false },
             };
@@ -471,21 +473,7 @@ mod tests {
         let row = |lang: Language, human: u32, machine: u32, replies: u32| {
             let mut e = email(1, EmailKind::Confirmed, 0, Some(1));
             (e.human_opens, e.machine_opens, e.replies) = (human, machine, replies);
-            let history = GuestHistory {
-                guest: Guest {
-                    id: 1,
-                    name: "Anna".into(),
-                    email: "a@example.org".into(),
-                    phone: String::new(),
-                    language: Language::En,
-                },
-                forgotten: false,
-                address: AddressHealth::default(),
-                last_error_at: None,
-                emails: vec![e.clone()],
-                notes: Vec::new(),
-            };
-            let state = HistoryState::new(history, Clock::utc());
+            let state = HistoryState::new(anna(vec![e.clone()]), Clock::utc());
             let pane = HistoryPane {
                 state: &state,
                 strings: HistoryStrings::of(lang),
@@ -521,22 +509,7 @@ mod tests {
             email(2, EmailKind::Confirmed, DAY, Some(DAY + 1)),
             email(1, EmailKind::Pending, DAY, Some(DAY)),
         ];
-        let guest = Guest {
-            id: 1,
-            name: "Anna".into(),
-            email: "a@example.org".into(),
-            phone: String::new(),
-            language: Language::En,
-        };
-        let history = GuestHistory {
-            guest,
-            forgotten: false,
-            address: AddressHealth::default(),
-            last_error_at: None,
-            emails,
-            notes: Vec::new(),
-        };
-        let state = HistoryState::new(history, crate::clock::Clock::utc());
+        let state = HistoryState::new(anna(emails), crate::clock::Clock::utc());
         let order: Vec<i64> = state
             .entries
             .iter()
