@@ -5,7 +5,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDate;
 use guestmail::domain::BounceClass;
 use guestmail::domain::{EmailKind, EventKind, Language, MessageState, ReservationStatus};
 use guestmail::panes::comm_history::{CommPane, CommState, FilterField};
@@ -13,7 +13,7 @@ use guestmail::panes::followup::{FollowUpKeys, FollowUpPane, FollowUpState};
 use guestmail::panes::health::HealthLine;
 use guestmail::panes::history::{HistoryPane, HistoryState};
 use guestmail::panes::{Clock, first_visible};
-use guestmail::store::{AddressErrorInput, CommFilter, DeliveryHealth, DemoMessage, DemoWriter, Store};
+use guestmail::store::{AddressErrorInput, CommFilter, DeliveryHealth, Store};
 use guestmail::strings::HistoryStrings;
 use guestmail::strings::Strings;
 use guestmail::theme::Theme;
@@ -21,55 +21,12 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::widgets::Widget;
 
+use crate::support::tonight::{Mail as Msg, at, mail as msg, ms, plain as m};
+
 const THEME: Theme = Theme { color: true };
 
 fn day() -> NaiveDate {
     NaiveDate::from_ymd_opt(2037, 11, 23).unwrap()
-}
-
-fn at(text: &str) -> NaiveDateTime {
-    NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap()
-}
-
-/// UTC ms of a wall-clock text (the snapshots draw in UTC).
-fn ms(text: &str) -> i64 {
-    at(text).and_utc().timestamp_millis()
-}
-
-struct Msg {
-    kind: EmailKind,
-    state: MessageState,
-    created: &'static str,
-    opens: &'static [(&'static str, bool)],
-    error: Option<&'static str>,
-    next: Option<&'static str>,
-}
-
-fn msg(w: &DemoWriter<'_>, guest: i64, email: &str, reservation: i64, m: &Msg) -> i64 {
-    let opens: Vec<(i64, bool)> = m.opens.iter().map(|(t, machine)| (ms(t), *machine)).collect();
-    let sent = matches!(m.state, MessageState::Sent | MessageState::Bounced).then(|| ms(m.created) + 2_000);
-    w.message(
-        &DemoMessage {
-            reservation_id: reservation,
-            guest_id: guest,
-            kind: m.kind,
-            recipient: email,
-            subject: "",
-            state: m.state,
-            created_at: ms(m.created),
-            sent_at: sent,
-            server_reply: sent.map(|_| "250 2.0.0 OK queued"),
-            last_error: m.error,
-            next_attempt_at: m.next.map(ms),
-            opens: &opens,
-        },
-        "test.localhost",
-    )
-    .unwrap()
-}
-
-fn m(kind: EmailKind, state: MessageState, created: &'static str) -> Msg {
-    Msg { kind, state, created, opens: &[], error: None, next: None }
 }
 
 /// Anna's history (every state, two reservations), Bob, and tonight's follow-up candidates

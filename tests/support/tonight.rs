@@ -15,15 +15,25 @@ pub fn ms(text: &str) -> i64 {
     at(text).and_utc().timestamp_millis()
 }
 
-struct Mail<'a> {
-    kind: EmailKind,
-    state: MessageState,
-    created: &'a str,
-    opens: &'a [(&'a str, bool)],
-    error: Option<&'a str>,
+/// One email of a fixture, written with its own times: queued at `created`, sent two
+/// seconds later when its state says it went out, opened at `opens` (`true`: by a machine).
+pub struct Mail<'a> {
+    pub kind: EmailKind,
+    pub state: MessageState,
+    pub created: &'a str,
+    pub opens: &'a [(&'a str, bool)],
+    pub error: Option<&'a str>,
+    /// A deferred email's next try.
+    pub next: Option<&'a str>,
 }
 
-fn mail(w: &DemoWriter<'_>, guest: i64, email: &str, reservation: i64, m: &Mail<'_>) {
+/// An email with no opens, error or retry; fixtures change the fields they are about.
+pub fn plain(kind: EmailKind, state: MessageState, created: &str) -> Mail<'_> {
+    Mail { kind, state, created, opens: &[], error: None, next: None }
+}
+
+/// Writes `m` for `guest` at `email` about `reservation`; its id.
+pub fn mail(w: &DemoWriter<'_>, guest: i64, email: &str, reservation: i64, m: &Mail<'_>) -> i64 {
     let opens: Vec<(i64, bool)> = m.opens.iter().map(|(t, machine)| (ms(t), *machine)).collect();
     let sent = matches!(m.state, MessageState::Sent | MessageState::Bounced).then(|| ms(m.created) + 2_000);
     let message = DemoMessage {
@@ -37,10 +47,10 @@ fn mail(w: &DemoWriter<'_>, guest: i64, email: &str, reservation: i64, m: &Mail<
         sent_at: sent,
         server_reply: sent.map(|_| "250 2.0.0 OK queued"),
         last_error: m.error,
-        next_attempt_at: None,
+        next_attempt_at: m.next.map(ms),
         opens: &opens,
     };
-    w.message(&message, "test.localhost").expect("a fixture message");
+    w.message(&message, "test.localhost").expect("a fixture message")
 }
 
 /// The evening of 2037-11-23 in a new database at `path`.
@@ -55,7 +65,7 @@ pub fn tonight(path: &std::path::Path) -> Store {
             let past = w.reservation(anna, at("2037-11-10 19:00"), 2, ReservationStatus::Completed, "", 0)?;
             let now = w.reservation(anna, at("2037-11-23 19:00"), 4, ReservationStatus::Confirmed, "", 0)?;
             let opened: &[(&str, bool)] = &[("2037-11-09 08:00", true), ("2037-11-09 12:30", false)];
-            let m = |kind, state, created| Mail { kind, state, created, opens: &[], error: None };
+            let m = plain;
             mail(w, anna, email, past, &Mail { opens: opened, ..m(Confirmed, Sent, "2037-11-08 10:00") });
             mail(w, anna, email, past, &m(Completed, Sent, "2037-11-11 10:00"));
             let first: &[(&str, bool)] = &[("2037-11-20 18:00", false)];
