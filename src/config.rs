@@ -352,7 +352,7 @@ struct UserView {
 /// Where guestmail keeps its files.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Paths {
-    /// The SQLite database.
+    /// The SQLite database, or a `postgres://` URL (see [`crate::store::Location`]).
     pub db: PathBuf,
     /// The config file, and whether the user named it (then it must exist).
     pub config: PathBuf,
@@ -364,6 +364,11 @@ pub struct Paths {
 }
 
 impl Paths {
+    /// The database as it may be shown and logged: the file, or the URL without its password.
+    pub fn db_shown(&self) -> String {
+        crate::store::Location::from(&self.db).to_string()
+    }
+
     /// Resolves the paths: explicit flags (or `GUESTMAIL_DB`, which clap reads into `db`)
     /// first, then the platform's data and config directories. The outbox and the log live
     /// beside the database.
@@ -375,7 +380,12 @@ impl Paths {
             dirs.as_ref().map_or_else(|| PathBuf::from("guestmail.toml"), |d| d.config_dir().join("config.toml"))
         });
         let db = db.unwrap_or_else(|| data_dir.join("guestmail.db"));
-        let beside = db.parent().map_or_else(|| PathBuf::from("."), Path::to_owned);
+        // A PostgreSQL store has no directory of its own: the outbox and log use the data dir.
+        let beside = if crate::store::Location::from(&db).is_postgres() {
+            data_dir.clone()
+        } else {
+            db.parent().map_or_else(|| PathBuf::from("."), Path::to_owned)
+        };
         let beside = if beside.as_os_str().is_empty() { PathBuf::from(".") } else { beside };
         Paths { outbox: beside.join("outbox"), log_dir: beside.join("log"), db, config, config_required }
     }

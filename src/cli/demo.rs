@@ -29,7 +29,7 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> anyhow::Result<ExitCode> {
     if existing > 0 && !args.append {
         bail!(
             "{} already has {existing} reservations; use another --db, or --append to add demo data to it",
-            ctx.paths.db.display()
+            ctx.paths.db_shown()
         );
     }
     let opts = DemoOptions::live(args.reservations, args.seed, ctx.config.clock(), ctx.config.policy());
@@ -43,7 +43,7 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> anyhow::Result<ExitCode> {
         s.days,
         s.guests,
         s.messages,
-        ctx.paths.db.display(),
+        ctx.paths.db_shown(),
         started.elapsed().as_secs_f64()
     )?;
     Ok(ExitCode::SUCCESS)

@@ -81,7 +81,7 @@ impl Context {
     /// Opens the database with the config's Message-ID domain.
     pub fn open_store(&self) -> anyhow::Result<Store> {
         Ok(Store::open(&self.paths.db)
-            .with_context(|| format!("cannot open the database {}", self.paths.db.display()))?
+            .with_context(|| format!("cannot open the database {}", self.paths.db_shown()))?
             .with_message_domain(self.config.sender_domain())
             .with_rules(self.rules()))
     }

@@ -44,7 +44,7 @@ pub struct SendArgs {
 pub fn run(ctx: &Context, args: &SendArgs) -> anyhow::Result<ExitCode> {
     let _log = super::init_logging(ctx);
     let mut worker = Worker::open(&ctx.config, &ctx.paths.db, &ctx.paths.outbox)
-        .with_context(|| format!("cannot start sending from {}", ctx.paths.db.display()))?;
+        .with_context(|| format!("cannot start sending from {}", ctx.paths.db_shown()))?;
     let tty = std::io::stderr().is_terminal() && !args.quiet;
     let bar =
         if tty { ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()) } else { ProgressBar::hidden() };

@@ -77,7 +77,7 @@ pub fn run(ctx: &Context, args: &ServeArgs) -> anyhow::Result<ExitCode> {
             worker.run_until_with(&s, log_outbox_event).map_err(|e| anyhow!("the outbox worker stopped: {e}"))
         }),
     ));
-    eprintln!("guestmail serve: sending from the outbox of {}", ctx.paths.db.display());
+    eprintln!("guestmail serve: sending from the outbox of {}", ctx.paths.db_shown());
 
     if let Some(options) = tracker_options {
         let listen = args.listen.clone().unwrap_or_else(|| ctx.config.tracking_listen.clone());

@@ -29,20 +29,22 @@ pub fn run(ctx: &Context, _args: &StatusArgs) -> anyhow::Result<ExitCode> {
     let db = &ctx.paths.db;
     // No database there (a wrong --db or GUESTMAIL_DB): say so, and do not create an empty
     // one that the next check would find healthy.
-    let exists = db.exists();
+    let on_server = crate::store::Location::from(db).is_postgres();
+    let exists = on_server || db.exists();
     // Read-only: the file (or its folder, where SQLite puts the WAL) cannot be written.
-    let read_only = exists
+    let read_only = !on_server
+        && exists
         && (std::fs::OpenOptions::new().write(true).open(db).is_err()
             || db.parent().and_then(|d| std::fs::metadata(d).ok()).is_some_and(|m| m.permissions().readonly()));
     if read_only {
         problems.push("the database is read-only: nothing can be sent or recorded".into());
     }
-    let mut database = json!({ "path": db.display().to_string(), "read_only": read_only });
+    let mut database = json!({ "path": ctx.paths.db_shown(), "read_only": read_only });
     let mut emails = serde_json::Map::new();
     let mut last_bounce = Value::Null;
     let mut sending_paused = Value::Null;
     let mut mailboxes = Vec::new();
-    let store = if exists { ctx.open_store() } else { Err(anyhow::anyhow!("no database at {}", db.display())) };
+    let store = if exists { ctx.open_store() } else { Err(anyhow::anyhow!("no database at {}", ctx.paths.db_shown())) };
     match store {
         Ok(store) => {
             let check = store.quick_check().unwrap_or_else(|e| e.to_string());

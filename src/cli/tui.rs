@@ -32,7 +32,7 @@ pub fn run(ctx: &Context, args: &TuiArgs) -> anyhow::Result<ExitCode> {
                 "--demo: {} reservations, {} emails in {}",
                 s.reservations,
                 s.messages,
-                ctx.paths.db.display()
+                ctx.paths.db_shown()
             );
         }
     }

@@ -1,7 +1,7 @@
 //! Email addresses and their error counters: the brief's "more than 12 error messages and the
 //! address is marked as an error".
 
-use rusqlite::{OptionalExtension as _, Transaction, params};
+use crate::store::engine::{OptionalExtension as _, Tx, params};
 
 use super::events::{self, NewEvent};
 use super::{Result, Store, StoreError, now_ms};
@@ -38,13 +38,13 @@ pub struct AddressErrorInput<'a> {
     pub actor: &'a str,
 }
 
-pub(crate) fn ensure(tx: &Transaction<'_>, email: &str, now: i64) -> Result<()> {
+pub(crate) fn ensure(tx: &Tx<'_>, email: &str, now: i64) -> Result<()> {
     tx.prepare_cached("INSERT INTO addresses (email, updated_at) VALUES (?1, ?2) ON CONFLICT (email) DO NOTHING")?
         .execute(params![email, now])?;
     Ok(())
 }
 
-pub(crate) fn is_blocked(tx: &Transaction<'_>, email: &str) -> Result<bool> {
+pub(crate) fn is_blocked(tx: &Tx<'_>, email: &str) -> Result<bool> {
     Ok(tx
         .prepare_cached("SELECT blocked FROM addresses WHERE email = ?1")?
         .query_row([email], |r| r.get::<_, bool>(0))
@@ -55,7 +55,7 @@ pub(crate) fn is_blocked(tx: &Transaction<'_>, email: &str) -> Result<bool> {
 /// Counts one error on `email` (creating the address if needed) and blocks it once the count
 /// goes above `block_after`, or at once for a complaint. Returns the address as it now is.
 pub(crate) fn record_error(
-    tx: &Transaction<'_>,
+    tx: &Tx<'_>,
     email: &str,
     error: &AddressErrorInput<'_>,
     block_after: u32,
@@ -98,13 +98,13 @@ pub(crate) fn record_error(
 }
 
 /// Keeps why the address's last error counted (a [`crate::failure::Reason`]), for the popup.
-pub(crate) fn set_reason(tx: &Transaction<'_>, email: &str, reason: crate::failure::Reason) -> Result<()> {
+pub(crate) fn set_reason(tx: &Tx<'_>, email: &str, reason: crate::failure::Reason) -> Result<()> {
     tx.prepare_cached("UPDATE addresses SET last_error_reason = ?2 WHERE email = ?1")?
         .execute(params![email, reason.as_str()])?;
     Ok(())
 }
 
-pub(crate) fn fetch(conn: &rusqlite::Connection, email: &str) -> Result<Option<AddressRecord>> {
+pub(crate) fn fetch(conn: &super::engine::Conn, email: &str) -> Result<Option<AddressRecord>> {
     Ok(conn
         .prepare_cached(
             "SELECT email, error_count, blocked, last_error, last_error_status, last_error_code,

@@ -1,7 +1,7 @@
 //! Bounce reports: tying one to the message it is about, recording it, counting the error on
 //! the address, and remembering which Maildir messages were already taken in.
 
-use rusqlite::{OptionalExtension as _, Transaction, params};
+use crate::store::engine::{OptionalExtension as _, Tx, params};
 
 use super::addresses::{self, AddressErrorInput};
 use super::{Result, Store, now_ms};
@@ -66,7 +66,7 @@ pub struct BounceOutcome {
 const BOUNCE_COLUMNS: &str =
     "id, received_at, source, message_id, recipient, class, status, reply_code, action, diagnostic";
 
-fn bounce_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<BounceRecord> {
+fn bounce_from_row(r: &crate::store::engine::Row<'_>) -> crate::store::engine::Result<BounceRecord> {
     Ok(BounceRecord {
         id: r.get(0)?,
         received_at: r.get(1)?,
@@ -123,7 +123,7 @@ pub fn count_for(tie: Tie, state: Option<MessageState>, is_error: bool) -> Count
 /// One of our emails a report is about: id, recipient, state.
 pub(crate) type Found = (i64, String, Option<MessageState>);
 
-fn found_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Found> {
+fn found_row(r: &crate::store::engine::Row<'_>) -> crate::store::engine::Result<Found> {
     Ok((r.get(0)?, r.get(1)?, r.get::<_, String>(2)?.parse().ok()))
 }
 
@@ -132,7 +132,7 @@ fn found_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Found> {
 /// original Message-ID, then the provider's id (any of them unknown: foreign); only a report naming neither falls back to
 /// the latest email to the same recipient within the window.
 pub(crate) fn find_message(
-    tx: &Transaction<'_>,
+    tx: &Tx<'_>,
     links: &BounceLinks<'_>,
     recipient: &str,
     now: i64,
@@ -180,13 +180,13 @@ pub(crate) fn find_message(
     Ok(if found.is_some() { (Tie::Recipient, found) } else { (Tie::Loose, None) })
 }
 
-fn address_known(tx: &Transaction<'_>, email: &str) -> Result<bool> {
+fn address_known(tx: &Tx<'_>, email: &str) -> Result<bool> {
     Ok(tx.prepare_cached("SELECT 1 FROM addresses WHERE email = ?1")?.exists([email])?)
 }
 
 /// Records one report's recipients in `tx`; see [`Store::record_bounce`].
 pub(crate) fn record(
-    tx: &Transaction<'_>,
+    tx: &Tx<'_>,
     key: Option<&str>,
     source: &str,
     links: &BounceLinks<'_>,
@@ -292,7 +292,7 @@ impl Store {
         let sql =
             format!("SELECT {BOUNCE_COLUMNS} FROM bounces WHERE message_id IS NULL ORDER BY received_at DESC, id DESC");
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map([], bounce_from_row)?;
+        let rows = stmt.query_map((), bounce_from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -312,11 +312,11 @@ mod tests {
     use crate::store::NewMessage;
 
     fn store_with_message(dir: &tempfile::TempDir, state: &str, age_ms: i64) -> (Store, i64) {
-        let mut store = Store::open(&dir.path().join("gm.db")).expect("store");
+        let mut store = Store::open(dir.path().join("gm.db")).expect("store");
         let id = store
             .write(|tx| {
-                tx.execute("INSERT INTO guests (name, email, created_at) VALUES ('Ada', 'ada@example.org', 0)", [])?;
-                let guest = tx.last_insert_rowid();
+                tx.execute("INSERT INTO guests (name, email, created_at) VALUES ('Ada', 'ada@example.org', 0)", ())?;
+                let guest = tx.last_insert_rowid()?;
                 let m = NewMessage {
                     reservation_id: None,
                     guest_id: guest,

@@ -9,8 +9,8 @@
 //! few guests match, their emails are read by guest, otherwise the time-ordered walk filters
 //! row by row and fills the page fast because matches are common.
 
+use super::engine::Value;
 use chrono::NaiveDateTime;
-use rusqlite::types::Value;
 
 use super::rows::{STARTS_AT_FORMAT, parsed};
 use super::{Result, Store};
@@ -132,7 +132,7 @@ fn like_pattern(text: &str) -> String {
     out
 }
 
-fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CommRow> {
+fn row(r: &crate::store::engine::Row<'_>) -> crate::store::engine::Result<CommRow> {
     Ok(CommRow {
         id: r.get(0)?,
         created_at: r.get(1)?,
@@ -166,7 +166,7 @@ impl Store {
         let guests = if f.text.trim().is_empty() { None } else { self.guests_matching(&f.text)? };
         let (sql, values) = comm_query(f, guests.as_deref(), limit, after);
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(values), row)?;
+        let rows = stmt.query_map(values, row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -180,12 +180,13 @@ impl Store {
             let phrase = format!("\"{}\"", text.replace('"', "\"\""));
             let mut stmt =
                 self.conn.prepare_cached("SELECT rowid FROM guests_search WHERE guests_search MATCH ?1 LIMIT ?2")?;
-            stmt.query_map(rusqlite::params![phrase, limit], |r| r.get(0))?.collect::<Result<_, _>>()?
+            stmt.query_map(crate::store::engine::params![phrase, limit], |r| r.get(0))?.collect::<Result<_, _>>()?
         } else {
             let mut stmt = self.conn.prepare_cached(
                 "SELECT id FROM guests WHERE name LIKE ?1 ESCAPE '\\' OR email LIKE ?1 ESCAPE '\\' LIMIT ?2",
             )?;
-            stmt.query_map(rusqlite::params![like_pattern(text), limit], |r| r.get(0))?.collect::<Result<_, _>>()?
+            stmt.query_map(crate::store::engine::params![like_pattern(text), limit], |r| r.get(0))?
+                .collect::<Result<_, _>>()?
         };
         Ok((ids.len() <= FEW_GUESTS).then_some(ids))
     }

@@ -4,7 +4,7 @@
 //! imports racing each other cannot both add the same reservation, and rows of one file that
 //! repeat each other count once.
 
-use rusqlite::{OptionalExtension as _, Transaction, params};
+use crate::store::engine::{OptionalExtension as _, Tx, params};
 
 use super::reservations::create;
 use super::rows::starts_at_text;
@@ -41,7 +41,7 @@ impl ImportReport {
     }
 }
 
-fn existing(tx: &Transaction<'_>, r: &NewReservation) -> Result<Option<i64>> {
+fn existing(tx: &Tx<'_>, r: &NewReservation) -> Result<Option<i64>> {
     let email = normalize_email(&r.email)?;
     Ok(tx
         .prepare_cached(EXISTING_RESERVATION_QUERY)?
@@ -75,10 +75,7 @@ impl Store {
         // All or none, in one transaction; a lost race for the lock runs it all again.
         super::retry_busy(
             || {
-                let tx = self
-                    .conn
-                    .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-                    .map_err(|e| (0, e.into()))?;
+                let tx = self.conn.begin().map_err(|e| (0, e.into()))?;
                 let mut report = ImportReport { rows: Vec::with_capacity(rs.len()), emails_queued: 0 };
                 for (i, r) in rs.iter().enumerate() {
                     let at = |e: StoreError| (i, e);

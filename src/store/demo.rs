@@ -2,7 +2,7 @@
 //! prepared statements reused across a million rows. Only `demo` uses this; the app's own
 //! writes go through the state-checked functions of the other store files.
 
-use rusqlite::{Transaction, params};
+use crate::store::engine::{Tx, params};
 
 use super::rows::starts_at_text;
 use super::{Result, Store, messages::new_token};
@@ -48,7 +48,7 @@ fn error_parts(text: &str) -> (Option<&str>, Option<&str>, Option<&str>) {
 
 /// Writes demo rows inside one transaction.
 pub struct DemoWriter<'t> {
-    tx: &'t Transaction<'t>,
+    tx: &'t Tx<'t>,
 }
 
 impl Store {
@@ -56,12 +56,26 @@ impl Store {
     /// keeps its pages in a large cache and skips the fsyncs (a demo interrupted half-way is
     /// simply run again); the durable settings are back before this returns.
     pub fn demo_bulk<T>(&mut self, f: impl FnOnce(&DemoWriter<'_>) -> Result<T>) -> Result<T> {
-        self.conn.pragma_update(None, "synchronous", "OFF")?;
-        self.conn.pragma_update(None, "cache_size", -262_144)?;
+        self.bulk_settings(true)?;
         let out = self.write_once(|tx| f(&DemoWriter { tx }));
-        self.conn.pragma_update(None, "synchronous", "FULL")?;
-        self.conn.pragma_update(None, "cache_size", -2000)?;
+        self.bulk_settings(false)?;
         out
+    }
+
+    fn bulk_settings(&self, bulk: bool) -> Result<()> {
+        match self.conn.as_sqlite() {
+            Some(c) => {
+                c.pragma_update(None, "synchronous", if bulk { "OFF" } else { "FULL" })?;
+                c.pragma_update(None, "cache_size", if bulk { -262_144 } else { -2000 })?;
+            }
+            // The same trade for one session: commits do not wait for the WAL flush.
+            None => self.conn.execute_batch(if bulk {
+                "SET synchronous_commit = off"
+            } else {
+                "SET synchronous_commit = on"
+            })?,
+        }
+        Ok(())
     }
 }
 
@@ -73,7 +87,7 @@ impl DemoWriter<'_> {
             )?
             .execute(params![name, email, phone, language.as_str(), at])?;
         // Taken before the address insert, which moves last_insert_rowid when it adds a row.
-        let id = self.tx.last_insert_rowid();
+        let id = self.tx.last_insert_rowid()?;
         self.tx
             .prepare_cached("INSERT INTO addresses (email, updated_at) VALUES (?1, ?2) ON CONFLICT (email) DO NOTHING")?
             .execute(params![email, at])?;
@@ -109,7 +123,7 @@ impl DemoWriter<'_> {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
             )?
             .execute(params![guest_id, starts_at_text(starts_at), party_size, status.as_str(), notes, at])?;
-        Ok(self.tx.last_insert_rowid())
+        Ok(self.tx.last_insert_rowid()?)
     }
 
     pub fn message(&self, m: &DemoMessage<'_>, domain: &str) -> Result<i64> {
@@ -159,7 +173,7 @@ impl DemoWriter<'_> {
                 last,
                 withdrawn.map(|(why, _)| why.as_str())
             ])?;
-        let id = self.tx.last_insert_rowid();
+        let id = self.tx.last_insert_rowid()?;
         self.event(id, EventKind::Queued, m.created_at, "")?;
         match m.state {
             MessageState::Sent | MessageState::Bounced => {

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::net::IpAddr;
 
-use rusqlite::{OptionalExtension as _, Transaction, params};
+use crate::store::engine::{OptionalExtension as _, Tx, params};
 
 use super::bounces::{self, BounceLinks, NewBounce, Tie};
 use super::events::{self, NewEvent};
@@ -77,7 +77,7 @@ pub struct EspOutcome {
     pub unmatched: usize,
 }
 
-fn seen_before(tx: &Transaction<'_>, key: &str, now: i64) -> Result<bool> {
+fn seen_before(tx: &Tx<'_>, key: &str, now: i64) -> Result<bool> {
     let inserted = tx
         .prepare_cached("INSERT INTO processed_mail (key, processed_at) VALUES (?1, ?2) ON CONFLICT (key) DO NOTHING")?
         .execute(params![key, now])?;
@@ -86,7 +86,7 @@ fn seen_before(tx: &Transaction<'_>, key: &str, now: i64) -> Result<bool> {
 
 /// Records `events` in `tx`; see [`Store::record_esp_events`].
 pub(crate) fn record(
-    tx: &Transaction<'_>,
+    tx: &Tx<'_>,
     events: &[EspEvent],
     block_after: u32,
     policy: OpenPolicy,
@@ -159,7 +159,7 @@ pub(crate) fn record(
 
 /// Our email an event names, or the latest to its recipient when it names nothing at all;
 /// `None` for someone else's mail.
-fn ours(tx: &Transaction<'_>, links: &BounceLinks<'_>, recipient: &str, now: i64) -> Result<Option<i64>> {
+fn ours(tx: &Tx<'_>, links: &BounceLinks<'_>, recipient: &str, now: i64) -> Result<Option<i64>> {
     let (tie, found) = bounces::find_message(tx, links, recipient, now)?;
     Ok(match tie {
         Tie::Named | Tie::Recipient => found.map(|(id, _, _)| id),

@@ -1,6 +1,6 @@
 //! The append-only event log: what happened to a message, a reservation or an address.
 
-use rusqlite::{OptionalExtension as _, Transaction, params};
+use crate::store::engine::{OptionalExtension as _, Tx, params};
 
 use super::rows::parsed;
 use super::{Result, Store};
@@ -29,18 +29,18 @@ pub struct EventRecord {
     pub actor: String,
 }
 
-pub(crate) fn append(tx: &Transaction<'_>, kind: EventKind, at: i64, e: &NewEvent<'_>) -> Result<i64> {
+pub(crate) fn append(tx: &Tx<'_>, kind: EventKind, at: i64, e: &NewEvent<'_>) -> Result<i64> {
     tx.prepare_cached(
         "INSERT INTO events (message_id, reservation_id, address, kind, at, detail, actor)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
     .execute(params![e.message_id, e.reservation_id, e.address, kind.as_str(), at, e.detail, e.actor])?;
-    Ok(tx.last_insert_rowid())
+    Ok(tx.last_insert_rowid()?)
 }
 
 const EVENT_COLUMNS: &str = "id, message_id, reservation_id, address, kind, at, detail, actor";
 
-fn event_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<EventRecord> {
+fn event_from_row(row: &crate::store::engine::Row<'_>) -> crate::store::engine::Result<EventRecord> {
     Ok(EventRecord {
         id: row.get(0)?,
         message_id: row.get(1)?,

@@ -4,7 +4,7 @@
 //! unit tests and with the `test-support` feature, which the integration tests, benches and
 //! examples turn on through the crate's dev-dependency on itself (Cargo.toml).
 
-use rusqlite::params;
+use crate::store::engine::params;
 
 use super::{Result, Store, StoreError, now_ms};
 use crate::domain::MessageState;

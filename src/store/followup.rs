@@ -10,8 +10,8 @@
 //! on it too. Completed, cancelled, no-show and past reservations are never on it: there is
 //! nobody to call about them before service.
 
+use crate::store::engine::{OptionalExtension as _, params};
 use chrono::{NaiveDate, NaiveDateTime};
-use rusqlite::{OptionalExtension as _, params};
 
 use super::events::{self, NewEvent};
 use super::rows::{parsed, parsed_opt, starts_at, starts_at_text};
@@ -151,7 +151,7 @@ impl Store {
             let human: Option<u32> = r.get(10)?;
             let machine: Option<u32> = r.get(11)?;
             let reason = FollowUpReason::of(state, human.unwrap_or(0), machine.unwrap_or(0), r.get(12)?);
-            Ok(reason.map(|reason| -> rusqlite::Result<FollowUp> {
+            Ok(reason.map(|reason| -> crate::store::engine::Result<FollowUp> {
                 Ok(FollowUp {
                     reservation_id: r.get(0)?,
                     starts_at: starts_at(r, 1)?,

@@ -3,8 +3,8 @@
 //! staff need next to it (counter resets, complaints, address changes, phone confirmations),
 //! and one email's own log with its opens and bounce reports merged in time order.
 
+use crate::store::engine::{OptionalExtension as _, params};
 use chrono::NaiveDateTime;
-use rusqlite::{OptionalExtension as _, params};
 
 use super::rows::parsed;
 use super::{Result, Store, StoreError};
@@ -118,7 +118,7 @@ ORDER BY m.id DESC LIMIT ?3";
 /// The notes: events on any address the guest was mailed at, and on their reservations.
 const NOTE_KINDS: &str = "('counter-reset', 'complaint', 'address-changed', 'confirmed-by-phone')";
 
-pub(crate) fn email_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<HistoryEmail> {
+pub(crate) fn email_from_row(r: &crate::store::engine::Row<'_>) -> crate::store::engine::Result<HistoryEmail> {
     Ok(HistoryEmail {
         id: r.get(0)?,
         kind: parsed(r, 1)?,
@@ -194,7 +194,7 @@ impl Store {
         if !addresses.iter().any(|a| a.eq_ignore_ascii_case(&guest.email)) {
             addresses.push(guest.email.clone());
         }
-        let note = |r: &rusqlite::Row<'_>| {
+        let note = |r: &crate::store::engine::Row<'_>| {
             Ok(TimelineNote {
                 at: r.get(0)?,
                 kind: parsed(r, 1)?,

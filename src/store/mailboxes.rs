@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use rusqlite::params;
+use crate::store::engine::params;
 
 use super::bounces::{BounceLinks, BounceOutcome, NewBounce, record};
 use super::{Result, Store, now_ms};
@@ -66,7 +66,7 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(
             "SELECT role, mailbox, state, detail, since, updated_at FROM mailbox_status ORDER BY role",
         )?;
-        let rows = stmt.query_map([], |r| {
+        let rows = stmt.query_map((), |r| {
             Ok(MailboxStanding {
                 role: r.get(0)?,
                 mailbox: r.get(1)?,
@@ -76,7 +76,7 @@ impl Store {
                 updated_at: r.get(5)?,
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(rows.collect::<crate::store::engine::Result<_>>()?)
     }
 
     /// The messages of `mailbox` under `uidvalidity` already looked at, by UID.
@@ -92,7 +92,7 @@ impl Store {
                 if kind == "bounce" { MailboxKind::Bounce { settled } } else { MailboxKind::Other },
             ))
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(rows.collect::<crate::store::engine::Result<_>>()?)
     }
 
     /// Records one message of a mailbox in one transaction: the report's recipients (as
@@ -146,7 +146,7 @@ mod tests {
     #[test]
     fn a_message_is_recorded_once_and_settled_later() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let mut store = Store::open(&dir.path().join("g.db")).expect("open");
+        let mut store = Store::open(dir.path().join("g.db")).expect("open");
         let at = MailboxUid { mailbox: "b@h:1/INBOX", uidvalidity: 7, uid: 3 };
         let links = BounceLinks::default();
         let first = store.record_mailbox_message(at, "k1", &links, &[], true, 12).expect("record");

@@ -1,6 +1,6 @@
 //! The messages table: one row per email, written before anything touches the network.
 
-use rusqlite::{OptionalExtension as _, Transaction, params};
+use crate::store::engine::{OptionalExtension as _, Tx, params};
 
 use super::events::{self, NewEvent};
 use super::rows::parsed;
@@ -61,7 +61,7 @@ pub(crate) const MESSAGE_COLUMNS: &str = "id, reservation_id, guest_id, kind, re
      resend_of, open_count, human_open_count, first_opened_at, last_opened_at, due_at, withdrawn_reason,
      proxy_open_count, open_via, open_hits_not_kept";
 
-pub(crate) fn message_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<MessageRecord> {
+pub(crate) fn message_from_row(row: &crate::store::engine::Row<'_>) -> crate::store::engine::Result<MessageRecord> {
     Ok(MessageRecord {
         id: row.get(0)?,
         reservation_id: row.get(1)?,
@@ -108,13 +108,13 @@ pub fn new_token() -> String {
 
 /// Puts one email in the outbox. A blocked address gets the row all the same, as
 /// `suppressed`, so nothing is lost and it can be sent after a reset.
-pub(crate) fn queue(tx: &Transaction<'_>, m: &NewMessage<'_>, domain: &str, now: i64) -> Result<(i64, MessageState)> {
+pub(crate) fn queue(tx: &Tx<'_>, m: &NewMessage<'_>, domain: &str, now: i64) -> Result<(i64, MessageState)> {
     queue_due(tx, m, now, domain, now)
 }
 
 /// [`queue`], for an email that falls due at `due` (UTC ms): the worker leaves it until then.
 pub(crate) fn queue_due(
-    tx: &Transaction<'_>,
+    tx: &Tx<'_>,
     m: &NewMessage<'_>,
     due: i64,
     domain: &str,
@@ -143,7 +143,7 @@ pub(crate) fn queue_due(
         m.resend_of,
         now
     ])?;
-    let id = tx.last_insert_rowid();
+    let id = tx.last_insert_rowid()?;
     let event =
         NewEvent { message_id: Some(id), reservation_id: m.reservation_id, actor: m.actor, ..NewEvent::default() };
     if let Some(original) = m.resend_of {
@@ -201,7 +201,7 @@ impl Store {
     pub fn count_by_state(&self) -> Result<Vec<(MessageState, i64)>> {
         let mut stmt =
             self.conn.prepare_cached("SELECT state, COUNT(*) FROM messages GROUP BY state ORDER BY state")?;
-        let rows = stmt.query_map([], |r| Ok((parsed(r, 0)?, r.get(1)?)))?;
+        let rows = stmt.query_map((), |r| Ok((parsed(r, 0)?, r.get(1)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 

@@ -1,9 +1,16 @@
 //! Schema migrations: numbered SQL files under `assets/migrations/`, applied in order, with
 //! the version kept in `PRAGMA user_version`. Each migration runs in its own transaction.
+//!
+//! PostgreSQL starts at version 8 with one baseline file (`assets/migrations/pg/`) that
+//! builds the schema SQLite's first eight reach; each later migration comes as a pair, one
+//! file per dialect, under the same number. The version lives in `schema_version`, and an
+//! advisory lock keeps two processes starting at once from migrating twice.
 
 use std::path::Path;
 
 use rusqlite::{Connection, TransactionBehavior};
+
+use super::engine::Conn;
 
 use super::{Result, StoreError};
 
@@ -56,11 +63,11 @@ fn apply(conn: &mut Connection, sql: &str, version: i64, rebuild: bool) -> Resul
         if now >= version {
             return Ok(());
         }
-        tx.execute_batch(sql).map_err(|source| StoreError::Migration { version, source })?;
+        tx.execute_batch(sql).map_err(|source| StoreError::Migration { version, source: source.into() })?;
         if rebuild {
             let broken: i64 = tx
                 .query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| r.get(0))
-                .map_err(|source| StoreError::Migration { version, source })?;
+                .map_err(|source| StoreError::Migration { version, source: source.into() })?;
             if broken > 0 {
                 return Err(StoreError::Invalid(format!(
                     "migration {version} would leave {broken} broken references; nothing was changed"
@@ -69,6 +76,36 @@ fn apply(conn: &mut Connection, sql: &str, version: i64, rebuild: bool) -> Resul
         }
         tx.pragma_update(None, "user_version", version)?;
         tx.commit()?;
+    }
+    Ok(())
+}
+
+/// PostgreSQL's migrations: the baseline (version 8), then one per later version.
+const PG_MIGRATIONS: &[(i64, &str)] = &[(8, include_str!("../../assets/migrations/pg/008_baseline.sql"))];
+
+/// Any number, the same in every process: the advisory lock of schema changes.
+const MIGRATION_LOCK: i64 = 0x6775_6573_746d;
+
+pub(super) fn run_postgres(conn: &mut Conn, label: &Path) -> Result<()> {
+    let tx = conn.begin_locking()?;
+    tx.query_row("SELECT pg_advisory_xact_lock(?1)", [MIGRATION_LOCK], |_| Ok(()))?;
+    let exists: bool = tx.query_row("SELECT to_regclass('schema_version') IS NOT NULL", (), |r| r.get(0))?;
+    let current: i64 = if exists {
+        tx.query_row("SELECT MAX(version) FROM schema_version", (), |r| r.get::<_, Option<i64>>(0))?.unwrap_or(0)
+    } else {
+        0
+    };
+    if current > SCHEMA_VERSION {
+        return Err(StoreError::TooNew { path: label.to_owned(), found: current, supported: SCHEMA_VERSION });
+    }
+    for &(version, sql) in PG_MIGRATIONS.iter().filter(|(v, _)| *v > current) {
+        tx.execute_batch(sql).map_err(|source| StoreError::Migration { version, source })?;
+        tx.execute("DELETE FROM schema_version", ())?;
+        tx.execute("INSERT INTO schema_version (version) VALUES (?1)", [version])?;
+    }
+    tx.commit()?;
+    if let Some(pg) = conn.as_postgres() {
+        pg.forget_statements();
     }
     Ok(())
 }

@@ -11,6 +11,7 @@ mod bounces;
 mod comm;
 mod dedupe;
 mod demo;
+pub mod engine;
 mod esp;
 mod events;
 #[cfg(any(test, feature = "test-support"))]
@@ -19,6 +20,7 @@ mod followup;
 mod forget;
 mod health;
 mod history;
+mod location;
 mod mailboxes;
 mod messages;
 mod migrate;
@@ -34,7 +36,8 @@ mod rows;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use engine::Conn;
+use rusqlite::OpenFlags;
 
 pub use addresses::AddressErrorInput;
 pub use addresses::AddressRecord;
@@ -51,6 +54,7 @@ pub use followup::{
 };
 pub use forget::{FORGOTTEN_NAME, ForgetReport, scrub};
 pub use history::{GUEST_EMAILS_QUERY, GuestHistory, HistoryEmail, LogEntry, LogLine, Original, TimelineNote};
+pub use location::{Location, PASSWORD_ENV, PASSWORD_FILE_ENV};
 pub use mailboxes::{MailboxKind, MailboxStanding, MailboxUid};
 pub use messages::{MessageRecord, NewMessage, new_token};
 pub use migrate::SCHEMA_VERSION;
@@ -75,7 +79,7 @@ pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Db(#[from] engine::Error),
     #[error("could not prepare the database file {path}: {source}")]
     File { path: PathBuf, source: std::io::Error },
     #[error(
@@ -83,7 +87,7 @@ pub enum StoreError {
     )]
     TooNew { path: PathBuf, found: i64, supported: i64 },
     #[error("migration {version} failed: {source}")]
-    Migration { version: i64, source: rusqlite::Error },
+    Migration { version: i64, source: engine::Error },
     #[error(transparent)]
     Transition(#[from] TransitionError),
     #[error(transparent)]
@@ -101,8 +105,10 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// One connection to the guestmail database.
 pub struct Store {
-    conn: Connection,
+    conn: Conn,
+    /// The file, or the PostgreSQL URL without its password (for messages and logs).
     path: PathBuf,
+    location: Location,
     /// The domain of the Message-IDs this store hands out (the sender's domain).
     message_domain: String,
     /// The venue's journey rules and clock, applied with every change.
@@ -118,10 +124,34 @@ impl std::fmt::Debug for Store {
 }
 
 impl Store {
-    /// Opens (creating if needed, readable by its owner only) and migrates the database.
-    pub fn open(path: &Path) -> Result<Self> {
+    /// Opens and migrates the store: a SQLite file (created if needed, readable by its owner
+    /// only) or a PostgreSQL database named by a `postgres://` URL (see [`Location`]).
+    pub fn open(location: impl Into<Location>) -> Result<Self> {
+        let location = location.into();
+        let conn = match &location {
+            Location::File(path) => Self::open_sqlite(path)?,
+            Location::Postgres(target) => Self::open_postgres(target)?,
+        };
+        let mut store = Store {
+            conn,
+            path: PathBuf::from(location.to_string()),
+            location,
+            message_domain: DEFAULT_MESSAGE_DOMAIN.to_owned(),
+            rules: Rules::default(),
+            frozen_now: None,
+        };
+        // An erasure (`forget`) that another connection kept from finishing: finish it now.
+        match store.finish_pending_scrubs() {
+            Ok(true) => {}
+            Ok(false) => tracing::info!("an erasure's WAL checkpoint is still waiting for another connection"),
+            Err(e) => tracing::warn!(error = %e, "could not finish a pending erasure"),
+        }
+        Ok(store)
+    }
+
+    fn open_sqlite(path: &Path) -> Result<Conn> {
         create_private_file(path)?;
-        let conn = Connection::open_with_flags(
+        let mut conn = rusqlite::Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
@@ -130,21 +160,29 @@ impl Store {
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.set_prepared_statement_cache_capacity(64);
-        let mut store = Store {
-            conn,
-            path: path.to_owned(),
-            message_domain: DEFAULT_MESSAGE_DOMAIN.to_owned(),
-            rules: Rules::default(),
-            frozen_now: None,
-        };
-        retry_busy(|| migrate::run(&mut store.conn, path), is_busy)?;
-        // An erasure (`forget`) that another connection kept from finishing: finish it now.
-        match store.finish_pending_scrubs() {
-            Ok(true) => {}
-            Ok(false) => tracing::info!("an erasure's WAL checkpoint is still waiting for another connection"),
-            Err(e) => tracing::warn!(error = %e, "could not finish a pending erasure"),
+        retry_busy(|| migrate::run(&mut conn, path), is_busy)?;
+        Ok(Conn::sqlite(conn))
+    }
+
+    fn open_postgres(target: &location::PgTarget) -> Result<Conn> {
+        if let Some(problem) = &target.problem {
+            return Err(StoreError::Invalid(problem.clone()));
         }
-        Ok(store)
+        let config = target.config.as_ref().ok_or_else(|| StoreError::Invalid("no database URL".into()))?;
+        let mut conn = Conn::postgres(engine::PgConn::connect(config).map_err(engine::Error::from)?);
+        retry_busy(|| migrate::run_postgres(&mut conn, Path::new(&target.shown)), is_busy)?;
+        Ok(conn)
+    }
+
+    /// Where this store lives (a SQLite file or a PostgreSQL database), to open another
+    /// connection to it.
+    pub fn location(&self) -> &Location {
+        &self.location
+    }
+
+    /// Which engine runs this store.
+    pub fn engine(&self) -> engine::Engine {
+        self.conn.engine()
     }
 
     /// Sets the domain of new Message-IDs (normally the transactional sender's domain).
@@ -186,7 +224,7 @@ impl Store {
     /// A counter SQLite bumps whenever another connection commits: polling it tells the UI
     /// that something changed behind its back, at the cost of one cheap pragma.
     pub fn data_version(&self) -> Result<i64> {
-        Ok(self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
+        Ok(self.conn.data_version()?)
     }
 
     /// Stops this connection from checkpointing the WAL at commit time (`0`), or sets how
@@ -194,7 +232,9 @@ impl Store {
     /// and syncs the database file) never sits in its commit path; [`Store::checkpoint`] on
     /// another connection does the work instead.
     pub fn set_auto_checkpoint(&self, pages: u32) -> Result<()> {
-        self.conn.pragma_update(None, "wal_autocheckpoint", pages)?;
+        if let Some(c) = self.conn.as_sqlite() {
+            c.pragma_update(None, "wal_autocheckpoint", pages).map_err(engine::Error::from)?;
+        }
         Ok(())
     }
 
@@ -203,34 +243,46 @@ impl Store {
     /// last ones. Only for data where that costs nothing that matters (see the tracker's
     /// writer); the outbox keeps FULL, because an email must never be sent twice.
     pub fn set_fast_commits(&self) -> Result<()> {
-        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        match self.conn.as_sqlite() {
+            Some(c) => c.pragma_update(None, "synchronous", "NORMAL").map_err(engine::Error::from)?,
+            // The same trade on PostgreSQL: a commit returns before its WAL reaches the disk.
+            None => self.conn.execute_batch("SET synchronous_commit = off")?,
+        }
         Ok(())
     }
 
     /// A passive WAL checkpoint: copies what it can into the database file without waiting
     /// for readers or writers.
     pub fn checkpoint(&self) -> Result<()> {
-        self.conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+        self.conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", (), |_| Ok(()))?;
         Ok(())
     }
 
     /// `PRAGMA integrity_check`: "ok" when the file is sound.
     pub fn integrity_check(&self) -> Result<String> {
-        Ok(self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+        match self.conn.as_sqlite() {
+            Some(c) => Ok(c.query_row("PRAGMA integrity_check", [], |r| r.get(0)).map_err(engine::Error::from)?),
+            // PostgreSQL checks its own pages; a connection that answers is sound.
+            None => Ok(self.conn.query_row("SELECT 'ok'", (), |r| r.get(0))?),
+        }
     }
 
     /// The query plan SQLite picks for one of the store's own statements, for tests that
     /// guard the indexes.
     pub fn explain(&self, sql: &str) -> Result<Vec<String>> {
-        let mut stmt = self.conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
-        let rows = stmt.query_map([], |r| r.get::<_, String>(3))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let Some(c) = self.conn.as_sqlite() else {
+            let plan = self.conn.prepare(&format!("EXPLAIN {sql}"))?.query_map((), |r| r.get::<_, String>(0))?;
+            return Ok(plan.collect::<Result<_, _>>()?);
+        };
+        let mut stmt = c.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).map_err(engine::Error::from)?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(3)).map_err(engine::Error::from)?;
+        Ok(rows.collect::<Result<_, _>>().map_err(engine::Error::from)?)
     }
 
     /// [`Store::write`] for a closure that can run only once (a bulk load that consumes its
     /// input): no retry.
-    pub(crate) fn write_once<T>(&mut self, f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>) -> Result<T> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    pub(crate) fn write_once<T>(&mut self, f: impl FnOnce(&engine::Tx<'_>) -> Result<T>) -> Result<T> {
+        let tx = self.conn.begin()?;
         let out = f(&tx)?;
         tx.commit()?;
         Ok(out)
@@ -243,10 +295,10 @@ impl Store {
     /// rolls back and runs the whole of `f` again after a short pause, for up to
     /// [`WRITE_PATIENCE`] in all: no caller sees "database is locked" while another writer
     /// is merely busy. `f` may run more than once, so it changes nothing outside `tx`.
-    pub(crate) fn write<T>(&mut self, mut f: impl FnMut(&rusqlite::Transaction<'_>) -> Result<T>) -> Result<T> {
+    pub(crate) fn write<T>(&mut self, mut f: impl FnMut(&engine::Tx<'_>) -> Result<T>) -> Result<T> {
         retry_busy(
             || {
-                let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                let tx = self.conn.begin()?;
                 let out = f(&tx)?;
                 tx.commit()?;
                 Ok(out)
@@ -263,13 +315,19 @@ pub const WRITE_PATIENCE: Duration = Duration::from_secs(30);
 /// again), not a real failure.
 pub fn is_busy(e: &StoreError) -> bool {
     match e {
-        StoreError::Sqlite(e) | StoreError::Migration { source: e, .. } => is_busy_sqlite(e),
+        StoreError::Db(e) | StoreError::Migration { source: e, .. } => e.is_retryable(),
         _ => false,
     }
 }
 
 fn is_busy_sqlite(e: &rusqlite::Error) -> bool {
     matches!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked))
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::Db(engine::Error::Sqlite(e))
+    }
 }
 
 /// Runs `attempt` again while it fails with a lost race (`busy`), pausing 5 ms, then

@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::net::IpAddr;
 
-use rusqlite::{OptionalExtension as _, Transaction, params};
+use crate::store::engine::{OptionalExtension as _, Tx, params};
 
 use super::{Result, Store};
 
@@ -208,7 +208,7 @@ struct Known {
 
 /// Stores a batch of hits in the caller's transaction; see [`Store::record_opens`].
 pub(crate) fn record(
-    tx: &Transaction<'_>,
+    tx: &Tx<'_>,
     hits: &[OpenHit],
     policy: OpenPolicy,
     clients: &mut Clients<'_>,
@@ -381,7 +381,7 @@ impl Store {
 
     /// How many opens are stored in all, for summaries and tests.
     pub fn open_total(&self) -> Result<i64> {
-        Ok(self.conn.query_row("SELECT COUNT(*) FROM opens", [], |r| r.get(0))?)
+        Ok(self.conn.query_row("SELECT COUNT(*) FROM opens", (), |r| r.get(0))?)
     }
 
     /// Privacy retention: erases the client IP and User-Agent of opens older than

@@ -7,8 +7,8 @@
 
 mod batch;
 
+use crate::store::engine::{OptionalExtension as _, Tx, params};
 use chrono::NaiveDateTime;
-use rusqlite::{OptionalExtension as _, Transaction, params};
 
 use super::events::{self, NewEvent};
 use super::rows::{parsed, parsed_opt};
@@ -86,7 +86,7 @@ FROM messages m JOIN guests g ON g.id = m.guest_id LEFT JOIN reservations r ON r
 WHERE m.id IN (SELECT value FROM json_each(?1))
 ORDER BY m.next_attempt_at, m.id";
 
-fn details(tx: &Transaction<'_>, ids: &[i64]) -> Result<Vec<Claimed>> {
+fn details(tx: &Tx<'_>, ids: &[i64]) -> Result<Vec<Claimed>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -122,7 +122,7 @@ pub fn refusal_class(failure: Failure) -> BounceClass {
 
 /// Records what came of sending message `id`, which `worker` claimed; returns its new state.
 pub(crate) fn record(
-    tx: &Transaction<'_>,
+    tx: &Tx<'_>,
     id: i64,
     worker: &str,
     delivery: &Delivery,
@@ -248,7 +248,7 @@ pub type Started<'a> = &'a dyn Fn(&str) -> Option<WorkerMarks>;
 /// says `None`) every row is uncertain. `alive` says whether the worker named in `claimed_by` still runs (then
 /// its rows are left alone). Returns the rows made uncertain.
 pub(crate) fn recover(
-    tx: &Transaction<'_>,
+    tx: &Tx<'_>,
     alive: &dyn Fn(&str) -> bool,
     started: Started<'_>,
     actor: &str,
@@ -258,7 +258,7 @@ pub(crate) fn recover(
         let mut stmt = tx.prepare_cached(
             "SELECT id, reservation_id, claimed_by FROM messages WHERE state = 'sending' ORDER BY id",
         )?;
-        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?
+        stmt.query_map((), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?
     };
     let mut markers: std::collections::HashMap<String, Option<WorkerMarks>> = std::collections::HashMap::new();
     let mut out = Vec::new();
@@ -388,6 +388,6 @@ impl Store {
         Ok(self
             .conn
             .prepare_cached("SELECT MIN(next_attempt_at) FROM messages WHERE state IN ('queued', 'deferred')")?
-            .query_row([], |r| r.get(0))?)
+            .query_row((), |r| r.get(0))?)
     }
 }

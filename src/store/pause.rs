@@ -3,7 +3,7 @@
 //! sender on the database (the screen, `serve`, `send`), so they all see it and back off
 //! together; the first email the server accepts deletes it (in [`super::outbox::record`]).
 
-use rusqlite::{OptionalExtension as _, Transaction, params};
+use crate::store::engine::{OptionalExtension as _, Tx, params};
 
 use super::{Result, Store};
 use crate::failure::Reason;
@@ -31,10 +31,10 @@ pub fn retry_after_ms(attempts: u32) -> i64 {
 }
 
 /// Records one more venue refusal, in the caller's transaction.
-pub(crate) fn pause(tx: &Transaction<'_>, reason: Reason, detail: &str, now: i64) -> Result<()> {
+pub(crate) fn pause(tx: &Tx<'_>, reason: Reason, detail: &str, now: i64) -> Result<()> {
     let attempts: u32 = tx
         .prepare_cached("SELECT attempts FROM sending_pause WHERE id = 1")?
-        .query_row([], |r| r.get(0))
+        .query_row((), |r| r.get(0))
         .optional()?
         .map_or(1, |a: u32| a + 1);
     tx.prepare_cached(
@@ -47,8 +47,8 @@ pub(crate) fn pause(tx: &Transaction<'_>, reason: Reason, detail: &str, now: i64
 }
 
 /// An email was accepted: sending works again.
-pub(crate) fn clear(tx: &Transaction<'_>) -> Result<()> {
-    tx.prepare_cached("DELETE FROM sending_pause")?.execute([])?;
+pub(crate) fn clear(tx: &Tx<'_>) -> Result<()> {
+    tx.prepare_cached("DELETE FROM sending_pause")?.execute(())?;
     Ok(())
 }
 
@@ -60,7 +60,7 @@ impl Store {
             .prepare_cached(
                 "SELECT reason, detail, since, last_at, attempts, retry_at FROM sending_pause WHERE id = 1",
             )?
-            .query_row([], |r| {
+            .query_row((), |r| {
                 let reason: String = r.get(0)?;
                 Ok(SendingPause {
                     reason: Reason::parse(&reason).unwrap_or(Reason::Unclear),

@@ -3,8 +3,8 @@
 //! queued with their due time, emails withdrawn with their reason) in the same transaction
 //! as the change that caused it. Nothing here decides: every "whether" is the journey's.
 
+use crate::store::engine::{OptionalExtension as _, Tx, params};
 use chrono::NaiveDateTime;
-use rusqlite::{OptionalExtension as _, Transaction, params};
 
 use super::events::{self, NewEvent};
 use super::messages::{self, NewMessage};
@@ -73,7 +73,7 @@ pub(crate) struct Facts {
     pub forgotten: bool,
 }
 
-pub(crate) fn facts(tx: &Transaction<'_>, reservation_id: i64) -> Result<Facts> {
+pub(crate) fn facts(tx: &Tx<'_>, reservation_id: i64) -> Result<Facts> {
     tx.prepare_cached(
         "SELECT r.status, r.starts_at, g.id, g.email, g.forgotten
          FROM reservations r JOIN guests g ON g.id = r.guest_id WHERE r.id = ?1",
@@ -91,7 +91,7 @@ pub(crate) fn facts(tx: &Transaction<'_>, reservation_id: i64) -> Result<Facts> 
 }
 
 /// An [`Email`] from the first columns of a row selected with [`EMAIL_COLUMNS`].
-pub(crate) fn email_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Email> {
+pub(crate) fn email_from(r: &crate::store::engine::Row<'_>) -> crate::store::engine::Result<Email> {
     Ok(Email {
         id: r.get(0)?,
         kind: parsed(r, 1)?,
@@ -106,7 +106,7 @@ pub(crate) fn email_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Email> {
 pub(crate) const EMAIL_COLUMNS: &str = "id, kind, state, created_at, sent_at, human_open_count, last_opened_at";
 
 /// Every email of a reservation, oldest first.
-pub(crate) fn emails(tx: &Transaction<'_>, reservation_id: i64) -> Result<Vec<Email>> {
+pub(crate) fn emails(tx: &Tx<'_>, reservation_id: i64) -> Result<Vec<Email>> {
     let mut stmt =
         tx.prepare_cached(&format!("SELECT {EMAIL_COLUMNS} FROM messages WHERE reservation_id = ?1 ORDER BY id"))?;
     let rows = stmt.query_map([reservation_id], email_from)?;
@@ -114,7 +114,7 @@ pub(crate) fn emails(tx: &Transaction<'_>, reservation_id: i64) -> Result<Vec<Em
 }
 
 /// The latest email of one kind of a reservation.
-pub(crate) fn latest(tx: &Transaction<'_>, reservation_id: i64, kind: EmailKind) -> Result<Option<Email>> {
+pub(crate) fn latest(tx: &Tx<'_>, reservation_id: i64, kind: EmailKind) -> Result<Option<Email>> {
     Ok(tx
         .prepare_cached(&format!(
             "SELECT {EMAIL_COLUMNS} FROM messages WHERE reservation_id = ?1 AND kind = ?2 ORDER BY id DESC LIMIT 1"
@@ -125,7 +125,7 @@ pub(crate) fn latest(tx: &Transaction<'_>, reservation_id: i64, kind: EmailKind)
 
 /// The state of the last confirmation, or of the request when there is no confirmation (a
 /// reservation confirmed by phone): what a reminder would follow.
-pub(crate) fn last_word(tx: &Transaction<'_>, reservation_id: i64) -> Result<Option<MessageState>> {
+pub(crate) fn last_word(tx: &Tx<'_>, reservation_id: i64) -> Result<Option<MessageState>> {
     Ok(tx.prepare_cached(LAST_WORD)?.query_row([reservation_id], |r| parsed(r, 0)).optional()?)
 }
 
@@ -137,7 +137,7 @@ ORDER BY kind = 'confirmed' DESC, id DESC LIMIT 1";
 /// Withdraws one email still waiting (queued, deferred or held): it will never be sent.
 /// Returns false when it was no longer waiting (then nothing changed).
 pub(crate) fn withdraw(
-    tx: &Transaction<'_>,
+    tx: &Tx<'_>,
     id: i64,
     reservation_id: Option<i64>,
     why: Withdrawal,
@@ -162,7 +162,7 @@ pub(crate) fn withdraw(
 /// queues (each email checked once more against the reservation as it now stands, so a
 /// reminder never goes to a blocked address). A forgotten guest gets nothing.
 pub(crate) fn apply(
-    tx: &Transaction<'_>,
+    tx: &Tx<'_>,
     id: i64,
     plan: &Plan,
     rules: &Rules,

@@ -2,7 +2,7 @@
 //! person counts as proof the email was read (a person's open: the marker goes green, the
 //! follow-up list drops it); an automatic reply is kept and shown as such, and proves nothing.
 
-use rusqlite::{OptionalExtension as _, Transaction, params};
+use crate::store::engine::{OptionalExtension as _, Tx, params};
 use serde::Serialize;
 
 use super::mailboxes::MailboxUid;
@@ -45,7 +45,7 @@ pub enum ReplyOutcome {
     Again,
 }
 
-fn link(tx: &Transaction<'_>, reply: &NewReply<'_>, now: i64) -> Result<Option<(i64, bool)>> {
+fn link(tx: &Tx<'_>, reply: &NewReply<'_>, now: i64) -> Result<Option<(i64, bool)>> {
     let mut by_id = tx.prepare_cached("SELECT id FROM messages WHERE message_id = '<' || ?1 || '>'")?;
     for id in reply.answers {
         if let Some(found) = by_id.query_row([id], |r| r.get(0)).optional()? {
@@ -125,6 +125,6 @@ impl Store {
         let rows = stmt.query_map([message], |r| {
             Ok(ReplyRecord { at: r.get(0)?, from: r.get(1)?, excerpt: r.get(2)?, auto: r.get(3)? })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(rows.collect::<crate::store::engine::Result<_>>()?)
     }
 }

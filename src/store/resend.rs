@@ -2,7 +2,7 @@
 //! correct the guest's address, and send what was held while the address was blocked. The
 //! journey decides whether (and whether to ask first); this file reads and writes.
 
-use rusqlite::{OptionalExtension as _, Transaction, params};
+use crate::store::engine::{OptionalExtension as _, Tx, params};
 
 use super::events::{self, NewEvent};
 use super::messages::{self, NewMessage};
@@ -28,7 +28,7 @@ pub enum ResendOutcome {
 /// of a reservation; `repeats` names the email staff picked, when they picked one.
 #[allow(clippy::too_many_arguments)]
 fn resend(
-    tx: &Transaction<'_>,
+    tx: &Tx<'_>,
     reservation_id: i64,
     kind: Option<EmailKind>,
     repeats: Option<i64>,
@@ -70,7 +70,7 @@ fn resend(
 
 /// The emails held (suppressed) for `email` while it was blocked that are still worth
 /// sending, by the journey's rules: of several held copies of one email, the latest.
-fn held(tx: &Transaction<'_>, email: &str, rules: &Rules, now: i64) -> Result<Vec<i64>> {
+fn held(tx: &Tx<'_>, email: &str, rules: &Rules, now: i64) -> Result<Vec<i64>> {
     let rows: Vec<(Option<i64>, Email, Option<Booking>)> = {
         let columns = plans::EMAIL_COLUMNS.split(", ").map(|c| format!("m.{c}")).collect::<Vec<_>>().join(", ");
         let mut stmt = tx.prepare_cached(&format!(

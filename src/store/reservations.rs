@@ -1,7 +1,7 @@
 //! Reservations and guests: creating them, the day list with its markers, status changes.
 
+use crate::store::engine::{OptionalExtension as _, Tx, params};
 use chrono::{NaiveDate, NaiveDateTime};
-use rusqlite::{OptionalExtension as _, Transaction, params};
 
 use super::events::{self, NewEvent};
 use super::plans::{self, Applied, Rules};
@@ -33,8 +33,8 @@ LEFT JOIN messages md ON md.id = (SELECT id FROM messages WHERE reservation_id =
 WHERE r.starts_at >= ?1 AND r.starts_at < ?2
 ORDER BY r.starts_at, r.id";
 
-fn row_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<ReservationRow> {
-    let marker = |base: usize| -> rusqlite::Result<crate::domain::Marker> {
+fn row_from(row: &crate::store::engine::Row<'_>) -> crate::store::engine::Result<ReservationRow> {
+    let marker = |base: usize| -> crate::store::engine::Result<crate::domain::Marker> {
         let state: Option<MessageState> = parsed_opt(row, base)?;
         Ok(state.map_or(crate::domain::Marker::None, |state| {
             MessageSummary {
@@ -67,7 +67,7 @@ fn row_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<ReservationRow> {
 
 /// Finds the guest with this address, or creates one; a guest found by address gets the
 /// newer name, phone and language.
-pub(crate) fn upsert_guest(tx: &Transaction<'_>, r: &NewReservation, email: &str, now: i64) -> Result<i64> {
+pub(crate) fn upsert_guest(tx: &Tx<'_>, r: &NewReservation, email: &str, now: i64) -> Result<i64> {
     let existing: Option<i64> = tx
         .prepare_cached("SELECT id FROM guests WHERE email = ?1 AND forgotten = 0 ORDER BY id LIMIT 1")?
         .query_row([email], |row| row.get(0))
@@ -82,13 +82,13 @@ pub(crate) fn upsert_guest(tx: &Transaction<'_>, r: &NewReservation, email: &str
     }
     tx.prepare_cached("INSERT INTO guests (name, email, phone, language, created_at) VALUES (?1, ?2, ?3, ?4, ?5)")?
         .execute(params![r.name.trim(), email, r.phone.trim(), r.language.as_str(), now])?;
-    Ok(tx.last_insert_rowid())
+    Ok(tx.last_insert_rowid()?)
 }
 
 /// Inserts a reservation if the journey accepts it and, when `send` is set, queues the
 /// emails the journey gives it (the request, or the confirmation and its reminder).
 pub(crate) fn create(
-    tx: &Transaction<'_>,
+    tx: &Tx<'_>,
     r: &NewReservation,
     send: bool,
     rules: &Rules,
@@ -104,7 +104,7 @@ pub(crate) fn create(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
     )?
     .execute(params![guest_id, starts_at_text(r.starts_at), r.party_size, r.status.as_str(), r.notes, now])?;
-    let id = tx.last_insert_rowid();
+    let id = tx.last_insert_rowid()?;
     if send {
         return plans::apply(tx, id, &plan, rules, domain, now, "staff");
     }
@@ -114,7 +114,7 @@ pub(crate) fn create(
 /// [`Store::change_status`] in the caller's transaction (the phone confirmation shares one).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn change_status(
-    tx: &Transaction<'_>,
+    tx: &Tx<'_>,
     id: i64,
     to: ReservationStatus,
     change: Change,
@@ -212,6 +212,6 @@ impl Store {
 
     /// How many reservations there are in all (for the demo and the benchmarks).
     pub fn reservation_count(&self) -> Result<i64> {
-        Ok(self.conn.query_row("SELECT COUNT(*) FROM reservations", [], |r| r.get(0))?)
+        Ok(self.conn.query_row("SELECT COUNT(*) FROM reservations", (), |r| r.get(0))?)
     }
 }

@@ -1,10 +1,10 @@
-//! Small helpers to read domain values out of SQLite rows.
+//! Small helpers to read domain values out of result rows.
 
 use std::str::FromStr;
 
 use chrono::NaiveDateTime;
-use rusqlite::Row;
-use rusqlite::types::Type;
+
+use super::engine::{Result, Row};
 
 /// The text form of a reservation's start, as stored.
 pub(crate) const STARTS_AT_FORMAT: &str = "%Y-%m-%d %H:%M";
@@ -14,28 +14,26 @@ pub(crate) fn starts_at_text(at: NaiveDateTime) -> String {
 }
 
 /// Reads a text column into any `FromStr` type, reporting a bad value as a conversion error.
-pub(crate) fn parsed<T>(row: &Row<'_>, idx: usize) -> rusqlite::Result<T>
+pub(crate) fn parsed<T>(row: &Row<'_>, idx: usize) -> Result<T>
 where
     T: FromStr,
-    T::Err: std::error::Error + Send + Sync + 'static,
+    T::Err: std::fmt::Display,
 {
     let text: String = row.get(idx)?;
-    text.parse().map_err(|e| rusqlite::Error::FromSqlConversionFailure(idx, Type::Text, Box::new(e)))
+    text.parse().map_err(|e| Row::invalid(idx, e))
 }
 
 /// Like [`parsed`] for a nullable column.
-pub(crate) fn parsed_opt<T>(row: &Row<'_>, idx: usize) -> rusqlite::Result<Option<T>>
+pub(crate) fn parsed_opt<T>(row: &Row<'_>, idx: usize) -> Result<Option<T>>
 where
     T: FromStr,
-    T::Err: std::error::Error + Send + Sync + 'static,
+    T::Err: std::fmt::Display,
 {
     let text: Option<String> = row.get(idx)?;
-    text.map(|t| t.parse().map_err(|e| rusqlite::Error::FromSqlConversionFailure(idx, Type::Text, Box::new(e))))
-        .transpose()
+    text.map(|t| t.parse().map_err(|e| Row::invalid(idx, e))).transpose()
 }
 
-pub(crate) fn starts_at(row: &Row<'_>, idx: usize) -> rusqlite::Result<NaiveDateTime> {
+pub(crate) fn starts_at(row: &Row<'_>, idx: usize) -> Result<NaiveDateTime> {
     let text: String = row.get(idx)?;
-    NaiveDateTime::parse_from_str(&text, STARTS_AT_FORMAT)
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(idx, Type::Text, Box::new(e)))
+    NaiveDateTime::parse_from_str(&text, STARTS_AT_FORMAT).map_err(|e| Row::invalid(idx, e))
 }

@@ -26,7 +26,7 @@ fn booking(name: &str, email: &str, when: NaiveDateTime) -> NewReservation {
 
 fn fresh() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("g.db")).unwrap();
+    let store = Store::open(dir.path().join("g.db")).unwrap();
     (dir, store)
 }
 
@@ -171,7 +171,7 @@ fn a_complaint_blocks_at_once() {
 #[test]
 fn two_connections_share_one_file() {
     let (dir, mut writer) = fresh();
-    let reader = Store::open(&dir.path().join("g.db")).unwrap();
+    let reader = Store::open(dir.path().join("g.db")).unwrap();
     let before = reader.data_version().unwrap();
     let id = writer.create_reservation(&booking("Bo", "bo@example.org", at("2037-11-23", "20:00"))).unwrap();
     assert_ne!(reader.data_version().unwrap(), before, "the reader sees that another connection wrote");

@@ -25,7 +25,7 @@ fn options() -> DemoOptions {
 
 fn filled() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("demo.db")).unwrap();
+    let mut store = Store::open(dir.path().join("demo.db")).unwrap();
     fill(&mut store, &options()).unwrap();
     (dir, store)
 }

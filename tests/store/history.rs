@@ -154,7 +154,7 @@ fn human_or_machine(f: &guestmail::store::OpenFacts<'_>) -> OpenVerdict {
 #[test]
 fn a_guest_history_spans_reservations_newest_first_with_opens_resends_and_notes() {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("g.db")).unwrap();
+    let mut store = Store::open(dir.path().join("g.db")).unwrap();
     let first = book(&mut store, "anna@example.be", "2037-11-20 19:00", ReservationStatus::Pending);
     let second = book(&mut store, "anna@example.be", "2037-11-23 20:00", ReservationStatus::Confirmed);
     let other = book(&mut store, "someone@example.be", "2037-11-23 20:00", ReservationStatus::Confirmed);
@@ -219,7 +219,7 @@ fn a_guest_history_spans_reservations_newest_first_with_opens_resends_and_notes(
 #[test]
 fn an_email_log_merges_events_opens_and_bounce_reports_in_time_order() {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("g.db")).unwrap();
+    let mut store = Store::open(dir.path().join("g.db")).unwrap();
     let r = book(&mut store, "anna@example.be", "2037-11-23 20:00", ReservationStatus::Confirmed);
     let m = store.latest_message(r, EmailKind::Confirmed).unwrap().unwrap();
     store.fixture_mark_sent(m.id, now_ms()).unwrap();
@@ -278,7 +278,7 @@ fn demo_message(
 #[test]
 fn delivery_health_counts_the_last_30_days_against_the_target() {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("g.db")).unwrap();
+    let mut store = Store::open(dir.path().join("g.db")).unwrap();
     let now = 1_800_000_000_000;
     let day_ms = 86_400_000;
     assert_eq!(store.delivery_health(now).unwrap().delivery_rate(), None);

@@ -14,7 +14,7 @@ const MIN: i64 = 60_000;
 /// "Crowd Zz" with one email each (to take the many-guests path of the text filter).
 fn fixture(crowd: usize) -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("g.db")).unwrap();
+    let mut store = Store::open(dir.path().join("g.db")).unwrap();
     let kinds = [EmailKind::Pending, EmailKind::Confirmed, EmailKind::Reminder];
     let states = [MessageState::Sent, MessageState::Bounced, MessageState::Deferred, MessageState::Suppressed];
     store

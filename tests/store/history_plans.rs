@@ -11,7 +11,7 @@ use guestmail::store::{CommCursor, CommFilter, FOLLOW_UP_QUERY, GUEST_EMAILS_QUE
 
 fn store() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("g.db")).unwrap();
+    let mut store = Store::open(dir.path().join("g.db")).unwrap();
     fill(&mut store, &DemoOptions::week(NaiveDate::from_ymd_opt(2037, 11, 23).unwrap())).unwrap();
     (dir, store)
 }
@@ -77,8 +77,8 @@ fn every_filter_of_the_communication_history_walks_an_index_in_time_order() {
             let mut sql = sql;
             for (i, v) in values.iter().enumerate().rev() {
                 let literal = match v {
-                    rusqlite::types::Value::Integer(n) => n.to_string(),
-                    rusqlite::types::Value::Text(t) => format!("'{t}'"),
+                    guestmail::store::engine::Value::Integer(n) => n.to_string(),
+                    guestmail::store::engine::Value::Text(t) => format!("'{t}'"),
                     other => panic!("{other:?}"),
                 };
                 sql = sql.replace(&format!("?{}", i + 1), &literal);

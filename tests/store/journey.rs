@@ -42,7 +42,7 @@ fn claim_all(store: &mut Store, worker: &str) -> Vec<EmailKind> {
 #[test]
 fn with_the_server_down_add_confirm_cancel_sends_only_the_cancellation() {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("g.db")).unwrap();
+    let mut store = Store::open(dir.path().join("g.db")).unwrap();
     let id = store
         .create_reservation(&booking("a@example.org", now_local() + Duration::days(3), ReservationStatus::Pending))
         .unwrap();
@@ -77,7 +77,7 @@ fn nothing_about_the_past_is_sent_when_its_time_has_gone() {
 #[test]
 fn the_thank_you_waits_three_hours_after_the_meal_and_an_early_completion_needs_force() {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("g.db")).unwrap();
+    let mut store = Store::open(dir.path().join("g.db")).unwrap();
     let starts = now_local() + Duration::hours(2);
     let id = store.create_reservation(&booking("t@example.org", starts, ReservationStatus::Confirmed)).unwrap();
     let err = store.change_status(id, ReservationStatus::Completed, Change::default(), "staff").unwrap_err();
@@ -263,7 +263,7 @@ fn the_venue_clock_times_the_reminder_in_brussels_across_the_change_to_summer_ti
     // clocks go forward: the reminder is due at 20:00 on Saturday, Brussels time (19:00 UTC).
     let at = |s: &str| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
     let booked = brussels.ms_of(at("2027-03-26 12:00"));
-    let mut store = Store::open(&dir.path().join("g.db")).unwrap().with_rules(rules).frozen_at(booked);
+    let mut store = Store::open(dir.path().join("g.db")).unwrap().with_rules(rules).frozen_at(booked);
     let id = store
         .create_reservation(&booking("tz@example.org", at("2027-03-28 20:00"), ReservationStatus::Confirmed))
         .unwrap();
@@ -280,7 +280,7 @@ fn the_venue_clock_times_the_reminder_in_brussels_across_the_change_to_summer_ti
 #[test]
 fn nonsense_is_refused_with_a_reason_and_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("g.db")).unwrap();
+    let mut store = Store::open(dir.path().join("g.db")).unwrap();
     let old = booking(
         "old@example.org",
         NaiveDateTime::parse_from_str("2020-01-01 19:00", "%Y-%m-%d %H:%M").unwrap(),

@@ -10,7 +10,7 @@ use guestmail::store::{DAY_QUERY, EXISTING_RESERVATION_QUERY, Store};
 #[test]
 fn the_day_query_never_scans_reservations_or_messages() {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("g.db")).unwrap();
+    let mut store = Store::open(dir.path().join("g.db")).unwrap();
     fill(&mut store, &DemoOptions::week(NaiveDate::from_ymd_opt(2037, 11, 23).unwrap())).unwrap();
     let sql = DAY_QUERY.replace("?1", "'2037-11-23'").replace("?2", "'2037-11-24'");
     let plan = store.explain(&sql).unwrap();
@@ -24,7 +24,7 @@ fn the_day_query_never_scans_reservations_or_messages() {
 #[test]
 fn the_import_look_up_seeks_one_time_slot() {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("g.db")).unwrap();
+    let mut store = Store::open(dir.path().join("g.db")).unwrap();
     fill(&mut store, &DemoOptions::week(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap())).unwrap();
     let sql = EXISTING_RESERVATION_QUERY.replace("?1", "'2026-11-23 19:30'").replace("?2", "'anna@example.be'");
     let plan = store.explain(&sql).unwrap();

@@ -8,7 +8,7 @@
 //! its bytes leave, so a worker killed mid-batch leaves at most its own batch in `sending`,
 //! which start-up turns into `uncertain` (never re-sent on its own, never lost).
 
-use rusqlite::{Transaction, params};
+use crate::store::engine::{Tx, params};
 
 use super::{Claim, details};
 use crate::domain::{EmailKind, EventKind, MessageState};
@@ -27,7 +27,7 @@ use crate::store::{Result, addresses};
 /// selecting and then updating is atomic: two workers (threads or processes) never move the
 /// same row to `sending`, and a host stand's change either commits before the claim (the
 /// email is withdrawn) or after it (the email was already in flight).
-pub(crate) fn claim(tx: &Transaction<'_>, worker: &str, rules: &Rules, now: i64, limit: usize) -> Result<Claim> {
+pub(crate) fn claim(tx: &Tx<'_>, worker: &str, rules: &Rules, now: i64, limit: usize) -> Result<Claim> {
     let mut out = Claim::default();
     let mut claimed = Vec::with_capacity(limit);
     let local = rules.local(now);
@@ -100,14 +100,7 @@ struct Due {
     confirmation: Option<MessageState>,
 }
 
-fn suppress(
-    tx: &Transaction<'_>,
-    id: i64,
-    recipient: &str,
-    reservation_id: Option<i64>,
-    worker: &str,
-    now: i64,
-) -> Result<()> {
+fn suppress(tx: &Tx<'_>, id: i64, recipient: &str, reservation_id: Option<i64>, worker: &str, now: i64) -> Result<()> {
     tx.prepare_cached("UPDATE messages SET state = 'suppressed', claimed_by = NULL WHERE id = ?1")?.execute([id])?;
     let detail = match addresses::fetch(tx, recipient)? {
         Some(a) => format!("not sent: address blocked after {} errors", a.error_count),
@@ -123,7 +116,7 @@ fn suppress(
 /// back to where it was, `queued` on a first attempt, else `deferred` with its retry time
 /// unchanged, and the attempt the claim counted is taken back. Only rows still `sending` and
 /// still claimed by `worker` move. Returns how many did.
-pub(crate) fn release(tx: &Transaction<'_>, worker: &str, ids: &[i64]) -> Result<usize> {
+pub(crate) fn release(tx: &Tx<'_>, worker: &str, ids: &[i64]) -> Result<usize> {
     let mut stmt = tx.prepare_cached(
         "UPDATE messages SET state = CASE WHEN attempts > 1 THEN 'deferred' ELSE 'queued' END,
                 attempts = attempts - 1, claimed_by = NULL
@@ -138,7 +131,7 @@ pub(crate) fn release(tx: &Transaction<'_>, worker: &str, ids: &[i64]) -> Result
 
 /// Gives back one row a dead worker claimed but never started sending: `queued` on a first
 /// attempt, else `deferred` with its retry time unchanged; the claim's attempt taken back.
-pub(crate) fn release_dead(tx: &Transaction<'_>, id: i64) -> Result<()> {
+pub(crate) fn release_dead(tx: &Tx<'_>, id: i64) -> Result<()> {
     tx.prepare_cached(
         "UPDATE messages SET state = CASE WHEN attempts > 1 THEN 'deferred' ELSE 'queued' END,
                 attempts = MAX(attempts - 1, 0), claimed_by = NULL
