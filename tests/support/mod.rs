@@ -1,9 +1,9 @@
 //! Helpers shared by every integration test (one `mod support;` each): a pseudo-terminal
 //! driving the real binary, a database fixture with every email marker state on one day
 //! (`tonight`), a private Dovecot (`dovecot`), a loopback SMTP server (`smtp`) and a
-//! misbehaving one (`faulty_smtp`), an outbox set-up (`outbox_env`) and the tracker's world
-//! and HTTP client (`tracker`), and the screen without a terminal (`screen`: keys, frames,
-//! rows).
+//! misbehaving one (`faulty_smtp`), an outbox set-up (`outbox_env`), a fresh schema on the
+//! test Postgres server (`pg`), the tracker's world and HTTP client (`tracker`), and the screen
+//! without a terminal (`screen`: keys, frames, rows).
 #![allow(dead_code)]
 // Test code: a failed unwrap is a failed test, with its location.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -22,6 +22,7 @@ use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system}
 pub mod dovecot;
 pub mod faulty_smtp;
 pub mod outbox_env;
+pub mod pg;
 pub mod screen;
 pub mod smtp;
 pub mod tonight;
