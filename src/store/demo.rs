@@ -150,7 +150,7 @@ impl DemoWriter<'_> {
                      attempts, next_attempt_at, created_at, last_attempt_at, sent_at, server_reply, last_error,
                      open_count, human_open_count, first_opened_at, last_opened_at, due_at, withdrawn_reason)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-                         COALESCE(?10, ?11), ?19)",
+                         COALESCE(CAST(?10 AS BIGINT), ?11), ?19)",
             )?
             .execute(params![
                 m.reservation_id,
