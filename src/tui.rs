@@ -39,7 +39,7 @@ pub enum Request {
 }
 
 /// How often the data thread checks whether another connection committed.
-pub const DATA_POLL: Duration = Duration::from_millis(250);
+pub const DATA_POLL: Duration = Duration::from_millis(100);
 
 /// Runs the screen until the user quits. The terminal is restored on every path out,
 /// including errors and panics.

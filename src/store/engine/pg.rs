@@ -29,23 +29,45 @@ impl PgConn {
         Ok(PgConn { client: RefCell::new(client), statements: RefCell::new(HashMap::new()) })
     }
 
-    fn statement(&self, sql: &str) -> Result<Statement, postgres::Error> {
-        if let Some(stmt) = self.statements.borrow().get(sql) {
+    /// The prepared form of `sql` for parameters of these kinds. Integers, reals and blobs
+    /// are declared as `bigint`, `double precision` and `bytea`, so the server need not guess
+    /// (it cannot type `?3 + ?4` alone); text and nulls are left for the server to infer from
+    /// where they stand, so a text compared with a `citext` column stays case-insensitive.
+    fn statement(&self, sql: &str, params: &[ValueRef<'_>]) -> Result<Statement, postgres::Error> {
+        let mut key = String::with_capacity(sql.len() + params.len() + 1);
+        key.extend(params.iter().map(|p| match p {
+            ValueRef::Integer(_) => 'i',
+            ValueRef::Real(_) => 'r',
+            ValueRef::Blob(_) => 'b',
+            ValueRef::Text(_) | ValueRef::Null => 'u',
+        }));
+        key.push('|');
+        key.push_str(sql);
+        if let Some(stmt) = self.statements.borrow().get(&key) {
             return Ok(stmt.clone());
         }
-        let stmt = self.client.borrow_mut().prepare(&super::dialect::to_postgres(sql))?;
-        self.statements.borrow_mut().insert(sql.to_owned(), stmt.clone());
+        let types: Vec<Type> = params
+            .iter()
+            .map(|p| match p {
+                ValueRef::Integer(_) => Type::INT8,
+                ValueRef::Real(_) => Type::FLOAT8,
+                ValueRef::Blob(_) => Type::BYTEA,
+                ValueRef::Text(_) | ValueRef::Null => unspecified(),
+            })
+            .collect();
+        let stmt = self.client.borrow_mut().prepare_typed(&super::dialect::to_postgres(sql), &types)?;
+        self.statements.borrow_mut().insert(key, stmt.clone());
         Ok(stmt)
     }
 
     pub fn query(&self, sql: &str, params: &[ValueRef<'_>]) -> Result<Vec<Row>, postgres::Error> {
-        let stmt = self.statement(sql)?;
+        let stmt = self.statement(sql, params)?;
         let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
         self.client.borrow_mut().query(&stmt, &refs)
     }
 
     pub fn execute(&self, sql: &str, params: &[ValueRef<'_>]) -> Result<u64, postgres::Error> {
-        let stmt = self.statement(sql)?;
+        let stmt = self.statement(sql, params)?;
         let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
         self.client.borrow_mut().execute(&stmt, &refs)
     }
@@ -75,6 +97,11 @@ impl PgConn {
     pub fn is_closed(&self) -> bool {
         self.client.borrow().is_closed()
     }
+}
+
+/// A parameter type left for the server to infer (type OID 0 in the Parse message).
+fn unspecified() -> Type {
+    Type::new("unspecified".to_owned(), 0, Kind::Simple, "pg_catalog".to_owned())
 }
 
 /// Reads one column of a row as a [`ValueRef`].
