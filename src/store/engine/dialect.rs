@@ -54,6 +54,30 @@ pub fn to_postgres(sql: &str) -> String {
                         i += 3;
                         continue;
                     }
+                    "IS" => {
+                        // SQLite's `a IS b` (and `IS NOT`) compares with NULL-safe equality.
+                        let (negated, operand) = match next_word(&tokens, i + 1) {
+                            Some((j, w)) if w == "NOT" => (Some(j), next_token(&tokens, j + 1)),
+                            _ => (None, next_token(&tokens, i + 1)),
+                        };
+                        let null_safe = operand.is_some_and(|(_, t)| {
+                            t.kind == Kind::Param
+                                || (t.kind == Kind::Word
+                                    && !matches!(
+                                        t.text.to_ascii_uppercase().as_str(),
+                                        "NULL" | "NOT" | "TRUE" | "FALSE" | "DISTINCT" | "UNKNOWN"
+                                    ))
+                        });
+                        match (null_safe, negated) {
+                            (true, Some(not_at)) => {
+                                out.push_str("IS DISTINCT FROM");
+                                i = not_at + 1;
+                                continue;
+                            }
+                            (true, None) => out.push_str("IS NOT DISTINCT FROM"),
+                            (false, _) => out.push_str(&token.text),
+                        }
+                    }
                     "IFNULL" => out.push_str("COALESCE"),
                     "LIKE" => out.push_str("ILIKE"),
                     "MAX" | "MIN" if has_two_arguments(&tokens, i + 1) => {
@@ -75,6 +99,19 @@ pub fn to_postgres(sql: &str) -> String {
         }
     }
     out
+}
+
+/// The first token at or after `i` that is not a space.
+fn next_token(tokens: &[Token], mut i: usize) -> Option<(usize, &Token)> {
+    while tokens.get(i).is_some_and(|t| t.kind == Kind::Space) {
+        i += 1;
+    }
+    tokens.get(i).map(|t| (i, t))
+}
+
+/// [`next_token`] when it is a word, upper-cased.
+fn next_word(tokens: &[Token], i: usize) -> Option<(usize, String)> {
+    next_token(tokens, i).filter(|(_, t)| t.kind == Kind::Word).map(|(j, t)| (j, t.text.to_ascii_uppercase()))
 }
 
 fn upper(tokens: &[Token], i: usize) -> String {
@@ -219,6 +256,9 @@ mod tests {
                 "SELECT MAX(a), GREATEST(a, b), MIN(f(x, y)), LEAST(x, (y))",
             ),
             ("WHERE name LIKE ?1", "WHERE name ILIKE $1"),
+            ("WHERE ip IS ?3 AND ua IS NOT ?4", "WHERE ip IS NOT DISTINCT FROM $3 AND ua IS DISTINCT FROM $4"),
+            ("WHERE a IS b AND c IS NOT d", "WHERE a IS NOT DISTINCT FROM b AND c IS DISTINCT FROM d"),
+            ("WHERE x IS NULL AND y IS NOT NULL AND z IS TRUE", "WHERE x IS NULL AND y IS NOT NULL AND z IS TRUE"),
             ("SELECT 'it''s ?' -- a ? comment\n, ?2", "SELECT 'it''s ?' -- a ? comment\n, $2"),
         ];
         for (sqlite, postgres) in cases {
