@@ -28,6 +28,10 @@ pub struct Config {
     /// The venue's phone number and street address, printed in the emails.
     pub venue_phone: String,
     pub venue_address: String,
+    /// The store on a PostgreSQL server (`postgres://user@host:5432/db`) instead of the SQLite
+    /// file; `--db` and `GUESTMAIL_DB` win over it. The password comes from
+    /// `GUESTMAIL_DB_PASSWORD` or the owner-only file named by `GUESTMAIL_DB_PASSWORD_FILE`.
+    pub database_url: Option<String>,
     /// `smtp://user@host:587` (STARTTLS), `smtps://host:465` (TLS) or
     /// `smtp://host:25?tls=none` (plain, loopback only). Absent: the local Maildir outbox.
     pub smtp_url: Option<String>,
@@ -209,6 +213,19 @@ impl Config {
                     "field `hook_postmark_user`: set hook_postmark_password_env or hook_postmark_password_file".into(),
                 ));
             }
+            if let Some(url) = &c.database_url {
+                let location = crate::store::Location::parse(url);
+                if !location.is_postgres() {
+                    return Err(invalid("field `database_url`: not a postgres:// URL".into()));
+                }
+                if url::Url::parse(url).is_ok_and(|u| u.password().is_some()) {
+                    return Err(invalid(format!(
+                        "field `database_url`: no password in the config; put it in {} or in an owner-only file named by {}",
+                        crate::store::PASSWORD_ENV,
+                        crate::store::PASSWORD_FILE_ENV
+                    )));
+                }
+            }
             if c.max_party_size == 0 {
                 return Err(invalid("field `max_party_size` must be at least 1".into()));
             }
@@ -309,6 +326,7 @@ struct UserView {
     language: Option<Language>,
     venue_phone: Option<String>,
     venue_address: Option<String>,
+    database_url: Option<String>,
     smtp_url: Option<String>,
     smtp_password_env: Option<String>,
     smtp_password_file: Option<PathBuf>,

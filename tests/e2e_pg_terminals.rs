@@ -46,8 +46,9 @@ fn a_cancellation_on_one_terminal_shows_on_the_other_without_a_key() {
     bar.wait_until("the bar's own list shows it", WAIT, |s| line_with(s, "Amélie Martin").contains("cancelled"));
 
     // The host stand was not touched: its list follows by itself.
-    let after = host_stand
-        .wait_until("the host stand shows the cancellation", WAIT, |s| line_with(s, "Amélie Martin").contains("cancelled"));
+    let after = host_stand.wait_until("the host stand shows the cancellation", WAIT, |s| {
+        line_with(s, "Amélie Martin").contains("cancelled")
+    });
     assert!(after.contains("8 reservations"), "{after}");
 
     for pty in [&mut host_stand, &mut bar] {

@@ -96,6 +96,11 @@ impl Cli {
     pub fn run(self) -> anyhow::Result<ExitCode> {
         let paths = Paths::resolve(self.db.clone(), self.config.clone());
         let mut config = Config::load(&paths.config, paths.config_required)?;
+        // The config's PostgreSQL store, unless --db or GUESTMAIL_DB names one.
+        let paths = match (&self.db, &config.database_url) {
+            (None, Some(url)) => Paths::resolve(Some(PathBuf::from(url)), self.config.clone()),
+            _ => paths,
+        };
         if let Some(lang) = self.lang {
             config.language = lang;
         }

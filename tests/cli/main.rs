@@ -7,4 +7,5 @@ mod support;
 mod basics;
 mod import;
 mod journey;
+mod postgres;
 mod status;
