@@ -102,5 +102,5 @@ fn a_password_is_never_printed_and_never_kept_in_the_config() {
 
 fn set_mode(path: &Path, mode: u32) {
     use std::os::unix::fs::PermissionsExt as _;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("set the mode");
 }
