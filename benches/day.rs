@@ -4,6 +4,10 @@
 //!
 //! `cargo bench --bench day`. The database is built once with `guestmail::demo` at
 //! `target/bench/demo-1m.db` (or `GUESTMAIL_BENCH_DB`); building it takes a few minutes.
+//!
+//! With `GUESTMAIL_BENCH_PG=postgres://…` naming a PostgreSQL database that holds the same
+//! data (`guestmail migrate-store --from target/bench/demo-1m.db --to …`), the day query is
+//! also timed there, on the same days, beside SQLite's (issue 14: within 2x).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -91,6 +95,37 @@ fn main() {
         op50.as_secs_f64() / pp50.as_secs_f64(),
         op99.as_secs_f64() / pp99.as_secs_f64()
     );
+
+    if let Ok(url) = std::env::var("GUESTMAIL_BENCH_PG") {
+        let pg = Store::open(url.as_str()).unwrap();
+        let pg_rows = pg.day(days[0]).unwrap().len();
+        assert_eq!(pg_rows, rows, "PostgreSQL holds the same reservations on {}", days[0]);
+        for d in &days {
+            std::hint::black_box(pg.day(*d).unwrap());
+        }
+        let mut pg_t = Vec::new();
+        let mut sqlite_t = Vec::new();
+        for _ in 0..5 {
+            for d in &days {
+                let t = Instant::now();
+                std::hint::black_box(pg.day(*d).unwrap());
+                pg_t.push(t.elapsed());
+                let t = Instant::now();
+                std::hint::black_box(store.day(*d).unwrap());
+                sqlite_t.push(t.elapsed());
+            }
+        }
+        let (q50, q99) = percentiles(pg_t);
+        let (s50, s99) = percentiles(sqlite_t);
+        println!("day query on PostgreSQL (same data, same days, loopback):");
+        println!("  store.day() on SQLite:     p50 {s50:?}  p99 {s99:?}");
+        println!("  store.day() on PostgreSQL: p50 {q50:?}  p99 {q99:?}");
+        println!(
+            "  ratio PostgreSQL/SQLite p50 {:.2}x  p99 {:.2}x (target <= 2)",
+            q50.as_secs_f64() / s50.as_secs_f64(),
+            q99.as_secs_f64() / s99.as_secs_f64()
+        );
+    }
 
     // Switching day as the screen does it: the query, then one frame drawn.
     let mut app = App::new("Le Petit Bistro", Language::En, Keymap::default(), today, today);
