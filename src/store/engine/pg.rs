@@ -82,12 +82,14 @@ impl PgConn {
         self.statements.borrow_mut().clear();
     }
 
-    /// How many notifications arrived since the last call, read without waiting.
+    /// How many notifications arrived since the last call. It waits at most a millisecond:
+    /// the client's non-blocking `iter` only sees what an earlier call already read off the
+    /// socket, while a timed wait lets the client's runtime read what the server sent.
     pub fn pending_notifications(&self) -> Result<usize, postgres::Error> {
         let mut client = self.client.borrow_mut();
         let mut notifications = client.notifications();
         let mut count = 0;
-        let mut iter = notifications.iter();
+        let mut iter = notifications.timeout_iter(std::time::Duration::from_millis(1));
         while postgres::fallible_iterator::FallibleIterator::next(&mut iter)?.is_some() {
             count += 1;
         }
