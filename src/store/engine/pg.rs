@@ -60,12 +60,16 @@ impl PgConn {
         self.statements.borrow_mut().clear();
     }
 
-    /// How many notifications arrived since the last call, read without waiting.
+    /// How many notifications arrived since the last call, waiting a millisecond at most.
+    ///
+    /// Not `notifications().iter()`: the blocking client's runtime only learns that the
+    /// socket has data when it parks, and that iterator never parks, so it sees nothing
+    /// until some query reads the socket. The 1 ms timeout lets the runtime look.
     pub fn pending_notifications(&self) -> Result<usize, postgres::Error> {
         let mut client = self.client.borrow_mut();
         let mut notifications = client.notifications();
         let mut count = 0;
-        let mut iter = notifications.iter();
+        let mut iter = notifications.timeout_iter(std::time::Duration::from_millis(1));
         while postgres::fallible_iterator::FallibleIterator::next(&mut iter)?.is_some() {
             count += 1;
         }
