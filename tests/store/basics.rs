@@ -59,15 +59,19 @@ fn the_database_is_readable_by_its_owner_only() {
     assert_eq!(mode & 0o077, 0, "mode {mode:o}");
 }
 
-#[test]
-fn a_database_from_a_newer_guestmail_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("g.db");
-    drop(Store::open(&path).unwrap());
-    rusqlite::Connection::open(&path).unwrap().pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
-    let err = Store::open(&path).unwrap_err();
-    assert!(matches!(err, StoreError::TooNew { .. }), "{err}");
-    assert!(err.to_string().contains("newer"), "{err}");
+both_engines! {
+    fn a_database_from_a_newer_guestmail_is_refused(db) {
+        drop(Store::open(db.path()).unwrap());
+        let newer = SCHEMA_VERSION + 1;
+        db.execute(&if db.is_postgres() {
+            format!("UPDATE schema_version SET version = {newer}")
+        } else {
+            format!("PRAGMA user_version = {newer}")
+        });
+        let err = Store::open(db.path()).unwrap_err();
+        assert!(matches!(err, StoreError::TooNew { .. }), "{err}");
+        assert!(err.to_string().contains("newer"), "{err}");
+    }
 }
 
 both_engines! {
