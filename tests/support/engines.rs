@@ -76,6 +76,8 @@ impl Db {
 
 /// `both_engines! { fn name(db) { … } }`: the body runs once per engine, `db: &Db`.
 /// Attributes before `fn` (doc comments, `#[cfg(unix)]`) go on both tests.
+// Test binaries that include `support` without using it would otherwise warn.
+#[allow(unused_macros)]
 macro_rules! both_engines {
     ($(#[$meta:meta])* fn $name:ident($db:ident) $body:block) => {
         $(#[$meta])*
@@ -102,4 +104,5 @@ macro_rules! both_engines {
         $($crate::support::engines::both_engines! { $(#[$meta])* fn $name($db) $body })+
     };
 }
+#[allow(unused_imports)]
 pub(crate) use both_engines;
