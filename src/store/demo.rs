@@ -81,13 +81,13 @@ impl Store {
 
 impl DemoWriter<'_> {
     pub fn guest(&self, name: &str, email: &str, phone: &str, language: Language, at: i64) -> Result<i64> {
-        let id: i64 = self
-            .tx
+        self.tx
             .prepare_cached(
-                "INSERT INTO guests (name, email, phone, language, created_at) VALUES (?1, ?2, ?3, ?4, ?5)
-                 RETURNING id",
+                "INSERT INTO guests (name, email, phone, language, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
             )?
-            .query_row(params![name, email, phone, language.as_str(), at], |r| r.get(0))?;
+            .execute(params![name, email, phone, language.as_str(), at])?;
+        // Taken before the address insert, which moves last_insert_rowid when it adds a row.
+        let id = self.tx.last_insert_rowid()?;
         self.tx
             .prepare_cached("INSERT INTO addresses (email, updated_at) VALUES (?1, ?2) ON CONFLICT (email) DO NOTHING")?
             .execute(params![email, at])?;
@@ -117,15 +117,13 @@ impl DemoWriter<'_> {
         notes: &str,
         at: i64,
     ) -> Result<i64> {
-        Ok(self
-            .tx
+        self.tx
             .prepare_cached(
                 "INSERT INTO reservations (guest_id, starts_at, party_size, status, notes, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) RETURNING id",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
             )?
-            .query_row(params![guest_id, starts_at_text(starts_at), party_size, status.as_str(), notes, at], |r| {
-                r.get(0)
-            })?)
+            .execute(params![guest_id, starts_at_text(starts_at), party_size, status.as_str(), notes, at])?;
+        Ok(self.tx.last_insert_rowid()?)
     }
 
     pub fn message(&self, m: &DemoMessage<'_>, domain: &str) -> Result<i64> {
@@ -146,40 +144,36 @@ impl DemoWriter<'_> {
         let human = m.opens.iter().filter(|(_, machine)| !machine).count() as i64;
         let first = m.opens.iter().map(|(t, _)| *t).min();
         let last = m.opens.iter().map(|(t, _)| *t).max();
-        let id: i64 = self
-            .tx
+        self.tx
             .prepare_cached(
                 "INSERT INTO messages (reservation_id, guest_id, kind, recipient, subject, message_id, token, state,
                      attempts, next_attempt_at, created_at, last_attempt_at, sent_at, server_reply, last_error,
                      open_count, human_open_count, first_opened_at, last_opened_at, due_at, withdrawn_reason)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-                         COALESCE(CAST(?10 AS BIGINT), ?11), ?19)
-                 RETURNING id",
+                         COALESCE(CAST(?10 AS BIGINT), ?11), ?19)",
             )?
-            .query_row(
-                params![
-                    m.reservation_id,
-                    m.guest_id,
-                    m.kind.as_str(),
-                    m.recipient,
-                    m.subject,
-                    format!("<{}@{domain}>", new_token()),
-                    new_token(),
-                    m.state.as_str(),
-                    i64::from(m.sent_at.is_some() || m.last_error.is_some()),
-                    m.next_attempt_at,
-                    m.created_at,
-                    m.sent_at,
-                    m.server_reply,
-                    m.last_error,
-                    m.opens.len() as i64,
-                    human,
-                    first,
-                    last,
-                    withdrawn.map(|(why, _)| why.as_str())
-                ],
-                |r| r.get(0),
-            )?;
+            .execute(params![
+                m.reservation_id,
+                m.guest_id,
+                m.kind.as_str(),
+                m.recipient,
+                m.subject,
+                format!("<{}@{domain}>", new_token()),
+                new_token(),
+                m.state.as_str(),
+                i64::from(m.sent_at.is_some() || m.last_error.is_some()),
+                m.next_attempt_at,
+                m.created_at,
+                m.sent_at,
+                m.server_reply,
+                m.last_error,
+                m.opens.len() as i64,
+                human,
+                first,
+                last,
+                withdrawn.map(|(why, _)| why.as_str())
+            ])?;
+        let id = self.tx.last_insert_rowid()?;
         self.event(id, EventKind::Queued, m.created_at, "")?;
         match m.state {
             MessageState::Sent | MessageState::Bounced => {

@@ -30,14 +30,12 @@ pub struct EventRecord {
 }
 
 pub(crate) fn append(tx: &Tx<'_>, kind: EventKind, at: i64, e: &NewEvent<'_>) -> Result<i64> {
-    Ok(tx
-        .prepare_cached(
-            "INSERT INTO events (message_id, reservation_id, address, kind, at, detail, actor)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
-        )?
-        .query_row(params![e.message_id, e.reservation_id, e.address, kind.as_str(), at, e.detail, e.actor], |r| {
-            r.get(0)
-        })?)
+    tx.prepare_cached(
+        "INSERT INTO events (message_id, reservation_id, address, kind, at, detail, actor)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![e.message_id, e.reservation_id, e.address, kind.as_str(), at, e.detail, e.actor])?;
+    Ok(tx.last_insert_rowid()?)
 }
 
 const EVENT_COLUMNS: &str = "id, message_id, reservation_id, address, kind, at, detail, actor";

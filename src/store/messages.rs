@@ -125,28 +125,25 @@ pub(crate) fn queue_due(
     let state = if blocked { MessageState::Suppressed } else { MessageState::Queued };
     let token = new_token();
     let message_id = format!("<{}@{domain}>", new_token());
-    let id: i64 = tx
-        .prepare_cached(
-            "INSERT INTO messages (reservation_id, guest_id, kind, recipient, subject, message_id, token, state,
+    tx.prepare_cached(
+        "INSERT INTO messages (reservation_id, guest_id, kind, recipient, subject, message_id, token, state,
                                next_attempt_at, due_at, created_at, resend_of)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?11, ?10) RETURNING id",
-        )?
-        .query_row(
-            params![
-                m.reservation_id,
-                m.guest_id,
-                m.kind.as_str(),
-                m.recipient,
-                m.subject,
-                message_id,
-                token,
-                state.as_str(),
-                due,
-                m.resend_of,
-                now
-            ],
-            |r| r.get(0),
-        )?;
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?11, ?10)",
+    )?
+    .execute(params![
+        m.reservation_id,
+        m.guest_id,
+        m.kind.as_str(),
+        m.recipient,
+        m.subject,
+        message_id,
+        token,
+        state.as_str(),
+        due,
+        m.resend_of,
+        now
+    ])?;
+    let id = tx.last_insert_rowid()?;
     let event =
         NewEvent { message_id: Some(id), reservation_id: m.reservation_id, actor: m.actor, ..NewEvent::default() };
     if let Some(original) = m.resend_of {

@@ -80,11 +80,9 @@ pub(crate) fn upsert_guest(tx: &Tx<'_>, r: &NewReservation, email: &str, now: i6
         .execute(params![id, r.name.trim(), r.phone.trim(), r.language.as_str()])?;
         return Ok(id);
     }
-    Ok(tx
-        .prepare_cached(
-            "INSERT INTO guests (name, email, phone, language, created_at) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
-        )?
-        .query_row(params![r.name.trim(), email, r.phone.trim(), r.language.as_str(), now], |row| row.get(0))?)
+    tx.prepare_cached("INSERT INTO guests (name, email, phone, language, created_at) VALUES (?1, ?2, ?3, ?4, ?5)")?
+        .execute(params![r.name.trim(), email, r.phone.trim(), r.language.as_str(), now])?;
+    Ok(tx.last_insert_rowid()?)
 }
 
 /// Inserts a reservation if the journey accepts it and, when `send` is set, queues the
@@ -101,15 +99,12 @@ pub(crate) fn create(
     let email = normalize_email(&r.email)?;
     let plan = rules.policy.create(r.status, r.starts_at, r.party_size, rules.local(now))?;
     let guest_id = upsert_guest(tx, r, &email, now)?;
-    let id: i64 = tx
-        .prepare_cached(
-            "INSERT INTO reservations (guest_id, starts_at, party_size, status, notes, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) RETURNING id",
-        )?
-        .query_row(
-            params![guest_id, starts_at_text(r.starts_at), r.party_size, r.status.as_str(), r.notes, now],
-            |row| row.get(0),
-        )?;
+    tx.prepare_cached(
+        "INSERT INTO reservations (guest_id, starts_at, party_size, status, notes, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+    )?
+    .execute(params![guest_id, starts_at_text(r.starts_at), r.party_size, r.status.as_str(), r.notes, now])?;
+    let id = tx.last_insert_rowid()?;
     if send {
         return plans::apply(tx, id, &plan, rules, domain, now, "staff");
     }
