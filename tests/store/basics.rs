@@ -50,6 +50,22 @@ fn migrations_run_from_an_empty_file_and_reopen_cleanly() {
     assert_eq!(mode, "wal");
 }
 
+both_engines! {
+    fn a_fresh_store_is_at_the_current_version_and_reopens_cleanly(db) {
+        let store = Store::open(db.path()).unwrap();
+        assert_eq!(store.integrity_check().unwrap(), "ok");
+        drop(store);
+        let store = Store::open(db.path()).unwrap();
+        assert_eq!(store.reservation_count().unwrap(), 0);
+        let version = if db.is_postgres() {
+            db.query_i64("SELECT MAX(version) FROM schema_version")
+        } else {
+            db.query_i64("PRAGMA user_version")
+        };
+        assert_eq!(version, SCHEMA_VERSION);
+    }
+}
+
 #[cfg(unix)]
 #[test]
 fn the_database_is_readable_by_its_owner_only() {

@@ -62,6 +62,16 @@ impl Db {
         self.pg.as_ref()
     }
 
+    /// One integer from a query without parameters, through the engine's own client.
+    pub fn query_i64(&self, sql: &str) -> i64 {
+        match &self.pg {
+            Some(schema) => schema.connect().query_one(sql, &[]).unwrap_or_else(|e| panic!("{sql}: {e}")).get(0),
+            None => rusqlite::Connection::open(&self.path)
+                .and_then(|c| c.query_row(sql, [], |r| r.get(0)))
+                .unwrap_or_else(|e| panic!("{sql}: {e}")),
+        }
+    }
+
     /// Runs one statement without parameters behind the store's back (a test moving its
     /// fixture in time), through the engine's own client; returns the rows it changed.
     pub fn execute(&self, sql: &str) -> u64 {
