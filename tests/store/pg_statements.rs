@@ -31,7 +31,7 @@ fn literals(source: &str) -> Vec<(usize, String)> {
             '\'' => {
                 let rest: String = chars.clone().take(3).map(|(_, c)| c).collect();
                 if rest.starts_with("\"'") || rest.starts_with("\\\\'") || rest.starts_with("\\\"'") {
-                    for _ in 0..rest.find('\'').unwrap_or(0) + 1 {
+                    for _ in 0..=rest.find('\'').unwrap_or(0) {
                         chars.next();
                     }
                 }
@@ -80,7 +80,7 @@ fn literals(source: &str) -> Vec<(usize, String)> {
 }
 
 fn is_statement(text: &str) -> bool {
-    let head = text.trim_start().split_whitespace().next().unwrap_or("");
+    let head = text.split_whitespace().next().unwrap_or("");
     ["SELECT", "INSERT", "UPDATE", "DELETE", "WITH"].contains(&head)
 }
 
