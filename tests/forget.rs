@@ -1,6 +1,8 @@
 //! `guestmail forget EMAIL` through the real binary: afterwards the guest's name, addresses,
 //! phone, notes, open IPs and User-Agents are in no column of any table and not in the
 //! database file's bytes either; the anonymous counts are unchanged; other guests untouched.
+//! The erasure runs on both engines; the file's bytes, its WAL and a reader holding old
+//! pages are SQLite's alone.
 
 #![allow(clippy::unwrap_used)]
 
@@ -10,6 +12,9 @@ use std::process::{Command, Output};
 use chrono::NaiveDateTime;
 use guestmail::domain::{BounceClass, EmailKind, Language, NewReservation, ReservationStatus};
 use guestmail::store::{AddressErrorInput, BounceLinks, NewBounce, OpenHit, OpenVerdict, Store, now_ms};
+
+mod support;
+use support::engines::{Db, both_engines};
 
 const OLD: &str = "anna.old@example.be";
 const NEW: &str = "anna.peeters@example.be";
@@ -88,111 +93,132 @@ fn fixture(db: &Path) {
     store.record_opens(&[hit], verdict).unwrap();
 }
 
-/// How many cells of any column of any table contain `needle` (any case).
-fn cells_containing(conn: &rusqlite::Connection, needle: &str) -> Vec<String> {
-    let tables: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    let mut hits = Vec::new();
-    for t in tables {
-        let columns: Vec<String> = conn
-            .prepare(&format!("SELECT name FROM pragma_table_info('{t}')"))
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
-        for c in columns {
-            let n: i64 = conn
-                .query_row(
-                    &format!("SELECT COUNT(*) FROM {t} WHERE CAST({c} AS TEXT) LIKE ?1"),
-                    [format!("%{needle}%")],
-                    |r| r.get(0),
-                )
-                .unwrap();
-            if n > 0 {
-                hits.push(format!("{t}.{c} ({n})"));
+/// The database behind the store's back, through its engine's own client, for the checks
+/// no store query should make (every column of every table).
+enum Raw {
+    Sqlite(rusqlite::Connection),
+    Postgres(postgres::Client),
+}
+
+impl Raw {
+    fn open(db: &Db) -> Raw {
+        match db.schema() {
+            Some(schema) => Raw::Postgres(schema.connect()),
+            None => Raw::Sqlite(rusqlite::Connection::open(db.path()).unwrap()),
+        }
+    }
+
+    /// The first column of every row, as text (the SQL casts what is not text).
+    fn strings(&mut self, sql: &str) -> Vec<String> {
+        match self {
+            Raw::Sqlite(c) => {
+                c.prepare(sql).unwrap().query_map([], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap()
             }
+            Raw::Postgres(c) => c.query(sql, &[]).unwrap().iter().map(|r| r.get::<_, String>(0)).collect(),
+        }
+    }
+
+    fn count(&mut self, sql: &str) -> i64 {
+        match self {
+            Raw::Sqlite(c) => c.query_row(sql, [], |r| r.get(0)).unwrap(),
+            Raw::Postgres(c) => c.query_one(sql, &[]).unwrap().get(0),
+        }
+    }
+
+    /// Every (table, column) of the store.
+    fn columns(&mut self) -> Vec<(String, String)> {
+        let pairs = match self {
+            Raw::Sqlite(_) => self.strings(
+                "SELECT m.name || ' ' || p.name FROM sqlite_master m, pragma_table_info(m.name) p
+                 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'",
+            ),
+            Raw::Postgres(_) => self.strings(
+                "SELECT table_name || ' ' || column_name FROM information_schema.columns
+                 WHERE table_schema = current_schema()",
+            ),
+        };
+        pairs.into_iter().map(|p| p.split_once(' ').map(|(t, c)| (t.to_owned(), c.to_owned())).unwrap()).collect()
+    }
+}
+
+/// How many cells of any column of any table contain `needle` (any case).
+fn cells_containing(raw: &mut Raw, needle: &str) -> Vec<String> {
+    let mut hits = Vec::new();
+    let pattern = needle.to_lowercase().replace('\'', "''");
+    for (t, c) in raw.columns() {
+        let n = raw.count(&format!("SELECT COUNT(*) FROM {t} WHERE lower(CAST({c} AS TEXT)) LIKE '%{pattern}%'"));
+        if n > 0 {
+            hits.push(format!("{t}.{c} ({n})"));
         }
     }
     hits
 }
 
 /// Anonymous counts: reservations, emails by kind and state, opens, open counters.
-fn counts(conn: &rusqlite::Connection) -> Vec<String> {
-    let q = |sql: &str| -> Vec<String> {
-        conn.prepare(sql).unwrap().query_map([], |r| r.get::<_, String>(0)).unwrap().collect::<Result<_, _>>().unwrap()
-    };
-    let mut out = q("SELECT status || ' ' || starts_at || ' ' || party_size FROM reservations ORDER BY id");
+fn counts(raw: &mut Raw) -> Vec<String> {
+    let mut out = raw.strings("SELECT status || ' ' || starts_at || ' ' || party_size FROM reservations ORDER BY id");
     // An email still queued for the guest is suppressed (never sent to a placeholder).
-    out.extend(q("SELECT kind || ' ' || replace(state, 'queued', 'suppressed') || ' ' || open_count || ' '
-                   || human_open_count FROM messages ORDER BY id"));
-    out.extend(q("SELECT COUNT(*) || ' opens' FROM opens"));
-    out.extend(q("SELECT COUNT(*) || ' messages' FROM messages"));
+    out.extend(raw.strings(
+        "SELECT kind || ' ' || replace(state, 'queued', 'suppressed') || ' ' || open_count || ' '
+                   || human_open_count FROM messages ORDER BY id",
+    ));
+    out.extend(raw.strings("SELECT COUNT(*) || ' opens' FROM opens"));
+    out.extend(raw.strings("SELECT COUNT(*) || ' messages' FROM messages"));
     out
 }
 
-#[test]
-fn forget_erases_every_trace_of_the_guest_and_keeps_the_counts() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("g.db");
-    fixture(&db);
-    let conn = rusqlite::Connection::open(&db).unwrap();
-    for s in SECRETS {
-        assert!(!cells_containing(&conn, s).is_empty(), "the fixture holds {s}");
-    }
-    let before = counts(&conn);
-    drop(conn);
+both_engines! {
+    fn forget_erases_every_trace_of_the_guest_and_keeps_the_counts(db) {
+        fixture(db.path());
+        let mut raw = Raw::open(db);
+        for s in SECRETS {
+            assert!(!cells_containing(&mut raw, s).is_empty(), "the fixture holds {s}");
+        }
+        let before = counts(&mut raw);
+        drop(raw);
 
-    let out = guestmail(&db, &["forget", "ANNA.PEETERS@example.be"]);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.contains("guests anonymised:        1"), "{stdout}");
-    assert!(stdout.contains("opens (IP, User-Agent):   2"), "{stdout}");
+        let out = guestmail(db.path(), &["forget", "ANNA.PEETERS@example.be"]);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+        assert!(stdout.contains("guests anonymised:        1"), "{stdout}");
+        assert!(stdout.contains("opens (IP, User-Agent):   2"), "{stdout}");
 
-    let conn = rusqlite::Connection::open(&db).unwrap();
-    for s in SECRETS {
-        assert_eq!(cells_containing(&conn, s), Vec::<String>::new(), "{s} is still in the database");
-    }
-    // Not only hidden from queries: gone from the file's bytes (secure_delete + checkpoint).
-    let mut bytes = std::fs::read(&db).unwrap();
-    if let Ok(wal) = std::fs::read(db.with_extension("db-wal")) {
-        bytes.extend(wal);
-    }
-    let lower = String::from_utf8_lossy(&bytes).to_lowercase();
-    for s in SECRETS {
-        assert!(!lower.contains(&s.to_lowercase()), "{s} is still in the file's bytes");
-    }
-    assert_eq!(counts(&conn), before, "reservations, emails (kind, state, opens) and opens are all still counted");
-    let queued: i64 = conn
-        .query_row(
+        let mut raw = Raw::open(db);
+        for s in SECRETS {
+            assert_eq!(cells_containing(&mut raw, s), Vec::<String>::new(), "{s} is still in the database");
+        }
+        if !db.is_postgres() {
+            // Not only hidden from queries: gone from the file's bytes (secure_delete + checkpoint).
+            let mut bytes = std::fs::read(db.path()).unwrap();
+            if let Ok(wal) = std::fs::read(db.path().with_extension("db-wal")) {
+                bytes.extend(wal);
+            }
+            let lower = String::from_utf8_lossy(&bytes).to_lowercase();
+            for s in SECRETS {
+                assert!(!lower.contains(&s.to_lowercase()), "{s} is still in the file's bytes");
+            }
+        }
+        assert_eq!(counts(&mut raw), before, "reservations, emails (kind, state, opens) and opens are all still counted");
+        let queued = raw.count(
             "SELECT COUNT(*) FROM messages WHERE state = 'queued' AND guest_id IN (SELECT id FROM guests WHERE forgotten = 1)",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(queued, 0, "nothing left to send to the placeholder");
-    assert!(!cells_containing(&conn, "Bob Martin").is_empty(), "other guests are untouched");
-    assert!(!cells_containing(&conn, "198.51.100.5").is_empty());
-    let forgotten: String = conn.query_row("SELECT name FROM guests WHERE forgotten = 1", [], |r| r.get(0)).unwrap();
-    assert_eq!(forgotten, "(forgotten)");
-    assert_eq!(conn.query_row("PRAGMA integrity_check", [], |r| r.get::<_, String>(0)).unwrap(), "ok");
-}
+        );
+        assert_eq!(queued, 0, "nothing left to send to the placeholder");
+        assert!(!cells_containing(&mut raw, "Bob Martin").is_empty(), "other guests are untouched");
+        assert!(!cells_containing(&mut raw, "198.51.100.5").is_empty());
+        let forgotten = raw.strings("SELECT name FROM guests WHERE forgotten = 1");
+        assert_eq!(forgotten, ["(forgotten)"]);
+        if let Raw::Sqlite(conn) = &raw {
+            assert_eq!(conn.query_row("PRAGMA integrity_check", [], |r| r.get::<_, String>(0)).unwrap(), "ok");
+        }
+    }
 
-#[test]
-fn forgetting_an_unknown_address_says_so_and_changes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("g.db");
-    fixture(&db);
-    let out = guestmail(&db, &["forget", "nobody@example.be"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing erased"));
-    let conn = rusqlite::Connection::open(&db).unwrap();
-    assert!(!cells_containing(&conn, NEW).is_empty());
+    fn forgetting_an_unknown_address_says_so_and_changes_nothing(db) {
+        fixture(db.path());
+        let out = guestmail(db.path(), &["forget", "nobody@example.be"]);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("nothing erased"));
+        assert!(!cells_containing(&mut Raw::open(db), NEW).is_empty());
+    }
 }
 
 /// The raw bytes of the database file, its WAL and every file of the outbox, lower-cased.
@@ -277,7 +303,7 @@ fn forget_with_another_reader_open_finishes_at_the_next_start() {
     }
     let wal = std::fs::metadata(db.with_extension("db-wal")).map_or(0, |m| m.len());
     assert_eq!(wal, 0, "the WAL was truncated");
-    let conn = rusqlite::Connection::open(&db).unwrap();
-    assert_eq!(conn.query_row("SELECT COUNT(*) FROM pending_scrubs", [], |r| r.get::<_, i64>(0)).unwrap(), 0);
-    assert!(!cells_containing(&conn, "Bob Martin").is_empty(), "other guests are untouched");
+    let mut raw = Raw::Sqlite(rusqlite::Connection::open(&db).unwrap());
+    assert_eq!(raw.count("SELECT COUNT(*) FROM pending_scrubs"), 0);
+    assert!(!cells_containing(&mut raw, "Bob Martin").is_empty(), "other guests are untouched");
 }

@@ -9,8 +9,9 @@
 //! the file is set aside in the Maildir's `too-big/` folder.
 //!
 //! One watcher per database: the screen and `guestmail serve` both run [`watch_until`], and
-//! only the one holding `<database>-bounces.lock` takes messages in; another stands by and
-//! takes over when that lock is gone.
+//! only the one holding `<database>-bounces.lock` (for a PostgreSQL store, the Maildir's own
+//! `guestmail-bounces.lock`) takes messages in; another stands by and takes over when that
+//! lock is gone.
 
 use std::fmt;
 use std::fs::File;
@@ -300,6 +301,14 @@ pub fn watcher_lock_path(db: &Path) -> PathBuf {
     lock_path_named(db, "bounces")
 }
 
+/// The lock file of a Maildir watched for a PostgreSQL store, which has no file to put a
+/// lock beside: `guestmail-bounces.lock` in the Maildir itself (its readers look in `new/`
+/// and `cur/` only). The Maildir is a local folder, so one watcher per Maildir is what
+/// keeps one watcher per database on this machine.
+pub fn maildir_lock_path(maildir: &Path) -> PathBuf {
+    maildir.join("guestmail-bounces.lock")
+}
+
 /// `<database>-<what>.lock`: one lock per watched source (the Maildir: `bounces`; the IMAP
 /// bounce mailbox: `bounce-mailbox`), so each has one watcher per database.
 pub fn lock_path_named(db: &Path, what: &str) -> PathBuf {
@@ -324,7 +333,10 @@ pub struct WatchReport {
 /// Only the holder of the database's watcher lock ([`watcher_lock_path`]) takes messages in;
 /// the other stands by and takes over once that lock is gone.
 pub fn watch_until(stop: &Arc<AtomicBool>, mut store: Store, dir: &Path, limits: Limits) -> WatchReport {
-    let lock_path = watcher_lock_path(store.path());
+    let lock_path = match store.location() {
+        crate::store::Location::File(db) => watcher_lock_path(db),
+        crate::store::Location::Postgres(_) => maildir_lock_path(dir),
+    };
     let mut lock: Option<HeldLock> = None;
     let mut lock_failed = false;
     let mut report = WatchReport::default();

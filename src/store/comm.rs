@@ -9,7 +9,7 @@
 //! few guests match, their emails are read by guest, otherwise the time-ordered walk filters
 //! row by row and fills the page fast because matches are common.
 
-use super::engine::Value;
+use super::engine::{Engine, Value};
 use chrono::NaiveDateTime;
 
 use super::rows::{STARTS_AT_FORMAT, parsed};
@@ -104,6 +104,8 @@ pub fn comm_query(
         clauses.push(format!("(m.created_at, m.id) < (?{}, ?{})", values.len() - 1, values.len()));
     }
     match guests {
+        // No guest matches: nothing does (PostgreSQL refuses SQLite's empty `IN ()`).
+        Some([]) => clauses.push("1 = 0".to_owned()),
         Some(ids) => {
             let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
             clauses.push(format!("m.guest_id IN ({list})"));
@@ -176,7 +178,15 @@ impl Store {
     fn guests_matching(&self, text: &str) -> Result<Option<Vec<i64>>> {
         let text = text.trim();
         let limit = FEW_GUESTS as i64 + 1;
-        let ids: Vec<i64> = if text.chars().count() >= 3 {
+        let ids: Vec<i64> = if self.conn.engine() == Engine::Postgres {
+            // guests_search is a GIN trigram index on PostgreSQL: ILIKE '%text%' walks it
+            // (on email as text, which is how the index reads the citext column).
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT id FROM guests WHERE name ILIKE ?1 ESCAPE '\\' OR email::text ILIKE ?1 ESCAPE '\\' LIMIT ?2",
+            )?;
+            stmt.query_map(crate::store::engine::params![like_pattern(text), limit], |r| r.get(0))?
+                .collect::<Result<_, _>>()?
+        } else if text.chars().count() >= 3 {
             let phrase = format!("\"{}\"", text.replace('"', "\"\""));
             let mut stmt =
                 self.conn.prepare_cached("SELECT rowid FROM guests_search WHERE guests_search MATCH ?1 LIMIT ?2")?;

@@ -19,8 +19,8 @@ impl Store {
         let n = self.write(|tx| {
             Ok(tx
                 .prepare_cached(
-                    "UPDATE messages SET state = ?2, human_open_count = ?3, open_count = ?3 + ?4,
-                        sent_at = CASE WHEN ?2 IN ('queued', 'sending') THEN NULL ELSE ?5 END,
+                    "UPDATE messages SET state = ?2, human_open_count = ?3, open_count = CAST(?3 AS BIGINT) + CAST(?4 AS BIGINT),
+                        sent_at = CASE WHEN ?2 IN ('queued', 'sending') THEN NULL ELSE CAST(?5 AS BIGINT) END,
                         first_opened_at = ?6, last_opened_at = ?6
                      WHERE id = ?1",
                 )?

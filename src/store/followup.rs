@@ -132,10 +132,11 @@ impl DeliveryHealth {
 }
 
 /// The health counts: three ranges on the covering index `messages_by_state_created` (migration 002).
+/// (`SUM(CASE …)`, not `SUM(bool)`: PostgreSQL has no sum of booleans.)
 pub const HEALTH_QUERY: &str = "
 SELECT COUNT(*),
-       COALESCE(SUM(state = 'sent' OR human_open_count > 0), 0),
-       COALESCE(SUM(human_open_count > 0), 0)
+       COALESCE(SUM(CASE WHEN state = 'sent' OR human_open_count > 0 THEN 1 ELSE 0 END), 0),
+       COALESCE(SUM(CASE WHEN human_open_count > 0 THEN 1 ELSE 0 END), 0)
 FROM messages
 WHERE created_at >= ?1 AND state IN ('sent', 'bounced', 'failed')";
 

@@ -51,8 +51,9 @@ impl Store {
                 "INSERT INTO mailbox_status (role, mailbox, state, detail, since, updated_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?5)
                  ON CONFLICT (role) DO UPDATE SET
-                    since = CASE WHEN state = excluded.state AND mailbox = excluded.mailbox
-                                 THEN since ELSE excluded.since END,
+                    since = CASE WHEN mailbox_status.state = excluded.state
+                                      AND mailbox_status.mailbox = excluded.mailbox
+                                 THEN mailbox_status.since ELSE excluded.since END,
                     mailbox = excluded.mailbox, state = excluded.state, detail = excluded.detail,
                     updated_at = excluded.updated_at",
             )?

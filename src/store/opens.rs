@@ -218,10 +218,11 @@ pub(crate) fn record(
         "SELECT id, sent_at, (SELECT COUNT(*) FROM opens o WHERE o.message_id = m.id)
          FROM messages m WHERE token = ?1",
     )?;
-    // Only asked when the writer has no memory of the client (after a restart).
+    // Only asked when the writer has no memory of the client (after a restart). `IS NOT
+    // DISTINCT FROM` is SQLite's `IS` (the same operator there) in words PostgreSQL accepts.
     let mut last_from_client = tx.prepare_cached(
         "SELECT MAX(at) FROM opens
-         WHERE message_id = ?1 AND at > ?2 AND ip IS ?3 AND user_agent IS ?4",
+         WHERE message_id = ?1 AND at > ?2 AND ip IS NOT DISTINCT FROM ?3 AND user_agent IS NOT DISTINCT FROM ?4",
     )?;
     let mut insert = tx.prepare_cached(
         "INSERT INTO opens (message_id, at, ip, user_agent, seconds_after_send, machine, reason, kind, rule)

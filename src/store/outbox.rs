@@ -86,12 +86,23 @@ FROM messages m JOIN guests g ON g.id = m.guest_id LEFT JOIN reservations r ON r
 WHERE m.id IN (SELECT value FROM json_each(?1))
 ORDER BY m.next_attempt_at, m.id";
 
+/// [`DETAILS`] on PostgreSQL, whose `json_each` reads objects, not arrays.
+const DETAILS_PG: &str = "SELECT m.id, m.kind, m.recipient, m.message_id, m.token, m.attempts, m.created_at,
+       g.name, g.language, r.starts_at, r.party_size
+FROM messages m JOIN guests g ON g.id = m.guest_id LEFT JOIN reservations r ON r.id = m.reservation_id
+WHERE m.id IN (SELECT CAST(value AS BIGINT) FROM json_array_elements_text(CAST(CAST(?1 AS TEXT) AS JSON)))
+ORDER BY m.next_attempt_at, m.id";
+
 fn details(tx: &Tx<'_>, ids: &[i64]) -> Result<Vec<Claimed>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
     let list = format!("[{}]", ids.iter().map(i64::to_string).collect::<Vec<_>>().join(","));
-    let mut stmt = tx.prepare_cached(DETAILS)?;
+    let sql = match tx.engine() {
+        super::engine::Engine::Sqlite => DETAILS,
+        super::engine::Engine::Postgres => DETAILS_PG,
+    };
+    let mut stmt = tx.prepare_cached(sql)?;
     let rows = stmt.query_map([list], |r| {
         let starts_at: Option<String> = r.get(9)?;
         Ok(Claimed {

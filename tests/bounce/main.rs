@@ -1,5 +1,6 @@
 //! Bounce handling against real files and databases, in one test binary: ingestion from a
-//! Maildir, the shared corpus of real reports, and the `bounce` command.
+//! Maildir, the IMAP mailbox's bookkeeping, the shared corpus of real reports, and the
+//! `bounce` command. The store's side runs on both engines (`support::engines`).
 
 #[path = "../support/mod.rs"]
 mod support;
@@ -7,3 +8,4 @@ mod support;
 mod cli;
 mod corpus;
 mod ingest;
+mod mailbox;

@@ -13,5 +13,6 @@ mod history_comm;
 mod history_plans;
 mod journey;
 mod pg_schema;
+mod pg_statements;
 mod privacy;
 mod query_plans;

@@ -2,7 +2,7 @@
 //! driving the real binary, a database fixture with every email marker state on one day
 //! (`tonight`), a private Dovecot (`dovecot`), a loopback SMTP server (`smtp`) and a
 //! misbehaving one (`faulty_smtp`), an outbox set-up (`outbox_env`), a fresh schema on the
-//! test Postgres server (`pg`), the tracker's world and HTTP client (`tracker`), and the screen
+//! test Postgres server (`pg`), one test body run on both engines (`engines`), the tracker's world and HTTP client (`tracker`), and the screen
 //! without a terminal (`screen`: keys, frames, rows).
 #![allow(dead_code)]
 // Test code: a failed unwrap is a failed test, with its location.
@@ -20,6 +20,7 @@ use guestmail::store::{NewMessage, Store};
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 
 pub mod dovecot;
+pub mod engines;
 pub mod faulty_smtp;
 pub mod outbox_env;
 pub mod pg;

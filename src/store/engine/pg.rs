@@ -82,9 +82,11 @@ impl PgConn {
         self.statements.borrow_mut().clear();
     }
 
-    /// How many notifications arrived since the last call. It waits at most a millisecond:
-    /// the client's non-blocking `iter` only sees what an earlier call already read off the
-    /// socket, while a timed wait lets the client's runtime read what the server sent.
+    /// How many notifications arrived since the last call, waiting a millisecond at most.
+    ///
+    /// Not `notifications().iter()`: the blocking client's runtime only learns that the
+    /// socket has data when it parks, and that iterator never parks, so it sees nothing
+    /// until some query reads the socket. The 1 ms timeout lets the runtime look.
     pub fn pending_notifications(&self) -> Result<usize, postgres::Error> {
         let mut client = self.client.borrow_mut();
         let mut notifications = client.notifications();
