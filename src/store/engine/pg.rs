@@ -29,17 +29,17 @@ impl PgConn {
         Ok(PgConn { client: RefCell::new(client), statements: RefCell::new(HashMap::new()) })
     }
 
-    /// The prepared form of `sql` for parameters of these kinds. Integers, reals and blobs
-    /// are declared as `bigint`, `double precision` and `bytea`, so the server need not guess
-    /// (it cannot type `?3 + ?4` alone); text and nulls are left for the server to infer from
-    /// where they stand, so a text compared with a `citext` column stays case-insensitive.
+    /// The prepared form of `sql` for parameters of these kinds. Reals and blobs are declared
+    /// as `double precision` and `bytea`; integers, text and nulls are left for the server to
+    /// infer from where they stand (an integer may stand for a boolean, as in `?2 OR …`, and
+    /// a text compared with a `citext` column must stay case-insensitive). Where the server
+    /// cannot tell (`?3 + ?4`), the statement says it with a `CAST`.
     fn statement(&self, sql: &str, params: &[ValueRef<'_>]) -> Result<Statement, postgres::Error> {
         let mut key = String::with_capacity(sql.len() + params.len() + 1);
         key.extend(params.iter().map(|p| match p {
-            ValueRef::Integer(_) => 'i',
             ValueRef::Real(_) => 'r',
             ValueRef::Blob(_) => 'b',
-            ValueRef::Text(_) | ValueRef::Null => 'u',
+            ValueRef::Integer(_) | ValueRef::Text(_) | ValueRef::Null => 'u',
         }));
         key.push('|');
         key.push_str(sql);
@@ -49,10 +49,9 @@ impl PgConn {
         let types: Vec<Type> = params
             .iter()
             .map(|p| match p {
-                ValueRef::Integer(_) => Type::INT8,
                 ValueRef::Real(_) => Type::FLOAT8,
                 ValueRef::Blob(_) => Type::BYTEA,
-                ValueRef::Text(_) | ValueRef::Null => unspecified(),
+                ValueRef::Integer(_) | ValueRef::Text(_) | ValueRef::Null => unspecified(),
             })
             .collect();
         let stmt = self.client.borrow_mut().prepare_typed(&super::dialect::to_postgres(sql), &types)?;
