@@ -23,9 +23,11 @@ pub fn run(ctx: &Context, args: &TuiArgs) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("invalid key in the config file {}", ctx.paths.config.display()))?;
     let _log = super::init_logging(ctx);
     let today = ctx.config.clock().now().date();
+    // Which venue the screen works on, settled before the terminal is taken.
+    let venue = ctx.open_venue_store()?.venue_id();
     if args.demo {
         // Fills only an empty database, so `--demo` is safe to leave in a habit or a script.
-        let mut store = ctx.open_store()?;
+        let mut store = ctx.open_venue_store()?;
         let opts = crate::demo::DemoOptions::live(280, 7, ctx.config.clock(), ctx.config.policy());
         if let Some(s) = crate::demo::fill_if_empty(&mut store, &opts)? {
             tracing::info!(
@@ -39,6 +41,6 @@ pub fn run(ctx: &Context, args: &TuiArgs) -> anyhow::Result<ExitCode> {
     let mut app = App::new(&ctx.config.venue_name, ctx.config.language, keymap, today, args.date.unwrap_or(today));
     app.no_color = std::env::var_os("NO_COLOR").is_some();
     app.set_venue(ctx.config.policy(), ctx.config.clock());
-    crate::tui::run(app, &ctx.config, &ctx.paths)?;
+    crate::tui::run(app, &ctx.config, &ctx.paths, venue)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -111,8 +111,11 @@ impl Store {
         again: bool,
         actor: &str,
     ) -> Result<ResendOutcome> {
-        let (domain, rules, now) = (self.message_domain.clone(), self.rules, self.now());
-        self.write(|tx| resend(tx, reservation_id, kind, None, again, actor, &rules, &domain, now))
+        let (domain, rules, now, venue) = (self.message_domain.clone(), self.rules, self.now(), self.venue);
+        self.write(|tx| {
+            super::reservations::check_venue(tx, reservation_id, venue)?;
+            resend(tx, reservation_id, kind, None, again, actor, &rules, &domain, now)
+        })
     }
 
     /// `r` in a guest's history: sends the selected email again, whatever its kind.
