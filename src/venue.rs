@@ -82,7 +82,7 @@ pub fn check_new(new: &NewVenue, existing: &[(String, String)]) -> Result<NewVen
 /// `le-bistro-d-anna@mail.group.example`).
 pub fn suggested_sender(name: &str, domain: &str) -> String {
     let mut local = String::new();
-    for c in name.chars().flat_map(fold_accent) {
+    for c in name.chars().map(fold_accent) {
         if c.is_ascii_alphanumeric() {
             local.push(c.to_ascii_lowercase());
         } else if !local.is_empty() && !local.ends_with('-') {
@@ -95,8 +95,8 @@ pub fn suggested_sender(name: &str, domain: &str) -> String {
 }
 
 /// The common Latin accented letters as their base letter (names in en, fr and nl).
-fn fold_accent(c: char) -> Option<char> {
-    Some(match c {
+fn fold_accent(c: char) -> char {
+    match c {
         'à' | 'á' | 'â' | 'ä' | 'ã' | 'å' | 'À' | 'Á' | 'Â' | 'Ä' => 'a',
         'ç' | 'Ç' => 'c',
         'è' | 'é' | 'ê' | 'ë' | 'È' | 'É' | 'Ê' | 'Ë' => 'e',
@@ -106,7 +106,7 @@ fn fold_accent(c: char) -> Option<char> {
         'ù' | 'ú' | 'û' | 'ü' | 'Û' | 'Ü' => 'u',
         'ÿ' => 'y',
         c => c,
-    })
+    }
 }
 
 /// Why no venue could be chosen for a command.
@@ -199,12 +199,14 @@ mod tests {
         }
     }
 
+    type Case<'a> = (&'a [(i64, String)], Option<&'a str>, Result<i64, VenueChoiceError>);
+
     #[test]
     fn choosing_a_venue_as_a_table() {
         let one = vec![(1, "default".to_owned())];
         let two = vec![(1, "default".to_owned()), (2, "Bistro".to_owned())];
         let names = vec!["default".to_owned(), "Bistro".to_owned()];
-        let cases: Vec<(&[(i64, String)], Option<&str>, Result<i64, VenueChoiceError>)> = vec![
+        let cases: Vec<Case<'_>> = vec![
             (&one, None, Ok(1)),
             (&[], None, Ok(IMPLICIT_VENUE)),
             (&one, Some("DEFAULT"), Ok(1)),

@@ -29,7 +29,7 @@ pub struct AddArgs {
     /// The venue's own From address, e.g. bistro@mail.group.example.
     #[arg(long)]
     pub sender: String,
-    /// Where guests' replies go (default: the config's reply_to).
+    /// Where guests' replies go (default: the config's `reply_to`).
     #[arg(long)]
     pub reply_to: Option<String>,
     #[arg(long, default_value = "")]
@@ -49,7 +49,7 @@ pub struct MigrateArgs {
     /// The venue's SQLite store (opened read-only: it is left untouched).
     #[arg(long, value_name = "FILE.db")]
     pub from: PathBuf,
-    /// The PostgreSQL store, postgres://user@host/db (password from GUESTMAIL_DB_PASSWORD).
+    /// The PostgreSQL store, `postgres://user@host/db` (password from `GUESTMAIL_DB_PASSWORD`).
     #[arg(long, value_name = "URL")]
     pub to: String,
     /// The new venue's sender (default: the config's `sender`). The venue's name is

@@ -12,6 +12,8 @@ mod history;
 mod history_comm;
 mod history_plans;
 mod journey;
+mod migrate_store;
 mod pg_schema;
 mod privacy;
 mod query_plans;
+mod venues;
