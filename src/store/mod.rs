@@ -63,7 +63,8 @@ pub use messages::{MessageRecord, NewMessage, new_token};
 pub use migrate::SCHEMA_VERSION;
 pub use opens::{OpenFacts, OpenHit, OpenKind, OpenPolicy, OpenRecord, OpenVerdict, RecentClients, RecordedBatch};
 pub use outbox::{
-    BACKOFF_MINUTES, Claim, Claimed, Delivery, GIVE_UP_AFTER_MS, Started, WorkerMarks, backoff_ms, refusal_class,
+    BACKOFF_MINUTES, Claim, Claimed, ClaimedVenue, Delivery, GIVE_UP_AFTER_MS, Started, WorkerMarks, backoff_ms,
+    refusal_class,
 };
 pub use pause::{RETRY_MINUTES, SendingPause, retry_after_ms};
 pub use plans::{Applied, QueuedEmail, Rules};

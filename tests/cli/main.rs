@@ -8,3 +8,4 @@ mod basics;
 mod import;
 mod journey;
 mod status;
+mod venues;
