@@ -150,3 +150,46 @@ fn venues_cli_add_list_refuse_scope_and_send_from_each_venue() {
         ]
     );
 }
+
+#[test]
+fn venues_cli_migrate_store_copies_into_postgres_and_refuses_the_same_sender_twice() {
+    let Some(schema) = crate::support::pg::fresh() else {
+        eprintln!("skip venues_cli_migrate_store_…: {} is not set", crate::support::pg::ENV);
+        return;
+    };
+    let g = Group::new();
+    let out = g.run(&["demo", "--reservations", "120"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let before = std::fs::read(g.db()).unwrap();
+    let file = g.db();
+    let migrate = |sender: &'static str| {
+        let mut args = vec!["--venue", "Chez Nous", "migrate-store", "--from", file.to_str().unwrap(), "--to"];
+        args.extend([schema.url(), "--sender", sender]);
+        args
+    };
+    let v = g.json(&migrate("chez@mail.group.example"));
+    assert_eq!(v["venue"]["name"], "Chez Nous");
+    let tables = v["tables"].as_array().unwrap();
+    let reservations = tables.iter().find(|t| t["table"] == "reservations").unwrap();
+    assert_eq!(reservations["read"], 120);
+    assert_eq!(reservations["written"], 120);
+    for t in tables {
+        assert_eq!(t["read"].as_u64(), Some(t["written"].as_u64().unwrap() + t["merged"].as_u64().unwrap()), "{t}");
+    }
+    assert_eq!(std::fs::read(g.db()).unwrap(), before, "the file is left untouched");
+    // The same sender again (as another venue): exit 3, nothing copied, the file untouched.
+    let mut again = migrate("CHEZ@mail.group.example");
+    again[1] = "Chez Eux";
+    let err = g.fails(&again, 3);
+    assert!(err.contains("chez-eux@mail.group.example"), "{err}");
+    assert_eq!(std::fs::read(g.db()).unwrap(), before);
+    // The PostgreSQL store now holds the implicit venue and the copied one.
+    let out = Command::new(env!("CARGO_BIN_EXE_guestmail"))
+        .args(["--config", g.dir.path().join("gm.toml").to_str().unwrap(), "--db", schema.url(), "venue", "list"])
+        .env_remove("GUESTMAIL_DB")
+        .output()
+        .unwrap();
+    let list: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let names: Vec<&str> = list["venues"].as_array().unwrap().iter().map(|v| v["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["default", "Chez Nous"]);
+}
