@@ -24,7 +24,13 @@ pub fn run(ctx: &Context, args: &TuiArgs) -> anyhow::Result<ExitCode> {
     let _log = super::init_logging(ctx);
     let today = ctx.config.clock().now().date();
     // Which venue the screen works on, settled before the terminal is taken.
-    let venue = ctx.open_venue_store()?.venue_id();
+    let store = ctx.open_venue_store()?;
+    let venue = store.venue_id();
+    // A venue of its own shows its name; the implicit venue is the config's.
+    let venue_name = Some(store.venue(venue)?)
+        .filter(|v| !v.sender.is_empty())
+        .map_or_else(|| ctx.config.venue_name.clone(), |v| v.name);
+    drop(store);
     if args.demo {
         // Fills only an empty database, so `--demo` is safe to leave in a habit or a script.
         let mut store = ctx.open_venue_store()?;
@@ -38,7 +44,7 @@ pub fn run(ctx: &Context, args: &TuiArgs) -> anyhow::Result<ExitCode> {
             );
         }
     }
-    let mut app = App::new(&ctx.config.venue_name, ctx.config.language, keymap, today, args.date.unwrap_or(today));
+    let mut app = App::new(&venue_name, ctx.config.language, keymap, today, args.date.unwrap_or(today));
     app.no_color = std::env::var_os("NO_COLOR").is_some();
     app.set_venue(ctx.config.policy(), ctx.config.clock());
     crate::tui::run(app, &ctx.config, &ctx.paths, venue)?;

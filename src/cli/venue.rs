@@ -99,6 +99,9 @@ pub fn migrate(ctx: &Context, args: &MigrateArgs) -> anyhow::Result<ExitCode> {
         time_zone: c.time_zone.clone().unwrap_or_default(),
     };
     let to = crate::store::Location::parse(&args.to);
+    if !to.is_postgres() {
+        anyhow::bail!("--to must name a PostgreSQL store (postgres://user@host/db), not {to}");
+    }
     let mut store = Store::open(&to).with_context(|| format!("cannot open the database {to}"))?;
     match store.copy_sqlite_venue(&args.from, &new, &c.sender) {
         Ok(report) => {

@@ -183,8 +183,9 @@ impl Store {
     /// (logged as a status change), without a confirmation email. Returns `false` (and logs nothing) when it was
     /// already confirmed by phone.
     pub fn mark_confirmed_by_phone(&mut self, reservation_id: i64, actor: &str) -> Result<bool> {
-        let (domain, rules, now) = (self.message_domain.clone(), self.rules, self.now());
+        let (domain, rules, now, venue) = (self.message_domain.clone(), self.rules, self.now(), self.venue);
         self.write(|tx| {
+            reservations::check_venue(tx, reservation_id, venue)?;
             let (status, already): (ReservationStatus, bool) = tx
                 .prepare_cached("SELECT status, confirmed_by_phone_at IS NOT NULL FROM reservations WHERE id = ?1")?
                 .query_row([reservation_id], |r| Ok((parsed(r, 0)?, r.get(1)?)))
