@@ -133,6 +133,13 @@ fn venues_cli_add_list_refuse_scope_and_send_from_each_venue() {
     g.fails(&["--venue", "default", "reservation", "show", &there.to_string()], 1);
     let shown = g.json(&["--venue", "Bistro", "reservation", "show", &there.to_string()]);
     assert_eq!(shown["id"], there);
+    // `venue` in the config chooses too; --venue overrides it.
+    let config = g.dir.path().join("gm.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("{text}venue = \"Bistro\"\n")).unwrap();
+    assert_eq!(g.json(&["reservation", "show", &there.to_string()])["id"], there);
+    g.fails(&["--venue", "default", "reservation", "show", &there.to_string()], 1);
+    std::fs::write(&config, text).unwrap();
 
     // `send` is the whole group's: each email From its own venue.
     let out = g.run(&["send"]);

@@ -78,6 +78,9 @@ fn scope_the_day_new_reservations_and_changes(location: &Location) {
     assert!(matches!(err, StoreError::NotFound(_)), "{err}");
     assert!(matches!(main.reservation(there), Err(StoreError::NotFound(_))));
     assert!(matches!(main.resend(there, None, true, "test"), Err(StoreError::NotFound(_))));
+    assert!(matches!(main.mark_confirmed_by_phone(there, "test"), Err(StoreError::NotFound(_))));
+    let their_email = other.messages_for_reservation(there).unwrap()[0].id;
+    assert!(matches!(main.resend_message(their_email, true, "test"), Err(StoreError::NotFound(_))));
     assert_eq!(other.reservation(there).unwrap().status, ReservationStatus::Pending);
     other.change_status(there, ReservationStatus::Confirmed, Change::default(), "test").unwrap();
     assert_eq!(main.reservation(here).unwrap().status, ReservationStatus::Pending);
