@@ -148,6 +148,7 @@ fn filters_by_kind_state_dates_and_text_combine() {
             text: "smith".into(),
             from: Some(T0),
             to: None,
+            venue: None,
         },
         &|r| r.kind == EmailKind::Confirmed && r.state == MessageState::Sent && r.guest_name == "Bob Smith",
     );

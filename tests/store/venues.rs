@@ -8,7 +8,7 @@
 use chrono::NaiveDate;
 use guestmail::domain::{Language, NewReservation, ReservationStatus};
 use guestmail::journey::Change;
-use guestmail::store::{Location, Store, StoreError, VenueSelectError};
+use guestmail::store::{CommFilter, Location, Store, StoreError, VenueSelectError};
 use guestmail::venue::{NewVenue, VenueChoiceError, VenueRefusal};
 
 use crate::support::pg;
@@ -93,6 +93,18 @@ fn scope_the_day_new_reservations_and_changes(location: &Location) {
     }
     assert_eq!(main.choose_venue(Some("BISTRO")).unwrap(), bistro.id);
     assert_eq!(main.find_venue("bistro").unwrap().map(|v| v.id), Some(bistro.id));
+    // The communication history shows each venue's own emails.
+    let theirs: Vec<i64> = other.messages_for_reservation(there).unwrap().iter().map(|m| m.id).collect();
+    let ours: Vec<i64> = main.messages_for_reservation(here).unwrap().iter().map(|m| m.id).collect();
+    let page = |s: &Store| -> Vec<i64> {
+        let mut ids: Vec<i64> =
+            s.communication_history(&CommFilter::default(), 50, None).unwrap().iter().map(|r| r.id).collect();
+        ids.sort_unstable();
+        ids
+    };
+    assert!(!theirs.is_empty() && !ours.is_empty());
+    assert_eq!(page(&main), ours);
+    assert_eq!(page(&other), theirs);
 }
 
 fn a_second_venue_with_the_same_sender_is_refused(location: &Location) {
