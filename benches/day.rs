@@ -60,7 +60,7 @@ fn main() {
         let mut stmt = conn.prepare_cached(DAY_QUERY).unwrap();
         let from = format!("{day} 00:00");
         let to = format!("{} 00:00", day.succ_opt().unwrap());
-        let mut rows = stmt.query([from, to]).unwrap();
+        let mut rows = stmt.query(rusqlite::params![from, to, 1]).unwrap();
         let mut n = 0;
         while let Some(r) = rows.next().unwrap() {
             let _: i64 = r.get(0).unwrap();

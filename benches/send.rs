@@ -21,7 +21,7 @@ use guestmail::domain::{EmailKind, Language, NewReservation, ReservationStatus};
 use guestmail::mail::Worker;
 use guestmail::mail::compose::Composer;
 use guestmail::mail::transport::{SmtpSender, SmtpSettings, Transport};
-use guestmail::store::{Claimed, Store, new_token};
+use guestmail::store::{Claimed, ClaimedVenue, Store, new_token};
 
 const MESSAGES: usize = 2_000;
 
@@ -48,6 +48,7 @@ fn claimed(i: i64) -> Claimed {
         language: Some(Language::Fr),
         starts_at: Some(at("2026-11-28 19:30")),
         party_size: Some(4),
+        venue: ClaimedVenue::default(),
     }
 }
 

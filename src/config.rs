@@ -82,6 +82,9 @@ pub struct Config {
     pub max_party_size: u32,
     /// The venue's time zone (e.g. `Europe/Brussels`); absent: the machine's zone.
     pub time_zone: Option<String>,
+    /// Which venue of a database holding several the screen and the CLI work on (its
+    /// name, as `guestmail venue list` shows it; `--venue` overrides). Absent: the only one.
+    pub venue: Option<String>,
     /// An address is blocked when its error count goes above this.
     pub block_after: u32,
     /// Days after which the client IP and User-Agent of an open are erased.
@@ -350,6 +353,7 @@ struct UserView {
     resend_cooldown_seconds: Option<u32>,
     max_party_size: Option<u32>,
     time_zone: Option<String>,
+    venue: Option<String>,
     block_after: Option<u32>,
     open_retention_days: Option<u32>,
     open_dedup_seconds: Option<u32>,

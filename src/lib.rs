@@ -28,3 +28,4 @@ pub mod theme;
 pub mod tracker;
 pub mod tui;
 pub mod ui;
+pub mod venue;

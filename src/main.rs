@@ -13,6 +13,8 @@
 //! journey     the journey policy: which emails a change queues (and when they fall due),
 //!             which it withdraws, which actions it refuses or asks about; the one place
 //! provider_id the email service provider's own id in the text of its accepting 250
+//! venue       venues' rules: one sender per venue (refusal, suggestion), which venue
+//!             a command works on
 //! clock       the venue's clock (named time zone): wall-clock times <-> UTC ms
 //! locale      weekday and month names in en/fr/nl, for the screen and the emails
 //!   ^

@@ -43,10 +43,11 @@ pub const DATA_POLL: Duration = Duration::from_millis(100);
 
 /// Runs the screen until the user quits. The terminal is restored on every path out,
 /// including errors and panics.
-pub fn run(mut app: App, config: &Config, paths: &crate::config::Paths) -> anyhow::Result<()> {
+/// `venue` is the one the screen works on (see [`Store::with_venue`]).
+pub fn run(mut app: App, config: &Config, paths: &crate::config::Paths, venue: i64) -> anyhow::Result<()> {
     // Open once up front so a bad database is a clear error before the terminal is taken.
     let rules = crate::store::Rules { policy: config.policy(), clock: config.clock() };
-    let store = Store::open(&paths.db)?.with_message_domain(config.sender_domain()).with_rules(rules);
+    let store = Store::open(&paths.db)?.with_message_domain(config.sender_domain()).with_rules(rules).with_venue(venue);
     let mut terminal = ratatui::init();
     // Clicks on the error badges; given back on every way out, panics included.
     let hook = std::panic::take_hook();

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use guestmail::config::Config;
 use guestmail::domain::{EmailKind, Language};
 use guestmail::mail::compose::Composer;
-use guestmail::store::{Claimed, new_token};
+use guestmail::store::{Claimed, ClaimedVenue, new_token};
 
 fn claimed(name: &str, kind: EmailKind, language: Language) -> Claimed {
     Claimed {
@@ -23,6 +23,7 @@ fn claimed(name: &str, kind: EmailKind, language: Language) -> Claimed {
         language: Some(language),
         starts_at: NaiveDate::from_ymd_opt(2037, 11, 28).unwrap().and_hms_opt(19, 30, 0),
         party_size: Some(2),
+        venue: ClaimedVenue::default(),
     }
 }
 

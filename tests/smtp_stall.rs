@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use guestmail::domain::{EmailKind, Language};
 use guestmail::mail::compose::Composer;
 use guestmail::mail::transport::{SmtpSender, SmtpSettings};
-use guestmail::store::{Claimed, new_token};
+use guestmail::store::{Claimed, ClaimedVenue, new_token};
 use smtp::TestSmtp;
 
 #[test]
@@ -35,6 +35,7 @@ fn two_hundred_messages_over_one_connection_do_not_stall() {
                 language: Some(Language::Fr),
                 starts_at: Some(env::at("2037-11-28 19:30")),
                 party_size: Some(2),
+                venue: ClaimedVenue::default(),
             };
             composer.compose(&m).expect("compose")
         })

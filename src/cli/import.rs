@@ -38,7 +38,7 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> anyhow::Result<ExitCode> {
             bail!(msg);
         }
     };
-    let mut store = ctx.open_store()?;
+    let mut store = ctx.open_venue_store()?;
     // The journey says which rows get emails (none for a past one); asked again here
     // because the store's callback sees the reservation, not its line.
     let send = |r: &NewReservation| !args.no_email && check(r, &rules).is_ok_and(|plan| !plan.queue.is_empty());

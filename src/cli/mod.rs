@@ -11,6 +11,7 @@ mod serve;
 mod status;
 mod tracker;
 mod tui;
+mod venue;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -34,6 +35,9 @@ pub struct Cli {
     /// The language of the screen: en, fr or nl (overrides the config).
     #[arg(long, global = true, value_name = "LANG")]
     pub lang: Option<Language>,
+    /// The venue to work on, in a database holding several (overrides the config's `venue`).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub venue: Option<String>,
     #[command(flatten)]
     pub tui: tui::TuiArgs,
     #[command(subcommand)]
@@ -65,6 +69,11 @@ pub enum CliCommand {
     Forget(forget::ForgetArgs),
     /// Print the background's health as JSON (exit 1 when unhealthy), for monitoring.
     Status(status::StatusArgs),
+    /// Venues of a database shared by several restaurants: `venue add`, `venue list` (JSON).
+    #[command(subcommand)]
+    Venue(venue::VenueCommand),
+    /// Copy a venue's SQLite store into PostgreSQL as a new venue (prints the counts as JSON).
+    MigrateStore(venue::MigrateArgs),
     /// Run only the tracking-pixel endpoint until SIGTERM (benchmarks, split setups).
     #[command(hide = true)]
     Tracker(tracker::TrackerArgs),
@@ -86,6 +95,26 @@ impl Context {
             .with_rules(self.rules()))
     }
 
+    /// Opens the database scoped to the venue the screen and the CLI work on: the one
+    /// `--venue` (or the config's `venue`) names, else the only one; several venues and no
+    /// name is an error listing them.
+    pub fn open_venue_store(&self) -> anyhow::Result<Store> {
+        let store = self.open_store()?;
+        let id = self.venue_id(&store)?;
+        Ok(store.with_venue(id))
+    }
+
+    /// The id of the venue this command works on (see [`Context::open_venue_store`]).
+    pub fn venue_id(&self, store: &Store) -> anyhow::Result<i64> {
+        match store.choose_venue(self.config.venue.as_deref()) {
+            Ok(id) => Ok(id),
+            Err(crate::store::VenueSelectError::Choice(e)) => {
+                Err(anyhow::anyhow!(crate::strings::venues::choice(self.config.language, &e)))
+            }
+            Err(crate::store::VenueSelectError::Store(e)) => Err(e.into()),
+        }
+    }
+
     /// The venue's journey rules and clock, from the config.
     pub fn rules(&self) -> Rules {
         Rules { policy: self.config.policy(), clock: self.config.clock() }
@@ -104,6 +133,9 @@ impl Cli {
         if let Some(lang) = self.lang {
             config.language = lang;
         }
+        if let Some(venue) = self.venue.clone() {
+            config.venue = Some(venue);
+        }
         let ctx = Context { paths, config };
         match self.command {
             None => tui::run(&ctx, &self.tui),
@@ -117,6 +149,8 @@ impl Cli {
             Some(CliCommand::Forget(args)) => forget::run(&ctx, &args),
             Some(CliCommand::Status(args)) => status::run(&ctx, &args),
             Some(CliCommand::Opens(cmd)) => opens::run(&ctx, &cmd),
+            Some(CliCommand::Venue(cmd)) => venue::run(&ctx, &cmd),
+            Some(CliCommand::MigrateStore(args)) => venue::migrate(&ctx, &args),
             Some(CliCommand::Tracker(args)) => tracker::run(&ctx, &args),
         }
     }

@@ -86,7 +86,7 @@ pub struct ResendArgs {
 const ACTOR: &str = "cli";
 
 pub fn run(ctx: &Context, command: &ReservationCommand) -> anyhow::Result<ExitCode> {
-    let mut store = ctx.open_store()?;
+    let mut store = ctx.open_venue_store()?;
     let change = |store: &mut Store, args: &ChangeArgs, to| {
         store.change_status(args.id, to, Change { force: args.force, send: true }, ACTOR)
     };
@@ -111,7 +111,7 @@ pub fn run(ctx: &Context, command: &ReservationCommand) -> anyhow::Result<ExitCo
 }
 
 pub fn resend(ctx: &Context, args: &ResendArgs) -> anyhow::Result<ExitCode> {
-    let mut store = ctx.open_store()?;
+    let mut store = ctx.open_venue_store()?;
     match store.resend(args.id, args.kind, args.again, ACTOR) {
         Ok(ResendOutcome::Queued { id, kind, .. }) => {
             let m = store.message(id)?;

@@ -2,7 +2,8 @@
 //! its SMTP envelope, from the templates of its kind in the guest's language.
 //!
 //! Headers: `From` the transactional sender with the venue's name, `Reply-To` the venue's
-//! own address, `Message-ID` from the row (the same on every retry, so a receiving server
+//! own address (in a database of several venues, the email's venue's sender, name and
+//! Reply-To, from the claim; the config's for the implicit venue), `Message-ID` from the row (the same on every retry, so a receiving server
 //! can drop a duplicate), `X-Guestmail-Token` for tying bounces back. The envelope sender is
 //! the per-message VERP address when configured. Guest-supplied text is HTML-escaped in the
 //! HTML part and stripped of control characters wherever it could reach a header.
@@ -17,7 +18,7 @@ use lettre::{Address, Message};
 use super::{locale, templates};
 use crate::config::Config;
 use crate::domain::{Language, MAX_GUEST_NAME_CHARS};
-use crate::store::Claimed;
+use crate::store::{Claimed, ClaimedVenue};
 
 /// Why a message could not be composed.
 #[derive(Debug, thiserror::Error)]
@@ -126,8 +127,37 @@ impl Composer {
         }
     }
 
+    /// This composer for the venue an email is sent for (issue 14): its sender, Reply-To,
+    /// name, phone and street address; the config's where the venue leaves one empty. The
+    /// implicit venue (no sender of its own) is the config's as it is.
+    fn for_venue(&self, v: &ClaimedVenue) -> Result<Cow<'_, Composer>, ComposeError> {
+        if v.sender.trim().is_empty() {
+            return Ok(Cow::Borrowed(self));
+        }
+        let venue = capped_name(header_safe(&v.name)).into_owned();
+        let sender = address("venue sender", &v.sender)?;
+        let reply_to_text = if v.reply_to.trim().is_empty() { self.reply_to_text.clone() } else { v.reply_to.clone() };
+        let or = |own: &str, config: &str| if own.trim().is_empty() { config.to_owned() } else { own.to_owned() };
+        Ok(Cow::Owned(Composer {
+            from: Mailbox::new(Some(venue.clone()), sender.clone()),
+            reply_to: Mailbox::new(Some(venue.clone()), address("venue reply_to", &reply_to_text)?),
+            sender,
+            verp_domain: self.verp_domain.clone(),
+            venue,
+            venue_language: self.venue_language,
+            phone: or(&v.phone, &self.phone),
+            address: or(&v.address, &self.address),
+            reply_to_text,
+            tracking_base: self.tracking_base.clone(),
+        }))
+    }
+
     /// Builds the email for one claimed message.
     pub fn compose(&self, m: &Claimed) -> Result<Composed, ComposeError> {
+        self.for_venue(&m.venue)?.compose_as_is(m)
+    }
+
+    fn compose_as_is(&self, m: &Claimed) -> Result<Composed, ComposeError> {
         let lang = m.language.unwrap_or(self.venue_language);
         let guest = capped_name(header_safe(&m.guest_name));
         let when = m.starts_at.map(|at| locale::date_time(at, lang)).unwrap_or_default();

@@ -27,6 +27,9 @@ pub struct CommFilter {
     pub to: Option<i64>,
     /// Part of the guest's name or address, any case.
     pub text: String,
+    /// Only this venue's emails (its guests'); `None`: every venue's.
+    /// [`Store::communication_history`] sets it to the connection's venue.
+    pub venue: Option<i64>,
 }
 
 /// Where the next page starts: the last row of the previous one.
@@ -98,6 +101,9 @@ pub fn comm_query(
     if let Some(to) = f.to {
         push("m.created_at < ?", Value::Integer(to), &mut values);
     }
+    if let Some(v) = f.venue {
+        push("g.venue_id = ?", Value::Integer(v), &mut values);
+    }
     if let Some(c) = after {
         values.push(Value::Integer(c.created_at));
         values.push(Value::Integer(c.id));
@@ -157,8 +163,8 @@ fn row(r: &crate::store::engine::Row<'_>) -> crate::store::engine::Result<CommRo
 }
 
 impl Store {
-    /// One page of the communication history, newest first, after `after` (the last row
-    /// of the previous page).
+    /// One page of the communication history of this connection's venue, newest first,
+    /// after `after` (the last row of the previous page).
     pub fn communication_history(
         &self,
         f: &CommFilter,
@@ -166,7 +172,8 @@ impl Store {
         after: Option<CommCursor>,
     ) -> Result<Vec<CommRow>> {
         let guests = if f.text.trim().is_empty() { None } else { self.guests_matching(&f.text)? };
-        let (sql, values) = comm_query(f, guests.as_deref(), limit, after);
+        let f = CommFilter { venue: Some(self.venue), ..f.clone() };
+        let (sql, values) = comm_query(&f, guests.as_deref(), limit, after);
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(values, row)?;
         Ok(rows.collect::<Result<_, _>>()?)

@@ -13,10 +13,10 @@ use crate::domain::{NewReservation, normalize_email};
 
 /// The look-up: one seek on `reservations_by_start` (a time slot holds a few reservations),
 /// then the guest by its primary key; `lower()` on both sides makes the email match
-/// case-insensitive, local part included.
+/// case-insensitive, local part included. Within one venue (`?3`).
 pub const EXISTING_RESERVATION_QUERY: &str = "
 SELECT r.id FROM reservations r JOIN guests g ON g.id = r.guest_id
-WHERE r.starts_at = ?1 AND lower(g.email) = lower(?2)
+WHERE r.starts_at = ?1 AND lower(g.email) = lower(?2) AND r.venue_id = ?3
 ORDER BY r.id LIMIT 1";
 
 /// What an import did, row by row.
@@ -41,11 +41,11 @@ impl ImportReport {
     }
 }
 
-fn existing(tx: &Tx<'_>, r: &NewReservation) -> Result<Option<i64>> {
+fn existing(tx: &Tx<'_>, r: &NewReservation, venue: i64) -> Result<Option<i64>> {
     let email = normalize_email(&r.email)?;
     Ok(tx
         .prepare_cached(EXISTING_RESERVATION_QUERY)?
-        .query_row(params![starts_at_text(r.starts_at), email], |row| row.get(0))
+        .query_row(params![starts_at_text(r.starts_at), email, venue], |row| row.get(0))
         .optional()?)
 }
 
@@ -57,7 +57,7 @@ impl Store {
         Ok(self
             .conn
             .prepare_cached(EXISTING_RESERVATION_QUERY)?
-            .query_row(params![starts_at_text(starts_at), email], |row| row.get(0))
+            .query_row(params![starts_at_text(starts_at), email, self.venue], |row| row.get(0))
             .optional()?)
     }
 
@@ -71,7 +71,7 @@ impl Store {
         allow_duplicates: bool,
         send: impl Fn(&NewReservation) -> bool,
     ) -> Result<ImportReport, (usize, StoreError)> {
-        let (domain, rules, now) = (self.message_domain.clone(), self.rules, self.now());
+        let (domain, rules, now, venue) = (self.message_domain.clone(), self.rules, self.now(), self.venue);
         // All or none, in one transaction; a lost race for the lock runs it all again.
         super::retry_busy(
             || {
@@ -79,13 +79,13 @@ impl Store {
                 let mut report = ImportReport { rows: Vec::with_capacity(rs.len()), emails_queued: 0 };
                 for (i, r) in rs.iter().enumerate() {
                     let at = |e: StoreError| (i, e);
-                    if !allow_duplicates && let Some(id) = existing(&tx, r).map_err(at)? {
+                    if !allow_duplicates && let Some(id) = existing(&tx, r, venue).map_err(at)? {
                         report.rows.push(Err(id));
                         continue;
                     }
                     // The one call into the reservation rules of the store: main's `create`
                     // applies the journey's plan; keep this the only place the import calls it.
-                    let applied = create(&tx, r, send(r), &rules, &domain, now).map_err(at)?;
+                    let applied = create(&tx, r, send(r), &rules, &domain, now, venue).map_err(at)?;
                     report.emails_queued += applied.queued.len() as u64;
                     report.rows.push(Ok(applied.id));
                 }

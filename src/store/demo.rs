@@ -49,6 +49,8 @@ fn error_parts(text: &str) -> (Option<&str>, Option<&str>, Option<&str>) {
 /// Writes demo rows inside one transaction.
 pub struct DemoWriter<'t> {
     tx: &'t Tx<'t>,
+    /// The venue the demo's guests and reservations belong to (the store's).
+    venue: i64,
 }
 
 impl Store {
@@ -57,7 +59,8 @@ impl Store {
     /// simply run again); the durable settings are back before this returns.
     pub fn demo_bulk<T>(&mut self, f: impl FnOnce(&DemoWriter<'_>) -> Result<T>) -> Result<T> {
         self.bulk_settings(true)?;
-        let out = self.write_once(|tx| f(&DemoWriter { tx }));
+        let venue = self.venue;
+        let out = self.write_once(|tx| f(&DemoWriter { tx, venue }));
         self.bulk_settings(false)?;
         out
     }
@@ -83,9 +86,9 @@ impl DemoWriter<'_> {
     pub fn guest(&self, name: &str, email: &str, phone: &str, language: Language, at: i64) -> Result<i64> {
         self.tx
             .prepare_cached(
-                "INSERT INTO guests (name, email, phone, language, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO guests (name, email, phone, language, created_at, venue_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?
-            .execute(params![name, email, phone, language.as_str(), at])?;
+            .execute(params![name, email, phone, language.as_str(), at, self.venue])?;
         // Taken before the address insert, which moves last_insert_rowid when it adds a row.
         let id = self.tx.last_insert_rowid()?;
         self.tx
@@ -119,10 +122,10 @@ impl DemoWriter<'_> {
     ) -> Result<i64> {
         self.tx
             .prepare_cached(
-                "INSERT INTO reservations (guest_id, starts_at, party_size, status, notes, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+                "INSERT INTO reservations (guest_id, starts_at, party_size, status, notes, created_at, updated_at, venue_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7)",
             )?
-            .execute(params![guest_id, starts_at_text(starts_at), party_size, status.as_str(), notes, at])?;
+            .execute(params![guest_id, starts_at_text(starts_at), party_size, status.as_str(), notes, at, self.venue])?;
         Ok(self.tx.last_insert_rowid()?)
     }
 

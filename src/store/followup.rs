@@ -83,7 +83,7 @@ pub struct FollowUp {
 }
 
 /// The day's candidates still to come: a range on `reservations_by_start` (the day's start
-/// `?1`, its end `?2`, the venue's now `?3`), the latest email of the reservation's status
+/// `?1`, its end `?2`, the venue's now `?3`, the venue `?4`), the latest email of the reservation's status
 /// by one seek on `messages_by_reservation`.
 pub const FOLLOW_UP_QUERY: &str = "
 SELECT r.id, r.starts_at, r.party_size, r.status, g.id, g.name, g.phone, g.email,
@@ -94,7 +94,7 @@ JOIN guests g ON g.id = r.guest_id
 LEFT JOIN addresses a ON a.email = g.email
 LEFT JOIN messages m ON m.id = (SELECT id FROM messages WHERE reservation_id = r.id
     AND kind = CASE r.status WHEN 'pending' THEN 'pending' ELSE 'confirmed' END ORDER BY id DESC LIMIT 1)
-WHERE r.starts_at >= ?1 AND r.starts_at < ?2 AND r.starts_at > ?3
+WHERE r.starts_at >= ?1 AND r.starts_at < ?2 AND r.starts_at > ?3 AND r.venue_id = ?4
   AND r.status IN ('pending', 'confirmed') AND r.confirmed_by_phone_at IS NULL
   AND COALESCE(m.human_open_count, 0) = 0
 ORDER BY r.starts_at, r.id";
@@ -146,7 +146,7 @@ impl Store {
     pub fn follow_up(&self, day: NaiveDate, now: NaiveDateTime) -> Result<Vec<FollowUp>> {
         let (from, to) = day_bounds(day);
         let mut stmt = self.conn.prepare_cached(FOLLOW_UP_QUERY)?;
-        let bounds = params![starts_at_text(from), starts_at_text(to), starts_at_text(now)];
+        let bounds = params![starts_at_text(from), starts_at_text(to), starts_at_text(now), self.venue];
         let rows = stmt.query_map(bounds, |r| {
             let state: Option<MessageState> = parsed_opt(r, 9)?;
             let human: Option<u32> = r.get(10)?;
@@ -184,8 +184,9 @@ impl Store {
     /// (logged as a status change), without a confirmation email. Returns `false` (and logs nothing) when it was
     /// already confirmed by phone.
     pub fn mark_confirmed_by_phone(&mut self, reservation_id: i64, actor: &str) -> Result<bool> {
-        let (domain, rules, now) = (self.message_domain.clone(), self.rules, self.now());
+        let (domain, rules, now, venue) = (self.message_domain.clone(), self.rules, self.now(), self.venue);
         self.write(|tx| {
+            reservations::check_venue(tx, reservation_id, venue)?;
             let (status, already): (ReservationStatus, bool) = tx
                 .prepare_cached("SELECT status, confirmed_by_phone_at IS NOT NULL FROM reservations WHERE id = ?1")?
                 .query_row([reservation_id], |r| Ok((parsed(r, 0)?, r.get(1)?)))

@@ -9,6 +9,7 @@
 mod addresses;
 mod bounces;
 mod comm;
+mod copy;
 mod dedupe;
 mod demo;
 pub mod engine;
@@ -32,6 +33,7 @@ mod replies;
 mod resend;
 mod reservations;
 mod rows;
+mod venues;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -45,6 +47,7 @@ pub use bounces::{
     BounceLinks, BounceOutcome, BounceRecord, Count, NewBounce, RECIPIENT_MATCH_WINDOW_MS, Tie, count_for,
 };
 pub use comm::{CommCursor, CommFilter, CommRow, comm_query};
+pub use copy::{CopyReport, NOT_COPIED, TableCount};
 pub use dedupe::{EXISTING_RESERVATION_QUERY, ImportReport};
 pub use demo::{DemoMessage, DemoWriter};
 pub use esp::{EspEffect, EspEvent, EspLinks, EspOutcome};
@@ -60,13 +63,15 @@ pub use messages::{MessageRecord, NewMessage, new_token};
 pub use migrate::SCHEMA_VERSION;
 pub use opens::{OpenFacts, OpenHit, OpenKind, OpenPolicy, OpenRecord, OpenVerdict, RecentClients, RecordedBatch};
 pub use outbox::{
-    BACKOFF_MINUTES, Claim, Claimed, Delivery, GIVE_UP_AFTER_MS, Started, WorkerMarks, backoff_ms, refusal_class,
+    BACKOFF_MINUTES, Claim, Claimed, ClaimedVenue, Delivery, GIVE_UP_AFTER_MS, Started, WorkerMarks, backoff_ms,
+    refusal_class,
 };
 pub use pause::{RETRY_MINUTES, SendingPause, retry_after_ms};
 pub use plans::{Applied, QueuedEmail, Rules};
 pub use replies::{NewReply, REPLY_ADDRESS_WINDOW_MS, ReplyOutcome, ReplyRecord};
 pub use resend::ResendOutcome;
 pub use reservations::DAY_QUERY;
+pub use venues::VenueSelectError;
 
 use crate::domain::{AddressError, TransitionError};
 
@@ -99,6 +104,9 @@ pub enum StoreError {
     /// The journey's rules refuse the action (see [`crate::journey::Refusal`]).
     #[error(transparent)]
     Refused(#[from] crate::journey::Refusal),
+    /// The venues' rules refuse a new venue (see [`crate::venue::VenueRefusal`]).
+    #[error(transparent)]
+    Venue(#[from] crate::venue::VenueRefusal),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -115,6 +123,8 @@ pub struct Store {
     rules: Rules,
     /// A fixed "now" for the journey's decisions (tests and fixtures of a given day).
     frozen_now: Option<i64>,
+    /// The venue this connection works on (see [`Store::with_venue`]).
+    venue: i64,
 }
 
 impl std::fmt::Debug for Store {
@@ -139,6 +149,7 @@ impl Store {
             message_domain: DEFAULT_MESSAGE_DOMAIN.to_owned(),
             rules: Rules::default(),
             frozen_now: None,
+            venue: crate::venue::IMPLICIT_VENUE,
         };
         // An erasure (`forget`) that another connection kept from finishing: finish it now.
         match store.finish_pending_scrubs() {

@@ -36,6 +36,20 @@ pub struct Claimed {
     pub language: Option<Language>,
     pub starts_at: Option<NaiveDateTime>,
     pub party_size: Option<u32>,
+    /// The venue it is sent for (its guest's); empty for the implicit venue.
+    pub venue: ClaimedVenue,
+}
+
+/// The venue an email is sent for (issue 14): From its sender, Reply-To its reply-to, its
+/// name, phone and street address in the text. An empty sender (the implicit venue of a
+/// single-venue store) means every field is the config's.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClaimedVenue {
+    pub name: String,
+    pub sender: String,
+    pub reply_to: String,
+    pub phone: String,
+    pub address: String,
 }
 
 /// What came of one sending attempt.
@@ -81,8 +95,11 @@ pub fn backoff_ms(attempts: u32) -> i64 {
 /// fell due. One query per batch, not one per message: SQLite re-prepares this join on every
 /// use (its plan depends on the bound value), which cost more than the rest of the claim.
 const DETAILS: &str = "SELECT m.id, m.kind, m.recipient, m.message_id, m.token, m.attempts, m.created_at,
-       g.name, g.language, r.starts_at, r.party_size
+       g.name, g.language, r.starts_at, r.party_size,
+       COALESCE(v.name, ''), COALESCE(v.sender, ''), COALESCE(v.reply_to, ''), COALESCE(v.phone, ''),
+       COALESCE(v.address, '')
 FROM messages m JOIN guests g ON g.id = m.guest_id LEFT JOIN reservations r ON r.id = m.reservation_id
+LEFT JOIN venues v ON v.id = g.venue_id
 WHERE m.id IN (SELECT value FROM json_each(?1))
 ORDER BY m.next_attempt_at, m.id";
 
@@ -117,6 +134,13 @@ fn details(tx: &Tx<'_>, ids: &[i64]) -> Result<Vec<Claimed>> {
             language: parsed_opt(r, 8)?,
             starts_at: starts_at.and_then(|s| NaiveDateTime::parse_from_str(&s, super::rows::STARTS_AT_FORMAT).ok()),
             party_size: r.get(10)?,
+            venue: ClaimedVenue {
+                name: r.get(11)?,
+                sender: r.get(12)?,
+                reply_to: r.get(13)?,
+                phone: r.get(14)?,
+                address: r.get(15)?,
+            },
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)

@@ -111,13 +111,16 @@ impl Store {
         again: bool,
         actor: &str,
     ) -> Result<ResendOutcome> {
-        let (domain, rules, now) = (self.message_domain.clone(), self.rules, self.now());
-        self.write(|tx| resend(tx, reservation_id, kind, None, again, actor, &rules, &domain, now))
+        let (domain, rules, now, venue) = (self.message_domain.clone(), self.rules, self.now(), self.venue);
+        self.write(|tx| {
+            super::reservations::check_venue(tx, reservation_id, venue)?;
+            resend(tx, reservation_id, kind, None, again, actor, &rules, &domain, now)
+        })
     }
 
     /// `r` in a guest's history: sends the selected email again, whatever its kind.
     pub fn resend_message(&mut self, message_id: i64, again: bool, actor: &str) -> Result<ResendOutcome> {
-        let (domain, rules, now) = (self.message_domain.clone(), self.rules, self.now());
+        let (domain, rules, now, venue) = (self.message_domain.clone(), self.rules, self.now(), self.venue);
         self.write(|tx| {
             let (reservation_id, kind): (Option<i64>, EmailKind) = tx
                 .prepare_cached("SELECT reservation_id, kind FROM messages WHERE id = ?1")?
@@ -126,6 +129,7 @@ impl Store {
                 .ok_or_else(|| StoreError::NotFound(format!("message {message_id}")))?;
             let reservation_id =
                 reservation_id.ok_or_else(|| StoreError::Invalid("this email is not about a reservation".into()))?;
+            super::reservations::check_venue(tx, reservation_id, venue)?;
             resend(tx, reservation_id, Some(kind), Some(message_id), again, actor, &rules, &domain, now)
         })
     }

@@ -13,7 +13,7 @@ use crate::domain::{
 };
 use crate::journey::{Change, Refusal};
 
-/// The day list: each reservation of a time range with its guest, the guest's address health
+/// The day list: each reservation of one venue (`?3`) in a time range with its guest, the guest's address health
 /// and, for each marked kind, the latest message of that kind (one index seek each).
 pub const DAY_QUERY: &str = "
 SELECT r.id, r.starts_at, r.party_size, r.status, r.notes, r.confirmed_by_phone_at IS NOT NULL,
@@ -30,7 +30,7 @@ LEFT JOIN addresses a ON a.email = g.email
 LEFT JOIN messages mp ON mp.id = (SELECT id FROM messages WHERE reservation_id = r.id AND kind = 'pending' ORDER BY id DESC LIMIT 1)
 LEFT JOIN messages mc ON mc.id = (SELECT id FROM messages WHERE reservation_id = r.id AND kind = 'confirmed' ORDER BY id DESC LIMIT 1)
 LEFT JOIN messages md ON md.id = (SELECT id FROM messages WHERE reservation_id = r.id AND kind = 'completed' ORDER BY id DESC LIMIT 1)
-WHERE r.starts_at >= ?1 AND r.starts_at < ?2
+WHERE r.starts_at >= ?1 AND r.starts_at < ?2 AND r.venue_id = ?3
 ORDER BY r.starts_at, r.id";
 
 fn row_from(row: &crate::store::engine::Row<'_>) -> crate::store::engine::Result<ReservationRow> {
@@ -66,11 +66,14 @@ fn row_from(row: &crate::store::engine::Row<'_>) -> crate::store::engine::Result
 }
 
 /// Finds the guest with this address, or creates one; a guest found by address gets the
-/// newer name, phone and language.
-pub(crate) fn upsert_guest(tx: &Tx<'_>, r: &NewReservation, email: &str, now: i64) -> Result<i64> {
+/// newer name, phone and language. Guests belong to one venue: another venue's guest with
+/// the same address is another record.
+pub(crate) fn upsert_guest(tx: &Tx<'_>, r: &NewReservation, email: &str, now: i64, venue: i64) -> Result<i64> {
     let existing: Option<i64> = tx
-        .prepare_cached("SELECT id FROM guests WHERE email = ?1 AND forgotten = 0 ORDER BY id LIMIT 1")?
-        .query_row([email], |row| row.get(0))
+        .prepare_cached(
+            "SELECT id FROM guests WHERE email = ?1 AND forgotten = 0 AND venue_id = ?2 ORDER BY id LIMIT 1",
+        )?
+        .query_row(params![email, venue], |row| row.get(0))
         .optional()?;
     addresses::ensure(tx, email, now)?;
     if let Some(id) = existing {
@@ -80,13 +83,17 @@ pub(crate) fn upsert_guest(tx: &Tx<'_>, r: &NewReservation, email: &str, now: i6
         .execute(params![id, r.name.trim(), r.phone.trim(), r.language.as_str()])?;
         return Ok(id);
     }
-    tx.prepare_cached("INSERT INTO guests (name, email, phone, language, created_at) VALUES (?1, ?2, ?3, ?4, ?5)")?
-        .execute(params![r.name.trim(), email, r.phone.trim(), r.language.as_str(), now])?;
+    tx.prepare_cached(
+        "INSERT INTO guests (name, email, phone, language, created_at, venue_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![r.name.trim(), email, r.phone.trim(), r.language.as_str(), now, venue])?;
     Ok(tx.last_insert_rowid()?)
 }
 
 /// Inserts a reservation if the journey accepts it and, when `send` is set, queues the
-/// emails the journey gives it (the request, or the confirmation and its reminder).
+/// emails the journey gives it (the request, or the confirmation and its reminder), in
+/// `venue`.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn create(
     tx: &Tx<'_>,
     r: &NewReservation,
@@ -94,16 +101,25 @@ pub(crate) fn create(
     rules: &Rules,
     domain: &str,
     now: i64,
+    venue: i64,
 ) -> Result<Applied> {
     crate::domain::check_guest_name(&r.name).map_err(|e| StoreError::Invalid(e.to_string()))?;
     let email = normalize_email(&r.email)?;
     let plan = rules.policy.create(r.status, r.starts_at, r.party_size, rules.local(now))?;
-    let guest_id = upsert_guest(tx, r, &email, now)?;
+    let guest_id = upsert_guest(tx, r, &email, now, venue)?;
     tx.prepare_cached(
-        "INSERT INTO reservations (guest_id, starts_at, party_size, status, notes, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+        "INSERT INTO reservations (guest_id, starts_at, party_size, status, notes, created_at, updated_at, venue_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7)",
     )?
-    .execute(params![guest_id, starts_at_text(r.starts_at), r.party_size, r.status.as_str(), r.notes, now])?;
+    .execute(params![
+        guest_id,
+        starts_at_text(r.starts_at),
+        r.party_size,
+        r.status.as_str(),
+        r.notes,
+        now,
+        venue
+    ])?;
     let id = tx.last_insert_rowid()?;
     if send {
         return plans::apply(tx, id, &plan, rules, domain, now, "staff");
@@ -137,6 +153,13 @@ pub(crate) fn change_status(
     plans::apply(tx, id, &plan, rules, domain, now, actor)
 }
 
+/// Refuses, as not found, a reservation of another venue than the connection's.
+pub(crate) fn check_venue(tx: &Tx<'_>, id: i64, venue: i64) -> Result<()> {
+    let here =
+        tx.prepare_cached("SELECT 1 FROM reservations WHERE id = ?1 AND venue_id = ?2")?.exists(params![id, venue])?;
+    if here { Ok(()) } else { Err(StoreError::NotFound(format!("reservation {id}"))) }
+}
+
 /// A refusal of a status change the statuses themselves forbid keeps its own error, so the
 /// screen names both statuses.
 fn refused(r: Refusal) -> StoreError {
@@ -154,8 +177,8 @@ impl Store {
 
     /// [`Store::create_reservation`], saying what it queued.
     pub fn add_reservation(&mut self, r: &NewReservation) -> Result<Applied> {
-        let (domain, rules, now) = (self.message_domain.clone(), self.rules, self.now());
-        self.write(|tx| create(tx, r, true, &rules, &domain, now))
+        let (domain, rules, now, venue) = (self.message_domain.clone(), self.rules, self.now(), self.venue);
+        self.write(|tx| create(tx, r, true, &rules, &domain, now, venue))
     }
 
     /// Creates many reservations in one transaction: all or none. `send` says which of them
@@ -180,16 +203,19 @@ impl Store {
 
     pub fn reservations_between(&self, from: NaiveDateTime, to: NaiveDateTime) -> Result<Vec<ReservationRow>> {
         let mut stmt = self.conn.prepare_cached(DAY_QUERY)?;
-        let rows = stmt.query_map(params![starts_at_text(from), starts_at_text(to)], row_from)?;
+        let rows = stmt.query_map(params![starts_at_text(from), starts_at_text(to), self.venue], row_from)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// One reservation as the list shows it.
     pub fn reservation(&self, id: i64) -> Result<ReservationRow> {
-        let sql = DAY_QUERY.replace("WHERE r.starts_at >= ?1 AND r.starts_at < ?2", "WHERE r.id = ?1");
+        let sql = DAY_QUERY.replace(
+            "WHERE r.starts_at >= ?1 AND r.starts_at < ?2 AND r.venue_id = ?3",
+            "WHERE r.id = ?1 AND r.venue_id = ?2",
+        );
         self.conn
             .prepare_cached(&sql)?
-            .query_row([id], row_from)
+            .query_row(params![id, self.venue], row_from)
             .optional()?
             .ok_or_else(|| StoreError::NotFound(format!("reservation {id}")))
     }
@@ -199,8 +225,11 @@ impl Store {
     /// one transaction. Whatever a worker does meanwhile, an email is either claimed before
     /// this commits (then it is reported in flight) or withdrawn.
     pub fn change_status(&mut self, id: i64, to: ReservationStatus, change: Change, actor: &str) -> Result<Applied> {
-        let (domain, rules, now) = (self.message_domain.clone(), self.rules, self.now());
-        self.write(|tx| change_status(tx, id, to, change, &rules, &domain, now, actor))
+        let (domain, rules, now, venue) = (self.message_domain.clone(), self.rules, self.now(), self.venue);
+        self.write(|tx| {
+            check_venue(tx, id, venue)?;
+            change_status(tx, id, to, change, &rules, &domain, now, actor)
+        })
     }
 
     /// [`Store::change_status`] without `--force`, returning the email of the new status it
@@ -210,7 +239,7 @@ impl Store {
         Ok(applied.queued.iter().find(|q| q.kind != EmailKind::Reminder).map(|q| q.id))
     }
 
-    /// How many reservations there are in all (for the demo and the benchmarks).
+    /// How many reservations there are in all venues (for the demo and the benchmarks).
     pub fn reservation_count(&self) -> Result<i64> {
         Ok(self.conn.query_row("SELECT COUNT(*) FROM reservations", (), |r| r.get(0))?)
     }

@@ -137,6 +137,7 @@ pub mod names;
 mod nl;
 pub mod pause;
 pub mod replies;
+pub mod venues;
 
 pub use en::EN;
 pub use fr::FR;

@@ -9,3 +9,4 @@ mod import;
 mod journey;
 mod postgres;
 mod status;
+mod venues;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Compares the SQLite schema (assets/migrations/001..008 applied in order to a fresh file) with
-# the PostgreSQL one (assets/migrations/pg/008_baseline.sql loaded into a fresh schema), as
+# Compares the SQLite schema (assets/migrations/0*.sql applied in order to a fresh file) with
+# the PostgreSQL one (assets/migrations/pg/0*.sql: the baseline, then each later migration's
+# PostgreSQL half, loaded in order into a fresh schema), as
 # lines: tables, columns (position, name, type after the mapping, NOT NULL, default), primary
 # keys, UNIQUE constraints, foreign keys (with ON DELETE), CHECK counts, indexes (name, table,
 # columns, unique, partial) and triggers. Prints the diff, then fails if it holds any line
@@ -95,7 +96,7 @@ PGOPTIONS="-c client_min_messages=warning" psql -X -q -v ON_ERROR_STOP=1 "$url" 
   -c "CREATE EXTENSION IF NOT EXISTS citext" \
   -c "CREATE EXTENSION IF NOT EXISTS pg_trgm" -c "CREATE SCHEMA $schema" >/dev/null
 PGOPTIONS="-c search_path=$schema,public -c client_min_messages=warning" \
-  psql -X -q -v ON_ERROR_STOP=1 -1 "$url" -f assets/migrations/pg/008_baseline.sql >/dev/null
+  psql -X -q -v ON_ERROR_STOP=1 -1 "$url" $(printf -- '-f %s ' assets/migrations/pg/0*.sql) >/dev/null
 psql -X -q -At -v ON_ERROR_STOP=1 -v s="$schema" "$url" >"$work/pg.raw" <<'SQL'
 SELECT 'table ' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
  WHERE n.nspname = :'s' AND c.relkind = 'r';
@@ -147,7 +148,9 @@ sort "$work/pg.raw" >"$work/pg.txt"
 # The known differences, each justified in assets/migrations/pg/008_baseline.sql's header:
 # FTS5's virtual table (and its shadow tables and sync triggers) is a GIN trigram index there;
 # SQLite's version lives in PRAGMA user_version, PostgreSQL's in schema_version; SQLite lets a
-# non-integer PRIMARY KEY of a rowid table hold NULL, PostgreSQL never does.
+# non-integer PRIMARY KEY of a rowid table hold NULL, PostgreSQL never does. 009: SQLite cannot
+# add a column with both REFERENCES and a non-NULL default, so venue_id's foreign keys exist on
+# PostgreSQL only, as does the per-venue day index (see assets/migrations/pg/009_venues.sql).
 EXPECTED='< table guests_search
 < table guests_search_config
 < table guests_search_data
@@ -162,9 +165,12 @@ EXPECTED='< table guests_search
 > pk schema_version()
 > checks schema_version 0
 < column mailbox_status.1 role text null default=None
-> column mailbox_status.1 role text not null default=None'
+> column mailbox_status.1 role text not null default=None
+> fk guests(venue_id) -> venues(id) on delete no action
+> fk reservations(venue_id) -> venues(id) on delete no action
+> index reservations_by_venue_start on reservations(venue_id,starts_at) full'
 diff "$work/sqlite.txt" "$work/pg.txt" | grep -E '^[<>]' >"$work/diff" || true
-echo "--- diff: < SQLite (001..008), > PostgreSQL (pg/008_baseline.sql) ---"
+echo "--- diff: < SQLite (assets/migrations/0*.sql), > PostgreSQL (assets/migrations/pg/0*.sql) ---"
 cat "$work/diff"
 echo "--- $(wc -l <"$work/sqlite.txt") SQLite lines, $(wc -l <"$work/pg.txt") PostgreSQL lines ---"
 unexpected=$(grep -vxF -f <(printf '%s\n' "$EXPECTED") "$work/diff" || true)

@@ -150,6 +150,7 @@ both_engines! {
                 text: "smith".into(),
                 from: Some(T0),
                 to: None,
+                venue: None,
             },
             &|r| r.kind == EmailKind::Confirmed && r.state == MessageState::Sent && r.guest_name == "Bob Smith",
         );

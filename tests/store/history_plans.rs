@@ -43,8 +43,11 @@ fn the_guest_history_reads_the_guest_index() {
 #[test]
 fn the_follow_up_list_reads_one_day_and_one_seek_per_reservation() {
     let (_dir, store) = store();
-    let sql =
-        FOLLOW_UP_QUERY.replace("?1", "'2037-11-23'").replace("?2", "'2037-11-24'").replace("?3", "'2037-11-23 18:00'");
+    let sql = FOLLOW_UP_QUERY
+        .replace("?1", "'2037-11-23'")
+        .replace("?2", "'2037-11-24'")
+        .replace("?3", "'2037-11-23 18:00'")
+        .replace("?4", "1");
     assert_plan(&store, &sql, "reservations_by_start");
     assert_plan(&store, &sql, "messages_by_reservation");
 }

@@ -12,7 +12,7 @@ fn the_day_query_never_scans_reservations_or_messages() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(dir.path().join("g.db")).unwrap();
     fill(&mut store, &DemoOptions::week(NaiveDate::from_ymd_opt(2037, 11, 23).unwrap())).unwrap();
-    let sql = DAY_QUERY.replace("?1", "'2037-11-23'").replace("?2", "'2037-11-24'");
+    let sql = DAY_QUERY.replace("?1", "'2037-11-23'").replace("?2", "'2037-11-24'").replace("?3", "1");
     let plan = store.explain(&sql).unwrap();
     assert!(plan.iter().any(|l| l.contains("reservations_by_start")), "{plan:#?}");
     for line in &plan {
@@ -26,7 +26,10 @@ fn the_import_look_up_seeks_one_time_slot() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(dir.path().join("g.db")).unwrap();
     fill(&mut store, &DemoOptions::week(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap())).unwrap();
-    let sql = EXISTING_RESERVATION_QUERY.replace("?1", "'2026-11-23 19:30'").replace("?2", "'anna@example.be'");
+    let sql = EXISTING_RESERVATION_QUERY
+        .replace("?1", "'2026-11-23 19:30'")
+        .replace("?2", "'anna@example.be'")
+        .replace("?3", "1");
     let plan = store.explain(&sql).unwrap();
     assert!(plan.iter().any(|l| l.contains("reservations_by_start")), "{plan:#?}");
     assert!(!plan.iter().any(|l| l.starts_with("SCAN")), "a full scan in the import look-up: {plan:#?}");
