@@ -1,5 +1,6 @@
 //! The communication-history screen's query on both engines: newest first, every filter
-//! (the text one through FTS5 on SQLite, a trigram index on PostgreSQL), and keyset paging that neither skips nor repeats a row.
+//! (the text one through FTS5 on SQLite, a trigram index on PostgreSQL), and keyset paging
+//! that neither skips nor repeats a row.
 
 #![allow(clippy::unwrap_used)]
 
