@@ -1,6 +1,6 @@
 //! The store in one test binary: reservations and emails, the journey's plans applied in
 //! the same transaction, the history and communication-history queries, the demo's journey.
-//! Each of those runs on both engines (`support::engines::both_engines!`: `name::sqlite`
+//! Each of those runs on both engines (`both_engines!` of `support::engines`: `name::sqlite`
 //! always, `name::postgres` when `GUESTMAIL_TEST_PG` names a server). SQLite's own matters
 //! stay SQLite-only: query plans, the file's privacy, WAL and `user_version`. PostgreSQL's
 //! own: the baseline schema (`pg_schema`) and every statement preparing there
@@ -19,3 +19,4 @@ mod pg_schema;
 mod pg_statements;
 mod privacy;
 mod query_plans;
+mod raw;
