@@ -9,6 +9,10 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+// Every store statement on PostgreSQL, and the fixtures behind the store's back.
+mod pg_statements;
+mod raw;
+
 mod basics;
 mod demo_journey;
 mod history;
@@ -16,7 +20,5 @@ mod history_comm;
 mod history_plans;
 mod journey;
 mod pg_schema;
-mod pg_statements;
 mod privacy;
 mod query_plans;
-mod raw;
