@@ -5,7 +5,8 @@
 //! Speed on a million reservations: the unfiltered walk and the kind/state filters read an
 //! index in time order and stop after one page (`messages_by_created`, and migration 002's
 //! `messages_by_kind_created` / `messages_by_state_created`). A text filter first looks the
-//! text up among guests (name or current address) in the trigram index `guests_search`; when
+//! text up among guests (name or current address) in the trigram index `guests_search` (FTS5
+//! on SQLite; on PostgreSQL a GIN trigram index, asked with `ILIKE '%text%'`); when
 //! few guests match, their emails are read by guest, otherwise the time-ordered walk filters
 //! row by row and fills the page fast because matches are common.
 

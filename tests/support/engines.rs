@@ -1,118 +1,70 @@
-//! One test body, both engines: [`both_engines!`] turns
-//! `fn name(db) { … }` into a module `name` with two tests, `name::sqlite` (always) and
-//! `name::postgres` (when `GUESTMAIL_TEST_PG` names a server; otherwise it prints why it
-//! skipped and passes). They run in parallel, and a failure names its engine.
+//! Running one test on both store engines: SQLite always, PostgreSQL when
+//! `GUESTMAIL_TEST_PG` names a server (see [`super::pg`]); without one the PostgreSQL half
+//! says it is skipped and passes.
 //!
-//! The body gets `db: &Db`: a SQLite file in a fresh temporary directory, or a fresh schema
-//! on the test server ([`super::pg::fresh`]). [`Db::path`] is what `Store::open` takes in
-//! either case (a path, or the schema's `postgres://` URL, which `Location` recognises), and
-//! [`Db::arg`] is what the real binary takes after `--db`. [`Db::dir`] is a temporary
-//! directory for the test's other files (a Maildir, an outbox), present on both engines.
+//! A test written as `fn name(engine: Engine)` is listed once in [`both_engines!`], which
+//! makes the tests `name::sqlite` and `name::postgres`.
+#![allow(dead_code)]
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use super::pg::{self, PgSchema};
 
-/// Where one run of a test keeps its store.
+/// Which engine a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// A fresh, empty store location for one test: a file in a temporary folder, or a schema of
+/// its own on the test server (dropped with this value).
 pub struct Db {
-    path: PathBuf,
-    dir: tempfile::TempDir,
-    /// Dropped last (fields drop in order): the schema outlives nothing that uses it.
-    pg: Option<PgSchema>,
+    pub location: PathBuf,
+    pub dir: tempfile::TempDir,
+    pub schema: Option<PgSchema>,
 }
 
 impl Db {
-    /// A SQLite file, `g.db`, in a fresh temporary directory (not created yet).
-    pub fn sqlite() -> Db {
-        let dir = tempfile::tempdir().expect("temp dir");
-        Db { path: dir.path().join("g.db"), dir, pg: None }
-    }
-
-    /// A fresh schema on the test server, or `None` (after saying so) when there is none.
-    pub fn postgres(test: &str) -> Option<Db> {
-        let Some(schema) = pg::fresh() else {
-            println!("skipped {test}: set {} to run it on PostgreSQL", pg::ENV);
-            return None;
-        };
-        let dir = tempfile::tempdir().expect("temp dir");
-        Some(Db { path: PathBuf::from(schema.url()), dir, pg: Some(schema) })
-    }
-
-    /// What `Store::open` takes: the file, or the schema's URL.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// What the binary takes after `--db`.
-    pub fn arg(&self) -> &str {
-        self.path.to_str().expect("a UTF-8 database location")
-    }
-
-    /// A temporary directory for the test's other files.
-    pub fn dir(&self) -> &Path {
-        self.dir.path()
-    }
-
-    pub fn is_postgres(&self) -> bool {
-        self.pg.is_some()
-    }
-
-    /// The schema, on PostgreSQL (for raw checks through its own client).
-    pub fn schema(&self) -> Option<&PgSchema> {
-        self.pg.as_ref()
-    }
-
-    /// One integer from a query without parameters, through the engine's own client.
-    pub fn query_i64(&self, sql: &str) -> i64 {
-        match &self.pg {
-            Some(schema) => schema.connect().query_one(sql, &[]).unwrap_or_else(|e| panic!("{sql}: {e}")).get(0),
-            None => rusqlite::Connection::open(&self.path)
-                .and_then(|c| c.query_row(sql, [], |r| r.get(0)))
-                .unwrap_or_else(|e| panic!("{sql}: {e}")),
-        }
-    }
-
-    /// Runs one statement without parameters behind the store's back (a test moving its
-    /// fixture in time), through the engine's own client; returns the rows it changed.
-    pub fn execute(&self, sql: &str) -> u64 {
-        match &self.pg {
-            Some(schema) => schema.connect().execute(sql, &[]).unwrap_or_else(|e| panic!("{sql}: {e}")),
-            None => rusqlite::Connection::open(&self.path)
-                .and_then(|c| c.execute(sql, []))
-                .unwrap_or_else(|e| panic!("{sql}: {e}")) as u64,
+    /// A new location on `engine`; `None` for PostgreSQL when no server is named.
+    pub fn fresh(engine: Engine) -> Option<Db> {
+        let dir = tempfile::tempdir().expect("tempdir");
+        match engine {
+            Engine::Sqlite => Some(Db { location: dir.path().join("guestmail.db"), dir, schema: None }),
+            Engine::Postgres => {
+                let schema = pg::fresh()?;
+                Some(Db { location: PathBuf::from(schema.url()), dir, schema: Some(schema) })
+            }
         }
     }
 }
 
-/// `both_engines! { fn name(db) { … } }`: the body runs once per engine, `db: &Db`.
-/// Attributes before `fn` (doc comments, `#[cfg(unix)]`) go on both tests.
-// Test binaries that include `support` without using it would otherwise warn.
-#[allow(unused_macros)]
-macro_rules! both_engines {
-    ($(#[$meta:meta])* fn $name:ident($db:ident) $body:block) => {
-        $(#[$meta])*
-        mod $name {
-            #[allow(unused_imports)]
-            use super::*;
+/// Whether a PostgreSQL test can run; says why not when it cannot.
+pub fn postgres_or_skip(test: &str) -> bool {
+    if pg::server().is_some() {
+        return true;
+    }
+    eprintln!("{test}::postgres skipped: {} names no PostgreSQL server", pg::ENV);
+    false
+}
 
+/// `both_engines!(a, b)`: for each `fn a(engine: Engine)` in scope, the tests `a::sqlite`
+/// and `a::postgres`.
+#[macro_export]
+macro_rules! both_engines {
+    ($($name:ident),+ $(,)?) => {$(
+        mod $name {
             #[test]
             fn sqlite() {
-                let owned = $crate::support::engines::Db::sqlite();
-                let $db: &$crate::support::engines::Db = &owned;
-                $body
+                super::$name($crate::support::engines::Engine::Sqlite);
             }
 
             #[test]
             fn postgres() {
-                let Some(owned) = $crate::support::engines::Db::postgres(module_path!()) else { return };
-                let $db: &$crate::support::engines::Db = &owned;
-                $body
+                if $crate::support::engines::postgres_or_skip(stringify!($name)) {
+                    super::$name($crate::support::engines::Engine::Postgres);
+                }
             }
         }
-    };
-    ($($(#[$meta:meta])* fn $name:ident($db:ident) $body:block)+) => {
-        $($crate::support::engines::both_engines! { $(#[$meta])* fn $name($db) $body })+
-    };
+    )+};
 }
-#[allow(unused_imports)]
-pub(crate) use both_engines;

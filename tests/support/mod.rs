@@ -2,8 +2,9 @@
 //! driving the real binary, a database fixture with every email marker state on one day
 //! (`tonight`), a private Dovecot (`dovecot`), a loopback SMTP server (`smtp`) and a
 //! misbehaving one (`faulty_smtp`), an outbox set-up (`outbox_env`), a fresh schema on the
-//! test Postgres server (`pg`), one test body run on both engines (`engines`), the tracker's world and HTTP client (`tracker`), and the screen
-//! without a terminal (`screen`: keys, frames, rows).
+//! test Postgres server (`pg`), one test body run on both engines (`engines`), the
+//! tracker's world and HTTP client (`tracker`), and the screen without a terminal
+//! (`screen`: keys, frames, rows).
 #![allow(dead_code)]
 // Test code: a failed unwrap is a failed test, with its location.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
