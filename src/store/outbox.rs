@@ -103,10 +103,14 @@ LEFT JOIN venues v ON v.id = g.venue_id
 WHERE m.id IN (SELECT value FROM json_each(?1))
 ORDER BY m.next_attempt_at, m.id";
 
-/// [`DETAILS`] on PostgreSQL, whose `json_each` reads objects, not arrays.
+/// [`DETAILS`] on PostgreSQL, whose `json_each` reads objects, not arrays: the same columns
+/// (the guard test `pg_statements` prepares it; `details` reads both the same way).
 const DETAILS_PG: &str = "SELECT m.id, m.kind, m.recipient, m.message_id, m.token, m.attempts, m.created_at,
-       g.name, g.language, r.starts_at, r.party_size
+       g.name, g.language, r.starts_at, r.party_size,
+       COALESCE(v.name, ''), COALESCE(v.sender, ''), COALESCE(v.reply_to, ''), COALESCE(v.phone, ''),
+       COALESCE(v.address, '')
 FROM messages m JOIN guests g ON g.id = m.guest_id LEFT JOIN reservations r ON r.id = m.reservation_id
+LEFT JOIN venues v ON v.id = g.venue_id
 WHERE m.id IN (SELECT CAST(value AS BIGINT) FROM json_array_elements_text(CAST(CAST(?1 AS TEXT) AS JSON)))
 ORDER BY m.next_attempt_at, m.id";
 
