@@ -21,6 +21,7 @@ mod ses;
 #[cfg(test)]
 mod tests;
 mod text;
+pub mod watch_lock;
 
 use serde::Serialize;
 

@@ -7,6 +7,7 @@
 //! the new one.
 
 mod addresses;
+mod advisory;
 mod bounces;
 mod comm;
 mod copy;

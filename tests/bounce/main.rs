@@ -9,3 +9,4 @@ mod cli;
 mod corpus;
 mod ingest;
 mod mailbox;
+mod watch_lock;

@@ -37,9 +37,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use super::ingest::lock_path_named;
 pub use super::mailbox_url::{MailboxUrl, Security};
-use crate::lockfile::HeldLock;
+use super::watch_lock::WatchLock;
 use crate::store::Store;
 pub use connect::{Failure, Session, Stream, connect};
 use pass::Folder;
@@ -197,31 +196,30 @@ fn sleep_until_changed(stop: &AtomicBool, d: Duration, mut changed: impl FnMut()
 }
 
 /// Watches the bounce mailbox until `stop` is set: the IMAP twin of
-/// [`super::ingest::watch_until`], with its own lock (`<database>-bounce-mailbox.lock`),
-/// so one watcher per database takes a mailbox in and another stands by.
+/// [`super::ingest::watch_until`], with its own lock (`<database>-bounce-mailbox.lock`, or
+/// a PostgreSQL advisory lock: [`super::watch_lock`]), so one watcher per database takes a
+/// mailbox in and the others, on this machine or another, stand by.
 pub fn watch_until(
     stop: &Arc<AtomicBool>,
     mut store: Store,
     settings: &MailboxSettings,
     mut on_status: impl FnMut(&Status),
 ) -> WatchReport {
-    let lock_path = lock_path_named(
-        store.path(),
-        match settings.role {
-            Role::Bounces => "bounce-mailbox",
-            Role::Replies => "reply-mailbox",
-        },
-    );
-    let mut lock: Option<HeldLock> = None;
+    let what = match settings.role {
+        Role::Bounces => "bounce-mailbox",
+        Role::Replies => "reply-mailbox",
+    };
+    let lock_path = super::watch_lock::describe(store.location(), what);
+    let mut lock: Option<WatchLock> = None;
     let mut report = WatchReport::default();
     let (mut lost, mut refused) = (0usize, 0usize);
     while !stop.load(Ordering::Relaxed) {
         if lock.is_none() {
-            match HeldLock::try_take(&lock_path) {
+            match super::watch_lock::try_take(store.location(), what) {
                 Ok(Some(held)) => lock = Some(held),
                 Ok(None) => {
                     if report.stood_by == 0 {
-                        tracing::info!(lock = %lock_path.display(), "another guestmail takes in this bounce mailbox; standing by");
+                        tracing::info!(lock = %lock_path, "another guestmail takes in this bounce mailbox; standing by");
                     }
                     report.stood_by += 1;
                     if !sleep_unless(stop, POLL_INTERVAL) {
@@ -231,7 +229,7 @@ pub fn watch_until(
                 }
                 Err(e) => {
                     // As for the Maildir: the store's keys alone keep each message once.
-                    tracing::warn!(lock = %lock_path.display(), error = %e, "cannot use the bounce mailbox's lock");
+                    tracing::warn!(lock = %lock_path, error = %e, "cannot use the bounce mailbox's lock");
                 }
             }
         }
