@@ -25,6 +25,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../assets/migrations/006_mailboxes.sql"),
     include_str!("../../assets/migrations/007_esp_events.sql"),
     include_str!("../../assets/migrations/008_mailbox_status.sql"),
+    // 009 is the venues migration (its own branch); once merged this one becomes version 10.
+    include_str!("../../assets/migrations/010_worker_leases.sql"),
 ];
 
 /// A migration that rebuilds a table others point at says so on its first line: it runs with
@@ -81,7 +83,11 @@ fn apply(conn: &mut Connection, sql: &str, version: i64, rebuild: bool) -> Resul
 }
 
 /// PostgreSQL's migrations: the baseline (version 8), then one per later version.
-const PG_MIGRATIONS: &[(i64, &str)] = &[(8, include_str!("../../assets/migrations/pg/008_baseline.sql"))];
+const PG_MIGRATIONS: &[(i64, &str)] = &[
+    (8, include_str!("../../assets/migrations/pg/008_baseline.sql")),
+    // 009 is the venues migration (its own branch); once merged this one becomes (10, …).
+    (9, include_str!("../../assets/migrations/pg/010_worker_leases.sql")),
+];
 
 /// Any number, the same in every process: the advisory lock of schema changes.
 const MIGRATION_LOCK: i64 = 0x6775_6573_746d;

@@ -4,6 +4,7 @@
 
 use crate::support;
 
+use support::engines::Engine;
 use support::outbox_env as env;
 use support::smtp;
 
@@ -14,10 +15,9 @@ use guestmail::domain::{EventKind, Language, MessageState};
 use guestmail::store::now_ms;
 use smtp::TestSmtp;
 
-#[test]
-fn a_row_left_in_sending_by_a_dead_worker_becomes_uncertain_and_is_not_resent() {
+fn a_row_left_in_sending_by_a_dead_worker_becomes_uncertain_and_is_not_resent(engine: Engine) {
     let server = TestSmtp::start();
-    let env = Env::new(Some(&server.url()));
+    let env = Env::on(engine, Some(&server.url()));
     let mut store = env.store();
     let rid = store.create_reservation(&booking("U", "u@example.org", Language::En, "2037-11-28 19:30", 2)).expect("c");
     // A worker that claimed the row and died before recording anything (no lock file left).
@@ -37,9 +37,8 @@ fn a_row_left_in_sending_by_a_dead_worker_becomes_uncertain_and_is_not_resent() 
     assert_eq!(flush(&mut env.worker()).sent, 1);
 }
 
-#[test]
-fn a_live_workers_row_is_left_alone_until_it_dies() {
-    let env = Env::new(None);
+fn a_live_workers_row_is_left_alone_until_it_dies(engine: Engine) {
+    let env = Env::on(engine, None);
     let mut store = env.store();
     store.create_reservation(&booking("L", "l@example.org", Language::En, "2037-11-28 19:30", 2)).expect("c");
     let busy = env.worker();
@@ -52,10 +51,9 @@ fn a_live_workers_row_is_left_alone_until_it_dies() {
     assert_eq!(store.message(id).expect("row").state, MessageState::Uncertain);
 }
 
-#[test]
-fn two_workers_on_one_database_never_send_the_same_row() {
+fn two_workers_on_one_database_never_send_the_same_row(engine: Engine) {
     let server = TestSmtp::start();
-    let env = Env::new(Some(&server.url()));
+    let env = Env::on(engine, Some(&server.url()));
     let mut store = env.store();
     let n = 300;
     for i in 0..n {
@@ -78,9 +76,8 @@ fn two_workers_on_one_database_never_send_the_same_row() {
     }
 }
 
-#[test]
-fn the_maildir_transport_writes_whole_readable_eml_files() {
-    let env = Env::new(None);
+fn the_maildir_transport_writes_whole_readable_eml_files(engine: Engine) {
+    let env = Env::on(engine, None);
     let mut store = env.store();
     let rid = store.create_reservation(&booking("M", "m@example.org", Language::Nl, "2037-11-28 19:30", 3)).expect("c");
     let row = store.messages_for_reservation(rid).expect("m").remove(0);
@@ -98,3 +95,10 @@ fn the_maildir_transport_writes_whole_readable_eml_files() {
     let state = store.message(row.id).expect("row");
     assert!(state.server_reply.as_deref().is_some_and(|r| r.contains(".eml")), "{:?}", state.server_reply);
 }
+
+crate::both_engines!(
+    a_row_left_in_sending_by_a_dead_worker_becomes_uncertain_and_is_not_resent,
+    a_live_workers_row_is_left_alone_until_it_dies,
+    two_workers_on_one_database_never_send_the_same_row,
+    the_maildir_transport_writes_whole_readable_eml_files,
+);

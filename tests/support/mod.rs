@@ -20,6 +20,7 @@ use guestmail::store::{NewMessage, Store};
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 
 pub mod dovecot;
+pub mod engines;
 pub mod faulty_smtp;
 pub mod outbox_env;
 pub mod pg;
