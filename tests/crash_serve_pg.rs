@@ -102,10 +102,8 @@ fn four_serve_processes_killed_at_random_send_nothing_twice_and_lose_nothing() {
         return;
     };
     let n: usize = std::env::var("GUESTMAIL_KILL_EMAILS").ok().and_then(|v| v.parse().ok()).unwrap_or(2_000);
-    let seed = std::env::var("GUESTMAIL_KILL_SEED")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or_else(|| now_ms() as u64 | 1);
+    let seed =
+        std::env::var("GUESTMAIL_KILL_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or_else(|| now_ms() as u64 | 1);
     eprintln!("{n} emails, seed {seed}");
     let mut rng = Rng(seed);
     let server = TestSmtp::start();

@@ -102,3 +102,46 @@ crate::both_engines!(
     two_workers_on_one_database_never_send_the_same_row,
     the_maildir_transport_writes_whole_readable_eml_files,
 );
+
+/// PostgreSQL's leases: a worker whose lease expired (killed, or only stalled) has its rows
+/// dealt with by its in-flight marks, and cannot send a row that was taken back from it.
+#[test]
+fn an_expired_lease_leaves_started_rows_uncertain_and_the_stalled_worker_cannot_send_the_rest() {
+    if !support::engines::postgres_or_skip("an_expired_lease_leaves_started_rows_uncertain") {
+        return;
+    }
+    let env = Env::on(Engine::Postgres, None);
+    let mut store = env.store();
+    for i in 0..4 {
+        store
+            .create_reservation(&booking("E", &format!("e{i}@example.org"), Language::En, "2037-11-28 19:30", 2))
+            .expect("c");
+    }
+    let stalled = "w-1-stalledstall";
+    // A lease of 1 ms: expired by the time anyone looks.
+    store.renew_lease(stalled, "elsewhere", 1, 1).expect("lease");
+    let ids: Vec<i64> = store.claim_batch(stalled, now_ms(), 3).expect("claim").messages.iter().map(|m| m.id).collect();
+    assert_eq!(ids.len(), 3);
+    assert!(store.mark_started(ids[0], stalled).expect("mark"));
+    store.mark_accepted(ids[0], stalled).expect("accepted");
+    assert!(store.mark_started(ids[1], stalled).expect("mark"));
+    assert!(!store.mark_started(ids[2], "w-1-someoneelse0").expect("mark"), "only the claimer marks a row");
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    assert!(!store.live_workers().expect("live").contains(stalled));
+
+    let mut other = env.worker();
+    assert_eq!(other.recover().expect("recover"), vec![ids[1]], "only the row on the wire is uncertain");
+    assert_eq!(store.message(ids[0]).expect("row").state, MessageState::Sent, "its accepted mark says it arrived");
+    assert_eq!(store.message(ids[1]).expect("row").state, MessageState::Uncertain);
+    let back = store.message(ids[2]).expect("row");
+    assert_eq!((back.state, back.attempts), (MessageState::Queued, 0), "never started: back as never tried");
+    // The stalled worker wakes up: the row it had not started is no longer its to send.
+    assert!(!store.mark_started(ids[2], stalled).expect("mark"));
+    assert_eq!(other.recover().expect("again"), Vec::<i64>::new());
+    // A live worker's rows are left alone while its heartbeat renews its lease.
+    let busy = env.worker();
+    let id = store.claim_next(busy.id(), now_ms()).expect("claim").messages[0].id;
+    std::thread::sleep(guestmail::mail::liveness::HEARTBEAT * 2);
+    assert!(other.recover().expect("recover").is_empty());
+    assert_eq!(store.message(id).expect("row").state, MessageState::Sending);
+}
