@@ -107,16 +107,19 @@ impl Store {
     fn recover_expired_once(&mut self, actor: &str) -> Result<Vec<i64>> {
         let now = crate::store::now_ms();
         let tx = self.conn.begin_locking()?;
-        let sql = format!(
-            "SELECT id, reservation_id, claimed_by FROM messages
-             WHERE state = 'sending'
-               AND (claimed_by IS NULL
-                    OR claimed_by NOT IN (SELECT worker_id FROM worker_leases WHERE expires_at > {SERVER_NOW}))
-             ORDER BY id FOR UPDATE"
-        );
+        // One instant for the whole round: the leases it removes at the end are exactly those
+        // whose rows it dealt with (one expiring meanwhile keeps its lease, and its markers,
+        // for the next round).
+        let cutoff: i64 = tx.query_row(&format!("SELECT {SERVER_NOW}"), (), |r| r.get(0))?;
         let rows: Vec<(i64, Option<i64>, Option<String>)> = tx
-            .prepare_cached(&sql)?
-            .query_map((), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .prepare_cached(
+                "SELECT id, reservation_id, claimed_by FROM messages
+                 WHERE state = 'sending'
+                   AND (claimed_by IS NULL
+                        OR claimed_by NOT IN (SELECT worker_id FROM worker_leases WHERE expires_at > ?1))
+                 ORDER BY id FOR UPDATE",
+            )?
+            .query_map([cutoff], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<Result<_, _>>()?;
         // Read after the rows are locked: a mark committed before is seen; one that comes
         // later finds the row no longer `sending` and its email is not sent.
@@ -144,7 +147,7 @@ impl Store {
         }
         let started = |w: &str| marks.get(w).cloned();
         let out = recover_rows(&tx, rows, &started, actor, now)?;
-        tx.execute(&format!("DELETE FROM worker_leases WHERE expires_at <= {SERVER_NOW}"), ())?;
+        tx.execute("DELETE FROM worker_leases WHERE expires_at <= ?1", [cutoff])?;
         tx.execute("DELETE FROM worker_marks WHERE worker_id NOT IN (SELECT worker_id FROM worker_leases)", ())?;
         tx.commit()?;
         Ok(out)
