@@ -121,7 +121,7 @@ fn four_serve_processes_killed_at_random_send_nothing_twice_and_lose_nothing() {
     // send, a mark or a commit.
     let mut kills = 0;
     let wanted_kills = 10 + n / 500;
-    while kills < wanted_kills && started.elapsed() < Duration::from_secs(120) {
+    while kills < wanted_kills && started.elapsed() < Duration::from_mins(2) {
         std::thread::sleep(Duration::from_millis(100 + rng.below(700)));
         let due = store.due_count(now_ms()).expect("due");
         if due == 0 {
@@ -156,11 +156,11 @@ fn four_serve_processes_killed_at_random_send_nothing_twice_and_lose_nothing() {
     let elapsed = started.elapsed();
 
     let received = server.received();
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut arrivals: HashMap<String, usize> = HashMap::new();
     for r in &received {
-        *seen.entry(r.message_id()).or_default() += 1;
+        *arrivals.entry(r.message_id()).or_default() += 1;
     }
-    let twice: Vec<_> = seen.iter().filter(|(_, c)| **c > 1).collect();
+    let twice: Vec<_> = arrivals.iter().filter(|(_, c)| **c > 1).collect();
     assert!(twice.is_empty(), "Message-IDs received more than once: {twice:?}");
 
     let mut by_state: HashMap<MessageState, usize> = HashMap::new();
@@ -170,7 +170,7 @@ fn four_serve_processes_killed_at_random_send_nothing_twice_and_lose_nothing() {
     let mut recovered_sent = 0;
     for id in &ids {
         let m = store.message(*id).expect("row");
-        let arrived = seen.contains_key(m.message_id.trim_matches(['<', '>']));
+        let arrived = arrivals.contains_key(m.message_id.trim_matches(['<', '>']));
         match m.state {
             MessageState::Sent => {
                 assert!(arrived, "message {id} is sent but never arrived");
@@ -197,7 +197,7 @@ fn four_serve_processes_killed_at_random_send_nothing_twice_and_lose_nothing() {
         }
         all
     };
-    assert!(seen.keys().all(|k| ours.contains(k)), "only our emails arrived");
+    assert!(arrivals.keys().all(|k| ours.contains(k)), "only our emails arrived");
     // A worker sends one email at a time: a kill leaves at most the one between its
     // in-flight mark and the server's answer uncertain; the rest of its batch goes back or,
     // accepted, is recorded sent.

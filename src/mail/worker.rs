@@ -93,8 +93,8 @@ pub enum FlushEvent {
 enum Live {
     /// SQLite: a lock file in the folder beside the database.
     File { lock: WorkerLock, dir: PathBuf },
-    /// PostgreSQL: a lease in the database.
-    Lease(Lease),
+    /// PostgreSQL: a lease in the database (boxed: it holds a connection).
+    Lease(Box<Lease>),
 }
 
 impl Live {
@@ -135,7 +135,7 @@ impl Worker {
         let rules = Rules { policy: config.policy(), clock: config.clock() };
         let store = Store::open(db)?.with_message_domain(config.sender_domain()).with_rules(rules);
         let live = if store.engine() == Engine::Postgres {
-            Live::Lease(Lease::acquire(store.location())?)
+            Live::Lease(Box::new(Lease::acquire(store.location())?))
         } else {
             let dir = liveness::lock_dir(db);
             let lock = WorkerLock::acquire(&dir).map_err(|source| WorkerError::Lock { dir: dir.clone(), source })?;

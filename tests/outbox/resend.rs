@@ -95,13 +95,13 @@ fn resend_to_a_blocked_address_sends_nothing_and_keeps_one_suppressed_row(engine
         store.record_address_error("x@example.org", &err, 12).expect("error");
     }
     // The confirmation itself still waits in the outbox: no second copy.
-    let err = store.resend_confirmation(rid, false, "staff").unwrap_err();
+    let err = store.resend_confirmation(rid, false, "staff").expect_err("refused");
     assert!(matches!(err, StoreError::Refused(Refusal::StillWaiting { .. })), "{err}");
     flush(&mut env.worker());
     assert_eq!(server.count(), 0);
     let held = store.latest_message(rid, EmailKind::Confirmed).expect("q").expect("held");
     assert_eq!(held.state, MessageState::Suppressed, "held while blocked");
-    let err = store.resend_confirmation(rid, true, "staff").unwrap_err();
+    let err = store.resend_confirmation(rid, true, "staff").expect_err("refused");
     assert!(matches!(err, StoreError::Refused(Refusal::Blocked { .. })), "no pile of copies: {err}");
     assert_eq!(store.messages_for_reservation(rid).expect("m").len(), 3, "request, confirmation, reminder");
 }
@@ -112,7 +112,7 @@ fn a_corrected_address_is_validated_logged_and_used_by_the_resend(engine: Engine
     let rid = confirmed(&env, "typo@exmaple.org");
     let mut store = env.store();
     let guest = store.reservation(rid).expect("r").guest.id;
-    let err = store.change_guest_email(guest, "not an address", "staff").unwrap_err();
+    let err = store.change_guest_email(guest, "not an address", "staff").expect_err("refused");
     assert!(matches!(err, StoreError::Address(_)), "{err}");
     assert!(err.to_string().contains("not an address"), "{err}");
     let email = store.change_guest_email(guest, "  Right@Example.ORG ", "staff").expect("change");
@@ -130,7 +130,7 @@ fn resend_picks_the_email_that_fits_the_reservation(engine: Engine) {
     let env = Env::on(engine, None);
     let mut store = env.store();
     let rid = store.create_reservation(&booking("P", "p@example.org", Language::En, &ahead(5, "19:30"), 2)).expect("c");
-    let err = store.resend_confirmation(rid, false, "staff").unwrap_err();
+    let err = store.resend_confirmation(rid, false, "staff").expect_err("refused");
     assert!(matches!(err, StoreError::Refused(Refusal::WrongKind { .. })), "{err}");
     assert!(err.to_string().contains("pending"), "{err}");
     flush(&mut env.worker());

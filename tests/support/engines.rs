@@ -56,13 +56,13 @@ macro_rules! both_engines {
         mod $name {
             #[test]
             fn sqlite() {
-                super::$name(crate::support::engines::Engine::Sqlite);
+                super::$name($crate::support::engines::Engine::Sqlite);
             }
 
             #[test]
             fn postgres() {
-                if crate::support::engines::postgres_or_skip(stringify!($name)) {
-                    super::$name(crate::support::engines::Engine::Postgres);
+                if $crate::support::engines::postgres_or_skip(stringify!($name)) {
+                    super::$name($crate::support::engines::Engine::Postgres);
                 }
             }
         }
