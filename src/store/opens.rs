@@ -221,7 +221,7 @@ pub(crate) fn record(
     // Only asked when the writer has no memory of the client (after a restart).
     let mut last_from_client = tx.prepare_cached(
         "SELECT MAX(at) FROM opens
-         WHERE message_id = ?1 AND at > ?2 AND ip IS ?3 AND user_agent IS ?4",
+         WHERE message_id = ?1 AND at > ?2 AND ip IS NOT DISTINCT FROM ?3 AND user_agent IS NOT DISTINCT FROM ?4",
     )?;
     let mut insert = tx.prepare_cached(
         "INSERT INTO opens (message_id, at, ip, user_agent, seconds_after_send, machine, reason, kind, rule)

@@ -83,6 +83,21 @@ impl Env {
         }
     }
 
+    /// The data directory a child process gets (`XDG_DATA_HOME`): where a PostgreSQL
+    /// store's log and Maildir outbox go, as it has no directory of its own.
+    pub fn data_home(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    /// Where the real binary writes its log: beside a SQLite file, else under
+    /// [`Env::data_home`].
+    pub fn log_dir(&self) -> PathBuf {
+        match self.engine {
+            Engine::Sqlite => self.db.parent().expect("the file's folder").join("log"),
+            Engine::Postgres => self.data_home().join("guestmail").join("log"),
+        }
+    }
+
     /// Writes the config to a file (for the real binary).
     pub fn config_file(&self, smtp_url: Option<&str>) -> PathBuf {
         let path = self.dir.path().join("config.toml");
