@@ -128,6 +128,8 @@ pub struct Lease {
     marks: Store,
     stop: Arc<AtomicBool>,
     heartbeat: Option<JoinHandle<()>>,
+    /// When the heartbeat last renewed the lease (this machine's monotonic clock).
+    renewed: Arc<std::sync::Mutex<Instant>>,
 }
 
 impl std::fmt::Debug for Lease {
@@ -149,11 +151,13 @@ impl Lease {
         marks.renew_lease(&id, &host, pid, ttl)?;
         let beat = Store::open(location)?;
         let stop = Arc::new(AtomicBool::new(false));
+        let renewed = Arc::new(std::sync::Mutex::new(Instant::now()));
         let heartbeat = {
-            let (stop, id) = (Arc::clone(&stop), id.clone());
+            let (stop, id, renewed, location) = (Arc::clone(&stop), id.clone(), Arc::clone(&renewed), location.clone());
             std::thread::Builder::new()
                 .name("lease".to_owned())
                 .spawn(move || {
+                    let mut beat = Some(beat);
                     let mut next = Instant::now() + HEARTBEAT;
                     while !stop.load(Ordering::Relaxed) {
                         if Instant::now() < next {
@@ -161,14 +165,33 @@ impl Lease {
                             continue;
                         }
                         next = Instant::now() + HEARTBEAT;
-                        if let Err(e) = beat.renew_lease(&id, &host, pid, ttl) {
-                            tracing::warn!("cannot renew worker {id}'s lease: {e}");
+                        let asked = Instant::now();
+                        // A connection lost (a server restart) is opened again.
+                        let store = match beat.take() {
+                            Some(s) => Ok(s),
+                            None => Store::open(&location),
+                        };
+                        match store.and_then(|s| s.renew_lease(&id, &host, pid, ttl).map(|()| s)) {
+                            Ok(s) => {
+                                beat = Some(s);
+                                if let Ok(mut at) = renewed.lock() {
+                                    *at = asked;
+                                }
+                            }
+                            Err(e) => tracing::warn!("cannot renew worker {id}'s lease: {e}"),
                         }
                     }
                 })
                 .map_err(|e| StoreError::Invalid(format!("cannot start the lease heartbeat: {e}")))?
         };
-        Ok(Self { id, marks, stop, heartbeat: Some(heartbeat) })
+        Ok(Self { id, marks, stop, heartbeat: Some(heartbeat), renewed })
+    }
+
+    /// Whether the lease was renewed recently enough to claim more work: with less than
+    /// half its length left, the worker stops claiming until the heartbeat gets through
+    /// again (what it holds, it may still finish; marks check the lease themselves).
+    pub fn is_fresh(&self) -> bool {
+        self.renewed.lock().map(|at| at.elapsed() < LEASE_TTL / 2).unwrap_or(false)
     }
 
     pub fn id(&self) -> &str {

@@ -215,6 +215,16 @@ impl Worker {
         }
     }
 
+    /// Whether this worker may claim more: always on SQLite; on PostgreSQL while its lease
+    /// is fresh (a worker cut off from the database long enough for others to think it
+    /// dead claims nothing it could not mark).
+    fn may_claim(&self) -> bool {
+        match &self.live {
+            Live::File { .. } => true,
+            Live::Lease(lease) => lease.is_fresh(),
+        }
+    }
+
     fn housekeeping(&self) -> Duration {
         match self.live {
             Live::File { .. } => HOUSEKEEPING,

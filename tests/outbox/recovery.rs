@@ -118,16 +118,17 @@ fn an_expired_lease_leaves_started_rows_uncertain_and_the_stalled_worker_cannot_
             .expect("c");
     }
     let stalled = "w-1-stalledstall";
-    // A lease of 1 ms: expired by the time anyone looks.
-    store.renew_lease(stalled, "elsewhere", 1, 1).expect("lease");
+    store.renew_lease(stalled, "elsewhere", 1, 60_000).expect("lease");
     let ids: Vec<i64> = store.claim_batch(stalled, now_ms(), 3).expect("claim").messages.iter().map(|m| m.id).collect();
     assert_eq!(ids.len(), 3);
     assert!(store.mark_started(ids[0], stalled).expect("mark"));
     store.mark_accepted(ids[0], stalled).expect("accepted");
     assert!(store.mark_started(ids[1], stalled).expect("mark"));
     assert!(!store.mark_started(ids[2], "w-1-someoneelse0").expect("mark"), "only the claimer marks a row");
-    std::thread::sleep(std::time::Duration::from_millis(5));
+    // Its heartbeat stops getting through: the lease runs out.
+    env.execute("UPDATE worker_leases SET expires_at = 0 WHERE worker_id = 'w-1-stalledstall'", &[]);
     assert!(!store.live_workers().expect("live").contains(stalled));
+    assert!(!store.mark_started(ids[2], stalled).expect("mark"), "no marking (so no sending) on an expired lease");
 
     let mut other = env.worker();
     assert_eq!(other.recover().expect("recover"), vec![ids[1]], "only the row on the wire is uncertain");

@@ -101,6 +101,12 @@ impl Worker {
         summary: &mut Summary,
     ) -> Result<(), WorkerError> {
         let now = (self.clock)();
+        let want = if want > 0 && !self.may_claim() {
+            tracing::warn!("this worker's lease is not being renewed: claiming nothing until it is");
+            0
+        } else {
+            want
+        };
         let done: Vec<(i64, &Delivery)> = self.inflight.done.iter().map(|(m, d)| (m.id, d)).collect();
         let (states, claim) = self.store.record_and_claim(&done, self.live.id(), self.block_after, now, want)?;
         // The results are on disk: the in-flight marks of these rows are not needed any more.

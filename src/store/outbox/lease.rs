@@ -73,15 +73,19 @@ impl Store {
     }
 
     /// Marks message `id` as going on the wire for `worker`; `false` when the row is no longer
-    /// this worker's to send (recovery gave it back after a stall): then it must not be sent.
+    /// this worker's to send (recovery gave it back after a stall) or its lease has run out
+    /// (others may be dealing with its rows): then it must not be sent.
     pub fn mark_started(&self, id: i64, worker: &str) -> Result<bool> {
         postgres_only(self)?;
-        let n = self.conn.execute(
+        let sql = format!(
             "INSERT INTO worker_marks (worker_id, message_id)
-             SELECT claimed_by, id FROM messages WHERE id = ?1 AND state = 'sending' AND claimed_by = ?2 FOR SHARE
-             ON CONFLICT (worker_id, message_id) DO UPDATE SET accepted = FALSE",
-            params![id, worker],
-        )?;
+             SELECT claimed_by, id FROM messages
+             WHERE id = ?1 AND state = 'sending' AND claimed_by = ?2
+               AND EXISTS (SELECT 1 FROM worker_leases WHERE worker_id = ?2 AND expires_at > {SERVER_NOW})
+             FOR SHARE OF messages
+             ON CONFLICT (worker_id, message_id) DO UPDATE SET accepted = FALSE"
+        );
+        let n = self.conn.execute(&sql, params![id, worker])?;
         Ok(n == 1)
     }
 
