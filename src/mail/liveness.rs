@@ -191,7 +191,7 @@ impl Lease {
     /// half its length left, the worker stops claiming until the heartbeat gets through
     /// again (what it holds, it may still finish; marks check the lease themselves).
     pub fn is_fresh(&self) -> bool {
-        self.renewed.lock().map(|at| at.elapsed() < LEASE_TTL / 2).unwrap_or(false)
+        self.renewed.lock().is_ok_and(|at| at.elapsed() < LEASE_TTL / 2)
     }
 
     pub fn id(&self) -> &str {
