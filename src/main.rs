@@ -19,11 +19,12 @@
 //! locale      weekday and month names in en/fr/nl, for the screen and the emails
 //!   ^
 //! store/      every SQL statement: migrations, reservations, messages, events, addresses,
-//!   ^         outbox claims (group commit, asking the journey per email), the journey's
-//!             plans applied (plans.rs), resends and held emails, import de-duplication,
-//!             opens, bounces, providers' events (esp.rs), demo bulk writes
-//! mail/       compose (templates -> MIME), outbox worker + liveness locks and in-flight
-//!             marks, transports (SMTP over lettre's connection, bounded waits; Maildir);
+//!   ^         outbox claims (group commit, asking the journey per email; on PostgreSQL
+//!             FOR UPDATE SKIP LOCKED, and workers' leases + in-flight marks in outbox/lease.rs),
+//!             the journey's plans applied (plans.rs), resends and held emails, import
+//!             de-duplication, opens, bounces, providers' events (esp.rs), demo bulk writes
+//! mail/       compose (templates -> MIME), outbox worker + liveness (SQLite: lock files and
+//!             in-flight marks; PostgreSQL: a lease renewed by a heartbeat), transports (SMTP over lettre's connection, bounded waits; Maildir);
 //!             a venue problem pauses sending (store/pause.rs)
 //! tracker/    the tracking-pixel HTTP endpoint (mio event loops, bounded queue), batched
 //!             open writer, the one table of who fetched a pixel (person, proxy, machine)

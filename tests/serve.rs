@@ -1,10 +1,11 @@
 //! `guestmail serve` as an operator runs it: the real daemon sends the outbox to a real SMTP
 //! server, records a real HTTP fetch of the pixel, takes in a bounce dropped into its Maildir,
-//! and on SIGTERM stops cleanly with every open it answered stored.
+//! and on SIGTERM stops cleanly with every open it answered stored. On both engines.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
+use support::engines::Engine;
 use support::outbox_env as env;
 use support::smtp;
 
@@ -18,15 +19,15 @@ use env::{Env, booking};
 use guestmail::domain::{Language, MessageState};
 use smtp::TestSmtp;
 
-#[test]
-fn serve_sends_tracks_and_stops_cleanly_on_sigterm() {
+fn serve_sends_tracks_and_stops_cleanly_on_sigterm(engine: Engine) {
     let server = TestSmtp::start();
-    let env = Env::new(Some(&server.url()));
+    let env = Env::on(engine, Some(&server.url()));
     let config = env.config_file(Some(&server.url()));
     let id =
         env.store().create_reservation(&booking("A", "a@example.org", Language::Fr, "2037-11-28 19:30", 2)).unwrap();
 
     let mut child = Command::new(env!("CARGO_BIN_EXE_guestmail"))
+        .env("XDG_DATA_HOME", env.data_home())
         .arg("--db")
         .arg(&env.db)
         .arg("--config")
@@ -70,7 +71,7 @@ fn serve_sends_tracks_and_stops_cleanly_on_sigterm() {
     assert_eq!(m.open_count, 1, "the answered open was stored before the exit");
     // The log (INFO, beside the database) names the email, never the guest's full address.
     let mut logged = String::new();
-    for f in std::fs::read_dir(env.db.parent().unwrap().join("log")).unwrap() {
+    for f in std::fs::read_dir(env.log_dir()).unwrap() {
         logged.push_str(&std::fs::read_to_string(f.unwrap().path()).unwrap());
     }
     assert!(logged.contains("a…@example.org"), "the outbox's progress is logged, masked:\n{logged}");
@@ -94,15 +95,14 @@ fn dsn(token: &str, recipient: &str) -> String {
     )
 }
 
-#[test]
-fn serve_takes_in_bounces_from_its_maildir() {
+fn serve_takes_in_bounces_from_its_maildir(engine: Engine) {
     let server = TestSmtp::start();
-    let env = Env::new(Some(&server.url()));
-    let maildir = env.db.parent().unwrap().join("bounces");
+    let env = Env::on(engine, Some(&server.url()));
+    let maildir = env.dir.path().join("bounces");
     for sub in ["tmp", "new", "cur"] {
         std::fs::create_dir_all(maildir.join(sub)).unwrap();
     }
-    let config = env.db.parent().unwrap().join("serve.toml");
+    let config = env.dir.path().join("serve.toml");
     std::fs::write(
         &config,
         format!("{}bounce_maildir = \"{}\"\n", env::config_text(Some(&server.url())), maildir.display()),
@@ -111,6 +111,7 @@ fn serve_takes_in_bounces_from_its_maildir() {
     let id =
         env.store().create_reservation(&booking("B", "b@example.org", Language::En, "2037-11-28 19:30", 2)).unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_guestmail"))
+        .env("XDG_DATA_HOME", env.data_home())
         .arg("--db")
         .arg(&env.db)
         .arg("--config")
@@ -138,3 +139,5 @@ fn serve_takes_in_bounces_from_its_maildir() {
     assert_eq!(address.error_count, 1);
     assert_eq!(std::fs::read_dir(maildir.join("new")).unwrap().count(), 0, "the bounce was moved out of new/");
 }
+
+both_engines!(serve_sends_tracks_and_stops_cleanly_on_sigterm, serve_takes_in_bounces_from_its_maildir,);

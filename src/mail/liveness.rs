@@ -1,14 +1,30 @@
 //! Which workers are still running, so a start-up only flags the rows of dead ones.
 //!
-//! Each worker holds an exclusive OS lock (`flock`) on its own file `<id>.lock` in a folder
-//! beside the database for as long as it lives. The OS drops the lock when the process
-//! dies, however it dies (SIGKILL included), so "can I take that lock?" answers "is that
-//! worker dead?" exactly, across threads and processes, with no timeouts to tune.
+//! On SQLite each worker holds an exclusive OS lock (`flock`) on its own file `<id>.lock` in
+//! a folder beside the database for as long as it lives. The OS drops the lock when the
+//! process dies, however it dies (SIGKILL included), so "can I take that lock?" answers "is
+//! that worker dead?" exactly, across threads and processes, with no timeouts to tune.
+//!
+//! On PostgreSQL the workers may run on different machines, sharing no file system: each
+//! holds a [`Lease`] in the database instead, renewed by a heartbeat thread every
+//! [`HEARTBEAT`] for [`LEASE_TTL`], and keeps its in-flight marks there (see the store's
+//! `outbox::lease` for why a worker that only looks dead still sends nothing twice).
 
-use crate::store::WorkerMarks;
+use crate::store::{Location, Store, StoreError, WorkerMarks};
 use std::fs::{self, File, TryLockError};
 use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// How long a PostgreSQL worker's lease lasts without renewal: a killed worker's rows are
+/// dealt with at most this long (plus a housekeeping round) after it died.
+pub const LEASE_TTL: Duration = Duration::from_secs(10);
+/// How often the heartbeat renews the lease: several renewals fit in one [`LEASE_TTL`], so a
+/// slow round trip or two does not make a live worker look dead.
+pub const HEARTBEAT: Duration = Duration::from_secs(2);
 
 /// The folder of worker lock files for a database.
 pub fn lock_dir(db: &Path) -> PathBuf {
@@ -37,7 +53,7 @@ impl WorkerLock {
         #[cfg(unix)]
         std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
         b.create(dir)?;
-        let id = format!("w-{}-{}", std::process::id(), &crate::store::new_token()[..12]);
+        let id = new_id();
         let path = dir.join(format!("{id}.lock"));
         let file = fs::OpenOptions::new().write(true).create_new(true).open(&path)?;
         file.lock()?;
@@ -87,6 +103,123 @@ pub fn started(dir: &Path, id: &str) -> Option<WorkerMarks> {
         }
     }
     Some(marks)
+}
+
+/// A new worker id: `w-<pid>-<12 random characters>`.
+fn new_id() -> String {
+    format!("w-{}-{}", std::process::id(), &crate::store::new_token()[..12])
+}
+
+/// This machine's name, for the lease row (to tell staff where a worker ran).
+fn host_name() -> String {
+    fs::read_to_string("/proc/sys/kernel/hostname")
+        .or_else(|_| fs::read_to_string("/etc/hostname"))
+        .map(|h| h.trim().to_owned())
+        .ok()
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+/// A PostgreSQL worker's lease, renewed by its heartbeat thread until dropped; dropping it
+/// ends the lease (a clean stop leaves nothing for recovery).
+pub struct Lease {
+    id: String,
+    /// The connection the in-flight marks go through (asynchronous commits).
+    marks: Store,
+    stop: Arc<AtomicBool>,
+    heartbeat: Option<JoinHandle<()>>,
+    /// When the heartbeat last renewed the lease (this machine's monotonic clock).
+    renewed: Arc<std::sync::Mutex<Instant>>,
+}
+
+impl std::fmt::Debug for Lease {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Lease").field("id", &self.id).finish_non_exhaustive()
+    }
+}
+
+impl Lease {
+    /// Takes a lease under a new worker id in the database at `location`, and starts its
+    /// heartbeat.
+    pub fn acquire(location: &Location) -> Result<Self, StoreError> {
+        let id = new_id();
+        let host = host_name();
+        let pid = std::process::id();
+        let ttl = LEASE_TTL.as_millis() as i64;
+        let marks = Store::open(location)?;
+        marks.set_async_commits()?;
+        marks.renew_lease(&id, &host, pid, ttl)?;
+        let beat = Store::open(location)?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let renewed = Arc::new(std::sync::Mutex::new(Instant::now()));
+        let heartbeat = {
+            let (stop, id, renewed, location) = (Arc::clone(&stop), id.clone(), Arc::clone(&renewed), location.clone());
+            std::thread::Builder::new()
+                .name("lease".to_owned())
+                .spawn(move || {
+                    let mut beat = Some(beat);
+                    let mut next = Instant::now() + HEARTBEAT;
+                    while !stop.load(Ordering::Relaxed) {
+                        if Instant::now() < next {
+                            std::thread::sleep(Duration::from_millis(50));
+                            continue;
+                        }
+                        next = Instant::now() + HEARTBEAT;
+                        let asked = Instant::now();
+                        // A connection lost (a server restart) is opened again.
+                        let store = match beat.take() {
+                            Some(s) => Ok(s),
+                            None => Store::open(&location),
+                        };
+                        match store.and_then(|s| s.renew_lease(&id, &host, pid, ttl).map(|()| s)) {
+                            Ok(s) => {
+                                beat = Some(s);
+                                if let Ok(mut at) = renewed.lock() {
+                                    *at = asked;
+                                }
+                            }
+                            Err(e) => tracing::warn!("cannot renew worker {id}'s lease: {e}"),
+                        }
+                    }
+                })
+                .map_err(|e| StoreError::Invalid(format!("cannot start the lease heartbeat: {e}")))?
+        };
+        Ok(Self { id, marks, stop, heartbeat: Some(heartbeat), renewed })
+    }
+
+    /// Whether the lease was renewed recently enough to claim more work: with less than
+    /// half its length left, the worker stops claiming until the heartbeat gets through
+    /// again (what it holds, it may still finish; marks check the lease themselves).
+    pub fn is_fresh(&self) -> bool {
+        self.renewed.lock().is_ok_and(|at| at.elapsed() < LEASE_TTL / 2)
+    }
+
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The in-flight marker, before the first byte of message `id` leaves; `false` when the
+    /// row is no longer this worker's (then it must not be sent).
+    pub fn mark_started(&self, id: i64) -> Result<bool, StoreError> {
+        self.marks.mark_started(id, &self.id)
+    }
+
+    /// Notes that the server accepted message `id`.
+    pub fn mark_accepted(&self, id: i64) -> Result<(), StoreError> {
+        self.marks.mark_accepted(id, &self.id)
+    }
+}
+
+impl Drop for Lease {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(h) = self.heartbeat.take() {
+            let _ = h.join();
+        }
+        if let Err(e) = self.marks.drop_lease(&self.id) {
+            tracing::warn!("cannot end worker {}'s lease (it will expire): {e}", self.id);
+        }
+    }
 }
 
 impl Drop for WorkerLock {

@@ -3,8 +3,9 @@
 //!
 //! `flush_once` empties what is due and returns (`guestmail send`); `run_until` keeps going
 //! on its own thread until a stop flag is set (the TUI and `guestmail serve`). Each worker
-//! has its own SQLite connection, its own id, and a liveness lock (see [`super::liveness`]),
-//! so several workers, in one process or many, share one database safely.
+//! has its own connection, its own id, and a liveness lock on SQLite or a lease on PostgreSQL
+//! (see [`super::liveness`]), so several workers, in one process or many (on PostgreSQL, on
+//! many machines), share one database safely.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -16,17 +17,22 @@ mod flush;
 pub use flush::{BATCH, RECORD_AFTER};
 
 use super::compose::{ComposeError, Composer};
-use super::liveness::{self, WorkerLock};
+use super::liveness::{self, Lease, WorkerLock};
 use super::transport::{SendError, Transport, TransportError};
 use crate::config::Config;
 use crate::domain::{EmailKind, MessageState};
 use crate::failure::{self, Fault, Reason, Stage};
+use crate::store::engine::Engine;
 use crate::store::{Claimed, Delivery, Rules, SendingPause, Store, StoreError, now_ms};
 
 /// How often a running worker looks for newly due messages.
 pub const POLL: Duration = Duration::from_millis(500);
-/// How often it flags rows of workers that died meanwhile.
+/// How often it flags rows of workers that died meanwhile (SQLite: dead workers are known at
+/// once from their locks, and their rows wait for a start or this round).
 pub const HOUSEKEEPING: Duration = Duration::from_mins(1);
+/// The same on PostgreSQL, where a dead worker is only known once its lease expired: one
+/// lease's length, so a killed `serve`'s rows are dealt with within two.
+pub const LEASE_HOUSEKEEPING: Duration = liveness::LEASE_TTL;
 
 #[derive(Debug, thiserror::Error)]
 pub enum WorkerError {
@@ -83,12 +89,28 @@ pub enum FlushEvent {
     Trouble(Option<String>),
 }
 
+/// How a worker shows it is alive, by engine.
+enum Live {
+    /// SQLite: a lock file in the folder beside the database.
+    File { lock: WorkerLock, dir: PathBuf },
+    /// PostgreSQL: a lease in the database (boxed: it holds a connection).
+    Lease(Box<Lease>),
+}
+
+impl Live {
+    fn id(&self) -> &str {
+        match self {
+            Live::File { lock, .. } => lock.id(),
+            Live::Lease(lease) => lease.id(),
+        }
+    }
+}
+
 pub struct Worker {
     store: Store,
     transport: Transport,
     composer: Composer,
-    lock: WorkerLock,
-    lock_dir: PathBuf,
+    live: Live,
     block_after: u32,
     clock: Box<dyn Fn() -> i64 + Send>,
     inflight: flush::Inflight,
@@ -112,15 +134,18 @@ impl Worker {
     pub fn with_transport(config: &Config, db: &Path, transport: Transport) -> Result<Self, WorkerError> {
         let rules = Rules { policy: config.policy(), clock: config.clock() };
         let store = Store::open(db)?.with_message_domain(config.sender_domain()).with_rules(rules);
-        let lock_dir = liveness::lock_dir(db);
-        let lock =
-            WorkerLock::acquire(&lock_dir).map_err(|source| WorkerError::Lock { dir: lock_dir.clone(), source })?;
+        let live = if store.engine() == Engine::Postgres {
+            Live::Lease(Box::new(Lease::acquire(store.location())?))
+        } else {
+            let dir = liveness::lock_dir(db);
+            let lock = WorkerLock::acquire(&dir).map_err(|source| WorkerError::Lock { dir: dir.clone(), source })?;
+            Live::File { lock, dir }
+        };
         Ok(Self {
             store,
             transport,
             composer: Composer::new(config)?,
-            lock,
-            lock_dir,
+            live,
             block_after: config.block_after,
             clock: Box::new(now_ms),
             inflight: flush::Inflight::default(),
@@ -135,7 +160,7 @@ impl Worker {
     }
 
     pub fn id(&self) -> &str {
-        self.lock.id()
+        self.live.id()
     }
 
     pub fn transport(&self) -> &Transport {
@@ -144,8 +169,12 @@ impl Worker {
 
     /// Deals with the rows that dead workers left in `sending`: those a worker had started
     /// (its in-flight marker says so) become `uncertain`, the others go back to the outbox.
+    /// On PostgreSQL the dead are the workers whose lease expired.
     pub fn recover(&mut self) -> Result<Vec<i64>, WorkerError> {
-        let dir = self.lock_dir.clone();
+        let Live::File { dir, .. } = &self.live else {
+            return Ok(self.store.recover_expired("worker")?);
+        };
+        let dir = dir.clone();
         let me = self.id().to_owned();
         let alive = |id: &str| id == me || liveness::is_alive(&dir, id);
         let started = |id: &str| liveness::started(&dir, id);
@@ -154,21 +183,73 @@ impl Worker {
         Ok(recovered)
     }
 
-    /// One attempt at one claimed message, its failure classified by whose fault it is.
-    fn attempt(&mut self, m: &Claimed) -> Result<Delivery, WorkerError> {
+    /// Notes that message `id` is about to go on the wire (see [`liveness`]); `false` when
+    /// it is no longer this worker's to send.
+    fn mark_started(&mut self, id: i64) -> Result<bool, WorkerError> {
+        match &mut self.live {
+            Live::File { lock, dir } => {
+                lock.mark_started(id).map_err(|source| WorkerError::Lock { dir: dir.clone(), source })?;
+                Ok(true)
+            }
+            Live::Lease(lease) => Ok(lease.mark_started(id)?),
+        }
+    }
+
+    fn mark_accepted(&mut self, id: i64) {
+        let done = match &mut self.live {
+            Live::File { lock, .. } => lock.mark_accepted(id).map_err(|e| e.to_string()),
+            Live::Lease(lease) => lease.mark_accepted(id).map_err(|e| e.to_string()),
+        };
+        if let Err(e) = done {
+            tracing::warn!("cannot note the accepted email in the in-flight marker: {e}");
+        }
+    }
+
+    /// Forgets the in-flight marks once the results are on disk (on PostgreSQL the
+    /// transaction recording them did).
+    fn clear_marks(&mut self) {
+        if let Live::File { lock, .. } = &mut self.live
+            && let Err(e) = lock.clear_started()
+        {
+            tracing::warn!("cannot clear the in-flight marker: {e}");
+        }
+    }
+
+    /// Whether this worker may claim more: always on SQLite; on PostgreSQL while its lease
+    /// is fresh (a worker cut off from the database long enough for others to think it
+    /// dead claims nothing it could not mark).
+    fn may_claim(&self) -> bool {
+        match &self.live {
+            Live::File { .. } => true,
+            Live::Lease(lease) => lease.is_fresh(),
+        }
+    }
+
+    fn housekeeping(&self) -> Duration {
+        match self.live {
+            Live::File { .. } => HOUSEKEEPING,
+            Live::Lease(_) => LEASE_HOUSEKEEPING,
+        }
+    }
+
+    /// One attempt at one claimed message, its failure classified by whose fault it is;
+    /// `None` when the row turned out not to be this worker's any more (on PostgreSQL,
+    /// another worker took it back after this one stalled past its lease): not sent.
+    fn attempt(&mut self, m: &Claimed) -> Result<Option<Delivery>, WorkerError> {
         let composed = match self.composer.compose(m) {
             Ok(c) => c,
-            Err(e) => return Ok(Delivery::Invalid { reason: e.to_string() }),
+            Err(e) => return Ok(Some(Delivery::Invalid { reason: e.to_string() })),
         };
         // The in-flight marker goes down before the first byte: after a kill, only the
         // rows marked are `uncertain`, the rest of the batch goes back to the outbox.
-        self.lock.mark_started(m.id).map_err(|source| WorkerError::Lock { dir: self.lock_dir.clone(), source })?;
-        Ok(match self.transport.send(&composed) {
+        if !self.mark_started(m.id)? {
+            tracing::warn!(message = m.id, "claim taken back while this worker stalled; not sending it");
+            return Ok(None);
+        }
+        Ok(Some(match self.transport.send(&composed) {
             Ok(reply) => {
                 // Accepted: a kill before the group commit records it as sent, not uncertain.
-                if let Err(e) = self.lock.mark_accepted(m.id) {
-                    tracing::warn!("cannot note the accepted email in the in-flight marker: {e}");
-                }
+                self.mark_accepted(m.id);
                 Delivery::Sent { reply, subject: composed.subject }
             }
             Err(SendError::Transient(error)) => Delivery::Transient { error },
@@ -191,7 +272,7 @@ impl Worker {
                     Fault::Transient => Delivery::Transient { error: line },
                 }
             }
-        })
+        }))
     }
 
     /// Recovers interrupted rows, queues due reminders, then sends everything due now and
@@ -234,7 +315,7 @@ impl Worker {
         let mut shown: Option<SendingPause> = None;
         let mut trouble = false;
         while !stop.load(Ordering::Relaxed) {
-            if last_housekeeping.is_none_or(|t| t.elapsed() >= HOUSEKEEPING) {
+            if last_housekeeping.is_none_or(|t| t.elapsed() >= self.housekeeping()) {
                 last_housekeeping = Some(Instant::now());
                 if let Err(e) = self.recover() {
                     tracing::warn!("outbox housekeeping failed: {e}");

@@ -26,6 +26,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../assets/migrations/007_esp_events.sql"),
     include_str!("../../assets/migrations/008_mailbox_status.sql"),
     include_str!("../../assets/migrations/009_venues.sql"),
+    // Nothing on SQLite (its workers keep their lock files); here so both engines count alike.
+    include_str!("../../assets/migrations/010_worker_leases.sql"),
 ];
 
 /// A migration that rebuilds a table others point at says so on its first line: it runs with
@@ -85,6 +87,7 @@ fn apply(conn: &mut Connection, sql: &str, version: i64, rebuild: bool) -> Resul
 const PG_MIGRATIONS: &[(i64, &str)] = &[
     (8, include_str!("../../assets/migrations/pg/008_baseline.sql")),
     (9, include_str!("../../assets/migrations/pg/009_venues.sql")),
+    (10, include_str!("../../assets/migrations/pg/010_worker_leases.sql")),
 ];
 
 /// Any number, the same in every process: the advisory lock of schema changes.

@@ -6,8 +6,9 @@
 //! `queued` to `sending`.
 
 mod batch;
+mod lease;
 
-use crate::store::engine::{OptionalExtension as _, Tx, params};
+use crate::store::engine::{Engine, OptionalExtension as _, Tx, params};
 use chrono::NaiveDateTime;
 
 use super::events::{self, NewEvent};
@@ -299,12 +300,22 @@ pub(crate) fn recover(
         )?;
         stmt.query_map((), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?
     };
+    let rows = rows.into_iter().filter(|(_, _, w)| !w.as_deref().is_some_and(alive)).collect();
+    recover_rows(tx, rows, started, actor, now)
+}
+
+/// [`recover`] for rows already chosen (and, on PostgreSQL, locked): `(id, reservation,
+/// claimed_by)` of rows in `sending` whose worker is gone.
+pub(crate) fn recover_rows(
+    tx: &Tx<'_>,
+    rows: Vec<(i64, Option<i64>, Option<String>)>,
+    started: Started<'_>,
+    actor: &str,
+    now: i64,
+) -> Result<Vec<i64>> {
     let mut markers: std::collections::HashMap<String, Option<WorkerMarks>> = std::collections::HashMap::new();
     let mut out = Vec::new();
     for (id, reservation_id, claimed_by) in rows {
-        if claimed_by.as_deref().is_some_and(alive) {
-            continue;
-        }
         let marker = match &claimed_by {
             Some(w) => markers.entry(w.clone()).or_insert_with(|| started(w)).as_ref(),
             None => None,
@@ -343,14 +354,27 @@ pub(crate) fn recover(
 impl Store {
     /// Claims the next due message for `worker` (at most one); see [`batch::claim`].
     pub fn claim_next(&mut self, worker: &str, now: i64) -> Result<Claim> {
-        let rules = self.rules;
-        self.write(|tx| batch::claim(tx, worker, &rules, now, 1))
+        self.claim_batch(worker, now, 1)
     }
 
     /// Claims up to `limit` due messages for `worker` in one transaction; see [`batch::claim`].
+    /// On SQLite that is the one-writer transaction; on PostgreSQL a READ COMMITTED one whose
+    /// row locks (`FOR UPDATE SKIP LOCKED`) keep concurrent claims apart without making them
+    /// wait on or abort each other, as a SERIALIZABLE one would.
     pub fn claim_batch(&mut self, worker: &str, now: i64, limit: usize) -> Result<Claim> {
         let rules = self.rules;
-        self.write(|tx| batch::claim(tx, worker, &rules, now, limit))
+        if self.conn.engine() == Engine::Sqlite {
+            return self.write(|tx| batch::claim(tx, worker, &rules, now, limit));
+        }
+        super::retry_busy(
+            || {
+                let tx = self.conn.begin_locking()?;
+                let claimed = batch::claim(&tx, worker, &rules, now, limit)?;
+                tx.commit()?;
+                Ok(claimed)
+            },
+            super::is_busy,
+        )
     }
 
     /// Records the outcome of one attempt; see [`record`].
@@ -377,14 +401,39 @@ impl Store {
         claim: usize,
     ) -> Result<(Vec<MessageState>, Claim)> {
         let rules = self.rules;
-        self.write(|tx| {
+        if self.conn.engine() == Engine::Sqlite {
+            return self.write(|tx| {
+                let states = done
+                    .iter()
+                    .map(|(id, delivery)| record(tx, *id, worker, delivery, block_after, now))
+                    .collect::<Result<Vec<_>>>()?;
+                let claimed = if claim > 0 { batch::claim(tx, worker, &rules, now, claim)? } else { Claim::default() };
+                Ok((states, claimed))
+            });
+        }
+        // PostgreSQL: the results (and the end of their in-flight marks) in one SERIALIZABLE
+        // transaction, as the address records they touch need; then the claim in its own
+        // locking one. Once the results are committed, a failed claim must not send them to
+        // be recorded twice: it is logged and the next flush claims again.
+        let states = self.write(|tx| {
             let states = done
                 .iter()
                 .map(|(id, delivery)| record(tx, *id, worker, delivery, block_after, now))
                 .collect::<Result<Vec<_>>>()?;
-            let claimed = if claim > 0 { batch::claim(tx, worker, &rules, now, claim)? } else { Claim::default() };
-            Ok((states, claimed))
-        })
+            tx.execute("DELETE FROM worker_marks WHERE worker_id = ?1", [worker])?;
+            Ok(states)
+        })?;
+        if claim == 0 {
+            return Ok((states, Claim::default()));
+        }
+        match self.claim_batch(worker, now, claim) {
+            Ok(claimed) => Ok((states, claimed)),
+            Err(e) if !done.is_empty() => {
+                tracing::warn!("results recorded, but the next claim failed: {e}");
+                Ok((states, Claim::default()))
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// Gives back claimed rows that `worker` never started sending; see [`batch::release`].

@@ -3,6 +3,7 @@
 
 use crate::support;
 
+use support::engines::Engine;
 use support::outbox_env as env;
 use support::smtp;
 
@@ -26,19 +27,16 @@ fn confirmed(env: &Env, email: &str) -> i64 {
 
 /// The tracker's API is not on this branch: record a person's open the way it does.
 fn simulate_human_open(env: &Env, message: i64) {
-    let conn = rusqlite::Connection::open(&env.db).expect("open");
-    conn.execute(
+    env.execute(
         "UPDATE messages SET open_count = open_count + 1, human_open_count = human_open_count + 1,
                 first_opened_at = 1, last_opened_at = 2 WHERE id = ?1",
-        [message],
-    )
-    .expect("update");
+        &[message],
+    );
 }
 
-#[test]
-fn resend_queues_a_new_linked_message_that_arrives_with_its_own_message_id() {
+fn resend_queues_a_new_linked_message_that_arrives_with_its_own_message_id(engine: Engine) {
     let server = TestSmtp::start();
-    let env = Env::new(Some(&server.url()));
+    let env = Env::on(engine, Some(&server.url()));
     let rid = confirmed(&env, "r@example.org");
     assert_eq!(flush(&mut env.worker()).sent, 1, "the confirmation; the request it superseded was withdrawn");
     let mut store = env.store();
@@ -55,9 +53,8 @@ fn resend_queues_a_new_linked_message_that_arrives_with_its_own_message_id() {
     assert_ne!(got[0].message_id(), got[1].message_id(), "a resend is a new message");
 }
 
-#[test]
-fn resend_after_an_open_asks_first_and_force_sends() {
-    let env = Env::new(None);
+fn resend_after_an_open_asks_first_and_force_sends(engine: Engine) {
+    let env = Env::on(engine, None);
     let rid = confirmed(&env, "o@example.org");
     flush(&mut env.worker());
     let mut store = env.store();
@@ -68,8 +65,7 @@ fn resend_after_an_open_asks_first_and_force_sends() {
     let out = store.resend_confirmation(rid, false, "staff").expect("resend");
     assert!(matches!(out, ResendOutcome::Ask { ask: Ask::Cooldown { kind: EmailKind::Confirmed, .. }, .. }), "{out:?}");
     // Past the cooldown, the open is what it asks about.
-    let conn = rusqlite::Connection::open(&env.db).expect("open");
-    conn.execute("UPDATE messages SET created_at = created_at - 600000, sent_at = sent_at - 600000", []).expect("age");
+    env.execute("UPDATE messages SET created_at = created_at - 600000, sent_at = sent_at - 600000", &[]);
     assert_eq!(
         store.resend_confirmation(rid, false, "staff").expect("resend"),
         ResendOutcome::Ask {
@@ -84,10 +80,9 @@ fn resend_after_an_open_asks_first_and_force_sends() {
     ));
 }
 
-#[test]
-fn resend_to_a_blocked_address_sends_nothing_and_keeps_one_suppressed_row() {
+fn resend_to_a_blocked_address_sends_nothing_and_keeps_one_suppressed_row(engine: Engine) {
     let server = TestSmtp::start();
-    let env = Env::new(Some(&server.url()));
+    let env = Env::on(engine, Some(&server.url()));
     let rid = confirmed(&env, "x@example.org");
     let mut store = env.store();
     let err = AddressErrorInput {
@@ -100,25 +95,24 @@ fn resend_to_a_blocked_address_sends_nothing_and_keeps_one_suppressed_row() {
         store.record_address_error("x@example.org", &err, 12).expect("error");
     }
     // The confirmation itself still waits in the outbox: no second copy.
-    let err = store.resend_confirmation(rid, false, "staff").unwrap_err();
+    let err = store.resend_confirmation(rid, false, "staff").expect_err("refused");
     assert!(matches!(err, StoreError::Refused(Refusal::StillWaiting { .. })), "{err}");
     flush(&mut env.worker());
     assert_eq!(server.count(), 0);
     let held = store.latest_message(rid, EmailKind::Confirmed).expect("q").expect("held");
     assert_eq!(held.state, MessageState::Suppressed, "held while blocked");
-    let err = store.resend_confirmation(rid, true, "staff").unwrap_err();
+    let err = store.resend_confirmation(rid, true, "staff").expect_err("refused");
     assert!(matches!(err, StoreError::Refused(Refusal::Blocked { .. })), "no pile of copies: {err}");
     assert_eq!(store.messages_for_reservation(rid).expect("m").len(), 3, "request, confirmation, reminder");
 }
 
-#[test]
-fn a_corrected_address_is_validated_logged_and_used_by_the_resend() {
+fn a_corrected_address_is_validated_logged_and_used_by_the_resend(engine: Engine) {
     let server = TestSmtp::start();
-    let env = Env::new(Some(&server.url()));
+    let env = Env::on(engine, Some(&server.url()));
     let rid = confirmed(&env, "typo@exmaple.org");
     let mut store = env.store();
     let guest = store.reservation(rid).expect("r").guest.id;
-    let err = store.change_guest_email(guest, "not an address", "staff").unwrap_err();
+    let err = store.change_guest_email(guest, "not an address", "staff").expect_err("refused");
     assert!(matches!(err, StoreError::Address(_)), "{err}");
     assert!(err.to_string().contains("not an address"), "{err}");
     let email = store.change_guest_email(guest, "  Right@Example.ORG ", "staff").expect("change");
@@ -132,12 +126,11 @@ fn a_corrected_address_is_validated_logged_and_used_by_the_resend() {
     assert!(server.received().iter().any(|r| r.rcpt_to == ["Right@example.org"]));
 }
 
-#[test]
-fn resend_picks_the_email_that_fits_the_reservation() {
-    let env = Env::new(None);
+fn resend_picks_the_email_that_fits_the_reservation(engine: Engine) {
+    let env = Env::on(engine, None);
     let mut store = env.store();
     let rid = store.create_reservation(&booking("P", "p@example.org", Language::En, &ahead(5, "19:30"), 2)).expect("c");
-    let err = store.resend_confirmation(rid, false, "staff").unwrap_err();
+    let err = store.resend_confirmation(rid, false, "staff").expect_err("refused");
     assert!(matches!(err, StoreError::Refused(Refusal::WrongKind { .. })), "{err}");
     assert!(err.to_string().contains("pending"), "{err}");
     flush(&mut env.worker());
@@ -147,9 +140,8 @@ fn resend_picks_the_email_that_fits_the_reservation() {
     assert!(matches!(store.resend_confirmation(9999, false, "staff"), Err(StoreError::NotFound(_))));
 }
 
-#[test]
-fn the_reminder_is_queued_with_the_confirmation_due_a_day_before_and_only_when_far_enough() {
-    let env = Env::new(None);
+fn the_reminder_is_queued_with_the_confirmation_due_a_day_before_and_only_when_far_enough(engine: Engine) {
+    let env = Env::on(engine, None);
     let mut store = env.store();
     let rules = store.rules();
     let far = confirmed(&env, "far@example.org");
@@ -172,3 +164,12 @@ fn the_reminder_is_queued_with_the_confirmation_due_a_day_before_and_only_when_f
     let event = store.last_event(reminder.id, EventKind::Withdrawn).expect("e").expect("withdrawn event");
     assert!(event.detail.contains("reservation cancelled"), "{}", event.detail);
 }
+
+crate::both_engines!(
+    resend_queues_a_new_linked_message_that_arrives_with_its_own_message_id,
+    resend_after_an_open_asks_first_and_force_sends,
+    resend_to_a_blocked_address_sends_nothing_and_keeps_one_suppressed_row,
+    a_corrected_address_is_validated_logged_and_used_by_the_resend,
+    resend_picks_the_email_that_fits_the_reservation,
+    the_reminder_is_queued_with_the_confirmation_due_a_day_before_and_only_when_far_enough,
+);

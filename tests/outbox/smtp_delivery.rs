@@ -3,6 +3,7 @@
 
 use crate::support;
 
+use support::engines::Engine;
 use support::outbox_env as env;
 use support::smtp;
 
@@ -11,10 +12,9 @@ use guestmail::domain::{EventKind, Language, MessageState};
 use guestmail::store::AddressErrorInput;
 use smtp::{TestSmtp, dead_port};
 
-#[test]
-fn the_received_email_has_our_headers_envelope_both_parts_and_the_pixel() {
+fn the_received_email_has_our_headers_envelope_both_parts_and_the_pixel(engine: Engine) {
     let server = TestSmtp::start();
-    let env = Env::new(Some(&server.url()));
+    let env = Env::on(engine, Some(&server.url()));
     let mut store = env.store();
     let rid = store
         .create_reservation(&booking("Zoé Martin", "zoe@example.org", Language::Fr, "2037-11-28 19:30", 4))
@@ -50,10 +50,9 @@ fn the_received_email_has_our_headers_envelope_both_parts_and_the_pixel() {
     assert_eq!(store.last_event(row.id, EventKind::Sent).expect("event").map(|e| e.detail), sent.server_reply);
 }
 
-#[test]
-fn each_language_gets_its_own_words_and_date_format() {
+fn each_language_gets_its_own_words_and_date_format(engine: Engine) {
     let server = TestSmtp::start();
-    let env = Env::new(Some(&server.url()));
+    let env = Env::on(engine, Some(&server.url()));
     let mut store = env.store();
     let cases = [
         (
@@ -87,10 +86,9 @@ fn each_language_gets_its_own_words_and_date_format() {
     }
 }
 
-#[test]
-fn guest_text_is_escaped_in_html_and_cannot_inject_a_header() {
+fn guest_text_is_escaped_in_html_and_cannot_inject_a_header(engine: Engine) {
     let server = TestSmtp::start();
-    let env = Env::new(Some(&server.url()));
+    let env = Env::on(engine, Some(&server.url()));
     let mut store = env.store();
     let name = "Eve <b>\"x\"</b>\r\nBcc: victim@evil.example";
     store.create_reservation(&booking(name, "eve@example.org", Language::En, "2037-11-28 19:30", 2)).expect("create");
@@ -105,11 +103,10 @@ fn guest_text_is_escaped_in_html_and_cannot_inject_a_header() {
     assert!(html.contains("Eve &lt;b&gt;&quot;x&quot;&lt;/b&gt;") && !html.contains("<b>\"x\""), "{html}");
 }
 
-#[test]
-fn a_4xx_defers_with_backoff_then_a_later_attempt_sends() {
+fn a_4xx_defers_with_backoff_then_a_later_attempt_sends(engine: Engine) {
     let server = TestSmtp::start();
     server.refuse("busy@example.org", 451, "4.3.0 Try again later", Some(1));
-    let env = Env::new(Some(&server.url()));
+    let env = Env::on(engine, Some(&server.url()));
     let mut store = env.store();
     let rid = store
         .create_reservation(&booking("B", "busy@example.org", Language::En, "2037-11-28 19:30", 2))
@@ -135,11 +132,10 @@ fn a_4xx_defers_with_backoff_then_a_later_attempt_sends() {
     );
 }
 
-#[test]
-fn a_5xx_at_rcpt_fails_and_counts_one_error_on_the_address() {
+fn a_5xx_at_rcpt_fails_and_counts_one_error_on_the_address(engine: Engine) {
     let server = TestSmtp::start();
     server.refuse("nobody@example.org", 550, "5.1.1 <nobody@example.org>: user unknown", None);
-    let env = Env::new(Some(&server.url()));
+    let env = Env::on(engine, Some(&server.url()));
     let mut store = env.store();
     let rid = store
         .create_reservation(&booking("N", "nobody@example.org", Language::En, "2037-11-28 19:30", 2))
@@ -159,9 +155,8 @@ fn a_5xx_at_rcpt_fails_and_counts_one_error_on_the_address() {
     assert_eq!(server.received().iter().filter(|r| r.rcpt_to.contains(&"ok@example.org".to_owned())).count(), 1);
 }
 
-#[test]
-fn the_server_down_defers_and_loses_nothing() {
-    let env = Env::new(Some(&format!("smtp://127.0.0.1:{}?tls=none", dead_port())));
+fn the_server_down_defers_and_loses_nothing(engine: Engine) {
+    let env = Env::on(engine, Some(&format!("smtp://127.0.0.1:{}?tls=none", dead_port())));
     let mut store = env.store();
     for i in 0..3 {
         store
@@ -187,10 +182,9 @@ fn the_server_down_defers_and_loses_nothing() {
     assert!(store.sending_pause().expect("pause").is_none(), "an accepted email ends the pause");
 }
 
-#[test]
-fn a_blocked_address_is_never_sent_to() {
+fn a_blocked_address_is_never_sent_to(engine: Engine) {
     let server = TestSmtp::start();
-    let env = Env::new(Some(&server.url()));
+    let env = Env::on(engine, Some(&server.url()));
     let mut store = env.store();
     let rid =
         store.create_reservation(&booking("B", "blocked@example.org", Language::En, "2037-11-28 19:30", 2)).expect("c");
@@ -211,15 +205,14 @@ fn a_blocked_address_is_never_sent_to() {
     assert!(server.rcpt_seen().is_empty(), "not even a RCPT TO");
 }
 
-#[test]
-fn retries_back_off_and_give_up_as_failed_after_24_hours_without_blaming_the_address() {
+fn retries_back_off_and_give_up_as_failed_after_24_hours_without_blaming_the_address(engine: Engine) {
     let minutes: Vec<i64> = (1..=6).map(|a| guestmail::store::backoff_ms(a) / 60_000).collect();
     assert_eq!(minutes, vec![1, 5, 15, 60, 60, 60]);
     // A 4xx for this one email (greylisting): issue 10 pauses on a dead server instead, so
     // the give-up is shown with a server that keeps saying "later".
     let server = TestSmtp::start();
     server.refuse("g@example.org", 450, "4.2.0 <g@example.org>: Recipient address rejected: Greylisted", None);
-    let env = Env::new(Some(&server.url()));
+    let env = Env::on(engine, Some(&server.url()));
     let mut store = env.store();
     let rid = store.create_reservation(&booking("G", "g@example.org", Language::En, "2037-11-28 19:30", 2)).expect("c");
     let m = store.messages_for_reservation(rid).expect("m").remove(0);
@@ -231,3 +224,14 @@ fn retries_back_off_and_give_up_as_failed_after_24_hours_without_blaming_the_add
     assert!(store.last_event(m.id, EventKind::Failed).expect("e").is_some_and(|e| e.detail.contains("gave up")));
     assert!(store.address("g@example.org").expect("a").is_none_or(|a| a.error_count == 0));
 }
+
+crate::both_engines!(
+    the_received_email_has_our_headers_envelope_both_parts_and_the_pixel,
+    each_language_gets_its_own_words_and_date_format,
+    guest_text_is_escaped_in_html_and_cannot_inject_a_header,
+    a_4xx_defers_with_backoff_then_a_later_attempt_sends,
+    a_5xx_at_rcpt_fails_and_counts_one_error_on_the_address,
+    the_server_down_defers_and_loses_nothing,
+    a_blocked_address_is_never_sent_to,
+    retries_back_off_and_give_up_as_failed_after_24_hours_without_blaming_the_address,
+);

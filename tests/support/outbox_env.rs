@@ -11,6 +11,8 @@ use guestmail::mail::Worker;
 use guestmail::mail::transport::Transport;
 use guestmail::store::Store;
 
+use super::engines::{Db, Engine};
+
 pub const SENDER: &str = "noreply@mail.chez.example";
 pub const REPLY_TO: &str = "table@chez.example";
 pub const VENUE: &str = "Chez Nous";
@@ -18,9 +20,12 @@ pub const TRACKING: &str = "https://t.chez.example";
 
 pub struct Env {
     pub dir: tempfile::TempDir,
+    /// The store: a file, or a `postgres://` URL (a schema of its own, dropped with `pg`).
     pub db: PathBuf,
     pub outbox: PathBuf,
     pub config: Config,
+    pub engine: Engine,
+    pg: Option<super::pg::PgSchema>,
 }
 
 /// The config text for a server URL (None: the Maildir outbox).
@@ -37,11 +42,16 @@ pub fn config_text(smtp_url: Option<&str>) -> String {
 
 impl Env {
     pub fn new(smtp_url: Option<&str>) -> Self {
-        let dir = tempfile::tempdir().expect("tempdir");
+        Self::on(Engine::Sqlite, smtp_url)
+    }
+
+    /// A setup whose store runs on `engine` (PostgreSQL: the test server must be named;
+    /// [`crate::both_engines`] checks that first).
+    pub fn on(engine: Engine, smtp_url: Option<&str>) -> Self {
+        let Db { location, dir, schema } = Db::fresh(engine).expect("a PostgreSQL server for this test");
         let config = Config::parse(&config_text(smtp_url), Path::new("test.toml")).expect("valid config");
-        let db = dir.path().join("guestmail.db");
         let outbox = dir.path().join("outbox");
-        Env { dir, db, outbox, config }
+        Env { dir, db: location, outbox, config, engine, pg: schema }
     }
 
     pub fn store(&self) -> Store {
@@ -54,6 +64,38 @@ impl Env {
 
     pub fn worker_with(&self, transport: Transport) -> Worker {
         Worker::with_transport(&self.config, &self.db, transport).expect("worker")
+    }
+
+    /// Runs one statement (SQLite's dialect, integer parameters `?1`…) behind the store's
+    /// back, on whichever engine the setup uses: a fixture the store has no API for.
+    pub fn execute(&self, sql: &str, params: &[i64]) -> usize {
+        match &self.pg {
+            None => {
+                let conn = rusqlite::Connection::open(&self.db).expect("open");
+                conn.execute(sql, rusqlite::params_from_iter(params)).expect("statement")
+            }
+            Some(schema) => {
+                let sql = guestmail::store::engine::dialect::to_postgres(sql);
+                let params: Vec<&(dyn postgres::types::ToSql + Sync)> =
+                    params.iter().map(|p| p as &(dyn postgres::types::ToSql + Sync)).collect();
+                schema.connect().execute(&sql, &params).expect("statement") as usize
+            }
+        }
+    }
+
+    /// The data directory a child process gets (`XDG_DATA_HOME`): where a PostgreSQL
+    /// store's log and Maildir outbox go, as it has no directory of its own.
+    pub fn data_home(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    /// Where the real binary writes its log: beside a SQLite file, else under
+    /// [`Env::data_home`].
+    pub fn log_dir(&self) -> PathBuf {
+        match self.engine {
+            Engine::Sqlite => self.db.parent().expect("the file's folder").join("log"),
+            Engine::Postgres => self.data_home().join("guestmail").join("log"),
+        }
     }
 
     /// Writes the config to a file (for the real binary).

@@ -37,7 +37,8 @@ pub fn pixel(token: &str) -> String {
 
 /// A temporary database holding `n` messages, each sent an hour ago.
 pub struct World {
-    _dir: tempfile::TempDir,
+    _db: super::engines::Db,
+    /// The store: a file, or a `postgres://` URL.
     pub db: PathBuf,
     pub ids: Vec<i64>,
     pub tokens: Vec<String>,
@@ -46,8 +47,13 @@ pub struct World {
 
 impl World {
     pub fn new(n: usize) -> Self {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let db = dir.path().join("guestmail.db");
+        Self::on(super::engines::Engine::Sqlite, n)
+    }
+
+    /// The same world with its store on `engine`.
+    pub fn on(engine: super::engines::Engine, n: usize) -> Self {
+        let fresh = super::engines::Db::fresh(engine).expect("a PostgreSQL server for this test");
+        let db = fresh.location.clone();
         let mut store = Store::open(&db).expect("store");
         let sent_at = now_ms() - 3_600_000;
         let (mut ids, mut tokens) = (Vec::new(), Vec::new());
@@ -69,7 +75,7 @@ impl World {
             ids.push(message.id);
             tokens.push(message.token);
         }
-        World { _dir: dir, db, ids, tokens, sent_at }
+        World { _db: fresh, db, ids, tokens, sent_at }
     }
 
     pub fn start(&self, options: TrackerOptions) -> Tracker {

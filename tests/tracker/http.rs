@@ -13,11 +13,11 @@ use guestmail::store::{OpenHit, Store, now_ms};
 use guestmail::tracker::classify::HUMAN_REASON;
 use guestmail::tracker::response::PIXEL_GIF;
 use guestmail::tracker::{Tracker, TrackerOptions};
+use support::engines::Engine;
 use support::tracker::{Client, FIREFOX, GMAIL, MPP, World, by_rules, counting_every_hit, pixel};
 
-#[test]
-fn a_known_token_records_one_open_per_request_with_its_facts() {
-    let w = World::new(1);
+fn a_known_token_records_one_open_per_request_with_its_facts(engine: Engine) {
+    let w = World::on(engine, 1);
     let tracker = w.start(counting_every_hit());
     let before = now_ms();
     let mut client = Client::connect(tracker.local_addr());
@@ -52,9 +52,8 @@ fn a_known_token_records_one_open_per_request_with_its_facts() {
     assert_eq!(m.last_opened_at, opens.iter().map(|o| o.at).max());
 }
 
-#[test]
-fn an_open_is_committed_while_the_endpoint_keeps_running() {
-    let w = World::new(1);
+fn an_open_is_committed_while_the_endpoint_keeps_running(engine: Engine) {
+    let w = World::on(engine, 1);
     let tracker = w.start(TrackerOptions::default());
     assert_eq!(Client::connect(tracker.local_addr()).get(&pixel(&w.tokens[0]), Some(FIREFOX)).status, 200);
     let store = w.store();
@@ -68,9 +67,8 @@ fn an_open_is_committed_while_the_endpoint_keeps_running() {
     drop(tracker);
 }
 
-#[test]
-fn an_unknown_token_gets_the_same_gif_and_records_nothing() {
-    let w = World::new(1);
+fn an_unknown_token_gets_the_same_gif_and_records_nothing(engine: Engine) {
+    let w = World::on(engine, 1);
     let tracker = w.start(TrackerOptions::default());
     let mut client = Client::connect(tracker.local_addr());
     let known = client.get(&pixel(&w.tokens[0]), Some(FIREFOX));
@@ -84,9 +82,8 @@ fn an_unknown_token_gets_the_same_gif_and_records_nothing() {
     assert_eq!(w.store().open_total().expect("total"), 1);
 }
 
-#[test]
-fn other_paths_methods_and_broken_requests_get_4xx() {
-    let w = World::new(1);
+fn other_paths_methods_and_broken_requests_get_4xx(engine: Engine) {
+    let w = World::on(engine, 1);
     let tracker = w.start(TrackerOptions::default());
     let addr = tracker.local_addr();
     let token = &w.tokens[0];
@@ -113,9 +110,8 @@ fn other_paths_methods_and_broken_requests_get_4xx() {
     assert_eq!((report.queued, report.recorded), (1, 1), "only the last GET");
 }
 
-#[test]
-fn a_slow_client_gets_408_and_an_idle_one_is_closed() {
-    let w = World::new(1);
+fn a_slow_client_gets_408_and_an_idle_one_is_closed(engine: Engine) {
+    let w = World::on(engine, 1);
     let options = TrackerOptions {
         head_timeout: Duration::from_millis(300),
         idle_timeout: Duration::from_millis(300),
@@ -142,9 +138,8 @@ fn a_slow_client_gets_408_and_an_idle_one_is_closed() {
     drop(tracker);
 }
 
-#[test]
-fn each_hit_is_stored_with_its_kind_and_rule() {
-    let w = World::new(1);
+fn each_hit_is_stored_with_its_kind_and_rule(engine: Engine) {
+    let w = World::on(engine, 1);
     let trusted = guestmail::tracker::trusted_proxies(&["127.0.0.1".to_owned()]).expect("trusted");
     let tracker = w.start(TrackerOptions { trusted_proxies: trusted, ..TrackerOptions::default() });
     let mut client = Client::connect(tracker.local_addr());
@@ -178,9 +173,8 @@ fn each_hit_is_stored_with_its_kind_and_rule() {
     assert_eq!(m.open_via.as_deref(), Some("Gmail"));
 }
 
-#[test]
-fn a_burst_of_10000_requests_records_10000_opens() {
-    let w = World::new(4);
+fn a_burst_of_10000_requests_records_10000_opens(engine: Engine) {
+    let w = World::on(engine, 4);
     let tracker = w.start(counting_every_hit());
     let addr = tracker.local_addr();
     let threads: Vec<_> = (0..8)
@@ -211,9 +205,8 @@ fn a_burst_of_10000_requests_records_10000_opens() {
     }
 }
 
-#[test]
-fn a_shutdown_in_the_middle_of_a_burst_loses_no_answered_open() {
-    let w = World::new(1);
+fn a_shutdown_in_the_middle_of_a_burst_loses_no_answered_open(engine: Engine) {
+    let w = World::on(engine, 1);
     let tracker = w.start(counting_every_hit());
     let addr = tracker.local_addr();
     let answered = Arc::new(AtomicU64::new(0));
@@ -247,9 +240,8 @@ fn a_shutdown_in_the_middle_of_a_burst_loses_no_answered_open() {
     assert_eq!(w.store().open_total().expect("total") as u64, report.recorded);
 }
 
-#[test]
-fn first_opened_is_set_once_and_last_opened_only_moves_forward() {
-    let w = World::new(1);
+fn first_opened_is_set_once_and_last_opened_only_moves_forward(engine: Engine) {
+    let w = World::on(engine, 1);
     let mut store = w.store();
     let hit = |at| OpenHit { token: w.tokens[0].clone(), at, ip: None, user_agent: Some(FIREFOX.into()) };
     let t = w.sent_at + 7_200_000;
@@ -262,9 +254,8 @@ fn first_opened_is_set_once_and_last_opened_only_moves_forward() {
     assert_eq!((m.first_opened_at, m.last_opened_at, m.open_count), (Some(t), Some(t + 90_000), 5));
 }
 
-#[test]
-fn old_open_details_are_erased_and_the_verdicts_kept() {
-    let w = World::new(1);
+fn old_open_details_are_erased_and_the_verdicts_kept(engine: Engine) {
+    let w = World::on(engine, 1);
     let mut store = w.store();
     let hit = |at| OpenHit {
         token: w.tokens[0].clone(),
@@ -282,9 +273,8 @@ fn old_open_details_are_erased_and_the_verdicts_kept() {
     assert!(opens[1].machine && opens[1].reason == "Apple Mail Privacy Protection");
 }
 
-#[test]
-fn a_taken_port_is_a_clear_error() {
-    let w = World::new(0);
+fn a_taken_port_is_a_clear_error(engine: Engine) {
+    let w = World::on(engine, 0);
     let first = w.start(TrackerOptions::default());
     let err = Tracker::start(&first.local_addr().to_string(), &w.db, TrackerOptions::default())
         .err()
@@ -293,9 +283,8 @@ fn a_taken_port_is_a_clear_error() {
     let _ = Store::open(&w.db).expect("the database is untouched");
 }
 
-#[test]
-fn the_endpoint_erases_old_open_details_when_it_starts() {
-    let w = World::new(1);
+fn the_endpoint_erases_old_open_details_when_it_starts(engine: Engine) {
+    let w = World::on(engine, 1);
     let mut store = w.store();
     let old = OpenHit {
         token: w.tokens[0].clone(),
@@ -314,9 +303,8 @@ fn the_endpoint_erases_old_open_details_when_it_starts() {
     assert_eq!((opens[1].ip.as_deref(), opens[1].user_agent.as_deref()), (None, None));
 }
 
-#[test]
-fn pipelined_requests_are_all_answered_in_order() {
-    let w = World::new(1);
+fn pipelined_requests_are_all_answered_in_order(engine: Engine) {
+    let w = World::on(engine, 1);
     let tracker = w.start(counting_every_hit());
     let mut client = Client::connect(tracker.local_addr());
     let get = format!("GET {} HTTP/1.1\r\nUser-Agent: {FIREFOX}\r\n\r\n", pixel(&w.tokens[0]));
@@ -325,3 +313,19 @@ fn pipelined_requests_are_all_answered_in_order() {
     assert_eq!(statuses, [200, 404, 200]);
     assert_eq!(tracker.shutdown().expect("clean shutdown").recorded, 2);
 }
+
+crate::both_engines!(
+    a_known_token_records_one_open_per_request_with_its_facts,
+    an_open_is_committed_while_the_endpoint_keeps_running,
+    an_unknown_token_gets_the_same_gif_and_records_nothing,
+    other_paths_methods_and_broken_requests_get_4xx,
+    a_slow_client_gets_408_and_an_idle_one_is_closed,
+    each_hit_is_stored_with_its_kind_and_rule,
+    a_burst_of_10000_requests_records_10000_opens,
+    a_shutdown_in_the_middle_of_a_burst_loses_no_answered_open,
+    first_opened_is_set_once_and_last_opened_only_moves_forward,
+    old_open_details_are_erased_and_the_verdicts_kept,
+    a_taken_port_is_a_clear_error,
+    the_endpoint_erases_old_open_details_when_it_starts,
+    pipelined_requests_are_all_answered_in_order,
+);

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use guestmail::store::OpenPolicy;
 use guestmail::tracker::TrackerOptions;
+use support::engines::Engine;
 use support::tracker::{Client, FIREFOX, World, pixel};
 
 fn db_bytes(w: &World) -> u64 {
@@ -56,9 +57,8 @@ fn replays_of_one_url_count_once_and_the_disk_stays_small() {
     assert!(grown < 5 << 20, "{grown} bytes for {sent} requests");
 }
 
-#[test]
-fn a_message_keeps_its_fill_of_raw_hits_then_only_counts() {
-    let w = World::new(1);
+fn a_message_keeps_its_fill_of_raw_hits_then_only_counts(engine: Engine) {
+    let w = World::on(engine, 1);
     let policy = OpenPolicy { dedup_ms: 60_000, hits_kept: 5 };
     let tracker = w.start(TrackerOptions { policy, ..TrackerOptions::default() });
     let mut client = Client::connect(tracker.local_addr());
@@ -82,9 +82,8 @@ fn a_message_keeps_its_fill_of_raw_hits_then_only_counts() {
     );
 }
 
-#[test]
-fn held_idle_connections_do_not_lock_readers_out() {
-    let w = World::new(1);
+fn held_idle_connections_do_not_lock_readers_out(engine: Engine) {
+    let w = World::on(engine, 1);
     let tracker = w.start(TrackerOptions::default());
     let addr = tracker.local_addr();
     // 1,100 half-open clients: connected, a partial head sent, then nothing.
@@ -179,9 +178,8 @@ fn locked_database_never_delays_an_answer() {
     assert_eq!((report.recorded, report.dropped, report.lost), (pixels, 0, 0));
 }
 
-#[test]
-fn forwarded_for_is_believed_only_from_a_trusted_proxy() {
-    let w = World::new(2);
+fn forwarded_for_is_believed_only_from_a_trusted_proxy(engine: Engine) {
+    let w = World::on(engine, 2);
     let forwarded =
         |token: &str| format!("GET {} HTTP/1.1\r\nUser-Agent: evil\r\nX-Forwarded-For: 6.6.6.6\r\n\r\n", pixel(token));
     // Default: nobody is trusted; a local process cannot claim to be anyone.
@@ -198,3 +196,9 @@ fn forwarded_for_is_believed_only_from_a_trusted_proxy() {
     assert_eq!(ip(w.ids[0]).as_deref(), Some("127.0.0.1"));
     assert_eq!(ip(w.ids[1]).as_deref(), Some("6.6.6.6"));
 }
+
+crate::both_engines!(
+    a_message_keeps_its_fill_of_raw_hits_then_only_counts,
+    held_idle_connections_do_not_lock_readers_out,
+    forwarded_for_is_believed_only_from_a_trusted_proxy,
+);

@@ -78,7 +78,8 @@ impl Worker {
             }
             if let Some(m) = self.inflight.claimed.pop_front() {
                 let delivery = match self.attempt(&m) {
-                    Ok(d) => d,
+                    Ok(Some(d)) => d,
+                    Ok(None) => continue,
                     Err(e) => {
                         self.inflight.claimed.push_front(m);
                         return Err(e);
@@ -100,12 +101,16 @@ impl Worker {
         summary: &mut Summary,
     ) -> Result<(), WorkerError> {
         let now = (self.clock)();
+        let want = if want > 0 && !self.may_claim() {
+            tracing::warn!("this worker's lease is not being renewed: claiming nothing until it is");
+            0
+        } else {
+            want
+        };
         let done: Vec<(i64, &Delivery)> = self.inflight.done.iter().map(|(m, d)| (m.id, d)).collect();
-        let (states, claim) = self.store.record_and_claim(&done, self.lock.id(), self.block_after, now, want)?;
+        let (states, claim) = self.store.record_and_claim(&done, self.live.id(), self.block_after, now, want)?;
         // The results are on disk: the in-flight marks of these rows are not needed any more.
-        if let Err(e) = self.lock.clear_started() {
-            tracing::warn!("cannot clear the in-flight marker: {e}");
-        }
+        self.clear_marks();
         for ((m, d), state) in std::mem::take(&mut self.inflight.done).into_iter().zip(states) {
             if let Delivery::Paused { failure, detail } | Delivery::Uncertain { failure, detail } = &d {
                 summary.paused = Some((failure.reason, detail.clone()));
@@ -183,7 +188,7 @@ impl Worker {
     /// Gives the claimed rows not yet tried back to the outbox (`queued` or `deferred`).
     fn release(&mut self) -> Result<(), WorkerError> {
         let ids: Vec<i64> = self.inflight.claimed.iter().map(|m| m.id).collect();
-        self.store.release_claimed(self.lock.id(), &ids)?;
+        self.store.release_claimed(self.live.id(), &ids)?;
         self.inflight.claimed.clear();
         Ok(())
     }

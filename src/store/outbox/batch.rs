@@ -8,7 +8,7 @@
 //! its bytes leave, so a worker killed mid-batch leaves at most its own batch in `sending`,
 //! which start-up turns into `uncertain` (never re-sent on its own, never lost).
 
-use crate::store::engine::{Tx, params};
+use crate::store::engine::{Engine, Tx, params};
 
 use super::{Claim, details};
 use crate::domain::{EmailKind, EventKind, MessageState};
@@ -19,7 +19,7 @@ use crate::store::rows::{parsed, parsed_opt, starts_at};
 use crate::store::{Result, addresses};
 
 /// Claims up to `limit` due messages (oldest due first) for `worker`, in the caller's
-/// transaction. Each due message is first put to the journey ([`Policy::still_due`]): one
+/// transaction (on PostgreSQL a READ COMMITTED one: see [`DUE_PG`]). Each due message is first put to the journey ([`Policy::still_due`]): one
 /// that no longer fits its reservation (cancelled, confirmed by another email, about the
 /// past, a reminder after a failed confirmation) is withdrawn; one to a blocked address is
 /// moved to `suppressed` (with its event). Neither counts towards `limit`. The caller's
@@ -33,17 +33,9 @@ pub(crate) fn claim(tx: &Tx<'_>, worker: &str, rules: &Rules, now: i64, limit: u
     let local = rules.local(now);
     while claimed.len() < limit {
         let want = limit - claimed.len();
+        let sql = if tx.engine() == Engine::Postgres { DUE_PG } else { DUE };
         let rows: Vec<Due> = tx
-            .prepare_cached(
-                "SELECT m.id, m.recipient, m.reservation_id, m.kind, r.status, r.starts_at,
-                        CASE WHEN m.kind = 'reminder' THEN
-                          (SELECT c.state FROM messages c WHERE c.reservation_id = m.reservation_id
-                             AND c.kind IN ('confirmed', 'pending')
-                           ORDER BY c.kind = 'confirmed' DESC, c.id DESC LIMIT 1) END
-                 FROM messages m LEFT JOIN reservations r ON r.id = m.reservation_id
-                 WHERE m.state IN ('queued', 'deferred') AND m.next_attempt_at <= ?1
-                 ORDER BY m.next_attempt_at, m.id LIMIT ?2",
-            )?
+            .prepare_cached(sql)?
             .query_map(params![now, want as i64], |r| {
                 let status: Option<String> = r.get(4)?;
                 let booking = match status {
@@ -89,6 +81,30 @@ pub(crate) fn claim(tx: &Tx<'_>, worker: &str, rules: &Rules, now: i64, limit: u
     out.messages = details(tx, &claimed)?;
     Ok(out)
 }
+
+/// The due rows, oldest due first, with what the journey needs.
+const DUE: &str = "SELECT m.id, m.recipient, m.reservation_id, m.kind, r.status, r.starts_at,
+        CASE WHEN m.kind = 'reminder' THEN
+          (SELECT c.state FROM messages c WHERE c.reservation_id = m.reservation_id
+             AND c.kind IN ('confirmed', 'pending')
+           ORDER BY c.kind = 'confirmed' DESC, c.id DESC LIMIT 1) END
+ FROM messages m LEFT JOIN reservations r ON r.id = m.reservation_id
+ WHERE m.state IN ('queued', 'deferred') AND m.next_attempt_at <= ?1
+ ORDER BY m.next_attempt_at, m.id LIMIT ?2";
+
+/// [`DUE`] on PostgreSQL, where several workers claim at once: each locks the rows it takes
+/// and passes over (never waits for) the rows another worker's claim holds, so no two
+/// claims take one row and none waits on another. A row another claim just moved to
+/// `sending` is re-checked once its lock is free and no longer matches.
+const DUE_PG: &str = "SELECT m.id, m.recipient, m.reservation_id, m.kind, r.status, r.starts_at,
+        CASE WHEN m.kind = 'reminder' THEN
+          (SELECT c.state FROM messages c WHERE c.reservation_id = m.reservation_id
+             AND c.kind IN ('confirmed', 'pending')
+           ORDER BY c.kind = 'confirmed' DESC, c.id DESC LIMIT 1) END
+ FROM messages m LEFT JOIN reservations r ON r.id = m.reservation_id
+ WHERE m.state IN ('queued', 'deferred') AND m.next_attempt_at <= ?1
+ ORDER BY m.next_attempt_at, m.id LIMIT ?2
+ FOR UPDATE OF m SKIP LOCKED";
 
 /// A due row, with what the journey needs to say whether it still goes out.
 struct Due {
