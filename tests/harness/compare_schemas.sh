@@ -151,6 +151,8 @@ sort "$work/pg.raw" >"$work/pg.txt"
 # non-integer PRIMARY KEY of a rowid table hold NULL, PostgreSQL never does. 009: SQLite cannot
 # add a column with both REFERENCES and a non-NULL default, so venue_id's foreign keys exist on
 # PostgreSQL only, as does the per-venue day index (see assets/migrations/pg/009_venues.sql).
+# 010: the outbox workers' leases and in-flight marks live in PostgreSQL only; SQLite's
+# workers keep their lock files (assets/migrations/pg/010_worker_leases.sql).
 EXPECTED='< table guests_search
 < table guests_search_config
 < table guests_search_data
@@ -168,7 +170,21 @@ EXPECTED='< table guests_search
 > column mailbox_status.1 role text not null default=None
 > fk guests(venue_id) -> venues(id) on delete no action
 > fk reservations(venue_id) -> venues(id) on delete no action
-> index reservations_by_venue_start on reservations(venue_id,starts_at) full'
+> index reservations_by_venue_start on reservations(venue_id,starts_at) full
+> checks worker_leases 0
+> checks worker_marks 0
+> column worker_leases.1 worker_id text not null default=None
+> column worker_leases.2 host text not null default=None
+> column worker_leases.3 pid bigint not null default=None
+> column worker_leases.4 started_at bigint not null default=None
+> column worker_leases.5 expires_at bigint not null default=None
+> column worker_marks.1 worker_id text not null default=None
+> column worker_marks.2 message_id bigint not null default=None
+> column worker_marks.3 accepted boolean not null default=false
+> pk worker_leases(worker_id)
+> pk worker_marks(worker_id,message_id)
+> table worker_leases
+> table worker_marks'
 diff "$work/sqlite.txt" "$work/pg.txt" | grep -E '^[<>]' >"$work/diff" || true
 echo "--- diff: < SQLite (assets/migrations/0*.sql), > PostgreSQL (assets/migrations/pg/0*.sql) ---"
 cat "$work/diff"
