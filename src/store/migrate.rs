@@ -28,6 +28,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../assets/migrations/009_venues.sql"),
     // Nothing on SQLite (its workers keep their lock files); here so both engines count alike.
     include_str!("../../assets/migrations/010_worker_leases.sql"),
+    // Nothing on SQLite either: PostgreSQL's index for its day query.
+    include_str!("../../assets/migrations/011_day_query_pg.sql"),
 ];
 
 /// A migration that rebuilds a table others point at says so on its first line: it runs with
@@ -88,6 +90,7 @@ const PG_MIGRATIONS: &[(i64, &str)] = &[
     (8, include_str!("../../assets/migrations/pg/008_baseline.sql")),
     (9, include_str!("../../assets/migrations/pg/009_venues.sql")),
     (10, include_str!("../../assets/migrations/pg/010_worker_leases.sql")),
+    (11, include_str!("../../assets/migrations/pg/011_day_query_pg.sql")),
 ];
 
 /// Any number, the same in every process: the advisory lock of schema changes.

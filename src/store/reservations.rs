@@ -33,6 +33,42 @@ LEFT JOIN messages md ON md.id = (SELECT id FROM messages WHERE reservation_id =
 WHERE r.starts_at >= ?1 AND r.starts_at < ?2 AND r.venue_id = ?3
 ORDER BY r.starts_at, r.id";
 
+/// [`DAY_QUERY`] on PostgreSQL: the same columns, read in fewer index look-ups, since each
+/// costs more there than in SQLite's process. The three latest emails' ids come from one
+/// pass over the reservation's emails (`LATERAL`, which SQLite lacks), and the address is
+/// found through its lower-cased form (migration 011's `addresses_by_lower_email`), where
+/// the citext index compares case-insensitively at every step of the descent.
+const DAY_QUERY_PG: &str = "
+SELECT r.id, r.starts_at, r.party_size, r.status, r.notes, r.confirmed_by_phone_at IS NOT NULL,
+       g.id, g.name, g.email, g.phone, g.language,
+       COALESCE(a.error_count, 0), COALESCE(a.blocked, 0), a.last_error,
+       mp.state, mp.human_open_count, mp.open_count - mp.human_open_count,
+       mc.state, mc.human_open_count, mc.open_count - mc.human_open_count,
+       md.state, md.human_open_count, md.open_count - md.human_open_count,
+       EXISTS (SELECT 1 FROM messages rm JOIN replies rp ON rp.message_id = rm.id
+               WHERE rm.reservation_id = r.id AND rp.auto = 0)
+FROM reservations r
+JOIN guests g ON g.id = r.guest_id
+LEFT JOIN addresses a ON lower(a.email::text) = lower(g.email::text)
+LEFT JOIN LATERAL (
+    SELECT MAX(id) FILTER (WHERE kind = 'pending') AS pending,
+           MAX(id) FILTER (WHERE kind = 'confirmed') AS confirmed,
+           MAX(id) FILTER (WHERE kind = 'completed') AS completed
+    FROM messages WHERE reservation_id = r.id) latest ON TRUE
+LEFT JOIN messages mp ON mp.id = latest.pending
+LEFT JOIN messages mc ON mc.id = latest.confirmed
+LEFT JOIN messages md ON md.id = latest.completed
+WHERE r.starts_at >= ?1 AND r.starts_at < ?2 AND r.venue_id = ?3
+ORDER BY r.starts_at, r.id";
+
+/// The day query in this engine's form.
+fn day_query(engine: super::engine::Engine) -> &'static str {
+    match engine {
+        super::engine::Engine::Sqlite => DAY_QUERY,
+        super::engine::Engine::Postgres => DAY_QUERY_PG,
+    }
+}
+
 fn row_from(row: &crate::store::engine::Row<'_>) -> crate::store::engine::Result<ReservationRow> {
     let marker = |base: usize| -> crate::store::engine::Result<crate::domain::Marker> {
         let state: Option<MessageState> = parsed_opt(row, base)?;
@@ -202,14 +238,14 @@ impl Store {
     }
 
     pub fn reservations_between(&self, from: NaiveDateTime, to: NaiveDateTime) -> Result<Vec<ReservationRow>> {
-        let mut stmt = self.conn.prepare_cached(DAY_QUERY)?;
+        let mut stmt = self.conn.prepare_cached(day_query(self.conn.engine()))?;
         let rows = stmt.query_map(params![starts_at_text(from), starts_at_text(to), self.venue], row_from)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// One reservation as the list shows it.
     pub fn reservation(&self, id: i64) -> Result<ReservationRow> {
-        let sql = DAY_QUERY.replace(
+        let sql = day_query(self.conn.engine()).replace(
             "WHERE r.starts_at >= ?1 AND r.starts_at < ?2 AND r.venue_id = ?3",
             "WHERE r.id = ?1 AND r.venue_id = ?2",
         );

@@ -152,7 +152,9 @@ sort "$work/pg.raw" >"$work/pg.txt"
 # add a column with both REFERENCES and a non-NULL default, so venue_id's foreign keys exist on
 # PostgreSQL only, as does the per-venue day index (see assets/migrations/pg/009_venues.sql).
 # 010: the outbox workers' leases and in-flight marks live in PostgreSQL only; SQLite's
-# workers keep their lock files (assets/migrations/pg/010_worker_leases.sql).
+# workers keep their lock files (assets/migrations/pg/010_worker_leases.sql). 011: the day
+# query's lower-cased address index, which PostgreSQL's form of that query needs and SQLite's
+# does not (assets/migrations/pg/011_day_query_pg.sql).
 EXPECTED='< table guests_search
 < table guests_search_config
 < table guests_search_data
@@ -184,7 +186,8 @@ EXPECTED='< table guests_search
 > pk worker_leases(worker_id)
 > pk worker_marks(worker_id,message_id)
 > table worker_leases
-> table worker_marks'
+> table worker_marks
+> index addresses_by_lower_email on addresses((expr)) unique full'
 diff "$work/sqlite.txt" "$work/pg.txt" | grep -E '^[<>]' >"$work/diff" || true
 echo "--- diff: < SQLite (assets/migrations/0*.sql), > PostgreSQL (assets/migrations/pg/0*.sql) ---"
 cat "$work/diff"

@@ -1,0 +1,6 @@
+-- The day query finds each guest's address through its lower-cased text: a citext index
+-- compares case-insensitively (lower-casing both sides) at every step of its descent, which
+-- cost about 1.3 ms of a 400-reservation day on the 1,000,000-reservation demo; this index
+-- compares plain text. Unique like the column itself, since citext equality is lower()
+-- equality.
+CREATE UNIQUE INDEX addresses_by_lower_email ON addresses (lower(email::text));
