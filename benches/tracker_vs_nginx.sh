@@ -55,6 +55,8 @@ cleanup() {
 trap cleanup EXIT
 
 if [ "$ENGINE" = postgres ]; then
+    # The server runs as the OS user postgres, which must be able to enter the scratch dir.
+    chmod o+x "$WORK"
     mkdir -p "$WORK/pg"
     bash "$PG" start "$WORK/pg" "$PG_PORT" >/dev/null
     PG_URL=$(bash "$PG" url "$WORK/pg")

@@ -9,9 +9,9 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::net::IpAddr;
 
-use crate::store::engine::{OptionalExtension as _, Tx, params};
+use crate::store::engine::{Engine, OptionalExtension as _, Tx, params};
 
-use super::{Result, Store};
+use super::{Result, Store, StoreError};
 
 /// One pixel fetch, as the endpoint saw it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -206,6 +206,35 @@ struct Known {
     kept: u32,
 }
 
+/// The messages of a batch's tokens (a JSON array), with their sending time and raw hits kept.
+const FIND_MESSAGES: &str = "SELECT token, id, sent_at, (SELECT COUNT(*) FROM opens o WHERE o.message_id = m.id)
+     FROM messages m WHERE token IN (SELECT value FROM json_each(?1))";
+
+/// [`FIND_MESSAGES`] on PostgreSQL, whose `json_each` reads objects, not arrays.
+const FIND_MESSAGES_PG: &str = "SELECT token, id, sent_at, (SELECT COUNT(*) FROM opens o WHERE o.message_id = m.id)
+     FROM messages m WHERE token IN (SELECT value FROM json_array_elements_text(CAST(CAST(?1 AS TEXT) AS JSON)))";
+
+/// Each distinct token of `hits`, with its message when one has it.
+fn known_messages<'h>(tx: &Tx<'_>, hits: &'h [OpenHit]) -> Result<HashMap<&'h str, Option<Known>>> {
+    let mut messages: HashMap<&str, Option<Known>> = hits.iter().map(|h| (h.token.as_str(), None)).collect();
+    let tokens: Vec<&str> = messages.keys().copied().collect();
+    let list = serde_json::to_string(&tokens).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let sql = match tx.engine() {
+        Engine::Sqlite => FIND_MESSAGES,
+        Engine::Postgres => FIND_MESSAGES_PG,
+    };
+    let rows = tx.prepare_cached(sql)?.query_map([list], |r| {
+        Ok((r.get::<_, String>(0)?, Known { id: r.get(1)?, sent_at: r.get(2)?, kept: r.get(3)? }))
+    })?;
+    for row in rows {
+        let (token, known) = row?;
+        if let Some(slot) = messages.get_mut(token.as_str()) {
+            *slot = Some(known);
+        }
+    }
+    Ok(messages)
+}
+
 /// Stores a batch of hits in the caller's transaction; see [`Store::record_opens`].
 pub(crate) fn record(
     tx: &Tx<'_>,
@@ -214,10 +243,6 @@ pub(crate) fn record(
     clients: &mut Clients<'_>,
     classify: &mut dyn FnMut(&OpenFacts<'_>) -> OpenVerdict,
 ) -> Result<RecordedBatch> {
-    let mut find = tx.prepare_cached(
-        "SELECT id, sent_at, (SELECT COUNT(*) FROM opens o WHERE o.message_id = m.id)
-         FROM messages m WHERE token = ?1",
-    )?;
     // Only asked when the writer has no memory of the client (after a restart). `IS NOT
     // DISTINCT FROM` is SQLite's `IS` (the same operator there) in words PostgreSQL accepts.
     let mut last_from_client = tx.prepare_cached(
@@ -228,20 +253,13 @@ pub(crate) fn record(
         "INSERT INTO opens (message_id, at, ip, user_agent, seconds_after_send, machine, reason, kind, rule)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?;
-    // A burst usually repeats a few tokens: look each one up once per batch.
-    let mut messages: HashMap<&str, Option<Known>> = HashMap::new();
+    // Every token of the batch looked up in one statement: on PostgreSQL a look-up per
+    // token was a round trip each, and the writer fell behind a busy endpoint.
+    let mut messages = known_messages(tx, hits)?;
     let mut totals: HashMap<i64, Totals> = HashMap::new();
     let mut out = RecordedBatch::default();
     for hit in hits {
-        let found = if let Some(found) = messages.get(hit.token.as_str()) {
-            *found
-        } else {
-            let found = find
-                .query_row([&hit.token], |r| Ok(Known { id: r.get(0)?, sent_at: r.get(1)?, kept: r.get(2)? }))
-                .optional()?;
-            messages.insert(&hit.token, found);
-            found
-        };
+        let found = messages.get(hit.token.as_str()).copied().flatten();
         let Some(known) = found else {
             out.unknown += 1;
             continue;
