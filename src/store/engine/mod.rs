@@ -157,6 +157,15 @@ impl Conn {
         })
     }
 
+    /// A statement planned for its values at every run on PostgreSQL (see
+    /// [`PgConn::query_planned`]); on SQLite, a cached statement like any other.
+    pub fn prepare_replanned(&self, sql: &str) -> Result<Stmt<'_>> {
+        Ok(match &self.inner {
+            Inner::Sqlite(c) => Stmt::Sqlite(c.prepare_cached(sql)?),
+            Inner::Postgres(c) => Stmt::PostgresReplanned { conn: c, sql: sql.to_owned() },
+        })
+    }
+
     /// A statement used once (not kept in SQLite's statement cache).
     pub fn prepare(&self, sql: &str) -> Result<Stmt<'_>> {
         Ok(match &self.inner {
@@ -271,6 +280,7 @@ pub enum Stmt<'s> {
     Sqlite(rusqlite::CachedStatement<'s>),
     SqliteOnce(rusqlite::Statement<'s>),
     Postgres { conn: &'s PgConn, sql: String },
+    PostgresReplanned { conn: &'s PgConn, sql: String },
 }
 
 /// Binds the engine's values to a SQLite statement.
@@ -298,14 +308,25 @@ impl<'s> Stmt<'s> {
         match self {
             Stmt::Sqlite(s) => Some(s),
             Stmt::SqliteOnce(s) => Some(s),
-            Stmt::Postgres { .. } => None,
+            Stmt::Postgres { .. } | Stmt::PostgresReplanned { .. } => None,
+        }
+    }
+
+    /// The rows of a PostgreSQL statement, `None` on SQLite.
+    fn postgres_rows(&self, values: &[ValueRef<'_>]) -> Option<Result<Vec<postgres::Row>>> {
+        match self {
+            Stmt::Postgres { conn, sql } => Some(conn.query(sql, values).map_err(Error::from)),
+            Stmt::PostgresReplanned { conn, sql } => Some(conn.query_planned(sql, values).map_err(Error::from)),
+            Stmt::Sqlite(_) | Stmt::SqliteOnce(_) => None,
         }
     }
 
     pub fn execute(&mut self, params: impl Params) -> Result<usize> {
         let values = params.values();
-        if let Stmt::Postgres { conn, sql } = self {
-            return Ok(conn.execute(sql, &values)? as usize);
+        match self {
+            Stmt::Postgres { conn, sql } => return Ok(conn.execute(sql, &values)? as usize),
+            Stmt::PostgresReplanned { conn, sql } => return Ok(conn.query_planned(sql, &values)?.len()),
+            Stmt::Sqlite(_) | Stmt::SqliteOnce(_) => {}
         }
         let stmt = self.sqlite().ok_or(Error::NoRows)?;
         Ok(stmt.execute(sqlite_params(&values))?)
@@ -318,8 +339,8 @@ impl<'s> Stmt<'s> {
     ) -> Result<std::vec::IntoIter<Result<T>>> {
         let values = params.values();
         let mut out = Vec::new();
-        if let Stmt::Postgres { conn, sql } = self {
-            for row in conn.query(sql, &values)? {
+        if let Some(rows) = self.postgres_rows(&values) {
+            for row in rows? {
                 out.push(f(&Row(RowInner::Postgres(&row))));
             }
             return Ok(out.into_iter());
@@ -334,8 +355,8 @@ impl<'s> Stmt<'s> {
 
     pub fn query_row<T>(&mut self, params: impl Params, f: impl FnOnce(&Row<'_>) -> Result<T>) -> Result<T> {
         let values = params.values();
-        if let Stmt::Postgres { conn, sql } = self {
-            let rows = conn.query(sql, &values)?;
+        if let Some(rows) = self.postgres_rows(&values) {
+            let rows = rows?;
             let row = rows.first().ok_or(Error::NoRows)?;
             return f(&Row(RowInner::Postgres(row)));
         }
