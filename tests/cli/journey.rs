@@ -10,23 +10,33 @@ use std::process::{Command, Output};
 use chrono::{Duration, Local};
 use serde_json::Value;
 
-struct Venue {
+/// A config and a database in a folder of their own, and the real binary run on them (the
+/// venues tests use it too).
+pub(crate) struct Venue {
     dir: tempfile::TempDir,
 }
 
 impl Venue {
     fn new() -> Self {
+        Self::with_config("venue_name = \"Chez Nous\"\nresend_cooldown_seconds = 120\n")
+    }
+
+    pub(crate) fn with_config(config: &str) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("gm.toml"), "venue_name = \"Chez Nous\"\nresend_cooldown_seconds = 120\n")
-            .unwrap();
+        std::fs::write(dir.path().join("gm.toml"), config).unwrap();
         Venue { dir }
     }
 
-    fn db(&self) -> PathBuf {
+    /// The folder holding the config (`gm.toml`), the database and its outbox.
+    pub(crate) fn dir(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+
+    pub(crate) fn db(&self) -> PathBuf {
         self.dir.path().join("g.db")
     }
 
-    fn run(&self, args: &[&str]) -> Output {
+    pub(crate) fn run(&self, args: &[&str]) -> Output {
         let config = self.dir.path().join("gm.toml");
         Command::new(env!("CARGO_BIN_EXE_guestmail"))
             .args(["--config", config.to_str().unwrap(), "--db", self.db().to_str().unwrap()])
@@ -37,7 +47,7 @@ impl Venue {
     }
 
     /// Runs a command that must succeed and print one JSON object.
-    fn json(&self, args: &[&str]) -> Value {
+    pub(crate) fn json(&self, args: &[&str]) -> Value {
         let out = self.run(args);
         assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
         let text = String::from_utf8(out.stdout).unwrap();
@@ -46,7 +56,7 @@ impl Venue {
     }
 
     /// Runs a command that must fail with `code` and one line on stderr; returns the line.
-    fn refused(&self, args: &[&str], code: i32) -> String {
+    pub(crate) fn refused(&self, args: &[&str], code: i32) -> String {
         let out = self.run(args);
         assert_eq!(out.status.code(), Some(code), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
         assert!(out.stdout.is_empty(), "nothing on stdout");

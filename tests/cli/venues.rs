@@ -11,51 +11,30 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-struct Group {
-    dir: tempfile::TempDir,
-}
+/// The venues' own set-up over the journey tests' runner: one config, one database.
+struct Group(crate::journey::Venue);
 
 impl Group {
     fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join("gm.toml"),
+        Group(crate::journey::Venue::with_config(
             "venue_name = \"Chez Nous\"\nsender = \"chez@mail.group.example\"\nreply_to = \"tables@chez.example\"\n",
-        )
-        .unwrap();
-        Group { dir }
+        ))
     }
 
     fn db(&self) -> PathBuf {
-        self.dir.path().join("g.db")
+        self.0.db()
     }
 
     fn run(&self, args: &[&str]) -> Output {
-        let config = self.dir.path().join("gm.toml");
-        Command::new(env!("CARGO_BIN_EXE_guestmail"))
-            .args(["--config", config.to_str().unwrap(), "--db", self.db().to_str().unwrap()])
-            .args(args)
-            .env_remove("GUESTMAIL_DB")
-            .output()
-            .unwrap()
+        self.0.run(args)
     }
 
     fn json(&self, args: &[&str]) -> Value {
-        let out = self.run(args);
-        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-        let text = String::from_utf8(out.stdout).unwrap();
-        assert_eq!(text.lines().count(), 1, "one line of JSON: {text}");
-        serde_json::from_str(&text).unwrap()
+        self.0.json(args)
     }
 
     fn fails(&self, args: &[&str], code: i32) -> String {
-        let out = self.run(args);
-        assert_eq!(out.status.code(), Some(code), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-        assert!(out.stdout.is_empty(), "nothing on stdout");
-        let err = String::from_utf8(out.stderr).unwrap();
-        assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
-        assert!(!err.contains("panicked"), "{err}");
-        err
+        self.0.refused(args, code)
     }
 
     fn add(&self, venue: Option<&str>, email: &str) -> i64 {
@@ -134,7 +113,7 @@ fn venues_cli_add_list_refuse_scope_and_send_from_each_venue() {
     let shown = g.json(&["--venue", "Bistro", "reservation", "show", &there.to_string()]);
     assert_eq!(shown["id"], there);
     // `venue` in the config chooses too; --venue overrides it.
-    let config = g.dir.path().join("gm.toml");
+    let config = g.0.dir().join("gm.toml");
     let text = std::fs::read_to_string(&config).unwrap();
     std::fs::write(&config, format!("{text}venue = \"Bistro\"\n")).unwrap();
     assert_eq!(g.json(&["reservation", "show", &there.to_string()])["id"], there);
@@ -144,7 +123,7 @@ fn venues_cli_add_list_refuse_scope_and_send_from_each_venue() {
     // `send` is the whole group's: each email From its own venue.
     let out = g.run(&["send"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let heads = emails(&g.dir.path().join("outbox"));
+    let heads = emails(&g.0.dir().join("outbox"));
     assert_eq!(heads.len(), 2, "{heads:#?}");
     let mut froms: Vec<(String, String)> =
         heads.iter().map(|h| (header(h, "From").to_owned(), header(h, "Reply-To").to_owned())).collect();
@@ -192,7 +171,7 @@ fn venues_cli_migrate_store_copies_into_postgres_and_refuses_the_same_sender_twi
     assert_eq!(std::fs::read(g.db()).unwrap(), before);
     // The PostgreSQL store now holds the implicit venue and the copied one.
     let out = Command::new(env!("CARGO_BIN_EXE_guestmail"))
-        .args(["--config", g.dir.path().join("gm.toml").to_str().unwrap(), "--db", schema.url(), "venue", "list"])
+        .args(["--config", g.0.dir().join("gm.toml").to_str().unwrap(), "--db", schema.url(), "venue", "list"])
         .env_remove("GUESTMAIL_DB")
         .output()
         .unwrap();
