@@ -238,8 +238,7 @@ impl Store {
     }
 
     pub fn reservations_between(&self, from: NaiveDateTime, to: NaiveDateTime) -> Result<Vec<ReservationRow>> {
-        // Planned for its dates at every run on PostgreSQL: see `PgConn::query_planned`.
-        let mut stmt = self.conn.prepare_replanned(day_query(self.conn.engine()))?;
+        let mut stmt = self.conn.prepare_cached(day_query(self.conn.engine()))?;
         let rows = stmt.query_map(params![starts_at_text(from), starts_at_text(to), self.venue], row_from)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }

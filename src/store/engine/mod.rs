@@ -157,15 +157,6 @@ impl Conn {
         })
     }
 
-    /// A statement planned for its values at every run on PostgreSQL (see
-    /// [`PgConn::query_planned`]); on SQLite, a cached statement like any other.
-    pub fn prepare_replanned(&self, sql: &str) -> Result<Stmt<'_>> {
-        Ok(match &self.inner {
-            Inner::Sqlite(c) => Stmt::Sqlite(c.prepare_cached(sql)?),
-            Inner::Postgres(c) => Stmt::PostgresReplanned { conn: c, sql: sql.to_owned() },
-        })
-    }
-
     /// A statement used once (not kept in SQLite's statement cache).
     pub fn prepare(&self, sql: &str) -> Result<Stmt<'_>> {
         Ok(match &self.inner {
@@ -280,7 +271,6 @@ pub enum Stmt<'s> {
     Sqlite(rusqlite::CachedStatement<'s>),
     SqliteOnce(rusqlite::Statement<'s>),
     Postgres { conn: &'s PgConn, sql: String },
-    PostgresReplanned { conn: &'s PgConn, sql: String },
 }
 
 /// Binds the engine's values to a SQLite statement.
@@ -308,7 +298,7 @@ impl<'s> Stmt<'s> {
         match self {
             Stmt::Sqlite(s) => Some(s),
             Stmt::SqliteOnce(s) => Some(s),
-            Stmt::Postgres { .. } | Stmt::PostgresReplanned { .. } => None,
+            Stmt::Postgres { .. } => None,
         }
     }
 
@@ -316,7 +306,6 @@ impl<'s> Stmt<'s> {
     fn postgres_rows(&self, values: &[ValueRef<'_>]) -> Option<Result<Vec<postgres::Row>>> {
         match self {
             Stmt::Postgres { conn, sql } => Some(conn.query(sql, values).map_err(Error::from)),
-            Stmt::PostgresReplanned { conn, sql } => Some(conn.query_planned(sql, values).map_err(Error::from)),
             Stmt::Sqlite(_) | Stmt::SqliteOnce(_) => None,
         }
     }
@@ -325,7 +314,6 @@ impl<'s> Stmt<'s> {
         let values = params.values();
         match self {
             Stmt::Postgres { conn, sql } => return Ok(conn.execute(sql, &values)? as usize),
-            Stmt::PostgresReplanned { conn, sql } => return Ok(conn.query_planned(sql, &values)?.len()),
             Stmt::Sqlite(_) | Stmt::SqliteOnce(_) => {}
         }
         let stmt = self.sqlite().ok_or(Error::NoRows)?;

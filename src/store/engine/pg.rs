@@ -21,18 +21,12 @@ type BoxError = Box<dyn StdError + Sync + Send>;
 pub struct PgConn {
     client: RefCell<Client>,
     statements: RefCell<HashMap<String, Statement>>,
-    /// The PostgreSQL form of the statements run through [`PgConn::query_planned`].
-    rewritten: RefCell<HashMap<String, String>>,
 }
 
 impl PgConn {
     pub fn connect(config: &postgres::Config) -> Result<Self, postgres::Error> {
         let client = config.connect(NoTls)?;
-        Ok(PgConn {
-            client: RefCell::new(client),
-            statements: RefCell::new(HashMap::new()),
-            rewritten: RefCell::new(HashMap::new()),
-        })
+        Ok(PgConn { client: RefCell::new(client), statements: RefCell::new(HashMap::new()) })
     }
 
     /// The prepared form of `sql` for parameters of these kinds. Reals and blobs are declared
@@ -69,35 +63,6 @@ impl PgConn {
         let stmt = self.statement(sql, params)?;
         let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
         self.client.borrow_mut().query(&stmt, &refs)
-    }
-
-    /// Runs `sql` as an unnamed statement planned for these very values, in one round trip.
-    ///
-    /// For a statement whose best plan depends on its values (the day query's date range):
-    /// a kept prepared statement lets the server switch, after five runs, to a generic plan
-    /// made without them, which for the day query was ten times slower (41 ms against 3.3 ms
-    /// on the 1,000,000-reservation demo) and showed as the p99. Parameters are declared by
-    /// kind (integer `bigint`, text `text`), so this suits statements without `citext`
-    /// comparisons or NULL parameters.
-    pub fn query_planned(&self, sql: &str, params: &[ValueRef<'_>]) -> Result<Vec<Row>, postgres::Error> {
-        if !self.rewritten.borrow().contains_key(sql) {
-            self.rewritten.borrow_mut().insert(sql.to_owned(), super::dialect::to_postgres(sql));
-        }
-        let rewritten = self.rewritten.borrow();
-        let query = rewritten.get(sql).map_or(sql, String::as_str);
-        let typed: Vec<(&(dyn ToSql + Sync), Type)> = params
-            .iter()
-            .map(|p| {
-                let ty = match p {
-                    ValueRef::Integer(_) => Type::INT8,
-                    ValueRef::Real(_) => Type::FLOAT8,
-                    ValueRef::Blob(_) => Type::BYTEA,
-                    ValueRef::Text(_) | ValueRef::Null => Type::TEXT,
-                };
-                (p as &(dyn ToSql + Sync), ty)
-            })
-            .collect();
-        self.client.borrow_mut().query_typed(query, &typed)
     }
 
     pub fn execute(&self, sql: &str, params: &[ValueRef<'_>]) -> Result<u64, postgres::Error> {
