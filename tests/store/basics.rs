@@ -264,3 +264,47 @@ fn a_returning_guest_is_found_by_address(engine: Engine) {
 }
 
 crate::both_engines!(a_returning_guest_is_found_by_address);
+
+/// Each marker shows the newest email of its kind (a resend replaces what the older copy
+/// showed), with that email's own opens; other kinds (a reminder) mark nothing. The day
+/// list and the one-reservation query agree row for row.
+fn the_markers_show_the_newest_email_of_each_kind(engine: Engine) {
+    let Some(db) = Db::fresh(engine) else { return };
+    let db = &db;
+    let mut store = Store::open(&db.location).unwrap();
+    let day = "2037-11-23";
+    let quiet = store.create_reservation(&booking("Quiet", "quiet@example.org", at(day, "12:00"))).unwrap();
+    let busy = store.create_reservation(&booking("Busy", "Busy@Example.org", at(day, "20:00"))).unwrap();
+    let guest = store.reservation(busy).unwrap().guest.id;
+    let mut queue = |store: &mut Store, kind: EmailKind, resend_of: Option<i64>| {
+        let m = guestmail::store::NewMessage {
+            reservation_id: Some(busy),
+            guest_id: guest,
+            kind,
+            recipient: "busy@example.org",
+            subject: "s",
+            resend_of,
+            actor: "test",
+        };
+        store.queue_message(&m).unwrap().0
+    };
+    let pending = store.latest_message(busy, EmailKind::Pending).unwrap().unwrap().id;
+    store.fixture_set_message(pending, MessageState::Sent, 2, 0).unwrap();
+    let first = queue(&mut store, EmailKind::Confirmed, None);
+    store.fixture_set_message(first, MessageState::Sent, 1, 0).unwrap();
+    let again = queue(&mut store, EmailKind::Confirmed, Some(first));
+    store.fixture_set_message(again, MessageState::Sent, 0, 3).unwrap();
+    let reminder = queue(&mut store, EmailKind::Reminder, None);
+    store.fixture_set_message(reminder, MessageState::Bounced, 0, 0).unwrap();
+    let thanks = queue(&mut store, EmailKind::Completed, None);
+    store.fixture_set_message(thanks, MessageState::Bounced, 0, 0).unwrap();
+
+    let rows = store.day(NaiveDate::from_ymd_opt(2037, 11, 23).unwrap()).unwrap();
+    assert_eq!(rows.iter().map(|r| r.id).collect::<Vec<_>>(), [quiet, busy]);
+    assert_eq!(rows[0].markers, [Marker::Queued, Marker::None, Marker::None]);
+    assert_eq!(rows[1].markers, [Marker::Opened, Marker::MachineOpened, Marker::Failed]);
+    assert_eq!(store.reservation(busy).unwrap(), rows[1]);
+    assert_eq!(store.reservation(quiet).unwrap(), rows[0]);
+}
+
+crate::both_engines!(the_markers_show_the_newest_email_of_each_kind);
