@@ -226,6 +226,9 @@ fn dump(dir: &Path) {
     std::fs::write(dir.join("envelopes.tsv"), tsv).expect("write tsv");
 }
 
+#[path = "support/network.rs"]
+mod network;
+
 #[path = "../tests/support/pg.rs"]
 #[allow(dead_code)]
 mod pg;
@@ -273,14 +276,25 @@ fn flush_pg(url: &str, workers: usize, addr: std::net::SocketAddr, expected: u64
 fn scaling_on_postgres() {
     let n: usize = std::env::var("GUESTMAIL_BENCH_MESSAGES").ok().and_then(|v| v.parse().ok()).unwrap_or(8_000);
     let runs: u32 = std::env::var("GUESTMAIL_BENCH_RUNS").ok().and_then(|r| r.parse().ok()).unwrap_or(3);
-    let addr = sink();
+    let rtt =
+        Duration::from_micros(std::env::var("GUESTMAIL_BENCH_RTT_US").ok().and_then(|v| v.parse().ok()).unwrap_or(0));
+    let mut addr = sink();
+    let mut pg_relay = None;
+    if !rtt.is_zero() {
+        addr = network::delaying_relay(addr, rtt / 2);
+        pg_relay = Some(network::delaying_relay(pg_address(), rtt / 2));
+        println!("workers reach the sink and PostgreSQL through a relay adding {rtt:?} to each round trip");
+    }
     let mut best = [0.0_f64; 2];
     for run in 1..=runs {
         for (slot, workers) in [(0, 1), (1, 4)] {
             let schema = pg::fresh().expect("GUESTMAIL_TEST_PG names the PostgreSQL server");
             queue_pg(schema.url(), n);
-            let rate = flush_pg(schema.url(), workers, addr, n as u64);
-            println!("run {run}: {workers} worker(s), {n} emails: {rate:.0} emails/s");
+            let url = pg_relay.map_or_else(|| schema.url().to_owned(), |relay| through(schema.url(), relay));
+            let cpu = network::CpuMeter::start();
+            let rate = flush_pg(&url, workers, addr, n as u64);
+            let busy = cpu.cores_busy().map_or_else(String::new, |c| format!(", machine busy {c:.2} cores"));
+            println!("run {run}: {workers} worker(s), {n} emails: {rate:.0} emails/s{busy}");
             best[slot] = best[slot].max(rate);
         }
     }
@@ -290,6 +304,30 @@ fn scaling_on_postgres() {
         best[1],
         best[1] / best[0]
     );
+}
+
+/// The PostgreSQL server that `GUESTMAIL_TEST_PG` names, as a socket address.
+fn pg_address() -> std::net::SocketAddr {
+    use std::net::ToSocketAddrs as _;
+    let url = pg::server().expect("GUESTMAIL_TEST_PG names the PostgreSQL server");
+    let config: postgres::Config = url.parse().expect("a PostgreSQL URL");
+    let host = match config.get_hosts().first() {
+        Some(postgres::config::Host::Tcp(h)) => h.clone(),
+        _ => "127.0.0.1".to_owned(),
+    };
+    let port = config.get_ports().first().copied().unwrap_or(5432);
+    (host.as_str(), port).to_socket_addrs().expect("resolve").next().expect("an address")
+}
+
+/// `url` with its server replaced by the relay at `relay`.
+fn through(url: &str, relay: std::net::SocketAddr) -> String {
+    let port = pg_address().port();
+    let (scheme, rest) = url.split_once("://").expect("a URL");
+    let (userinfo, rest) = rest.rsplit_once('@').map_or(("", rest), |(u, r)| (u, r));
+    let path = &rest[rest.find('/').expect("a database name")..];
+    let at = if userinfo.is_empty() { String::new() } else { format!("{userinfo}@") };
+    debug_assert!(rest.contains(&format!(":{port}")));
+    format!("{scheme}://{at}{relay}{path}")
 }
 
 fn main() {

@@ -7,6 +7,7 @@
 
 mod batch;
 mod lease;
+mod sent_run;
 
 use crate::store::engine::{Engine, OptionalExtension as _, Tx, params};
 use chrono::NaiveDateTime;
@@ -119,7 +120,7 @@ fn details(tx: &Tx<'_>, ids: &[i64]) -> Result<Vec<Claimed>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let list = format!("[{}]", ids.iter().map(i64::to_string).collect::<Vec<_>>().join(","));
+    let list = batch::id_list(ids);
     let sql = match tx.engine() {
         super::engine::Engine::Sqlite => DETAILS,
         super::engine::Engine::Postgres => DETAILS_PG,
@@ -266,6 +267,18 @@ pub(crate) fn record(
         }
     };
     Ok(state)
+}
+
+/// Records a run of sent emails in one statement and ends any sending pause, as
+/// [`record`] does for each; empties `run`.
+fn record_run(tx: &Tx<'_>, run: &mut Vec<sent_run::Sent<'_>>, worker: &str, now: i64) -> Result<()> {
+    if run.is_empty() {
+        return Ok(());
+    }
+    sent_run::record_sent(tx, run, worker, now)?;
+    super::pause::clear(tx)?;
+    run.clear();
+    Ok(())
 }
 
 /// What a dead worker's in-flight marker says (see [`crate::mail::liveness`]): the rows it
@@ -415,11 +428,21 @@ impl Store {
         // transaction, as the address records they touch need; then the claim in its own
         // locking one. Once the results are committed, a failed claim must not send them to
         // be recorded twice: it is logged and the next flush claims again.
+        // Each run of sent emails goes in one statement (see [`sent_run`]); the other
+        // outcomes, rare, one by one, in the batch's order.
         let states = self.write(|tx| {
-            let states = done
-                .iter()
-                .map(|(id, delivery)| record(tx, *id, worker, delivery, block_after, now))
-                .collect::<Result<Vec<_>>>()?;
+            let mut states = Vec::with_capacity(done.len());
+            let mut run = Vec::new();
+            for (id, delivery) in done {
+                if let Delivery::Sent { reply, subject } = delivery {
+                    run.push(sent_run::Sent { id: *id, reply, subject });
+                    states.push(MessageState::Sent);
+                    continue;
+                }
+                record_run(tx, &mut run, worker, now)?;
+                states.push(record(tx, *id, worker, delivery, block_after, now)?);
+            }
+            record_run(tx, &mut run, worker, now)?;
             tx.execute("DELETE FROM worker_marks WHERE worker_id = ?1", [worker])?;
             Ok(states)
         })?;

@@ -225,7 +225,60 @@ fn retries_back_off_and_give_up_as_failed_after_24_hours_without_blaming_the_add
     assert!(store.address("g@example.org").expect("a").is_none_or(|a| a.error_count == 0));
 }
 
+/// One batch with every common outcome in it: the sent emails on either side of a refusal
+/// and a blocked address are each recorded as one at a time would (state, reply, subject,
+/// time, one `sent` event with the reply), and the events keep the batch's order.
+fn a_mixed_batch_records_each_outcome_in_order(engine: Engine) {
+    use MessageState::{Failed, Sent, Suppressed};
+    let server = TestSmtp::start();
+    server.refuse("nobody@example.org", 550, "5.1.1 <nobody@example.org>: user unknown", None);
+    let env = Env::on(engine, Some(&server.url()));
+    let mut store = env.store();
+    let guests =
+        ["first@example.org", "nobody@example.org", "third@example.org", "held@example.org", "last@example.org"];
+    let ids: Vec<i64> = guests
+        .iter()
+        .map(|g| {
+            let rid = store.create_reservation(&booking("M", g, Language::En, "2037-11-28 19:30", 2)).expect("c");
+            store.messages_for_reservation(rid).expect("m")[0].id
+        })
+        .collect();
+    let complaint = AddressErrorInput {
+        diagnostic: "spam complaint",
+        class: Some(guestmail::domain::BounceClass::Complaint),
+        actor: "test",
+        ..Default::default()
+    };
+    store.record_address_error("held@example.org", &complaint, 12).expect("block");
+    let before = guestmail::store::now_ms();
+    let s = flush(&mut env.worker());
+    assert_eq!((s.sent, s.failed, s.suppressed), (3, 1, 1));
+    let states: Vec<MessageState> = ids.iter().map(|id| store.message(*id).expect("row").state).collect();
+    assert_eq!(states, [Sent, Failed, Sent, Suppressed, Sent]);
+    let mut order = Vec::new();
+    for (i, id) in ids.iter().enumerate() {
+        let m = store.message(*id).expect("row");
+        if m.state == Sent {
+            let reply = m.server_reply.clone().expect("the server's reply is kept");
+            assert!(reply.starts_with("250"), "{reply}");
+            assert!(m.sent_at.is_some_and(|t| t >= before), "sent at the flush");
+            assert!(!m.subject.is_empty(), "the subject it went with");
+            assert_eq!((m.last_error, m.next_attempt_at), (None, None));
+            let e = store.last_event(*id, EventKind::Sent).expect("e").expect("one sent event");
+            assert_eq!(e.detail, reply);
+            assert_eq!(e.reservation_id, m.reservation_id);
+            order.push((e.id, i));
+        } else if m.state == Failed {
+            order.push((store.last_event(*id, EventKind::Failed).expect("e").expect("event").id, i));
+        }
+    }
+    order.sort_unstable();
+    assert_eq!(order.iter().map(|(_, i)| *i).collect::<Vec<_>>(), [0, 1, 2, 4], "events in the batch's order");
+    assert_eq!(server.count(), 3);
+}
+
 crate::both_engines!(
+    a_mixed_batch_records_each_outcome_in_order,
     the_received_email_has_our_headers_envelope_both_parts_and_the_pixel,
     each_language_gets_its_own_words_and_date_format,
     guest_text_is_escaped_in_html_and_cannot_inject_a_header,

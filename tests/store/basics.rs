@@ -276,7 +276,7 @@ fn the_markers_show_the_newest_email_of_each_kind(engine: Engine) {
     let quiet = store.create_reservation(&booking("Quiet", "quiet@example.org", at(day, "12:00"))).unwrap();
     let busy = store.create_reservation(&booking("Busy", "Busy@Example.org", at(day, "20:00"))).unwrap();
     let guest = store.reservation(busy).unwrap().guest.id;
-    let mut queue = |store: &mut Store, kind: EmailKind, resend_of: Option<i64>| {
+    let queue = |store: &mut Store, kind: EmailKind, resend_of: Option<i64>| {
         let m = guestmail::store::NewMessage {
             reservation_id: Some(busy),
             guest_id: guest,

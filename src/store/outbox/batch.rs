@@ -49,30 +49,32 @@ pub(crate) fn claim(tx: &Tx<'_>, worker: &str, rules: &Rules, now: i64, limit: u
                     kind: parsed(r, 3)?,
                     booking,
                     confirmation: parsed_opt(r, 6)?,
+                    blocked: r.get(7)?,
                 })
             })?
             .collect::<Result<_, _>>()?;
         let full = rows.len() == want;
+        let mut taken = Vec::with_capacity(rows.len());
         for due in rows {
-            let blocked = addresses::is_blocked(tx, &due.recipient)?;
             if let Some(booking) = due.booking
-                && let Err(why) = rules.policy.still_due(due.kind, booking, due.confirmation, blocked, local)
+                && let Err(why) = rules.policy.still_due(due.kind, booking, due.confirmation, due.blocked, local)
             {
                 plans::withdraw(tx, due.id, due.reservation_id, why, worker, now)?;
                 out.withdrawn.push((due.id, due.kind, why));
                 continue;
             }
-            if blocked {
+            if due.blocked {
                 suppress(tx, due.id, &due.recipient, due.reservation_id, worker, now)?;
                 out.suppressed.push(due.id);
                 continue;
             }
-            tx.prepare_cached(
-                "UPDATE messages SET state = 'sending', claimed_by = ?2, attempts = attempts + 1, last_attempt_at = ?3
-                 WHERE id = ?1",
-            )?
-            .execute(params![due.id, worker, now])?;
-            claimed.push(due.id);
+            taken.push(due.id);
+        }
+        // The round's rows move to `sending` in one statement (one round trip on PostgreSQL).
+        if !taken.is_empty() {
+            let sql = if tx.engine() == Engine::Postgres { TAKE_PG } else { TAKE };
+            tx.prepare_cached(sql)?.execute(params![id_list(&taken), worker, now])?;
+            claimed.extend(taken);
         }
         if !full {
             break;
@@ -87,7 +89,8 @@ const DUE: &str = "SELECT m.id, m.recipient, m.reservation_id, m.kind, r.status,
         CASE WHEN m.kind = 'reminder' THEN
           (SELECT c.state FROM messages c WHERE c.reservation_id = m.reservation_id
              AND c.kind IN ('confirmed', 'pending')
-           ORDER BY c.kind = 'confirmed' DESC, c.id DESC LIMIT 1) END
+           ORDER BY c.kind = 'confirmed' DESC, c.id DESC LIMIT 1) END,
+        COALESCE((SELECT a.blocked FROM addresses a WHERE a.email = m.recipient), 0)
  FROM messages m LEFT JOIN reservations r ON r.id = m.reservation_id
  WHERE m.state IN ('queued', 'deferred') AND m.next_attempt_at <= ?1
  ORDER BY m.next_attempt_at, m.id LIMIT ?2";
@@ -100,11 +103,27 @@ const DUE_PG: &str = "SELECT m.id, m.recipient, m.reservation_id, m.kind, r.stat
         CASE WHEN m.kind = 'reminder' THEN
           (SELECT c.state FROM messages c WHERE c.reservation_id = m.reservation_id
              AND c.kind IN ('confirmed', 'pending')
-           ORDER BY c.kind = 'confirmed' DESC, c.id DESC LIMIT 1) END
+           ORDER BY c.kind = 'confirmed' DESC, c.id DESC LIMIT 1) END,
+        COALESCE((SELECT a.blocked FROM addresses a WHERE a.email = m.recipient), 0)
  FROM messages m LEFT JOIN reservations r ON r.id = m.reservation_id
  WHERE m.state IN ('queued', 'deferred') AND m.next_attempt_at <= ?1
  ORDER BY m.next_attempt_at, m.id LIMIT ?2
  FOR UPDATE OF m SKIP LOCKED";
+
+/// Moves the rows of a JSON list of ids to `sending` for worker `?2` at `?3`.
+const TAKE: &str =
+    "UPDATE messages SET state = 'sending', claimed_by = ?2, attempts = attempts + 1, last_attempt_at = ?3
+ WHERE id IN (SELECT value FROM json_each(?1))";
+
+/// [`TAKE`] on PostgreSQL, whose `json_each` reads objects, not arrays.
+const TAKE_PG: &str =
+    "UPDATE messages SET state = 'sending', claimed_by = ?2, attempts = attempts + 1, last_attempt_at = ?3
+ WHERE id IN (SELECT CAST(value AS BIGINT) FROM json_array_elements_text(CAST(CAST(?1 AS TEXT) AS JSON)))";
+
+/// `[1,2,3]`: ids as the JSON list [`TAKE`] and the claim's details read.
+pub(super) fn id_list(ids: &[i64]) -> String {
+    format!("[{}]", ids.iter().map(i64::to_string).collect::<Vec<_>>().join(","))
+}
 
 /// A due row, with what the journey needs to say whether it still goes out.
 struct Due {
@@ -114,6 +133,8 @@ struct Due {
     kind: EmailKind,
     booking: Option<Booking>,
     confirmation: Option<MessageState>,
+    /// The recipient's address is blocked.
+    blocked: bool,
 }
 
 fn suppress(tx: &Tx<'_>, id: i64, recipient: &str, reservation_id: Option<i64>, worker: &str, now: i64) -> Result<()> {
