@@ -130,6 +130,9 @@ pub struct Lease {
     heartbeat: Option<JoinHandle<()>>,
     /// When the heartbeat last renewed the lease (this machine's monotonic clock).
     renewed: Arc<std::sync::Mutex<Instant>>,
+    /// A message the server accepted whose mark is not updated yet: it rides with the next
+    /// mark (one round trip an email instead of two); the group commit makes it moot.
+    accepted: Option<i64>,
 }
 
 impl std::fmt::Debug for Lease {
@@ -184,7 +187,7 @@ impl Lease {
                 })
                 .map_err(|e| StoreError::Invalid(format!("cannot start the lease heartbeat: {e}")))?
         };
-        Ok(Self { id, marks, stop, heartbeat: Some(heartbeat), renewed })
+        Ok(Self { id, marks, stop, heartbeat: Some(heartbeat), renewed, accepted: None })
     }
 
     /// Whether the lease was renewed recently enough to claim more work: with less than
@@ -199,14 +202,31 @@ impl Lease {
     }
 
     /// The in-flight marker, before the first byte of message `id` leaves; `false` when the
-    /// row is no longer this worker's (then it must not be sent).
-    pub fn mark_started(&self, id: i64) -> Result<bool, StoreError> {
-        self.marks.mark_started(id, &self.id)
+    /// row is no longer this worker's (then it must not be sent). The previous message's
+    /// acceptance, if one is waiting, is noted in the same statement.
+    pub fn mark_started(&mut self, id: i64) -> Result<bool, StoreError> {
+        let started = self.marks.mark_started_noting(id, &self.id, self.accepted)?;
+        self.accepted = None;
+        Ok(started)
     }
 
-    /// Notes that the server accepted message `id`.
-    pub fn mark_accepted(&self, id: i64) -> Result<(), StoreError> {
-        self.marks.mark_accepted(id, &self.id)
+    /// Notes that the server accepted message `id`: with the next mark, or at once when one
+    /// is already waiting (never more than one waits).
+    ///
+    /// The next mark follows within microseconds (the next email's composing), or the group
+    /// commit records the result itself: a kill in between leaves this email `uncertain`
+    /// rather than `sent`, the same window as a kill between the `250` and a note of its own.
+    pub fn mark_accepted(&mut self, id: i64) -> Result<(), StoreError> {
+        if let Some(waiting) = self.accepted.replace(id) {
+            self.marks.mark_accepted(waiting, &self.id)?;
+        }
+        Ok(())
+    }
+
+    /// The results are recorded (the group commit removed this worker's marks): nothing
+    /// waits to be noted any more.
+    pub fn results_recorded(&mut self) {
+        self.accepted = None;
     }
 }
 

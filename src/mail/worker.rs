@@ -208,10 +208,13 @@ impl Worker {
     /// Forgets the in-flight marks once the results are on disk (on PostgreSQL the
     /// transaction recording them did).
     fn clear_marks(&mut self) {
-        if let Live::File { lock, .. } = &mut self.live
-            && let Err(e) = lock.clear_started()
-        {
-            tracing::warn!("cannot clear the in-flight marker: {e}");
+        match &mut self.live {
+            Live::File { lock, .. } => {
+                if let Err(e) = lock.clear_started() {
+                    tracing::warn!("cannot clear the in-flight marker: {e}");
+                }
+            }
+            Live::Lease(lease) => lease.results_recorded(),
         }
     }
 

@@ -320,6 +320,28 @@ impl Store {
     }
 }
 
+impl Store {
+    /// [`Store::write`] in a READ COMMITTED transaction on PostgreSQL (the same one-writer
+    /// transaction on SQLite): for writes whose rows are found and locked by their own
+    /// statements (`FOR UPDATE`, an `UPDATE … WHERE state = …` re-checked after a wait), with
+    /// nothing read and then written from what was read. SERIALIZABLE's read locks, kept by
+    /// index page, would make concurrent workers abort each other for rows they never share.
+    pub(crate) fn write_locking<T>(&mut self, mut f: impl FnMut(&engine::Tx<'_>) -> Result<T>) -> Result<T> {
+        if self.conn.engine() == engine::Engine::Sqlite {
+            return self.write(f);
+        }
+        retry_busy(
+            || {
+                let tx = self.conn.begin_locking()?;
+                let out = f(&tx)?;
+                tx.commit()?;
+                Ok(out)
+            },
+            is_busy,
+        )
+    }
+}
+
 /// How long, in all, a write keeps retrying a transaction that lost the race for the lock.
 pub const WRITE_PATIENCE: Duration = Duration::from_secs(30);
 

@@ -76,16 +76,24 @@ impl Store {
     /// this worker's to send (recovery gave it back after a stall) or its lease has run out
     /// (others may be dealing with its rows): then it must not be sent.
     pub fn mark_started(&self, id: i64, worker: &str) -> Result<bool> {
+        self.mark_started_noting(id, worker, None)
+    }
+
+    /// [`Store::mark_started`], noting in the same statement (one round trip) that the server
+    /// accepted message `accepted`, the one this worker sent before.
+    pub fn mark_started_noting(&self, id: i64, worker: &str, accepted: Option<i64>) -> Result<bool> {
         postgres_only(self)?;
         let sql = format!(
-            "INSERT INTO worker_marks (worker_id, message_id)
+            "WITH accepted AS (
+                 UPDATE worker_marks SET accepted = TRUE WHERE worker_id = ?2 AND message_id = ?3)
+             INSERT INTO worker_marks (worker_id, message_id)
              SELECT claimed_by, id FROM messages
              WHERE id = ?1 AND state = 'sending' AND claimed_by = ?2
                AND EXISTS (SELECT 1 FROM worker_leases WHERE worker_id = ?2 AND expires_at > {SERVER_NOW})
              FOR SHARE OF messages
              ON CONFLICT (worker_id, message_id) DO UPDATE SET accepted = FALSE"
         );
-        let n = self.conn.execute(&sql, params![id, worker])?;
+        let n = self.conn.execute(&sql, params![id, worker, accepted])?;
         Ok(n == 1)
     }
 
