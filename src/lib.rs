@@ -25,6 +25,7 @@ pub mod replies;
 pub mod store;
 pub mod strings;
 pub mod theme;
+pub mod tls;
 pub mod tracker;
 pub mod tui;
 pub mod ui;

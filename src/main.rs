@@ -17,12 +17,14 @@
 //!             a command works on
 //! clock       the venue's clock (named time zone): wall-clock times <-> UTC ms
 //! locale      weekday and month names in en/fr/nl, for the screen and the emails
+//! tls         TLS trust for the servers guestmail connects to itself (IMAP, PostgreSQL)
 //!   ^
 //! store/      every SQL statement: migrations, reservations, messages, events, addresses,
 //!   ^         outbox claims (group commit, asking the journey per email; on PostgreSQL
 //!             FOR UPDATE SKIP LOCKED, and workers' leases + in-flight marks in outbox/lease.rs),
 //!             the journey's plans applied (plans.rs), resends and held emails, import
-//!             de-duplication, opens, bounces, providers' events (esp.rs), demo bulk writes
+//!             de-duplication, opens, bounces, providers' events (esp.rs), demo bulk writes;
+//!             where it lives (location.rs: a file or a postgres:// URL, pg_tls.rs: sslmode)
 //! mail/       compose (templates -> MIME), outbox worker + liveness (SQLite: lock files and
 //!             in-flight marks; PostgreSQL: a lease renewed by a heartbeat), transports (SMTP over lettre's connection, bounded waits; Maildir);
 //!             a venue problem pauses sending (store/pause.rs)

@@ -11,6 +11,8 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
+use super::pg_tls::{PgTls, default_for, split};
+
 /// Where the store lives.
 #[derive(Clone)]
 pub enum Location {
@@ -18,11 +20,13 @@ pub enum Location {
     Postgres(Box<PgTarget>),
 }
 
-/// A PostgreSQL database: the URL as given (without its password) and the client config.
+/// A PostgreSQL database: the URL as given (without its password), the client config and
+/// whether the connection is encrypted ([`super::pg_tls`]).
 #[derive(Clone)]
 pub struct PgTarget {
     pub(crate) shown: String,
     pub(crate) config: Option<postgres::Config>,
+    pub(crate) tls: PgTls,
     pub(crate) problem: Option<String>,
 }
 
@@ -39,19 +43,28 @@ impl Location {
             return Location::File(PathBuf::from(s));
         }
         let shown = without_password(s);
-        match postgres::Config::from_str(s) {
+        let unparsed = |problem: String| {
+            Location::Postgres(Box::new(PgTarget {
+                shown: shown.clone(),
+                config: None,
+                tls: PgTls::Off,
+                problem: Some(problem),
+            }))
+        };
+        let (url, tls) = match split(s) {
+            Ok(split) => split,
+            Err(e) => return unparsed(format!("the database URL does not parse: {e}")),
+        };
+        match postgres::Config::from_str(&url) {
             Ok(mut config) => {
                 let problem = match config.get_password() {
                     Some(_) => None,
                     None => password_from_env().map(|p| p.map(|p| config.password(p))).err(),
                 };
-                Location::Postgres(Box::new(PgTarget { shown, config: Some(config), problem }))
+                let tls = tls.unwrap_or_else(|| default_for(&config));
+                Location::Postgres(Box::new(PgTarget { shown, config: Some(config), tls, problem }))
             }
-            Err(e) => Location::Postgres(Box::new(PgTarget {
-                shown,
-                config: None,
-                problem: Some(format!("the database URL does not parse: {e}")),
-            })),
+            Err(e) => unparsed(format!("the database URL does not parse: {e}")),
         }
     }
 

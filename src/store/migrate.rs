@@ -68,11 +68,11 @@ fn apply(conn: &mut Connection, sql: &str, version: i64, rebuild: bool) -> Resul
         if now >= version {
             return Ok(());
         }
-        tx.execute_batch(sql).map_err(|source| StoreError::Migration { version, source: source.into() })?;
+        tx.execute_batch(sql).map_err(|source| StoreError::Migration { version, error: source.into() })?;
         if rebuild {
             let broken: i64 = tx
                 .query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| r.get(0))
-                .map_err(|source| StoreError::Migration { version, source: source.into() })?;
+                .map_err(|source| StoreError::Migration { version, error: source.into() })?;
             if broken > 0 {
                 return Err(StoreError::Invalid(format!(
                     "migration {version} would leave {broken} broken references; nothing was changed"
@@ -109,7 +109,7 @@ pub(super) fn run_postgres(conn: &mut Conn, label: &Path) -> Result<()> {
         return Err(StoreError::TooNew { path: label.to_owned(), found: current, supported: SCHEMA_VERSION });
     }
     for &(version, sql) in PG_MIGRATIONS.iter().filter(|(v, _)| *v > current) {
-        tx.execute_batch(sql).map_err(|source| StoreError::Migration { version, source })?;
+        tx.execute_batch(sql).map_err(|source| StoreError::Migration { version, error: source })?;
         tx.execute("DELETE FROM schema_version", ())?;
         tx.execute("INSERT INTO schema_version (version) VALUES (?1)", [version])?;
     }

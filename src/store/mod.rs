@@ -29,6 +29,7 @@ mod migrate;
 mod opens;
 mod outbox;
 mod pause;
+mod pg_tls;
 mod plans;
 mod replies;
 mod resend;
@@ -82,18 +83,20 @@ pub const DEFAULT_MESSAGE_DOMAIN: &str = "guestmail.localhost";
 /// How long a writer waits for another process's transaction before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// A store error's text says its cause; none is also given as a `source`, or `{:#}` (the
+/// messages users see) would say it twice.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("database error: {0}")]
-    Db(#[from] engine::Error),
-    #[error("could not prepare the database file {path}: {source}")]
-    File { path: PathBuf, source: std::io::Error },
+    Db(engine::Error),
+    #[error("could not prepare the database file {path}: {error}")]
+    File { path: PathBuf, error: std::io::Error },
     #[error(
         "the database {path} has schema version {found}, newer than this guestmail ({supported}); update guestmail"
     )]
     TooNew { path: PathBuf, found: i64, supported: i64 },
-    #[error("migration {version} failed: {source}")]
-    Migration { version: i64, source: engine::Error },
+    #[error("migration {version} failed: {error}")]
+    Migration { version: i64, error: engine::Error },
     #[error(transparent)]
     Transition(#[from] TransitionError),
     #[error(transparent)]
@@ -181,7 +184,11 @@ impl Store {
             return Err(StoreError::Invalid(problem.clone()));
         }
         let config = target.config.as_ref().ok_or_else(|| StoreError::Invalid("no database URL".into()))?;
-        let mut conn = Conn::postgres(engine::PgConn::connect(config).map_err(engine::Error::from)?);
+        let (mode, tls) = pg_tls::connector(&target.tls).map_err(StoreError::Invalid)?;
+        let mut config = config.clone();
+        config.ssl_mode(mode);
+        let conn = engine::PgConn::connect(&config, tls).map_err(connect_error)?;
+        let mut conn = Conn::postgres(conn);
         retry_busy(|| migrate::run_postgres(&mut conn, Path::new(&target.shown)), is_busy)?;
         Ok(conn)
     }
@@ -349,13 +356,35 @@ pub const WRITE_PATIENCE: Duration = Duration::from_secs(30);
 /// again), not a real failure.
 pub fn is_busy(e: &StoreError) -> bool {
     match e {
-        StoreError::Db(e) | StoreError::Migration { source: e, .. } => e.is_retryable(),
+        StoreError::Db(e) | StoreError::Migration { error: e, .. } => e.is_retryable(),
         _ => false,
     }
 }
 
 fn is_busy_sqlite(e: &rusqlite::Error) -> bool {
     matches!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked))
+}
+
+/// A failed connection to PostgreSQL; when TLS is the reason, with what to do about it.
+fn connect_error(e: postgres::Error) -> StoreError {
+    let e = engine::Error::from(e);
+    let text = e.to_string();
+    let hint = if text.contains("server does not support TLS") {
+        "the server does not offer TLS: add sslmode=disable to the URL only if the network to it is trusted (guests' data would cross it in clear)"
+    } else if text.contains("UnknownIssuer") {
+        "the server's certificate is not signed by an authority guestmail knows: name its CA with sslrootcert=/path/to/ca.pem in the URL"
+    } else if text.contains("NotValidForName") {
+        "the server's certificate was issued for another name: connect with the host name on the certificate"
+    } else {
+        return StoreError::Db(e);
+    };
+    StoreError::Invalid(format!("{text}; {hint}"))
+}
+
+impl From<engine::Error> for StoreError {
+    fn from(e: engine::Error) -> Self {
+        StoreError::Db(e)
+    }
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -385,7 +414,7 @@ pub(crate) fn retry_busy<T, E>(mut attempt: impl FnMut() -> Result<T, E>, busy: 
 /// Creates the database file with mode 0600 before SQLite does, so guests' personal data is
 /// never readable by other users; SQLite gives its -wal and -shm files the same mode.
 fn create_private_file(path: &Path) -> Result<()> {
-    let err = |source| StoreError::File { path: path.to_owned(), source };
+    let err = |error| StoreError::File { path: path.to_owned(), error };
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(err)?;
     }

@@ -11,6 +11,7 @@ mod support;
 
 // Every store statement on PostgreSQL, and the fixtures behind the store's back.
 mod pg_statements;
+mod pg_tls;
 mod raw;
 
 mod basics;

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use imap::extensions::idle::SetReadTimeout;
 
-use super::settings::{MailboxSettings, roots};
+use super::settings::MailboxSettings;
 use crate::bounce::mailbox_url::Security;
 
 /// How long one connect, or one command's answer, may take.
@@ -88,12 +88,7 @@ impl From<imap::Error> for Failure {
 }
 
 fn tls(tcp: TcpStream, host: &str, ca_file: Option<&std::path::Path>) -> Result<Stream, Failure> {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| Failure::Lost(format!("TLS: {e}")))?
-        .with_root_certificates(roots(ca_file).map_err(Failure::Lost)?)
-        .with_no_client_auth();
+    let config = crate::tls::client_config(ca_file).map_err(Failure::Lost)?;
     let name = rustls_pki_types::ServerName::try_from(host.to_owned())
         .map_err(|e| Failure::Lost(format!("TLS: {host}: {e}")))?;
     let conn = rustls::ClientConnection::new(Arc::new(config), name).map_err(|e| Failure::Lost(format!("TLS: {e}")))?;

@@ -139,7 +139,7 @@ impl MailboxSettings {
             (None, None) => return Err(format!("{key}: set {key}_password_env or {key}_password_file")),
         };
         if let Some(ca) = &config.mailbox_ca_file {
-            roots(Some(ca)).map_err(|e| format!("mailbox_ca_file: {e}"))?;
+            crate::tls::roots(Some(ca)).map_err(|e| format!("mailbox_ca_file: {e}"))?;
         }
         Ok(Some(Self {
             role,
@@ -152,25 +152,4 @@ impl MailboxSettings {
             retry: Retry::default(),
         }))
     }
-}
-
-/// The certificates a mailbox server may show: the Mozilla roots, plus `mailbox_ca_file`.
-pub(super) fn roots(ca_file: Option<&std::path::Path>) -> Result<rustls::RootCertStore, String> {
-    use rustls_pki_types::pem::PemObject as _;
-    let mut roots = rustls::RootCertStore::empty();
-    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-    if let Some(path) = ca_file {
-        let mut added = 0;
-        for cert in
-            rustls_pki_types::CertificateDer::pem_file_iter(path).map_err(|e| format!("{}: {e}", path.display()))?
-        {
-            let cert = cert.map_err(|e| format!("{}: {e}", path.display()))?;
-            roots.add(cert).map_err(|e| format!("{}: {e}", path.display()))?;
-            added += 1;
-        }
-        if added == 0 {
-            return Err(format!("{}: no PEM certificate in it", path.display()));
-        }
-    }
-    Ok(roots)
 }

@@ -30,24 +30,44 @@ pub(crate) use params;
 /// The channel every PostgreSQL write notifies on commit: the screens listen to it.
 pub const CHANGE_CHANNEL: &str = "guestmail_changes";
 
+/// The text says the cause (no `source`: `{:#}` would repeat it).
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("{0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
     #[error("{}", pg_message(.0))]
-    Postgres(#[from] postgres::Error),
+    Postgres(postgres::Error),
     #[error("no row where one was expected")]
     NoRows,
     #[error("column {column}: {message}")]
     Conversion { column: usize, message: String },
 }
 
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        Error::Sqlite(e)
+    }
+}
+
+impl From<postgres::Error> for Error {
+    fn from(e: postgres::Error) -> Self {
+        Error::Postgres(e)
+    }
+}
+
 /// postgres's errors say "db error" and keep the server's message in their source.
 fn pg_message(e: &postgres::Error) -> String {
-    match e.as_db_error() {
-        Some(db) => format!("PostgreSQL: {} ({})", db.message(), db.code().code()),
-        None => format!("PostgreSQL: {e}"),
+    if let Some(db) = e.as_db_error() {
+        return format!("PostgreSQL: {} ({})", db.message(), db.code().code());
     }
+    // The client's error says what failed; its sources, why.
+    let mut text = format!("PostgreSQL: {e}");
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        text = format!("{text}: {s}");
+        source = s.source();
+    }
+    text
 }
 
 impl Error {

@@ -24,8 +24,15 @@ pub struct PgConn {
 }
 
 impl PgConn {
-    pub fn connect(config: &postgres::Config) -> Result<Self, postgres::Error> {
-        let client = config.connect(NoTls)?;
+    /// Connects in clear, or through `tls` (as `config`'s `sslmode` says).
+    pub fn connect(
+        config: &postgres::Config,
+        tls: Option<tokio_postgres_rustls::MakeRustlsConnect>,
+    ) -> Result<Self, postgres::Error> {
+        let client = match tls {
+            Some(tls) => config.connect(tls)?,
+            None => config.connect(NoTls)?,
+        };
         Ok(PgConn { client: RefCell::new(client), statements: RefCell::new(HashMap::new()) })
     }
 
