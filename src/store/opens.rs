@@ -13,6 +13,8 @@ use crate::store::engine::{Engine, OptionalExtension as _, Tx, params};
 
 use super::{Result, Store, StoreError};
 
+mod batch_pg;
+
 /// One pixel fetch, as the endpoint saw it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpenHit {
@@ -256,6 +258,25 @@ pub(crate) fn record(
     // Every token of the batch looked up in one statement: on PostgreSQL a look-up per
     // token was a round trip each, and the writer fell behind a busy endpoint.
     let mut messages = known_messages(tx, hits)?;
+    // PostgreSQL: the batch's rows and totals go in one statement each (see [`batch_pg`]),
+    // and so does the look-up of the clients the writer has no memory of.
+    let pg = tx.engine() == Engine::Postgres;
+    let mut new_opens = Vec::new();
+    let stored_last = if pg && policy.dedup_ms > 0 {
+        let mut since: HashMap<ClientKey, i64> = HashMap::new();
+        for hit in hits {
+            let Some(Some(known)) = messages.get(hit.token.as_str()) else { continue };
+            let key: ClientKey = (known.id, hit.ip, hit.user_agent.clone());
+            if clients.batch.contains_key(&key) || clients.recent.last_counted(&key).is_some() {
+                continue;
+            }
+            let bound = hit.at - policy.dedup_ms;
+            since.entry(key).and_modify(|b| *b = (*b).min(bound)).or_insert(bound);
+        }
+        batch_pg::last_from_clients(tx, &since)?
+    } else {
+        HashMap::new()
+    };
     let mut totals: HashMap<i64, Totals> = HashMap::new();
     let mut out = RecordedBatch::default();
     for hit in hits {
@@ -268,6 +289,7 @@ pub(crate) fn record(
         let ip = hit.ip.map(|ip| ip.to_string());
         let last = match clients.batch.get(&key).copied().or_else(|| clients.recent.last_counted(&key)) {
             Some(at) => Some(at),
+            None if pg => stored_last.get(&key).copied(),
             None if policy.dedup_ms > 0 => last_from_client
                 .query_row(params![known.id, hit.at - policy.dedup_ms, ip, hit.user_agent], |r| r.get(0))
                 .optional()?
@@ -284,17 +306,31 @@ pub(crate) fn record(
         let verdict = classify(&facts);
         let keep = known.kept < policy.hits_kept;
         if keep {
-            insert.execute(params![
-                known.id,
-                hit.at,
-                ip,
-                hit.user_agent,
-                seconds_after_send,
-                verdict.machine(),
-                verdict.reason.as_ref(),
-                verdict.kind.as_str(),
-                verdict.rule.as_ref(),
-            ])?;
+            if pg {
+                new_opens.push(batch_pg::NewOpen {
+                    message_id: known.id,
+                    at: hit.at,
+                    ip,
+                    user_agent: hit.user_agent.as_deref(),
+                    seconds_after_send,
+                    machine: verdict.machine(),
+                    reason: verdict.reason.clone(),
+                    kind: verdict.kind.as_str(),
+                    rule: verdict.rule.clone(),
+                });
+            } else {
+                insert.execute(params![
+                    known.id,
+                    hit.at,
+                    ip,
+                    hit.user_agent,
+                    seconds_after_send,
+                    verdict.machine(),
+                    verdict.reason.as_ref(),
+                    verdict.kind.as_str(),
+                    verdict.rule.as_ref(),
+                ])?;
+            }
             if let Some(Some(k)) = messages.get_mut(hit.token.as_str()) {
                 k.kept += 1;
             }
@@ -312,6 +348,11 @@ pub(crate) fn record(
         t.first_at = t.first_at.min(hit.at);
         t.last_at = t.last_at.max(hit.at);
         out.recorded += 1;
+    }
+    if pg {
+        batch_pg::insert_opens(tx, &new_opens)?;
+        batch_pg::add_totals(tx, &totals)?;
+        return Ok(out);
     }
     let mut update = tx.prepare_cached(
         "UPDATE messages SET open_count = open_count + ?2,

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use guestmail::store::OpenKind;
-use guestmail::store::{OpenHit, Store, now_ms};
+use guestmail::store::{OpenHit, RecentClients, Store, now_ms};
 use guestmail::tracker::classify::HUMAN_REASON;
 use guestmail::tracker::response::PIXEL_GIF;
 use guestmail::tracker::{Tracker, TrackerOptions};
@@ -314,7 +314,88 @@ fn pipelined_requests_are_all_answered_in_order(engine: Engine) {
     assert_eq!(tracker.shutdown().expect("clean shutdown").recorded, 2);
 }
 
+/// One batch over several messages, each with a different mix of readers: every message gets
+/// its own totals (opens, people, proxies and by which, first and last), and each counted hit
+/// its row with its verdict, in the order the hits came.
+fn one_batch_adds_each_messages_own_totals_and_rows(engine: Engine) {
+    let w = World::on(engine, 3);
+    let mut store = w.store();
+    let t = w.sent_at + 7_200_000;
+    let hit = |i: usize, at: i64, ua: &str, ip: &str| OpenHit {
+        token: w.tokens[i].clone(),
+        at,
+        ip: Some(ip.parse().expect("ip")),
+        user_agent: Some(ua.into()),
+    };
+    let batch = [
+        hit(0, t, FIREFOX, "81.246.12.7"),
+        hit(1, t + 1_000, GMAIL, "66.249.84.1"),
+        hit(0, t + 2_000, GMAIL, "66.249.84.2"),
+        hit(1, t + 3_000, MPP, "17.58.63.10"),
+        hit(0, t + 4_000, FIREFOX, "81.246.12.8"),
+    ];
+    let report = store.record_opens(&batch, by_rules).expect("batch");
+    assert_eq!((report.recorded, report.replays, report.unknown), (5, 0, 0));
+    let totals = |i: usize| {
+        let m = store.message(w.ids[i]).expect("message");
+        (m.open_count, m.human_open_count, m.proxy_open_count, m.open_via, m.first_opened_at, m.last_opened_at)
+    };
+    assert_eq!(totals(0), (3, 3, 1, Some("Gmail".to_owned()), Some(t), Some(t + 4_000)));
+    assert_eq!(totals(1), (2, 1, 1, Some("Gmail".to_owned()), Some(t + 1_000), Some(t + 3_000)));
+    assert_eq!(totals(2), (0, 0, 0, None, None, None), "a message of no hit is left alone");
+    let kinds = |i: usize| {
+        let mut opens = store.opens_for_message(w.ids[i]).expect("opens");
+        opens.sort_by_key(|o| o.id);
+        opens.iter().map(|o| (o.at, o.kind, o.machine, o.ip.clone())).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        kinds(0),
+        [
+            (t, OpenKind::Person, false, Some("81.246.12.7".to_owned())),
+            (t + 2_000, OpenKind::Proxy, false, Some("66.249.84.2".to_owned())),
+            (t + 4_000, OpenKind::Person, false, Some("81.246.12.8".to_owned())),
+        ]
+    );
+    assert_eq!(kinds(1)[1].1, OpenKind::Machine, "Apple's privacy fetch is a machine's");
+}
+
+/// A writer with no memory of its clients (a new process after a restart, or another
+/// `serve` behind the load balancer) still counts a client's replay once: the stored opens
+/// say when each client last counted. Another client, or the same after the window, counts.
+fn a_replay_is_counted_once_across_writers(engine: Engine) {
+    let w = World::on(engine, 2);
+    let policy = guestmail::store::OpenPolicy { dedup_ms: 60_000, hits_kept: 20 };
+    let t = w.sent_at + 7_200_000;
+    let hit = |i: usize, at: i64, ua: &str| OpenHit {
+        token: w.tokens[i].clone(),
+        at,
+        ip: Some("81.246.12.7".parse().expect("ip")),
+        user_agent: Some(ua.into()),
+    };
+    let mut first = w.store();
+    let (mut memory, mut none) = (RecentClients::default(), RecentClients::default());
+    let report = first
+        .record_opens_with(&[hit(0, t, FIREFOX), hit(1, t, FIREFOX)], policy, &mut memory, &mut by_rules)
+        .expect("first");
+    assert_eq!(report.recorded, 2);
+    // A second writer, knowing nothing of the first's clients.
+    let mut second = w.store();
+    let batch = [
+        hit(0, t + 10_000, FIREFOX),
+        hit(0, t + 20_000, FIREFOX),
+        hit(0, t + 30_000, GMAIL),
+        hit(1, t + 61_000, FIREFOX),
+        hit(1, t + 62_000, FIREFOX),
+    ];
+    let report = second.record_opens_with(&batch, policy, &mut none, &mut by_rules).expect("second");
+    assert_eq!((report.recorded, report.replays), (2, 3), "{report:?}");
+    let count = |i: usize| second.message(w.ids[i]).expect("message").open_count;
+    assert_eq!((count(0), count(1)), (2, 2));
+}
+
 crate::both_engines!(
+    a_replay_is_counted_once_across_writers,
+    one_batch_adds_each_messages_own_totals_and_rows,
     a_known_token_records_one_open_per_request_with_its_facts,
     an_open_is_committed_while_the_endpoint_keeps_running,
     an_unknown_token_gets_the_same_gif_and_records_nothing,
