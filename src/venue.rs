@@ -52,6 +52,9 @@ pub enum VenueRefusal {
     /// The sender is already the From of `venue`; `suggestion` is one of this venue's own.
     #[error("the sender {sender} is already used by the venue {venue} (suggestion: {suggestion})")]
     SenderTaken { sender: String, venue: String, suggestion: String },
+    /// The time zone is none the zone database knows (the venue's journey runs on its clock).
+    #[error("the time zone {0} is not known")]
+    UnknownTimeZone(String),
 }
 
 /// Checks `new` against the venues already there (`existing`: name and effective sender,
@@ -74,7 +77,11 @@ pub fn check_new(new: &NewVenue, existing: &[(String, String)]) -> Result<NewVen
         let suggestion = suggested_sender(name, sender.rsplit_once('@').map_or("", |(_, d)| d));
         return Err(VenueRefusal::SenderTaken { sender, venue: venue.clone(), suggestion });
     }
-    Ok(NewVenue { name: name.to_owned(), sender, reply_to, ..new.clone() })
+    let time_zone = new.time_zone.trim().to_owned();
+    if crate::clock::Clock::named(Some(&time_zone)).is_err() {
+        return Err(VenueRefusal::UnknownTimeZone(time_zone));
+    }
+    Ok(NewVenue { name: name.to_owned(), sender, reply_to, time_zone, ..new.clone() })
 }
 
 /// One sender per venue on the group's sending domain: the name's letters and digits,
@@ -179,6 +186,14 @@ mod tests {
             (venue("  ", "x@group.example"), Err(VenueRefusal::EmptyName)),
             (venue("bistro", "other@group.example"), Err(VenueRefusal::NameTaken("bistro".into()))),
             (venue("Brasserie", "no-at-sign"), Err(VenueRefusal::BadSender(AddressError::NoAt("no-at-sign".into())))),
+            (
+                NewVenue { time_zone: " Europe/London ".into(), ..venue("Brasserie", "brasserie@mail.group.example") },
+                Ok("brasserie@mail.group.example"),
+            ),
+            (
+                NewVenue { time_zone: "Europe/Bruxelles".into(), ..venue("Brasserie", "brasserie@mail.group.example") },
+                Err(VenueRefusal::UnknownTimeZone("Europe/Bruxelles".into())),
+            ),
         ];
         for (new, expected) in cases {
             let got = check_new(&new, &existing()).map(|v| v.sender);

@@ -111,10 +111,19 @@ impl Store {
     }
 
     /// Scopes this connection to one venue: the day list, new reservations (and their
-    /// guests), the look-up of a reservation by id and the changes made through it.
+    /// guests), the look-up of a reservation by id and the changes made through it. The
+    /// journey's clock becomes the venue's time zone when it has one (a group's venues may
+    /// stand in several): the reservation times are its wall-clock times. Without one (a
+    /// single-venue store's implicit venue), the clock stays the one set before (the config's).
     #[must_use]
     pub fn with_venue(mut self, id: i64) -> Self {
         self.venue = id;
+        let zone = self.venue(id).map(|v| v.time_zone).unwrap_or_default();
+        if !zone.trim().is_empty()
+            && let Ok(clock) = crate::clock::Clock::named(Some(&zone))
+        {
+            self.rules.clock = clock;
+        }
         self
     }
 

@@ -7,7 +7,7 @@ use crate::venue::{VenueChoiceError, VenueRefusal};
 
 /// Why a new venue was refused, and what to do instead.
 pub fn refusal(lang: Language, r: &VenueRefusal) -> String {
-    use VenueRefusal::{BadReplyTo, BadSender, EmptyName, NameTaken, SenderTaken};
+    use VenueRefusal::{BadReplyTo, BadSender, EmptyName, NameTaken, SenderTaken, UnknownTimeZone};
     match (lang, r) {
         (Language::En, EmptyName) => "the venue needs a name (--name)".into(),
         (Language::Fr, EmptyName) => "le restaurant a besoin d'un nom (--name)".into(),
@@ -21,6 +21,17 @@ pub fn refusal(lang: Language, r: &VenueRefusal) -> String {
         (Language::En, BadReplyTo(e)) => format!("the reply-to address is not valid: {e}"),
         (Language::Fr, BadReplyTo(e)) => format!("l'adresse de réponse n'est pas valide : {e}"),
         (Language::Nl, BadReplyTo(e)) => format!("het antwoordadres is niet geldig: {e}"),
+        (Language::En, UnknownTimeZone(z)) => {
+            format!("the time zone {z} is not known: give its name in the zone database, e.g. Europe/Brussels")
+        }
+        (Language::Fr, UnknownTimeZone(z)) => {
+            format!(
+                "le fuseau horaire {z} est inconnu : donner son nom de la base des fuseaux, par exemple Europe/Brussels"
+            )
+        }
+        (Language::Nl, UnknownTimeZone(z)) => {
+            format!("de tijdzone {z} is onbekend: geef haar naam uit de tijdzonedatabank, bijvoorbeeld Europe/Brussels")
+        }
         (Language::En, SenderTaken { sender, venue, suggestion }) => format!(
             "{sender} already sends for {venue}: give each venue its own sender on the group's sending \
              domain, e.g. {suggestion}. Mail programs remember the first display name they saw for a \

@@ -151,3 +151,69 @@ fn venues_scope_the_day_new_reservations_and_changes() {
 fn venues_refuse_a_second_venue_with_the_same_sender() {
     on_both("venues_refuse_a_second_venue_with_the_same_sender", a_second_venue_with_the_same_sender_is_refused);
 }
+
+/// A group's venues in two time zones, the config's clock in Brussels: each venue's journey
+/// runs on its own wall clock. At 18:30 in London (19:30 in Brussels) a London table of
+/// 19:00 has not started: its no-show is refused and its reminder still goes out, from the
+/// screen of that venue and from a `serve` claiming for every venue; a Brussels table of
+/// 19:00 has started.
+fn each_venue_keeps_its_own_clock(location: &Location) {
+    use guestmail::clock::Clock;
+    use guestmail::domain::{EmailKind, MessageState};
+    let brussels =
+        guestmail::store::Rules { clock: Clock::named(Some("Europe/Brussels")).unwrap(), ..Default::default() };
+    let main = Store::open(location).unwrap().with_rules(brussels);
+    let mut main = main;
+    let london = main
+        .add_venue(
+            &NewVenue { time_zone: "Europe/London".into(), ..new_venue("London", "london@mail.group.example") },
+            CONFIG_SENDER,
+        )
+        .unwrap();
+    // 2037-11-27 18:30 in London is 19:30 in Brussels (UTC+0 and UTC+1 in November).
+    let now = chrono::NaiveDate::from_ymd_opt(2037, 11, 27)
+        .unwrap()
+        .and_hms_opt(18, 30, 0)
+        .unwrap()
+        .and_utc()
+        .timestamp_millis();
+    let mut there =
+        Store::open(location).unwrap().with_rules(brussels).with_venue(london.id).frozen_at(now - 86_400_000);
+    let mut here = Store::open(location).unwrap().with_rules(brussels).frozen_at(now - 86_400_000);
+    let london_table = there.create_reservation(&booking("ldn@example.org", day(), (19, 0))).unwrap();
+    let brussels_table = here.create_reservation(&booking("bxl@example.org", day(), (19, 0))).unwrap();
+    for (store, id) in [(&mut there, london_table), (&mut here, brussels_table)] {
+        store.set_status(id, ReservationStatus::Confirmed, "staff").unwrap();
+    }
+    let mut there = there.frozen_at(now);
+    let mut here = here.frozen_at(now);
+    let err = there.set_status(london_table, ReservationStatus::NoShow, "staff").unwrap_err();
+    assert!(matches!(err, StoreError::Refused(_)), "London's table has not started: {err}");
+    here.set_status(brussels_table, ReservationStatus::NoShow, "staff").expect("Brussels' table has started");
+
+    // A reminder to the London table, due now: a serve for every venue (Brussels' clock in
+    // its config) claims it rather than withdraw it as "time passed".
+    let guest = there.reservation(london_table).unwrap().guest.id;
+    let reminder = there
+        .queue_message(&guestmail::store::NewMessage {
+            reservation_id: Some(london_table),
+            guest_id: guest,
+            kind: EmailKind::Reminder,
+            recipient: "ldn@example.org",
+            subject: "",
+            resend_of: None,
+            actor: "test",
+        })
+        .unwrap()
+        .0;
+    let mut serve = Store::open(location).unwrap().with_rules(brussels);
+    let claim = serve.claim_batch("w-1-aaaaaaaaaaaa", now + 60_000, 10).unwrap();
+    assert!(claim.messages.iter().any(|m| m.id == reminder), "{claim:?}");
+    assert!(claim.withdrawn.is_empty(), "{claim:?}");
+    assert_eq!(serve.message(reminder).unwrap().state, MessageState::Sending);
+}
+
+#[test]
+fn venues_each_keep_their_own_clock() {
+    on_both("venues_each_keep_their_own_clock", each_venue_keeps_its_own_clock);
+}

@@ -8,6 +8,10 @@
 //! its bytes leave, so a worker killed mid-batch leaves at most its own batch in `sending`,
 //! which start-up turns into `uncertain` (never re-sent on its own, never lost).
 
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+
 use crate::store::engine::{Engine, Tx, params};
 
 use super::{Claim, details};
@@ -31,6 +35,7 @@ pub(crate) fn claim(tx: &Tx<'_>, worker: &str, rules: &Rules, now: i64, limit: u
     let mut out = Claim::default();
     let mut claimed = Vec::with_capacity(limit);
     let local = rules.local(now);
+    let mut zones = HashMap::new();
     while claimed.len() < limit {
         let want = limit - claimed.len();
         let sql = if tx.engine() == Engine::Postgres { DUE_PG } else { DUE };
@@ -50,12 +55,14 @@ pub(crate) fn claim(tx: &Tx<'_>, worker: &str, rules: &Rules, now: i64, limit: u
                     booking,
                     confirmation: parsed_opt(r, 6)?,
                     blocked: r.get(7)?,
+                    zone: r.get(8)?,
                 })
             })?
             .collect::<Result<_, _>>()?;
         let full = rows.len() == want;
         let mut taken = Vec::with_capacity(rows.len());
         for due in rows {
+            let local = venue_local(&mut zones, due.zone.as_deref(), now).unwrap_or(local);
             if let Some(booking) = due.booking
                 && let Err(why) = rules.policy.still_due(due.kind, booking, due.confirmation, due.blocked, local)
             {
@@ -90,7 +97,8 @@ const DUE: &str = "SELECT m.id, m.recipient, m.reservation_id, m.kind, r.status,
           (SELECT c.state FROM messages c WHERE c.reservation_id = m.reservation_id
              AND c.kind IN ('confirmed', 'pending')
            ORDER BY c.kind = 'confirmed' DESC, c.id DESC LIMIT 1) END,
-        COALESCE((SELECT a.blocked FROM addresses a WHERE a.email = m.recipient), 0)
+        COALESCE((SELECT a.blocked FROM addresses a WHERE a.email = m.recipient), 0),
+        (SELECT v.time_zone FROM venues v WHERE v.id = r.venue_id)
  FROM messages m LEFT JOIN reservations r ON r.id = m.reservation_id
  WHERE m.state IN ('queued', 'deferred') AND m.next_attempt_at <= ?1
  ORDER BY m.next_attempt_at, m.id LIMIT ?2";
@@ -104,7 +112,8 @@ const DUE_PG: &str = "SELECT m.id, m.recipient, m.reservation_id, m.kind, r.stat
           (SELECT c.state FROM messages c WHERE c.reservation_id = m.reservation_id
              AND c.kind IN ('confirmed', 'pending')
            ORDER BY c.kind = 'confirmed' DESC, c.id DESC LIMIT 1) END,
-        COALESCE((SELECT a.blocked FROM addresses a WHERE a.email = m.recipient), 0)
+        COALESCE((SELECT a.blocked FROM addresses a WHERE a.email = m.recipient), 0),
+        (SELECT v.time_zone FROM venues v WHERE v.id = r.venue_id)
  FROM messages m LEFT JOIN reservations r ON r.id = m.reservation_id
  WHERE m.state IN ('queued', 'deferred') AND m.next_attempt_at <= ?1
  ORDER BY m.next_attempt_at, m.id LIMIT ?2
@@ -135,6 +144,19 @@ struct Due {
     confirmation: Option<MessageState>,
     /// The recipient's address is blocked.
     blocked: bool,
+    /// The time zone of the reservation's venue (empty or unknown: the rules' clock).
+    zone: Option<String>,
+}
+
+/// The wall-clock time at `now` in the venue time zone `zone` (each zone worked out once per
+/// claim); `None` when the venue names none (or none the zone database knows).
+fn venue_local(
+    zones: &mut HashMap<String, Option<NaiveDateTime>>,
+    zone: Option<&str>,
+    now: i64,
+) -> Option<NaiveDateTime> {
+    let zone = zone.map(str::trim).filter(|z| !z.is_empty())?;
+    *zones.entry(zone.to_owned()).or_insert_with(|| crate::clock::Clock::named(Some(zone)).ok().map(|c| c.naive(now)))
 }
 
 fn suppress(tx: &Tx<'_>, id: i64, recipient: &str, reservation_id: Option<i64>, worker: &str, now: i64) -> Result<()> {
