@@ -26,8 +26,10 @@ pub struct ImportArgs {
 
 pub fn run(ctx: &Context, args: &ImportArgs) -> anyhow::Result<ExitCode> {
     let file = std::fs::File::open(&args.file).with_context(|| format!("cannot open {}", args.file.display()))?;
+    // The venue's now (its own time zone, else the config's) says which rows are past.
+    let mut store = ctx.open_venue_store()?;
     let rules =
-        Rules { policy: ctx.config.policy(), now: ctx.config.clock().now(), default_language: ctx.config.language };
+        Rules { policy: ctx.config.policy(), now: store.rules().clock.now(), default_language: ctx.config.language };
     let rows = match parse(file, &rules) {
         Ok(rows) => rows,
         Err(errors) => {
@@ -38,7 +40,6 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> anyhow::Result<ExitCode> {
             bail!(msg);
         }
     };
-    let mut store = ctx.open_venue_store()?;
     // The journey says which rows get emails (none for a past one); asked again here
     // because the store's callback sees the reservation, not its line.
     let send = |r: &NewReservation| !args.no_email && check(r, &rules).is_ok_and(|plan| !plan.queue.is_empty());
