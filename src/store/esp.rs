@@ -148,7 +148,7 @@ pub(crate) fn record(
                     tx.prepare_cached("SELECT token FROM messages WHERE id = ?1")?.query_row([id], |r| r.get(0))?;
                 let hit = OpenHit { token, at: *at, ip: *ip, user_agent: user_agent.clone() };
                 let mut decide = |facts: &OpenFacts<'_>| verdict.clone().unwrap_or_else(|| classify(facts));
-                let mut clients = Clients { recent: &recent, batch: &mut batch };
+                let mut clients = Clients { recent: &recent, batch: &mut batch, tokens: &mut Vec::new() };
                 let done = opens::record(tx, &[hit], policy, &mut clients, &mut decide)?;
                 out.opens += done.recorded;
             }

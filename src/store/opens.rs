@@ -124,6 +124,9 @@ pub(crate) type ClientKey = (i64, Option<IpAddr>, Option<String>);
 #[derive(Debug, Default)]
 pub struct RecentClients {
     last: HashMap<ClientKey, i64>,
+    /// The message of each token recently stored (a token never changes message), so a
+    /// replay is told from memory without a look-up.
+    tokens: HashMap<String, i64>,
 }
 
 impl RecentClients {
@@ -131,6 +134,20 @@ impl RecentClients {
 
     fn last_counted(&self, key: &ClientKey) -> Option<i64> {
         self.last.get(key).copied()
+    }
+
+    /// Whether `hit` replays a client counted within `dedup_ms`, as far as memory tells.
+    fn is_replay(&self, hit: &OpenHit, dedup_ms: i64) -> bool {
+        let Some(&id) = self.tokens.get(&hit.token) else { return false };
+        let key: ClientKey = (id, hit.ip, hit.user_agent.clone());
+        self.last_counted(&key).is_some_and(|last| hit.at >= last && hit.at - last < dedup_ms)
+    }
+
+    fn learn_token(&mut self, token: &str, id: i64) {
+        if self.tokens.len() >= Self::CAP {
+            self.tokens.clear();
+        }
+        self.tokens.insert(token.to_owned(), id);
     }
 
     fn counted(&mut self, key: ClientKey, at: i64, dedup_ms: i64) {
@@ -156,6 +173,8 @@ impl RecentClients {
 pub(crate) struct Clients<'a> {
     pub(crate) recent: &'a RecentClients,
     pub(crate) batch: &'a mut HashMap<ClientKey, i64>,
+    /// The batch's tokens found with their message, for the writer to remember.
+    pub(crate) tokens: &'a mut Vec<(String, i64)>,
 }
 
 /// What one batch did.
@@ -258,6 +277,7 @@ pub(crate) fn record(
     // Every token of the batch looked up in one statement: on PostgreSQL a look-up per
     // token was a round trip each, and the writer fell behind a busy endpoint.
     let mut messages = known_messages(tx, hits)?;
+    clients.tokens.extend(messages.iter().filter_map(|(token, k)| k.map(|k| ((*token).to_owned(), k.id))));
     // PostgreSQL: the batch's rows and totals go in one statement each (see [`batch_pg`]),
     // and so does the look-up of the clients the writer has no memory of.
     let pg = tx.engine() == Engine::Postgres;
@@ -403,16 +423,30 @@ impl Store {
         if hits.is_empty() {
             return Ok(RecordedBatch::default());
         }
+        // Replays memory alone can tell (a known token, its client counted within the window)
+        // need no database: under a flood of repeats the writer keeps up with the endpoint.
+        let (replays, fresh): (Vec<&OpenHit>, Vec<&OpenHit>) =
+            hits.iter().partition(|h| policy.dedup_ms > 0 && recent.is_replay(h, policy.dedup_ms));
+        if fresh.is_empty() {
+            return Ok(RecordedBatch { replays: replays.len(), ..RecordedBatch::default() });
+        }
+        let fresh: Vec<OpenHit> = fresh.into_iter().cloned().collect();
         // The batch is retried whole if the commit fails: remember its clients only once it
         // is in.
         let mut batch = HashMap::new();
-        let done = self.write(|tx| {
+        let mut tokens = Vec::new();
+        let mut done = self.write(|tx| {
             batch.clear();
-            record(tx, hits, policy, &mut Clients { recent, batch: &mut batch }, classify)
+            tokens.clear();
+            record(tx, &fresh, policy, &mut Clients { recent, batch: &mut batch, tokens: &mut tokens }, classify)
         })?;
         for (key, at) in batch {
             recent.counted(key, at, policy.dedup_ms);
         }
+        for (token, id) in tokens {
+            recent.learn_token(&token, id);
+        }
+        done.replays += replays.len();
         Ok(done)
     }
 

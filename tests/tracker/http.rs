@@ -391,6 +391,12 @@ fn a_replay_is_counted_once_across_writers(engine: Engine) {
     assert_eq!((report.recorded, report.replays), (2, 3), "{report:?}");
     let count = |i: usize| second.message(w.ids[i]).expect("message").open_count;
     assert_eq!((count(0), count(1)), (2, 2));
+    // The first writer remembers its clients: their repeats are told from memory, and a
+    // client it never saw still counts.
+    let again = [hit(0, t + 5_000, FIREFOX), hit(1, t + 59_000, FIREFOX), hit(0, t + 6_000, MPP)];
+    let report = first.record_opens_with(&again, policy, &mut memory, &mut by_rules).expect("again");
+    assert_eq!((report.recorded, report.replays), (1, 2), "{report:?}");
+    assert_eq!((count(0), count(1)), (3, 2));
 }
 
 crate::both_engines!(
