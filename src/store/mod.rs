@@ -314,32 +314,25 @@ impl Store {
     /// rolls back and runs the whole of `f` again after a short pause, for up to
     /// [`WRITE_PATIENCE`] in all: no caller sees "database is locked" while another writer
     /// is merely busy. `f` may run more than once, so it changes nothing outside `tx`.
-    pub(crate) fn write<T>(&mut self, mut f: impl FnMut(&engine::Tx<'_>) -> Result<T>) -> Result<T> {
-        retry_busy(
-            || {
-                let tx = self.conn.begin()?;
-                let out = f(&tx)?;
-                tx.commit()?;
-                Ok(out)
-            },
-            is_busy,
-        )
+    pub(crate) fn write<T>(&mut self, f: impl FnMut(&engine::Tx<'_>) -> Result<T>) -> Result<T> {
+        self.transact(false, f)
     }
-}
 
-impl Store {
     /// [`Store::write`] in a READ COMMITTED transaction on PostgreSQL (the same one-writer
     /// transaction on SQLite): for writes whose rows are found and locked by their own
     /// statements (`FOR UPDATE`, an `UPDATE … WHERE state = …` re-checked after a wait), with
     /// nothing read and then written from what was read. SERIALIZABLE's read locks, kept by
     /// index page, would make concurrent workers abort each other for rows they never share.
-    pub(crate) fn write_locking<T>(&mut self, mut f: impl FnMut(&engine::Tx<'_>) -> Result<T>) -> Result<T> {
-        if self.conn.engine() == engine::Engine::Sqlite {
-            return self.write(f);
-        }
+    pub(crate) fn write_locking<T>(&mut self, f: impl FnMut(&engine::Tx<'_>) -> Result<T>) -> Result<T> {
+        self.transact(true, f)
+    }
+
+    /// One write transaction (SERIALIZABLE, or READ COMMITTED when `locking`, on
+    /// PostgreSQL; IMMEDIATE on SQLite either way), run again while it loses a race.
+    fn transact<T>(&mut self, locking: bool, mut f: impl FnMut(&engine::Tx<'_>) -> Result<T>) -> Result<T> {
         retry_busy(
             || {
-                let tx = self.conn.begin_locking()?;
+                let tx = if locking { self.conn.begin_locking()? } else { self.conn.begin()? };
                 let out = f(&tx)?;
                 tx.commit()?;
                 Ok(out)
